@@ -1,0 +1,123 @@
+/*
+ * cli.c - messages and argument checks shared by the programs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void
+cli_init(char **argv)
+{
+	const char *p = argv[0] != NULL ? strrchr(argv[0], '/') : NULL;
+
+	setprogname(p != NULL ? p + 1 : argv[0] != NULL ? argv[0] : "shmtools");
+}
+
+/* A usage error: one line, the hint, exit 2. */
+void
+cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", getprogname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", getprogname());
+	exit(EXIT_USAGE);
+}
+
+void
+cli_version(void)
+{
+	printf("%s (%s) %s\n", getprogname(), PACKAGE_NAME, PACKAGE_VERSION);
+	exit(cli_exit_status(EXIT_SUCCESS));
+}
+
+void
+cli_help(const char *text)
+{
+	fputs(text, stdout);
+	exit(cli_exit_status(EXIT_SUCCESS));
+}
+
+/*
+ * "PROG: WHAT: message", WHAT escaped: a name can hold a newline or an
+ * escape sequence, and the terminal must not act on it.
+ */
+void
+cli_warn(const char *what, const char *fmt, ...)
+{
+	char *esc = what != NULL ? shm_escape(what) : NULL;
+	va_list ap;
+
+	fprintf(stderr, "%s: ", getprogname());
+	if (what != NULL)
+		fprintf(stderr, "%s: ", esc != NULL ? esc : "?");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	free(esc);
+}
+
+void
+cli_op_fail(const char *arg, int err, enum shm_op op, const struct shm_addr *a)
+{
+	char buf[256];
+
+	cli_warn(arg, "%s", shm_explain(err, op, a, buf, sizeof(buf)));
+}
+
+/* Parse an ADDRESS operand, or stop with a usage error naming the rule. */
+void
+cli_addr(const char *arg, struct shm_addr *a)
+{
+	const char *why;
+	char *esc;
+
+	if (shm_addr_parse(arg, a, &why) == 0)
+		return;
+	esc = shm_escape(arg);
+	cli_usage("%s: %s", esc != NULL ? esc : "?", why);
+}
+
+/* Parse a SIZE given to option opt, or stop with a usage error. */
+uint64_t
+cli_size(const char *arg, const char *opt)
+{
+	const char *why;
+	uint64_t v;
+	char *esc;
+
+	if (shm_size_parse(arg, &v, &why) == 0)
+		return v;
+	esc = shm_escape(arg);
+	cli_usage("%s '%s': %s", opt, esc != NULL ? esc : "?", why);
+}
+
+/*
+ * The status to exit with, after flushing stdout: a full disk or a closed
+ * pipe is an error, not silence.
+ */
+int
+cli_exit_status(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno != EPIPE)
+			cli_warn(NULL, "write error: %s", strerror(errno));
+		return status == 0 ? EXIT_OPFAIL : status;
+	}
+	if (fclose(stdout) == EOF) {
+		cli_warn(NULL, "write error: %s", strerror(errno));
+		return status == 0 ? EXIT_OPFAIL : status;
+	}
+	return status;
+}

@@ -1,0 +1,69 @@
+/*
+ * backend.h - the small interface each kind of segment implements, and
+ * the kernel ABI details that only the backends should see.
+ */
+#ifndef SHMTOOLS_BACKEND_H
+#define SHMTOOLS_BACKEND_H
+
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+
+#include "shm.h"
+
+/*
+ * Error values the kernel has no words for.  They are real errno values,
+ * so strerror() still says something sensible; shm_explain() says better.
+ */
+#define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
+#define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
+#define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
+
+/* <sys/shm.h> hides these without _GNU_SOURCE; the values are the ABI. */
+#ifndef SHM_DEST
+#define SHM_DEST	01000	/* IPC_RMID done: freed at last detach */
+#endif
+#ifndef SHM_LOCKED
+#define SHM_LOCKED	02000
+#endif
+
+struct shm_vec {
+	struct shm_rec	*v;
+	size_t		 n, cap;
+};
+
+struct shm_rec *shm_vec_push(struct shm_vec *);
+
+struct shm_backend {
+	int	(*stat)(const struct shm_addr *, struct shm_rec *);
+	int	(*open)(const struct shm_addr *, int, struct shm_seg *);
+	int	(*create)(const struct shm_addr *, uint64_t, mode_t, int,
+		    struct shm_seg *, bool *);
+	ssize_t	(*pread)(struct shm_seg *, void *, size_t, uint64_t);
+	ssize_t	(*pwrite)(struct shm_seg *, const void *, size_t, uint64_t);
+	int	(*resize)(struct shm_seg *, uint64_t);
+	int	(*close)(struct shm_seg *);
+	int	(*remove)(const struct shm_addr *);
+	int	(*list)(struct shm_vec *);
+};
+
+extern const struct shm_backend sysv_backend;
+extern const struct shm_backend posix_backend;	/* POSIX objects and files */
+extern const struct shm_backend memfd_backend;
+
+/* posix.c: descriptor-backed operations that memfd.c shares */
+ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
+ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
+int	 fd_resize(struct shm_seg *, uint64_t);
+int	 fd_close(struct shm_seg *);
+void	 fd_fill_info(const struct stat *, struct shm_rec *);
+int	 fd_adopt(int, int, struct shm_seg *);
+
+/* sysv.c */
+int	 sysv_resolve(const struct shm_addr *);
+int	 sysv_attach(struct shm_seg *);
+
+/* util.c */
+int	 read_sysctl_u64(const char *, uint64_t *);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * errors.c - the real cause of a failure, in words: which limit, which
+ * filesystem, which rule.  strerror() alone says "Invalid argument" for a
+ * System V segment over kernel.shmmax.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "backend.h"
+
+static size_t
+count_sysv_segments(void)
+{
+	struct shm_rec *v;
+	size_t n;
+
+	if (shm_list(SHM_KIND_BIT(SHM_SYSV), &v, &n) == -1)
+		return 0;
+	shm_rec_list_free(v, n);
+	return n;
+}
+
+static const char *
+explain_sysv(int err, enum shm_op op, char *buf, size_t len)
+{
+	uint64_t v;
+
+	switch (err) {
+	case EINVAL:
+		if ((op == SHM_OP_CREATE || op == SHM_OP_RESIZE) &&
+		    read_sysctl_u64("kernel/shmmax", &v) == 0) {
+			snprintf(buf, len, "size is 0 or larger than "
+			    "kernel.shmmax (%" PRIu64 " bytes)", v);
+			return buf;
+		}
+		break;
+	case ENOSPC:
+		if (read_sysctl_u64("kernel/shmmni", &v) == 0 &&
+		    count_sysv_segments() >= v) {
+			snprintf(buf, len, "limit kernel.shmmni reached "
+			    "(%" PRIu64 " segments)", v);
+			return buf;
+		}
+		if (read_sysctl_u64("kernel/shmall", &v) == 0) {
+			snprintf(buf, len, "limit kernel.shmall reached "
+			    "(%" PRIu64 " pages in all segments)", v);
+			return buf;
+		}
+		break;
+	case ENOMEM:
+		return "out of memory (or RLIMIT_MEMLOCK for locked segments)";
+	case EBUSY:
+		return "processes are attached (use -f to force)";
+	case ERANGE:
+		return "offset beyond the end of the segment";
+	case EOPNOTSUPP:
+		return "a System V segment cannot do this";
+	case EEXIST:
+		return "a segment with this key already exists";
+	case ENOENT:
+		return "no such segment";
+	case EACCES:
+		return op == SHM_OP_REMOVE ? "permission denied (not the "
+		    "owner or creator)" : "permission denied by the "
+		    "segment's mode";
+	case EPERM:
+		return "operation not permitted (not the owner or creator)";
+	}
+	return NULL;
+}
+
+static const char *
+explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
+    size_t len)
+{
+	struct statvfs sv;
+
+	switch (err) {
+	case ENOSPC:
+		if (a->kind == SHM_POSIX && statvfs(SHM_DEVSHM, &sv) == 0) {
+			char size[SHM_SIZE_BUFSZ], avail[SHM_SIZE_BUFSZ];
+
+			shm_size_human((uint64_t)sv.f_blocks * sv.f_frsize,
+			    size, sizeof(size));
+			shm_size_human((uint64_t)sv.f_bavail * sv.f_frsize,
+			    avail, sizeof(avail));
+			snprintf(buf, len, "no space left in " SHM_DEVSHM
+			    " (size %s, %s free)", size, avail);
+			return buf;
+		}
+		return "no space left on device";
+	case ELOOP:
+		return "is a symbolic link (not followed)";
+	case SHM_ENOTREG:
+		return "not a regular file";
+	case SHM_ENOTMEMFD:
+		return "that descriptor is not a memfd";
+	case SHM_ESHRUNK:
+		return "segment shrank while being read";
+	case ERANGE:
+		return "offset beyond the end of the segment";
+	case EEXIST:
+		return "already exists";
+	case ENOENT:
+		if (a->kind == SHM_MEMFD)
+			return "no such process or descriptor";
+		return a->kind == SHM_POSIX ? "no such object in " SHM_DEVSHM :
+		    "no such file";
+	case EOPNOTSUPP:
+		if (a->kind == SHM_MEMFD)
+			return op == SHM_OP_CREATE ? "a memfd is made by "
+			    "memfd_create(2) in its process" : "a memfd lives "
+			    "while a process holds it; it cannot be removed";
+		break;
+	case EACCES:
+		return op == SHM_OP_REMOVE ? "permission denied (no write "
+		    "permission on the directory)" : "permission denied by "
+		    "the file's mode";
+	case EFBIG:
+		return "size too large for this file";
+	}
+	return NULL;
+}
+
+/* Words for errno err, met doing op on a; buf holds them when needed. */
+const char *
+shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
+    size_t len)
+{
+	const char *s;
+
+	if (a->kind == SHM_SYSV)
+		s = explain_sysv(err, op, buf, len);
+	else
+		s = explain_fd(err, op, a, buf, len);
+	return s != NULL ? s : strerror(err);
+}

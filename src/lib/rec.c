@@ -1,0 +1,49 @@
+/*
+ * rec.c - the segment record and the growable list of them.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+void
+shm_rec_free(struct shm_rec *info)
+{
+	shm_addr_free(&info->addr);
+}
+
+void
+shm_rec_list_free(struct shm_rec *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		shm_rec_free(&v[i]);
+	free(v);
+}
+
+/* A new zeroed record at the end of vec, its unknowns marked unknown. */
+struct shm_rec *
+shm_vec_push(struct shm_vec *vec)
+{
+	struct shm_rec *info;
+
+	if (vec->n == vec->cap) {
+		size_t cap = vec->cap ? vec->cap * 2 : 64;
+		struct shm_rec *v = reallocarray(vec->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		vec->v = v;
+		vec->cap = cap;
+	}
+	info = &vec->v[vec->n++];
+	memset(info, 0, sizeof(*info));
+	info->rss = -1;
+	info->nattch = -1;
+	info->uid = info->cuid = SHM_UNKNOWN_ID;
+	info->gid = info->cgid = SHM_UNKNOWN_ID;
+	return info;
+}

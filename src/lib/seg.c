@@ -1,0 +1,197 @@
+/*
+ * seg.c - one entry point per operation, dispatching on the kind of the
+ * address to its backend.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+static const struct shm_backend *const backends[SHM_NKINDS] = {
+	[SHM_SYSV] = &sysv_backend,
+	[SHM_POSIX] = &posix_backend,
+	[SHM_FILE] = &posix_backend,
+	[SHM_MEMFD] = &memfd_backend,
+};
+
+static const struct shm_backend *
+backend_of(enum shm_kind kind)
+{
+	return kind < SHM_NKINDS ? backends[kind] : NULL;
+}
+
+static void
+seg_init(struct shm_seg *seg)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->fd = -1;
+	seg->shmid = -1;
+}
+
+static int
+unsupported(void)
+{
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+/* The record of one segment; the backend fills in its address too. */
+int
+shm_stat(const struct shm_addr *a, struct shm_rec *info)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	memset(info, 0, sizeof(*info));
+	info->rss = -1;
+	info->nattch = -1;
+	info->uid = info->cuid = SHM_UNKNOWN_ID;
+	info->gid = info->cgid = SHM_UNKNOWN_ID;
+	if (be == NULL || be->stat == NULL)
+		return unsupported();
+	return be->stat(a, info);
+}
+
+int
+shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	seg_init(seg);
+	if (be == NULL || be->open == NULL)
+		return unsupported();
+	seg->writable = (flags & SHM_O_RDWR) != 0;
+	if (be->open(a, flags, seg) == -1)
+		return -1;
+	if (shm_addr_copy(&seg->addr, a) == -1) {
+		int e = errno;
+
+		be->close(seg);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Create a segment exclusively.  With SHM_C_REUSE an existing one is
+ * opened instead and *existed says so; the caller judges its size.
+ */
+int
+shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
+    struct shm_seg *seg, bool *existed)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	seg_init(seg);
+	*existed = false;
+	if (be == NULL || be->create == NULL)
+		return unsupported();
+	seg->writable = true;
+	if (shm_addr_copy(&seg->addr, a) == -1)
+		return -1;
+	if (be->create(a, size, mode, flags, seg, existed) == -1) {
+		int e = errno;
+
+		shm_addr_free(&seg->addr);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t
+shm_pread(struct shm_seg *seg, void *buf, size_t len, uint64_t off)
+{
+	return backend_of(seg->addr.kind)->pread(seg, buf, len, off);
+}
+
+ssize_t
+shm_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
+{
+	return backend_of(seg->addr.kind)->pwrite(seg, buf, len, off);
+}
+
+int
+shm_resize(struct shm_seg *seg, uint64_t size)
+{
+	const struct shm_backend *be = backend_of(seg->addr.kind);
+
+	if (be->resize == NULL)
+		return unsupported();
+	return be->resize(seg, size);
+}
+
+/* Another process may have resized it: ask the kernel again. */
+int
+shm_refresh_size(struct shm_seg *seg)
+{
+	struct shm_rec info;
+
+	if (seg->fd != -1) {
+		struct stat st;
+
+		if (fstat(seg->fd, &st) == -1)
+			return -1;
+		seg->size = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (shm_stat(&seg->addr, &info) == -1)
+		return -1;
+	seg->size = info.size;
+	shm_rec_free(&info);
+	return 0;
+}
+
+int
+shm_close(struct shm_seg *seg)
+{
+	const struct shm_backend *be = backend_of(seg->addr.kind);
+	int r = 0;
+
+	if (be != NULL)
+		r = be->close(seg);
+	shm_addr_free(&seg->addr);
+	return r;
+}
+
+int
+shm_remove(const struct shm_addr *a)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	if (be == NULL || be->remove == NULL)
+		return unsupported();
+	return be->remove(a);
+}
+
+/*
+ * Every segment of the kinds in the mask, as an array the caller frees.
+ * Files are never listed: there is no table of them, only their names.
+ */
+int
+shm_list(unsigned kinds, struct shm_rec **v, size_t *n)
+{
+	struct shm_vec vec = { NULL, 0, 0 };
+	int k;
+
+	for (k = 0; k < SHM_NKINDS; k++) {
+		const struct shm_backend *be = backends[k];
+
+		if (!(kinds & SHM_KIND_BIT(k)) || k == SHM_FILE ||
+		    be->list == NULL)
+			continue;
+		if (be->list(&vec) == -1) {
+			int e = errno;
+
+			shm_rec_list_free(vec.v, vec.n);
+			errno = e;
+			return -1;
+		}
+	}
+	*v = vec.v;
+	*n = vec.n;
+	return 0;
+}

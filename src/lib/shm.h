@@ -1,0 +1,148 @@
+/*
+ * shm.h - the shmtools helper library: one address grammar, one segment
+ * record, and one small backend interface for every kind of shared memory.
+ *
+ * The library never prints and never exits.  Functions return -1 (or NULL)
+ * with errno set; parsers also give a short reason naming the rule broken.
+ */
+#ifndef SHMTOOLS_SHM_H
+#define SHMTOOLS_SHM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+enum shm_kind {
+	SHM_SYSV,		/* System V segment: key or shmid */
+	SHM_POSIX,		/* POSIX object: a name in /dev/shm */
+	SHM_FILE,		/* an ordinary file, shared with MAP_SHARED */
+	SHM_MEMFD,		/* a memfd that a process holds open */
+	SHM_NKINDS
+};
+
+#define SHM_KIND_BIT(k)	(1u << (k))
+#define SHM_KINDS_ALL	((1u << SHM_NKINDS) - 1)
+
+#define SHM_DEVSHM	"/dev/shm"
+
+/* A parsed ADDRESS.  The record owning it frees name. */
+struct shm_addr {
+	enum shm_kind	 kind;
+	bool		 by_id;		/* SHM_SYSV: named by shmid, not key */
+	key_t		 key;
+	int		 id;
+	pid_t		 pid;		/* SHM_MEMFD */
+	int		 fd;		/* SHM_MEMFD */
+	char		*name;		/* SHM_POSIX: name without '/';
+					   SHM_FILE: path; SHM_MEMFD: memfd name */
+};
+
+/* addr.c */
+int	 shm_addr_parse(const char *, struct shm_addr *, const char **);
+int	 shm_addr_format(const struct shm_addr *, char *, size_t);
+int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
+void	 shm_addr_free(struct shm_addr *);
+const char *shm_kind_name(enum shm_kind);
+/* Enough for every ADDRESS but file: paths, which are formatted to fit. */
+#define SHM_ADDR_BUFSZ	4200
+
+/* size.c */
+int	 shm_size_parse(const char *, uint64_t *, const char **);
+int	 shm_size_parse_rel(const char *, int *, uint64_t *, const char **);
+int	 shm_mode_parse(const char *, mode_t *, const char **);
+void	 shm_size_human(uint64_t, char *, size_t);
+#define SHM_SIZE_BUFSZ	16
+
+/* Status flags of a segment. */
+#define SHM_ST_DEST	0x01	/* System V: removed, still attached */
+#define SHM_ST_LOCKED	0x02	/* System V: SHM_LOCK */
+#define SHM_ST_HUGETLB	0x04
+#define SHM_ST_NORESERVE 0x08
+
+#define SHM_UNKNOWN_ID	((uid_t)-1)
+
+/* One segment of any kind: the row shmls prints. */
+struct shm_rec {
+	struct shm_addr	 addr;
+	uint64_t	 size;
+	int64_t		 rss;		/* bytes resident; -1: unknown */
+	mode_t		 mode;		/* permission bits only */
+	uid_t		 uid, cuid;	/* SHM_UNKNOWN_ID: unknown */
+	gid_t		 gid, cgid;
+	long		 nattch;	/* -1: unknown */
+	pid_t		 cpid, lpid;	/* 0: unknown or none */
+	time_t		 ctime, atime, dtime, mtime; /* 0: never or unknown */
+	unsigned	 status;	/* SHM_ST_* */
+};
+
+void	 shm_rec_free(struct shm_rec *);
+void	 shm_rec_list_free(struct shm_rec *, size_t);
+
+/* An open segment. */
+struct shm_seg {
+	struct shm_addr	 addr;
+	int		 fd;		/* fd-backed kinds; -1 otherwise */
+	int		 shmid;		/* SHM_SYSV */
+	unsigned char	*base;		/* SHM_SYSV: attached mapping */
+	uint64_t	 size;
+	bool		 writable;
+};
+
+/* shm_open_seg() / shm_create() flags */
+#define SHM_O_RDONLY	0x00
+#define SHM_O_RDWR	0x01
+#define SHM_C_REUSE	0x02	/* accept an existing, large enough segment */
+#define SHM_C_RESERVE	0x04	/* back the memory now */
+
+/* seg.c: dispatch to the backend of the address's kind */
+int	 shm_stat(const struct shm_addr *, struct shm_rec *);
+int	 shm_open_seg(const struct shm_addr *, int, struct shm_seg *);
+int	 shm_create(const struct shm_addr *, uint64_t, mode_t, int,
+	    struct shm_seg *, bool *);
+ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
+ssize_t	 shm_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
+int	 shm_resize(struct shm_seg *, uint64_t);
+int	 shm_close(struct shm_seg *);
+int	 shm_remove(const struct shm_addr *);
+int	 shm_list(unsigned, struct shm_rec **, size_t *);
+int	 shm_refresh_size(struct shm_seg *);
+
+/* io.c: moving bytes between a segment and a descriptor */
+int	 shm_copy_out(struct shm_seg *, int, uint64_t, uint64_t, bool,
+	    uint64_t *);
+int	 shm_copy_in(struct shm_seg *, int, uint64_t, bool, uint64_t *,
+	    bool *);
+int	 shm_zero(struct shm_seg *, uint64_t, uint64_t);
+
+/* sysv.c: what only System V needs */
+#define SHM_RESIZE_FORCE 0x01
+struct shm_resize_result {
+	struct shm_addr	 addr;		/* the segment after the resize */
+	char		 saved[4096];	/* on failure: file holding the data */
+};
+int	 sysv_resize_copy(struct shm_seg *, uint64_t, int,
+	    struct shm_resize_result *);
+int	 sysv_parse_proc_line(const char *, struct shm_rec *);
+int	 shm_ftok(const char *, int, key_t *);
+
+/* fmt.c: fields as text */
+enum shm_time_style { SHM_TIME_SHORT, SHM_TIME_FULL, SHM_TIME_ISO };
+void	 shm_fmt_perms(mode_t, bool, char *, size_t);
+const char *shm_fmt_user(uid_t, char *, size_t);
+const char *shm_fmt_group(gid_t, char *, size_t);
+void	 shm_fmt_time(time_t, enum shm_time_style, char *, size_t);
+void	 shm_fmt_status(unsigned, char *, size_t);
+char	*shm_escape(const char *);
+bool	 shm_needs_escape(const char *);
+
+/* errors.c: the real cause of a failure, in words */
+enum shm_op {
+	SHM_OP_OPEN, SHM_OP_CREATE, SHM_OP_READ, SHM_OP_WRITE,
+	SHM_OP_RESIZE, SHM_OP_REMOVE, SHM_OP_STAT
+};
+const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
+	    size_t);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * sysv.c - System V shared memory segments, named by key or by shmid.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+#ifndef SHM_STAT_ANY
+#define SHM_STAT_ANY	15	/* SHM_STAT without the read check (4.17) */
+#endif
+
+#define PROC_SYSVIPC_SHM "/proc/sysvipc/shm"
+
+/* The shmid an address names, or -1 with errno ENOENT. */
+int
+sysv_resolve(const struct shm_addr *a)
+{
+	int id;
+
+	if (a->by_id)
+		return a->id;
+	if ((id = shmget(a->key, 0, 0)) == -1 && errno == EINVAL)
+		errno = ENOENT;		/* only when size > existing size */
+	return id;
+}
+
+static void
+fill_from_ds(int id, const struct shmid_ds *ds, struct shm_rec *rec)
+{
+	/* glibc spells the key field __key; it is the kernel's shm_perm.key */
+	rec->addr.kind = SHM_SYSV;
+	rec->addr.key = ds->shm_perm.__key;
+	rec->addr.id = id;
+	rec->addr.by_id = ds->shm_perm.__key == IPC_PRIVATE;
+	rec->addr.fd = -1;
+	rec->size = ds->shm_segsz;
+	rec->mode = ds->shm_perm.mode & 0777;
+	rec->uid = ds->shm_perm.uid;
+	rec->gid = ds->shm_perm.gid;
+	rec->cuid = ds->shm_perm.cuid;
+	rec->cgid = ds->shm_perm.cgid;
+	rec->nattch = (long)ds->shm_nattch;
+	rec->cpid = ds->shm_cpid;
+	rec->lpid = ds->shm_lpid;
+	rec->atime = ds->shm_atime;
+	rec->dtime = ds->shm_dtime;
+	rec->ctime = ds->shm_ctime;
+	rec->status = 0;
+	if (ds->shm_perm.mode & SHM_DEST)
+		rec->status |= SHM_ST_DEST;
+	if (ds->shm_perm.mode & SHM_LOCKED)
+		rec->status |= SHM_ST_LOCKED;
+}
+
+/*
+ * One line of /proc/sysvipc/shm:
+ *   key shmid perms size cpid lpid nattch uid gid cuid cgid
+ *   atime dtime ctime rss swap
+ * perms is octal and carries SHM_DEST and SHM_LOCKED; rss is in bytes.
+ * Returns 0, or -1 for a line that is not a segment (the header).
+ */
+int
+sysv_parse_proc_line(const char *line, struct shm_rec *rec)
+{
+	long long key, atime, dtime, ctime;
+	unsigned long long size, rss, swap;
+	unsigned int perms, uid, gid, cuid, cgid;
+	int id, cpid, lpid;
+	unsigned long nattch;
+
+	if (sscanf(line, "%lld %d %o %llu %d %d %lu %u %u %u %u %lld %lld "
+	    "%lld %llu %llu", &key, &id, &perms, &size, &cpid, &lpid, &nattch,
+	    &uid, &gid, &cuid, &cgid, &atime, &dtime, &ctime, &rss,
+	    &swap) != 16 || id < 0 || key < INT32_MIN || key > UINT32_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	rec->addr.kind = SHM_SYSV;
+	rec->addr.key = (key_t)(uint32_t)key;
+	rec->addr.id = id;
+	rec->addr.by_id = key == 0;
+	rec->addr.fd = -1;
+	rec->size = size;
+	rec->rss = rss > INT64_MAX ? INT64_MAX : (int64_t)rss;
+	rec->mode = perms & 0777;
+	rec->uid = uid;
+	rec->gid = gid;
+	rec->cuid = cuid;
+	rec->cgid = cgid;
+	rec->nattch = nattch > LONG_MAX ? LONG_MAX : (long)nattch;
+	rec->cpid = cpid;
+	rec->lpid = lpid;
+	rec->atime = (time_t)atime;
+	rec->dtime = (time_t)dtime;
+	rec->ctime = (time_t)ctime;
+	rec->status = 0;
+	if (perms & SHM_DEST)
+		rec->status |= SHM_ST_DEST;
+	if (perms & SHM_LOCKED)
+		rec->status |= SHM_ST_LOCKED;
+	return 0;
+}
+
+/* Without /proc: walk the kernel's index with SHM_STAT_ANY. */
+static int
+sysv_list_shmctl(struct shm_vec *vec)
+{
+	struct shm_info si;
+	struct shmid_ds ds;
+	int maxidx, idx, id;
+
+	if ((maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si)) == -1)
+		return -1;
+	for (idx = 0; idx <= maxidx; idx++) {
+		struct shm_rec *rec;
+
+		if ((id = shmctl(idx, SHM_STAT_ANY, &ds)) == -1 &&
+		    (id = shmctl(idx, SHM_STAT, &ds)) == -1)
+			continue;
+		if ((rec = shm_vec_push(vec)) == NULL)
+			return -1;
+		fill_from_ds(id, &ds, rec);
+	}
+	return 0;
+}
+
+static int
+sysv_list(struct shm_vec *vec)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *fp;
+	int r = 0;
+
+	if ((fp = fopen(PROC_SYSVIPC_SHM, "re")) == NULL)
+		return sysv_list_shmctl(vec);
+	while (getline(&line, &cap, fp) != -1) {
+		struct shm_rec *rec = shm_vec_push(vec);
+
+		if (rec == NULL) {
+			r = -1;
+			break;
+		}
+		if (sysv_parse_proc_line(line, rec) == -1)
+			vec->n--;	/* the header */
+	}
+	if (ferror(fp))
+		r = -1;
+	free(line);
+	fclose(fp);
+	return r;
+}
+
+/* The row of /proc/sysvipc/shm for id: needs no read permission. */
+static int
+sysv_stat_proc(int id, struct shm_rec *rec)
+{
+	struct shm_vec vec = { NULL, 0, 0 };
+	size_t i;
+	int r = -1;
+
+	if (sysv_list(&vec) == -1)
+		return -1;
+	errno = ENOENT;
+	for (i = 0; i < vec.n; i++)
+		if (vec.v[i].addr.id == id) {
+			*rec = vec.v[i];
+			vec.v[i].addr.name = NULL;
+			r = 0;
+			break;
+		}
+	shm_rec_list_free(vec.v, vec.n);
+	return r;
+}
+
+/*
+ * The kernel's table row rather than IPC_STAT: it needs no read
+ * permission, and it has the resident size.
+ */
+static int
+sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
+{
+	int id;
+
+	if ((id = sysv_resolve(a)) == -1)
+		return -1;
+	return sysv_stat_proc(id, rec);
+}
+
+/* Attach once; a created segment is attached only when it is used. */
+int
+sysv_attach(struct shm_seg *seg)
+{
+	void *p;
+
+	if (seg->base != NULL)
+		return 0;
+	if (seg->size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	p = shmat(seg->shmid, NULL, seg->writable ? 0 : SHM_RDONLY);
+	if (p == (void *)-1)
+		return -1;
+	seg->base = p;
+	return 0;
+}
+
+static int
+sysv_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
+{
+	struct shmid_ds ds;
+	int id;
+
+	if ((id = sysv_resolve(a)) == -1)
+		return -1;
+	if (shmctl(id, IPC_STAT, &ds) == -1) {
+		if (errno == EINVAL || errno == EIDRM)
+			errno = ENOENT;
+		return -1;
+	}
+	seg->shmid = id;
+	seg->size = ds.shm_segsz;
+	seg->writable = (flags & SHM_O_RDWR) != 0;
+	/* Attach now, so that a permission problem shows at open. */
+	return sysv_attach(seg);
+}
+
+static int
+sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
+    struct shm_seg *seg, bool *existed)
+{
+	key_t key = a->by_id ? IPC_PRIVATE : a->key;
+	struct shmid_ds ds;
+	int id;
+
+	(void)flags;	/* SHM_C_RESERVE: shmget already charges shmall */
+	if (size == 0 || size > SIZE_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode);
+	if (id == -1 && errno == EEXIST && (flags & SHM_C_REUSE)) {
+		*existed = true;
+		return sysv_open(a, SHM_O_RDWR, seg);
+	}
+	if (id == -1)
+		return -1;
+	if (shmctl(id, IPC_STAT, &ds) == -1) {
+		int e = errno;
+
+		shmctl(id, IPC_RMID, NULL);
+		errno = e;
+		return -1;
+	}
+	seg->shmid = id;
+	seg->size = ds.shm_segsz;
+	seg->addr.kind = SHM_SYSV;
+	seg->addr.id = id;
+	seg->addr.key = key;
+	seg->addr.by_id = key == IPC_PRIVATE;
+	return 0;
+}
+
+static ssize_t
+sysv_pread(struct shm_seg *seg, void *buf, size_t len, uint64_t off)
+{
+	if (off >= seg->size)
+		return 0;
+	if (sysv_attach(seg) == -1)
+		return -1;
+	if (len > seg->size - off)
+		len = (size_t)(seg->size - off);
+	memcpy(buf, seg->base + off, len);
+	return (ssize_t)len;
+}
+
+static ssize_t
+sysv_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
+{
+	if (off >= seg->size) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (sysv_attach(seg) == -1)
+		return -1;
+	if (len > seg->size - off)
+		len = (size_t)(seg->size - off);
+	memcpy(seg->base + off, buf, len);
+	return (ssize_t)len;
+}
+
+/* A System V segment cannot change size: see sysv_resize_copy(). */
+static int
+sysv_resize(struct shm_seg *seg, uint64_t size)
+{
+	(void)seg;
+	(void)size;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+static int
+sysv_close(struct shm_seg *seg)
+{
+	int r = 0;
+
+	if (seg->base != NULL)
+		r = shmdt(seg->base);
+	seg->base = NULL;
+	seg->shmid = -1;
+	return r;
+}
+
+/*
+ * IPC_RMID only marks the segment for destruction: it goes when the last
+ * process detaches, and until then it shows as "dest" with key 0.
+ */
+static int
+sysv_remove(const struct shm_addr *a)
+{
+	int id;
+
+	if ((id = sysv_resolve(a)) == -1)
+		return -1;
+	if (shmctl(id, IPC_RMID, NULL) == -1) {
+		if (errno == EINVAL || errno == EIDRM)
+			errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+int
+shm_ftok(const char *path, int proj, key_t *key)
+{
+	struct stat st;
+
+	/* ftok(3) quietly truncates proj to 8 bits; 0 is not allowed. */
+	if (proj < 1 || proj > 255) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (stat(path, &st) == -1)
+		return -1;
+	if ((*key = ftok(path, proj)) == -1)
+		return -1;
+	return 0;
+}
+
+const struct shm_backend sysv_backend = {
+	.stat = sysv_stat,
+	.open = sysv_open,
+	.create = sysv_create,
+	.pread = sysv_pread,
+	.pwrite = sysv_pwrite,
+	.resize = sysv_resize,
+	.close = sysv_close,
+	.remove = sysv_remove,
+	.list = sysv_list,
+};

@@ -1,0 +1,40 @@
+/*
+ * util.c - small readers of kernel facts.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+/* A number from /proc/sys/NAME, e.g. "kernel/shmmax". */
+int
+read_sysctl_u64(const char *name, uint64_t *out)
+{
+	char path[128], buf[64], *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoumax(buf, &end, 10);
+	if (errno != 0 || end == buf) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * shmcat - write the contents of shared memory segments to stdout.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+"Usage: shmcat [-o OFFSET] [-n LENGTH] [-s] ADDRESS...\n"
+"Write the contents of shared memory segments to stdout, in order.\n"
+"\n"
+"  -o, --offset OFFSET  start at byte OFFSET of each segment\n"
+"  -n, --length LENGTH  write at most LENGTH bytes of each segment\n"
+"  -s, --string         stop at the first NUL byte (a C string)\n"
+"  -h, --help           show this help\n"
+"  -V, --version        show the version\n"
+"\n"
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH,\n"
+"memfd:PID:FD.  See shmtools(7).\n";
+
+static const struct option longopts[] = {
+	{ "offset",	required_argument,	NULL, 'o' },
+	{ "length",	required_argument,	NULL, 'n' },
+	{ "string",	no_argument,		NULL, 's' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static uint64_t offset, length = UINT64_MAX;
+static bool string;
+
+static int
+cat_one(const char *arg, const struct shm_addr *a)
+{
+	struct shm_seg seg;
+	uint64_t copied;
+	int r = EXIT_SUCCESS;
+
+	if (shm_open_seg(a, SHM_O_RDONLY, &seg) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_OPEN, a);
+		return EXIT_OPFAIL;
+	}
+	if (offset > seg.size) {
+		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
+		    (unsigned long long)offset, (unsigned long long)seg.size);
+		r = EXIT_OPFAIL;
+	} else if (shm_copy_out(&seg, STDOUT_FILENO, offset, length, string,
+	    &copied) == -1) {
+		if (errno == EPIPE)	/* the reader left, as with cat */
+			exit(EXIT_OPFAIL);
+		cli_op_fail(arg, errno, SHM_OP_READ, a);
+		r = EXIT_OPFAIL;
+	}
+	shm_close(&seg);
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct shm_addr *addrs;
+	int ch, i, r, ret = EXIT_SUCCESS;
+
+	cli_init(argv);
+	while ((ch = getopt_long(argc, argv, "o:n:shV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			offset = cli_size(optarg, "--offset");
+			break;
+		case 'n':
+			length = cli_size(optarg, "--length");
+			break;
+		case 's':
+			string = true;
+			break;
+		case 'h':
+			cli_help(usage_text);
+		case 'V':
+			cli_version();
+		default:
+			cli_usage("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		cli_usage("missing ADDRESS");
+
+	if ((addrs = calloc((size_t)argc, sizeof(*addrs))) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	for (i = 0; i < argc; i++)
+		cli_addr(argv[i], &addrs[i]);
+	for (i = 0; i < argc; i++) {
+		r = cat_one(argv[i], &addrs[i]);
+		if (r != 0 && ret == 0)
+			ret = r;
+		shm_addr_free(&addrs[i]);
+	}
+	free(addrs);
+	return cli_exit_status(ret);
+}

@@ -1,0 +1,190 @@
+/*
+ * shmmk - create a shared memory segment and print its ADDRESS.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_REUSE = CHAR_MAX + 1,
+	OPT_RESERVE,
+	OPT_FTOK,
+};
+
+static const char usage_text[] =
+"Usage: shmmk [-s SIZE] [-m MODE] [--reuse] [--reserve] ADDRESS\n"
+"       shmmk [-s SIZE] [-m MODE] [--reuse] [--reserve] --ftok PATH[:PROJ]\n"
+"       shmmk [-s SIZE] [-m MODE] [--reserve] -p\n"
+"Create a shared memory segment and print its ADDRESS.\n"
+"\n"
+"  -s, --size SIZE        size (K, M, G suffixes); required for System V\n"
+"  -m, --mode MODE        octal permissions (default 0600)\n"
+"  -p, --private          a System V segment with key IPC_PRIVATE\n"
+"      --reuse            accept an existing segment at least SIZE bytes\n"
+"      --reserve          back the memory now, so a full /dev/shm fails here\n"
+"      --ftok PATH[:PROJ] System V key as ftok(3) makes it (PROJ 1-255, default 1)\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, file:PATH.  See shmtools(7).\n";
+
+static const struct option longopts[] = {
+	{ "size",	required_argument,	NULL, 's' },
+	{ "mode",	required_argument,	NULL, 'm' },
+	{ "private",	no_argument,		NULL, 'p' },
+	{ "reuse",	no_argument,		NULL, OPT_REUSE },
+	{ "reserve",	no_argument,		NULL, OPT_RESERVE },
+	{ "ftok",	required_argument,	NULL, OPT_FTOK },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* --ftok PATH[:PROJ]: the last colon splits, so paths may hold colons. */
+static key_t
+ftok_key(const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	char *path;
+	int proj = 1;
+	key_t key;
+
+	if (colon != NULL) {
+		const char *errstr;
+
+		proj = (int)strtonum(colon + 1, 1, 255, &errstr);
+		if (errstr != NULL)
+			cli_usage("--ftok '%s': PROJ must be 1 to 255", arg);
+	}
+	path = colon != NULL ? strndup(arg, (size_t)(colon - arg)) :
+	    strdup(arg);
+	if (path == NULL)
+		err(EXIT_OPFAIL, NULL);
+	if (shm_ftok(path, proj, &key) == -1) {
+		cli_warn(path, "--ftok: %s", strerror(errno));
+		exit(EXIT_OPFAIL);
+	}
+	free(path);
+	return key;
+}
+
+static int
+make_one(const char *arg, const struct shm_addr *a, uint64_t size,
+    mode_t mode, int flags)
+{
+	char out[SHM_ADDR_BUFSZ];
+	struct shm_seg seg;
+	bool existed;
+
+	if (shm_create(a, size, mode, flags, &seg, &existed) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_CREATE, a);
+		return EXIT_OPFAIL;
+	}
+	if (existed && seg.size < size) {
+		cli_warn(arg, "exists with %llu bytes, smaller than %llu",
+		    (unsigned long long)seg.size, (unsigned long long)size);
+		shm_close(&seg);
+		return EXIT_OPFAIL;
+	}
+	shm_addr_format(&seg.addr, out, sizeof(out));
+	printf("%s\n", out);
+	shm_close(&seg);
+	return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct shm_addr addr;
+	const char *ftok_arg = NULL, *why, *arg;
+	bool private = false, have_size = false;
+	mode_t mode = 0600;
+	uint64_t size = 0;
+	char keybuf[32];
+	int flags = 0, ch, r;
+
+	cli_init(argv);
+	while ((ch = getopt_long(argc, argv, "s:m:phV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			size = cli_size(optarg, "--size");
+			have_size = true;
+			break;
+		case 'm':
+			if (shm_mode_parse(optarg, &mode, &why) == -1)
+				cli_usage("--mode '%s': %s", optarg, why);
+			break;
+		case 'p':
+			private = true;
+			break;
+		case OPT_REUSE:
+			flags |= SHM_C_REUSE;
+			break;
+		case OPT_RESERVE:
+			flags |= SHM_C_RESERVE;
+			break;
+		case OPT_FTOK:
+			ftok_arg = optarg;
+			break;
+		case 'h':
+			cli_help(usage_text);
+		case 'V':
+			cli_version();
+		default:
+			cli_usage("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if ((private || ftok_arg != NULL) && argc > 0)
+		cli_usage("an ADDRESS cannot be given with %s",
+		    private ? "--private" : "--ftok");
+	if (private && ftok_arg != NULL)
+		cli_usage("--private and --ftok exclude each other");
+	if (private && (flags & SHM_C_REUSE))
+		cli_usage("--reuse makes no sense with --private");
+	if (!private && ftok_arg == NULL && argc != 1)
+		cli_usage(argc == 0 ? "missing ADDRESS" :
+		    "one ADDRESS at a time");
+
+	if (private) {
+		memset(&addr, 0, sizeof(addr));
+		addr.kind = SHM_SYSV;
+		addr.by_id = true;
+		addr.key = 0;
+		addr.id = addr.fd = -1;
+		arg = "--private";
+	} else if (ftok_arg != NULL) {
+		key_t key = ftok_key(ftok_arg);
+
+		snprintf(keybuf, sizeof(keybuf), "0x%08x", (unsigned)key);
+		if (shm_addr_parse(keybuf, &addr, &why) == -1)
+			cli_usage("--ftok '%s': gives key %s: %s", ftok_arg,
+			    keybuf, why);
+		arg = keybuf;
+	} else {
+		cli_addr(argv[0], &addr);
+		arg = argv[0];
+	}
+
+	if (addr.kind == SHM_MEMFD)
+		cli_usage("%s: a memfd is made by memfd_create(2) in the "
+		    "process that holds it", arg);
+	if (addr.kind == SHM_SYSV && addr.by_id && !private)
+		cli_usage("%s: a shmid is chosen by the kernel: use a key, "
+		    "or --private", arg);
+	if (addr.kind == SHM_SYSV && !have_size && !(flags & SHM_C_REUSE))
+		cli_usage("a System V segment needs a size (-s SIZE)");
+
+	r = make_one(arg, &addr, size, mode, flags);
+	shm_addr_free(&addr);
+	return cli_exit_status(r);
+}

@@ -1,0 +1,205 @@
+/*
+ * shmput - write stdin, a string or a file into a shared memory segment.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+"Usage: shmput [-o OFFSET] [-g] [-z] [-d DATA | -i FILE] ADDRESS\n"
+"Write stdin (or DATA, or FILE) into a shared memory segment at OFFSET.\n"
+"Input that does not fit is refused: nothing is written past the end.\n"
+"\n"
+"  -o, --offset OFFSET  write at byte OFFSET\n"
+"  -g, --grow           extend a POSIX object or file to fit the input\n"
+"  -z, --zero-rest      clear the bytes after the input to the end\n"
+"  -d, --data DATA      write the string DATA (no newline added)\n"
+"  -i, --input FILE     read FILE instead of stdin\n"
+"  -h, --help           show this help\n"
+"  -V, --version        show the version\n"
+"\n"
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH,\n"
+"memfd:PID:FD.  See shmtools(7).\n";
+
+static const struct option longopts[] = {
+	{ "offset",	required_argument,	NULL, 'o' },
+	{ "grow",	no_argument,		NULL, 'g' },
+	{ "zero-rest",	no_argument,		NULL, 'z' },
+	{ "data",	required_argument,	NULL, 'd' },
+	{ "input",	required_argument,	NULL, 'i' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static uint64_t offset;
+static bool grow, zero_rest;
+
+/*
+ * Make room for len bytes at offset, before writing any: grow the
+ * segment if allowed, else refuse.
+ */
+static int
+fit(const char *arg, struct shm_seg *seg, uint64_t len)
+{
+	uint64_t end = offset + len;
+
+	if (end < offset || end > INT64_MAX) {
+		cli_warn(arg, "input too large");
+		return -1;
+	}
+	if (end <= seg->size)
+		return 0;
+	if (grow && seg->addr.kind != SHM_SYSV) {
+		if (shm_resize(seg, end) == 0)
+			return 0;
+		cli_op_fail(arg, errno, SHM_OP_RESIZE, &seg->addr);
+		return -1;
+	}
+	if (offset > seg->size)
+		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
+		    (unsigned long long)offset, (unsigned long long)seg->size);
+	else
+		cli_warn(arg, "input of %llu bytes does not fit: %llu bytes "
+		    "free at offset %llu%s; nothing written",
+		    (unsigned long long)len,
+		    (unsigned long long)(seg->size - offset),
+		    (unsigned long long)offset,
+		    grow ? " (a System V segment cannot grow: use shmresize)" :
+		    " (--grow extends it)");
+	return -1;
+}
+
+static int
+put_data(const char *arg, struct shm_seg *seg, const char *data,
+    uint64_t *written)
+{
+	size_t len = strlen(data), done = 0;
+
+	*written = 0;
+	if (fit(arg, seg, len) == -1)
+		return -1;
+	while (done < len) {
+		ssize_t n = shm_pwrite(seg, data + done, len - done,
+		    offset + done);
+
+		if (n == -1) {
+			cli_op_fail(arg, errno, SHM_OP_WRITE, &seg->addr);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	*written = len;
+	return 0;
+}
+
+static int
+put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
+{
+	struct stat st;
+	bool overflow;
+
+	/* A regular file's size is known: refuse it before writing. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t pos = lseek(fd, 0, SEEK_CUR);
+
+		if (pos >= 0 && st.st_size >= pos &&
+		    fit(arg, seg, (uint64_t)(st.st_size - pos)) == -1)
+			return -1;
+	} else if (offset > seg->size && !(grow && seg->addr.kind != SHM_SYSV)) {
+		return fit(arg, seg, 0);
+	}
+	if (shm_copy_in(seg, fd, offset, grow, written, &overflow) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_WRITE, &seg->addr);
+		return -1;
+	}
+	if (overflow) {
+		cli_warn(arg, "input does not fit: the first %llu bytes were "
+		    "written at offset %llu, the rest refused (segment is "
+		    "%llu bytes)", (unsigned long long)*written,
+		    (unsigned long long)offset, (unsigned long long)seg->size);
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *data = NULL, *input = NULL, *arg;
+	struct shm_addr addr;
+	struct shm_seg seg;
+	uint64_t written = 0;
+	int ch, fd = STDIN_FILENO, r;
+
+	cli_init(argv);
+	while ((ch = getopt_long(argc, argv, "o:gzd:i:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			offset = cli_size(optarg, "--offset");
+			break;
+		case 'g':
+			grow = true;
+			break;
+		case 'z':
+			zero_rest = true;
+			break;
+		case 'd':
+			data = optarg;
+			break;
+		case 'i':
+			input = optarg;
+			break;
+		case 'h':
+			cli_help(usage_text);
+		case 'V':
+			cli_version();
+		default:
+			cli_usage("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (data != NULL && input != NULL)
+		cli_usage("--data and --input exclude each other");
+	if (argc != 1)
+		cli_usage(argc == 0 ? "missing ADDRESS" : "one ADDRESS at a time");
+	arg = argv[0];
+	cli_addr(arg, &addr);
+
+	if (input != NULL && (fd = open(input, O_RDONLY | O_CLOEXEC |
+	    O_NONBLOCK)) == -1) {
+		cli_warn(input, "%s", strerror(errno));
+		shm_addr_free(&addr);
+		return cli_exit_status(EXIT_OPFAIL);
+	}
+	if (input != NULL)
+		(void)fcntl(fd, F_SETFL, 0);	/* O_NONBLOCK: FIFO opens */
+	if (shm_open_seg(&addr, SHM_O_RDWR, &seg) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_OPEN, &addr);
+		shm_addr_free(&addr);
+		return cli_exit_status(EXIT_OPFAIL);
+	}
+	r = data != NULL ? put_data(arg, &seg, data, &written) :
+	    put_fd(arg, &seg, fd, &written);
+	if (r == 0 && zero_rest &&
+	    shm_zero(&seg, offset + written, seg.size) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_WRITE, &addr);
+		r = -1;
+	}
+	shm_close(&seg);
+	shm_addr_free(&addr);
+	if (input != NULL)
+		close(fd);
+	return cli_exit_status(r == 0 ? EXIT_SUCCESS : EXIT_OPFAIL);
+}
