@@ -104,6 +104,34 @@ cli_size(const char *arg, const char *opt)
 }
 
 /*
+ * Run fn on each ADDRESS operand, all of them parsed first: a usage error
+ * in the last operand must stop the program before it acts on the first.
+ * Keeps going past a failure; returns the first failure's status.
+ */
+int
+cli_each_addr(int argc, char **argv,
+    int (*fn)(const char *, const struct shm_addr *))
+{
+	struct shm_addr *addrs;
+	int i, r, ret = EXIT_SUCCESS;
+
+	if (argc == 0)
+		cli_usage("missing ADDRESS");
+	if ((addrs = calloc((size_t)argc, sizeof(*addrs))) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	for (i = 0; i < argc; i++)
+		cli_addr(argv[i], &addrs[i]);
+	for (i = 0; i < argc; i++) {
+		r = fn(argv[i], &addrs[i]);
+		if (r != 0 && ret == 0)
+			ret = r;
+		shm_addr_free(&addrs[i]);
+	}
+	free(addrs);
+	return ret;
+}
+
+/*
  * The status to exit with, after flushing stdout: a full disk or a closed
  * pipe is an error, not silence.
  */

@@ -389,29 +389,20 @@ rec_cmp(const void *x, const void *y)
 }
 
 /* The records of the ADDRESS operands, each stat'ed directly. */
-static int
-stat_operands(char **argv, int argc, struct shm_rec **v, size_t *n)
-{
-	struct shm_addr *addrs;
-	int i, ret = EXIT_SUCCESS;
+static struct {
+	struct shm_rec	*v;
+	size_t		 n;
+} operands;
 
-	if ((addrs = calloc((size_t)argc, sizeof(*addrs))) == NULL ||
-	    (*v = calloc((size_t)argc, sizeof(**v))) == NULL)
-		err(EXIT_OPFAIL, NULL);
-	for (i = 0; i < argc; i++)
-		cli_addr(argv[i], &addrs[i]);
-	*n = 0;
-	for (i = 0; i < argc; i++) {
-		if (shm_stat(&addrs[i], &(*v)[*n]) == 0)
-			(*n)++;
-		else {
-			cli_op_fail(argv[i], errno, SHM_OP_STAT, &addrs[i]);
-			ret = EXIT_OPFAIL;
-		}
-		shm_addr_free(&addrs[i]);
+static int
+stat_one(const char *arg, const struct shm_addr *a)
+{
+	if (shm_stat(a, &operands.v[operands.n]) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_STAT, a);
+		return EXIT_OPFAIL;
 	}
-	free(addrs);
-	return ret;
+	operands.n++;
+	return EXIT_SUCCESS;
 }
 
 int
@@ -487,9 +478,13 @@ main(int argc, char *argv[])
 	if (ls.kinds == 0)
 		ls.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
 
-	if (argc > 0)
-		ret = stat_operands(argv, argc, &v, &n);
-	else if (shm_list(ls.kinds, &v, &n) == -1)
+	if (argc > 0) {
+		if ((operands.v = calloc((size_t)argc, sizeof(*v))) == NULL)
+			err(EXIT_OPFAIL, NULL);
+		ret = cli_each_addr(argc, argv, stat_one);
+		v = operands.v;
+		n = operands.n;
+	} else if (shm_list(ls.kinds, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 	else
 		qsort(v, n, sizeof(*v), rec_cmp);

@@ -69,8 +69,7 @@ remove_one(const char *arg, const struct shm_addr *a)
 int
 main(int argc, char *argv[])
 {
-	struct shm_addr *addrs;
-	int ch, i, r, ret = EXIT_SUCCESS;
+	int ch;
 
 	cli_init(argv);
 	while ((ch = getopt_long(argc, argv, "nvfhV", longopts, NULL)) != -1) {
@@ -94,21 +93,5 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("missing ADDRESS");
-
-	/* Parse everything before removing anything. */
-	if ((addrs = calloc((size_t)argc, sizeof(*addrs))) == NULL)
-		err(EXIT_OPFAIL, NULL);
-	for (i = 0; i < argc; i++)
-		cli_addr(argv[i], &addrs[i]);
-
-	for (i = 0; i < argc; i++) {
-		r = remove_one(argv[i], &addrs[i]);
-		if (r != 0 && ret == 0)
-			ret = r;
-		shm_addr_free(&addrs[i]);
-	}
-	free(addrs);
-	return cli_exit_status(ret);
+	return cli_exit_status(cli_each_addr(argc, argv, remove_one));
 }
