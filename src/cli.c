@@ -106,10 +106,11 @@ cli_size(const char *arg, const char *opt)
 /*
  * Run fn on each ADDRESS operand, all of them parsed first: a usage error
  * in the last operand must stop the program before it acts on the first.
- * Keeps going past a failure; returns the first failure's status.
+ * Only the kinds in the mask are accepted.  Keeps going past a failure;
+ * returns the first failure's status.
  */
 int
-cli_each_addr(int argc, char **argv,
+cli_each_addr(int argc, char **argv, unsigned kinds,
     int (*fn)(const char *, const struct shm_addr *))
 {
 	struct shm_addr *addrs;
@@ -119,8 +120,12 @@ cli_each_addr(int argc, char **argv,
 		cli_usage("missing ADDRESS");
 	if ((addrs = calloc((size_t)argc, sizeof(*addrs))) == NULL)
 		err(EXIT_OPFAIL, NULL);
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < argc; i++) {
 		cli_addr(argv[i], &addrs[i]);
+		if (!(kinds & SHM_KIND_BIT(addrs[i].kind)))
+			cli_usage("%s: %s cannot take a %s address", argv[i],
+			    getprogname(), shm_kind_name(addrs[i].kind));
+	}
 	for (i = 0; i < argc; i++) {
 		r = fn(argv[i], &addrs[i]);
 		if (r != 0 && ret == 0)

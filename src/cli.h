@@ -27,7 +27,7 @@ uint64_t cli_size(const char *, const char *);
 void	 cli_warn(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 cli_op_fail(const char *, int, enum shm_op, const struct shm_addr *);
-int	 cli_each_addr(int, char **,
+int	 cli_each_addr(int, char **, unsigned,
 	    int (*)(const char *, const struct shm_addr *));
 int	 cli_exit_status(int);
 

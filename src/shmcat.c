@@ -89,5 +89,6 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	return cli_exit_status(cli_each_addr(argc, argv, cat_one));
+	return cli_exit_status(cli_each_addr(argc, argv,
+	    SHM_KINDS_ALL, cat_one));
 }

@@ -231,13 +231,18 @@ fmt_time(time_t t)
 	return xstrdup(buf);
 }
 
-/* Text outside JSON is escaped; smartcols escapes JSON strings itself. */
+/*
+ * Names are escaped (strvis) in tables, so that a newline or an escape
+ * sequence in a name cannot forge rows or drive the terminal.  Raw and
+ * export output are escaped by libsmartcols (\x0a), JSON strings per JSON;
+ * escaping those twice would turn "\n" into "\x5cn".
+ */
 static char *
 fmt_text(const char *s)
 {
 	char *p;
 
-	if (ls.mode == MODE_JSON)
+	if (ls.mode != MODE_TABLE)
 		return xstrdup(s);
 	if ((p = shm_escape(s)) == NULL)
 		err(EXIT_OPFAIL, NULL);
@@ -481,7 +486,8 @@ main(int argc, char *argv[])
 	if (argc > 0) {
 		if ((operands.v = calloc((size_t)argc, sizeof(*v))) == NULL)
 			err(EXIT_OPFAIL, NULL);
-		ret = cli_each_addr(argc, argv, stat_one);
+		ret = cli_each_addr(argc, argv,
+	    SHM_KINDS_ALL, stat_one);
 		v = operands.v;
 		n = operands.n;
 	} else if (shm_list(ls.kinds, &v, &n) == -1)

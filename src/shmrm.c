@@ -21,7 +21,8 @@ static const char usage_text[] =
 "  -h, --help      show this help\n"
 "  -V, --version   show the version\n"
 "\n"
-"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH.  See shmtools(7).\n";
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd lives\n"
+"while a process holds it and cannot be removed).  See shmtools(7).\n";
 
 static const struct option longopts[] = {
 	{ "dry-run",	no_argument,	NULL, 'n' },
@@ -93,5 +94,6 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	return cli_exit_status(cli_each_addr(argc, argv, remove_one));
+	return cli_exit_status(cli_each_addr(argc, argv,
+	    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one));
 }
