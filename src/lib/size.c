@@ -55,6 +55,9 @@ shm_size_parse(const char *s, uint64_t *out, const char **why)
 		errno = EINVAL;
 		return -1;
 	}
+	/* expand_number() reads base 0: "010" would be octal 8. */
+	while (s[0] == '0' && isdigit((unsigned char)s[1]))
+		s++;
 	errno = 0;
 	if (expand_number(s, &v) == -1 || errno == ERANGE || v > INT64_MAX) {
 		*why = "size too large";
@@ -82,9 +85,11 @@ shm_size_parse_rel(const char *s, int *sign, uint64_t *out, const char **why)
 int
 shm_mode_parse(const char *s, mode_t *out, const char **why)
 {
-	const char *p;
+	const char *p, *dummy;
 	unsigned long v = 0;
 
+	if (why == NULL)
+		why = &dummy;
 	if (*s == '\0') {
 		*why = "empty mode";
 		errno = EINVAL;

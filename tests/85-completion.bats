@@ -1,0 +1,301 @@
+#!/usr/bin/env bats
+# 85-completion.bats - the bash, zsh and fish completions: live ADDRESSes
+# and column names from shmls, nothing where a SIZE or MODE goes, and every
+# long option of every program in all three.
+
+bats_require_minimum_version 1.5.0
+load test_helper
+
+PROGRAMS=(shmmk shmcat shmput shmls shmrm shmresize)
+
+setup() {
+	COMPLETIONS=$SHMT_SRCDIR/completions
+	# Where a completion must offer nothing, files here would show it.
+	mkdir "$BATS_TEST_TMPDIR/cwd"
+	touch "$BATS_TEST_TMPDIR/cwd/data.txt"
+	cd "$BATS_TEST_TMPDIR/cwd"
+}
+
+teardown() {
+	cleanup_segments
+}
+
+# complete_bash LINE: complete at the end of LINE as bash does, with the
+# completion file of LINE's command, and print COMPREPLY, one a line.
+complete_bash() {
+	bash --norc --noprofile -c '
+		. /usr/share/bash-completion/bash_completion || exit 99
+		. "$1" || exit 99
+		line=$2
+		read -ra blanks <<<"$line"
+		[[ -z $line || $line == *" " ]] && blanks+=("")
+		# readline also breaks words before and after : and =
+		COMP_WORDS=()
+		for w in "${blanks[@]}"; do
+			orig=$w
+			while [[ $w =~ ^([^:=]*)([:=])(.*)$ ]]; do
+				[[ -n ${BASH_REMATCH[1]} ]] &&
+					COMP_WORDS+=("${BASH_REMATCH[1]}")
+				COMP_WORDS+=("${BASH_REMATCH[2]}")
+				w=${BASH_REMATCH[3]}
+			done
+			[[ -n $w || -z $orig ]] && COMP_WORDS+=("$w")
+		done
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE=$line COMP_POINT=${#line}
+		read -r _ _ func _ < <(complete -p "${COMP_WORDS[0]}")
+		# compopt complains outside of a real completion
+		"$func" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" \
+			"${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
+		((${#COMPREPLY[@]} == 0)) || printf "%s\n" "${COMPREPLY[@]}"
+	' complete_bash "$COMPLETIONS/bash/${1%% *}" "$1"
+}
+
+# complete_fish LINE: what fish offers at the end of LINE, one
+# "value<TAB>description" a line, with only our completion file loaded.
+complete_fish() {
+	fish --no-config -c '
+		set -g fish_complete_path $argv[1]
+		source $argv[1]/$argv[2].fish; and complete -C $argv[3]
+	' "$COMPLETIONS/fish" "${1%% *}" "$1"
+}
+
+# complete_zsh LINE: what zsh's completion system offers at the end of
+# LINE, one a line: a real interactive zsh in a pseudo-terminal, whose
+# compadd prints what it is given.
+complete_zsh() {
+	cat >"$BATS_TEST_TMPDIR/complete.zsh" <<'EOF'
+zmodload zsh/zpty || exit 99
+zpty z zsh -f -i
+zpty -w z "PATH=${(q)PATH}; fpath=(${(q)1} \$fpath)"
+zpty -w z 'autoload -Uz compinit; compinit -u -D; bindkey "^I" complete-word'
+zpty -w z 'null-line() { echo -E - $'"'"'\0'"'"' }
+compprefuncs=(null-line); comppostfuncs=(null-line exit)'
+zpty -w z 'compadd() {
+  [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]] && { builtin compadd "$@"; return }
+  local -a hits; builtin compadd -A hits "$@"
+  local h; for h in $hits; do echo -E - "$IPREFIX$apre$hpre$h$hsuf$asuf"; done
+}'
+zpty -n -w z "$2"$'\t'
+integer seen=0
+while zpty -r z; do :; done | while IFS= read -r line; do
+  if [[ $line == *$'\0\r' ]]; then (( seen++ )) && exit 0 || continue; fi
+  (( seen )) && print -r -- "${line%$'\r'}"
+done
+EOF
+	timeout 30 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" "$COMPLETIONS/zsh" "$1"
+}
+
+# long_options PROG: the long options PROG --help lists, one a line.
+long_options() {
+	"$1" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u
+}
+
+# --- bash ------------------------------------------------------------------
+
+@test "bash: ADDRESS completes live POSIX names and System V keys" {
+	local name key prog
+	name=$(new_name)
+	key=$(new_key)
+	shmmk -s 4K "$name"
+	shmmk -s 4K "$key"
+	for prog in shmcat shmput shmls shmrm shmresize; do
+		run -0 complete_bash "$prog "
+		assert_line "$name"
+		assert_line "$key"
+	done
+}
+
+@test "bash: ADDRESS completion keeps to what was typed" {
+	local name key
+	name=$(new_name)
+	key=$(new_key)
+	shmmk -s 4K "$name"
+	shmmk -s 4K "$key"
+	run -0 complete_bash "shmcat ${name:0:8}"
+	assert_line "$name"
+	refute_line "$key"
+	run -0 complete_bash "shmrm ${key:0:6}"
+	assert_line "$key"
+	refute_line "$name"
+}
+
+@test "bash: a private segment completes after id:" {
+	local addr
+	addr=$(shmmk --private -s 4K)
+	track "$addr"
+	run -0 complete_bash "shmcat id:"
+	# readline replaces only the part after the colon
+	assert_line "${addr#id:}"
+}
+
+@test "bash: a name with a blank completes quoted" {
+	local name
+	name="$(new_name) x"
+	track "$name"
+	shmmk -s 4K "$name"
+	run -0 complete_bash "shmrm ${name% x}"
+	assert_line "${name% x}\\ x"
+}
+
+@test "bash: shmrm offers no memfd (it cannot remove one)" {
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	# a stand-in shmls, since shmls lists a memfd only when asked for it
+	cat >"$BATS_TEST_TMPDIR/bin/shmls" <<-'EOF'
+	#!/bin/sh
+	printf '%s\n' '/shmt-posix posix' '0x5e000001 sysv' 'memfd:1:3 memfd'
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/bin/shmls"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -0 complete_bash "shmrm "
+	assert_output $'/shmt-posix\n0x5e000001'
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -0 complete_bash "shmcat "
+	assert_line memfd:1:3
+}
+
+@test "bash: shmmk offers the forms of a new ADDRESS, not existing ones" {
+	local name
+	name=$(new_name)
+	shmmk -s 4K "$name"
+	run -0 complete_bash "shmmk "
+	assert_output $'/\n0x\nfile:'
+	run -0 complete_bash "shmmk -s 4K -m 644 "
+	assert_output $'/\n0x\nfile:'
+	run -0 complete_bash "shmmk --private "
+	assert_output ''
+	run -0 complete_bash "shmmk $name "
+	assert_output ''
+}
+
+@test "bash: file: completes paths" {
+	run -0 complete_bash "shmmk file:da"
+	assert_output data.txt
+	run -0 complete_bash "shmcat file:$BATS_TEST_TMPDIR/cwd/da"
+	assert_output "$BATS_TEST_TMPDIR/cwd/data.txt"
+}
+
+@test "bash: -<TAB> offers every long option of every program" {
+	local prog opt
+	for prog in "${PROGRAMS[@]}"; do
+		run -0 complete_bash "$prog -"
+		for opt in $(long_options "$prog"); do
+			assert_line "$opt"
+		done
+	done
+}
+
+@test "bash: shmls -o completes column names" {
+	run -0 complete_bash "shmls -o TY"
+	assert_output TYPE
+	run -0 complete_bash "shmls -o TYPE,SI"
+	assert_output TYPE,SIZE
+	run -0 complete_bash "shmls --output=TYPE,SI"
+	assert_output TYPE,SIZE
+	run -0 complete_bash "shmls -o +NAM"
+	assert_output +NAME
+	run -0 complete_bash "shmls -o TYPE,SIZE,S"
+	assert_output TYPE,SIZE,STATUS
+	# all of them, from shmls --list-columns
+	run -0 complete_bash "shmls -o "
+	assert_output "$(shmls --list-columns | awk '{ print $1 }')"
+}
+
+@test "bash: shmls --time-format completes its formats" {
+	run -0 complete_bash "shmls --time-format "
+	assert_output $'short\nfull\niso'
+}
+
+@test "bash: SIZE, MODE, OFFSET, LENGTH and DATA complete nothing" {
+	local name line
+	name=$(new_name)
+	shmmk -s 4K "$name"
+	for line in "shmmk -s " "shmmk --size " "shmmk -m " "shmcat -o " \
+	    "shmcat -n " "shmcat --length=" "shmput -o " "shmput -d " \
+	    "shmresize $name " "shmresize -f $name -"; do
+		run -0 complete_bash "$line"
+		assert_output ''
+	done
+}
+
+@test "bash: shmput -i and shmmk --ftok complete files" {
+	run -0 complete_bash "shmput -i da"
+	assert_output data.txt
+	run -0 complete_bash "shmput --input=da"
+	assert_output data.txt
+	run -0 complete_bash "shmmk --ftok da"
+	assert_output data.txt
+}
+
+# --- fish ------------------------------------------------------------------
+
+@test "fish: PROG -- lists every long option" {
+	local prog opt
+	for prog in "${PROGRAMS[@]}"; do
+		run -0 complete_fish "$prog --"
+		for opt in $(long_options "$prog"); do
+			assert_line --regexp "^$opt($|"$'\t'")"
+		done
+	done
+}
+
+@test "fish: ADDRESS completes live segments with their type" {
+	local name key
+	name=$(new_name)
+	key=$(new_key)
+	shmmk -s 4K "$name"
+	shmmk -s 4K "$key"
+	run -0 complete_fish "shmrm "
+	assert_line --partial "$name"$'\tposix, '
+	assert_line --partial "$key"$'\tsysv, '
+	run -0 complete_fish "shmmk "
+	refute_line --partial "$name"
+}
+
+@test "fish: shmls -o completes column names" {
+	run -0 complete_fish "shmls -o TYPE,SI"
+	assert_line --partial TYPE,SIZE$'\t'
+	run -0 complete_fish "shmls -o +NA"
+	assert_line --partial +NAME$'\t'
+}
+
+# --- zsh -------------------------------------------------------------------
+
+@test "zsh: every completion file is #compdef PROG and passes zsh -n" {
+	local prog
+	for prog in "${PROGRAMS[@]}"; do
+		zsh -n "$COMPLETIONS/zsh/_$prog"
+		run -0 head -n 1 "$COMPLETIONS/zsh/_$prog"
+		assert_output "#compdef $prog"
+	done
+}
+
+@test "zsh: ADDRESS completes live segments, shmls -o column names" {
+	local name key
+	name=$(new_name)
+	key=$(new_key)
+	shmmk -s 4K "$name"
+	shmmk -s 4K "$key"
+	run -0 complete_zsh "shmrm "
+	assert_line "$name"
+	assert_line "$key"
+	run -0 complete_zsh "shmls -o TYPE,SI"
+	assert_line TYPE,SIZE
+}
+
+# --- all three -------------------------------------------------------------
+
+@test "every long option of every program is in all three completions" {
+	local prog opt
+	for prog in "${PROGRAMS[@]}"; do
+		for opt in $(long_options "$prog"); do
+			grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" \
+			    "$COMPLETIONS/bash/$prog" ||
+				fail "$opt of $prog is not in completions/bash/$prog"
+			grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" \
+			    "$COMPLETIONS/zsh/_$prog" ||
+				fail "$opt of $prog is not in completions/zsh/_$prog"
+			grep -qE -- "-l ${opt#--}( |\$)" \
+			    "$COMPLETIONS/fish/$prog.fish" ||
+				fail "$opt of $prog is not in completions/fish/$prog.fish"
+		done
+	done
+}
