@@ -145,9 +145,10 @@ start_client() {
 	local var=$1
 	shift
 	"$@" 3>&- &
-	local pid=$!
-	printf '%s\n' "$pid" >>"$BATS_TEST_TMPDIR/.shmt-clients"
-	printf -v "$var" '%s' "$pid"
+	# Not "local pid": it would shadow a caller's VAR named pid.
+	local _shmt_pid=$!
+	printf '%s\n' "$_shmt_pid" >>"$BATS_TEST_TMPDIR/.shmt-clients"
+	printf -v "$var" '%s' "$_shmt_pid"
 }
 
 # stop_clients: SIGTERM every client this test started and reap it.

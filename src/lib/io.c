@@ -204,6 +204,9 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		pos += (uint64_t)n;
 		*written += (uint64_t)n;
 	}
+	/* Growing to fit holds for empty input at an offset past the end. */
+	if (grow && pos > seg->size && shm_resize(seg, pos) == -1)
+		goto out;
 	r = 0;
 out:
 	{

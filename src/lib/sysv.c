@@ -244,7 +244,14 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	struct shmid_ds ds;
 	int id;
 
-	(void)flags;	/* SHM_C_RESERVE: shmget already charges shmall */
+	/* SHM_C_RESERVE: shmget already charges kernel.shmall. */
+	if (size == 0 && (flags & SHM_C_REUSE) && !a->by_id) {
+		/* No size asked for: any existing segment will do. */
+		if (sysv_open(a, SHM_O_RDWR, seg) == -1)
+			return -1;
+		*existed = true;
+		return 0;
+	}
 	if (size == 0 || size > SIZE_MAX) {
 		errno = EINVAL;
 		return -1;

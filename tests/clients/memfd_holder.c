@@ -12,67 +12,18 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t got_term;
-static volatile sig_atomic_t got_usr1;
+#include "client.h"
 
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		got_usr1 = 1;
-	else
-		got_term = 1;
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "memfd_holder: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static int
-write_file(const char *path, const char *data, size_t len)
-{
-	char tmp[4096];
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
-		return -1;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1)
-		return -1;
-	return rename(tmp, path);
-}
-
-/* The contents up to the first NUL, read through our own descriptor. */
+/* The contents, NUL-terminated, read through our own descriptor. */
 static char *
-read_string(int fd, size_t size, size_t *lenp)
+read_string(int fd, size_t size)
 {
 	char *buf;
 	ssize_t n;
@@ -87,85 +38,41 @@ read_string(int fd, size_t size, size_t *lenp)
 		return NULL;
 	}
 	buf[n] = '\0';
-	*lenp = strlen(buf);
 	return buf;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct sigaction sa;
-	sigset_t block, waitmask;
-	unsigned long long size;
-	char *end, ready[64], *content;
-	const char *text, *echofile;
+	struct client c;
+	char *content;
 	size_t len, off;
 	ssize_t n;
 	int fd;
 
-	if (argc != 5 && argc != 6) {
-		fprintf(stderr, "usage: memfd_holder NAME SIZE TEXT "
-		    "READYFILE [ECHOFILE]\n");
-		return 2;
-	}
-	errno = 0;
-	size = strtoull(argv[2], &end, 10);
-	if (errno != 0 || *end != '\0' || size == 0 || size > SIZE_MAX - 1) {
-		fprintf(stderr, "memfd_holder: bad size: %s\n", argv[2]);
-		return 2;
-	}
-	text = argv[3];
-	len = strlen(text) + 1;
-	if (len > size) {
-		fprintf(stderr, "memfd_holder: text does not fit\n");
-		return 2;
-	}
-	echofile = argc == 6 ? argv[5] : NULL;
-
-	/* Block the signals until sigsuspend so that none is lost. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	client_usage(argc, "memfd_holder",
+	    "NAME SIZE TEXT READYFILE [ECHOFILE]");
+	client_start(argc, argv, SIZE_MAX - 1, &c);
 
 	if ((fd = memfd_create(argv[1], MFD_CLOEXEC)) == -1)
 		die("memfd_create");
-	if (ftruncate(fd, (off_t)size) == -1)
+	if (ftruncate(fd, (off_t)c.size) == -1)
 		die("ftruncate");
+	len = strlen(c.text) + 1;
 	for (off = 0; off < len; off += (size_t)n)
-		if ((n = pwrite(fd, text + off, len - off, (off_t)off)) == -1) {
+		if ((n = pwrite(fd, c.text + off, len - off,
+		    (off_t)off)) == -1) {
 			if (errno != EINTR)
 				die("pwrite");
 			n = 0;
 		}
 
-	snprintf(ready, sizeof(ready), "%ld %d\n", (long)getpid(), fd);
-	if (write_file(argv[4], ready, strlen(ready)) == -1)
-		die(argv[4]);
-
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGUSR1);
-	while (!got_term) {
-		sigsuspend(&waitmask);
-		if (got_usr1) {
-			got_usr1 = 0;
-			if (echofile == NULL)
-				continue;
-			if ((content = read_string(fd, (size_t)size,
-			    &len)) == NULL)
-				die("pread");
-			if (write_file(echofile, content, len) == -1)
-				die(echofile);
-			free(content);
-		}
+	client_ready(&c, "%ld %d\n", (long)getpid(), fd);
+	while (client_wait(&c)) {
+		if ((content = read_string(fd, (size_t)c.size)) == NULL)
+			die("pread");
+		client_echo(&c, content);
+		free(content);
 	}
 	close(fd);
 	return 0;
