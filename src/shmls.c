@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/statvfs.h>
+
 #include <libsmartcols.h>
 
 #include "cli.h"
@@ -20,9 +22,12 @@
 enum {
 	COL_TYPE, COL_ADDRESS, COL_KEY, COL_ID, COL_NAME, COL_SIZE, COL_RSS,
 	COL_OWNER, COL_GROUP, COL_UID, COL_GID, COL_CUID, COL_CGID, COL_PERMS,
-	COL_NATTCH, COL_CPID, COL_LPID, COL_CTIME, COL_ATIME, COL_DTIME,
-	COL_MTIME, COL_STATUS, NCOLS
+	COL_NATTCH, COL_PIDS, COL_COMMAND, COL_CPID, COL_LPID, COL_CTIME,
+	COL_ATIME, COL_DTIME, COL_MTIME, COL_STATUS, NCOLS
 };
+
+#define COLF_SCAN	0x01	/* needs the /proc scan for every kind */
+#define COLF_SCAN_FD	0x02	/* needs it for POSIX objects and files */
 
 /* One table drives --help, --list-columns, -o and the output. */
 static const struct column {
@@ -31,6 +36,7 @@ static const struct column {
 	int		 flags;
 	int		 json_type;
 	const char	*help;
+	int		 needs;		/* COLF_* */
 } columns[NCOLS] = {
 	[COL_TYPE] =	{ "TYPE", 5, 0, SCOLS_JSON_STRING,
 			  "kind: sysv, posix, file or memfd" },
@@ -61,7 +67,11 @@ static const struct column {
 	[COL_PERMS] =	{ "PERMS", 9, 0, SCOLS_JSON_STRING,
 			  "permissions" },
 	[COL_NATTCH] =	{ "NATTCH", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
-			  "processes attached (? where unknown)" },
+			  "processes attached, mapping or holding it", COLF_SCAN_FD },
+	[COL_PIDS] =	{ "PIDS", 8, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_NUMBER,
+			  "those processes' ids", COLF_SCAN },
+	[COL_COMMAND] =	{ "COMMAND", 10, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING,
+			  "those processes' command names", COLF_SCAN },
 	[COL_CPID] =	{ "CPID", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			  "creator's process id (System V)" },
 	[COL_LPID] =	{ "LPID", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -75,7 +85,7 @@ static const struct column {
 	[COL_MTIME] =	{ "MTIME", 5, 0, SCOLS_JSON_STRING,
 			  "last modification (POSIX, files, memfds)" },
 	[COL_STATUS] =	{ "STATUS", 6, 0, SCOLS_JSON_STRING,
-			  "dest, locked" },
+			  "dest, locked, hugetlb, noreserve" },
 };
 
 static const int default_columns[] = {
@@ -86,6 +96,13 @@ static const int default_columns[] = {
 enum {
 	OPT_SYSV = CHAR_MAX + 1,
 	OPT_POSIX,
+	OPT_MEMFD,
+	OPT_UNUSED,
+	OPT_ORPHANS,
+	OPT_OLDER_THAN,
+	OPT_SORT,
+	OPT_SUMMARY,
+	OPT_LIMITS,
 	OPT_LIST_COLUMNS,
 	OPT_TIME_FORMAT,
 };
@@ -93,6 +110,12 @@ enum {
 static const struct option longopts[] = {
 	{ "sysv",		no_argument,		NULL, OPT_SYSV },
 	{ "posix",		no_argument,		NULL, OPT_POSIX },
+	{ "memfd",		no_argument,		NULL, OPT_MEMFD },
+	{ "user",		required_argument,	NULL, 'u' },
+	{ "unused",		no_argument,		NULL, OPT_UNUSED },
+	{ "orphans",		no_argument,		NULL, OPT_ORPHANS },
+	{ "older-than",		required_argument,	NULL, OPT_OLDER_THAN },
+	{ "sort",		required_argument,	NULL, OPT_SORT },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "list-columns",	no_argument,		NULL, OPT_LIST_COLUMNS },
 	{ "json",		no_argument,		NULL, 'J' },
@@ -102,6 +125,8 @@ static const struct option longopts[] = {
 	{ "bytes",		no_argument,		NULL, 'b' },
 	{ "numeric-perms",	no_argument,		NULL, 'P' },
 	{ "time-format",	required_argument,	NULL, OPT_TIME_FORMAT },
+	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
+	{ "limits",		no_argument,		NULL, OPT_LIMITS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -115,8 +140,12 @@ static struct {
 	enum mode	 mode;
 	bool		 noheadings, bytes, numeric_perms, time_set;
 	enum shm_time_style time_style;
-	unsigned	 kinds;
-} ls = { .time_style = SHM_TIME_SHORT };
+	struct shm_filter filter;
+	bool		 filtering;	/* a filter beyond the kinds */
+	int		 sort_col;	/* -1: by kind and address */
+	bool		 escaped;	/* some name was shown escaped */
+	bool		 hidden;	/* some user was unknown: "?" shown */
+} ls = { .time_style = SHM_TIME_SHORT, .sort_col = -1 };
 
 static noreturn void
 usage(void)
@@ -124,12 +153,21 @@ usage(void)
 	size_t i;
 
 	fputs(
-"Usage: shmls [--sysv] [--posix] [-o LIST] [-J | -r | -e] [-n] [-b] [-P]\n"
-"             [--time-format FORMAT] [ADDRESS...]\n"
-"List shared memory segments: System V and POSIX, or just the ADDRESSes.\n"
+"Usage: shmls [--sysv] [--posix] [--memfd] [-u USER] [--unused] [--orphans]\n"
+"             [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
+"             [-J | -r | -e] [-n] [-b] [-P] [--time-format FORMAT]\n"
+"             [ADDRESS...]\n"
+"       shmls --summary | --limits [-J | -r | -e] [-n] [-b]\n"
+"List shared memory segments of every kind, with the processes using them.\n"
 "\n"
 "      --sysv                System V segments\n"
 "      --posix               POSIX objects in /dev/shm\n"
+"      --memfd               memfds that processes hold\n"
+"  -u, --user USER           segments owned by USER (name or uid)\n"
+"      --unused              segments no process uses (NATTCH 0)\n"
+"      --orphans             unused segments whose creator is gone\n"
+"      --older-than DURATION segments changed longer ago (90s, 10m, 2h, 3d)\n"
+"      --sort COLUMN         sort by COLUMN\n"
 "  -o, --output LIST         columns to show; +LIST adds to the default\n"
 "      --list-columns        list the columns and exit\n"
 "  -J, --json                JSON output\n"
@@ -139,6 +177,8 @@ usage(void)
 "  -b, --bytes               sizes in bytes\n"
 "  -P, --numeric-perms       permissions in octal\n"
 "      --time-format FORMAT  short, full or iso\n"
+"      --summary             counts and bytes per kind, as ipcs -u\n"
+"      --limits              kernel.shm* limits and /dev/shm space, as ipcs -l\n"
 "  -h, --help                show this help\n"
 "  -V, --version             show the version\n"
 "\n"
@@ -242,6 +282,9 @@ fmt_text(const char *s)
 {
 	char *p;
 
+	if (ls.mode != MODE_JSON && (shm_needs_escape(s) ||
+	    (ls.mode != MODE_TABLE && strpbrk(s, " \"") != NULL)))
+		ls.escaped = true;
 	if (ls.mode != MODE_TABLE)
 		return xstrdup(s);
 	if ((p = shm_escape(s)) == NULL)
@@ -254,6 +297,49 @@ static char *
 fmt_unknown(void)
 {
 	return ls.mode == MODE_JSON ? NULL : xstrdup("?");
+}
+
+/*
+ * PIDS or COMMAND: the processes using r, comma-separated (one per line
+ * for a JSON array), and "?" when there may be more that the scan could
+ * not see.
+ */
+static char *
+fmt_users(const struct shm_rec *r, bool comm)
+{
+	const char *sep = ls.mode == MODE_JSON ? "\n" : ",";
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *fp;
+
+	if (!r->users_known)
+		ls.hidden = true;
+	if (r->npids == 0 && !r->users_known)
+		return fmt_unknown();
+	if (r->npids == 0)
+		return NULL;
+	if ((fp = open_memstream(&out, &len)) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	for (i = 0; i < r->npids; i++) {
+		char buf[64];
+
+		if (i > 0)
+			fputs(sep, fp);
+		if (!comm)
+			fprintf(fp, "%d", (int)r->pids[i]);
+		else if (proc_comm(r->pids[i], buf, sizeof(buf)) != NULL) {
+			char *esc = fmt_text(buf);
+
+			fputs(esc, fp);
+			free(esc);
+		} else
+			fputs("?", fp);
+	}
+	if (!r->users_known && ls.mode != MODE_JSON)
+		fputs(",?", fp);
+	if (fclose(fp) != 0)
+		err(EXIT_OPFAIL, NULL);
+	return out;
 }
 
 /* The text of one cell, or NULL for none (null in JSON). */
@@ -304,7 +390,13 @@ cell(const struct shm_rec *r, int col)
 		shm_fmt_perms(r->mode, ls.numeric_perms, buf, sizeof(buf));
 		return xstrdup(buf);
 	case COL_NATTCH:
-		return r->nattch < 0 ? fmt_unknown() : fmt_num(r->nattch);
+		if (r->nattch >= 0)
+			return fmt_num(r->nattch);
+		ls.hidden = true;
+		return fmt_unknown();
+	case COL_PIDS:
+	case COL_COMMAND:
+		return fmt_users(r, col == COL_COMMAND);
 	case COL_CPID:
 		return r->cpid > 0 ? fmt_num(r->cpid) : NULL;
 	case COL_LPID:
@@ -354,8 +446,19 @@ new_table(void)
 		cl = scols_table_new_column(tb, c->name, c->whint, c->flags);
 		if (cl == NULL)
 			err(EXIT_OPFAIL, NULL);
-		if (ls.mode == MODE_JSON)
-			scols_column_set_json_type(cl, c->json_type);
+		if (ls.mode != MODE_JSON)
+			continue;
+		scols_column_set_json_type(cl, c->json_type);
+		/*
+		 * smartcols prints an array's items raw (as numbers) only
+		 * for a column that wraps: one item per line.
+		 */
+		if (c->json_type == SCOLS_JSON_ARRAY_NUMBER ||
+		    c->json_type == SCOLS_JSON_ARRAY_STRING) {
+			scols_column_set_flags(cl, c->flags | SCOLS_FL_WRAP);
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+			    scols_wrapnl_nextchunk, NULL);
+		}
 	}
 	return tb;
 }
@@ -393,6 +496,175 @@ rec_cmp(const void *x, const void *y)
 	return strcmp(a->addr.name, b->addr.name);
 }
 
+/* The value --sort compares for a column, where it is a number. */
+static bool
+sort_number(const struct shm_rec *r, int col, long long *v)
+{
+	switch (col) {
+	case COL_TYPE:		*v = r->addr.kind; break;
+	case COL_KEY:		*v = (uint32_t)r->addr.key; break;
+	case COL_ID:		*v = r->addr.id; break;
+	case COL_SIZE:		*v = (long long)r->size; break;
+	case COL_RSS:		*v = r->rss; break;
+	case COL_UID:		*v = r->uid; break;
+	case COL_GID:		*v = r->gid; break;
+	case COL_CUID:		*v = r->cuid; break;
+	case COL_CGID:		*v = r->cgid; break;
+	case COL_PERMS:		*v = r->mode; break;
+	case COL_NATTCH:	*v = r->nattch; break;
+	case COL_PIDS:		*v = r->npids ? r->pids[0] : 0; break;
+	case COL_CPID:		*v = r->cpid; break;
+	case COL_LPID:		*v = r->lpid; break;
+	case COL_CTIME:		*v = r->ctime; break;
+	case COL_ATIME:		*v = r->atime; break;
+	case COL_DTIME:		*v = r->dtime; break;
+	case COL_MTIME:		*v = r->mtime; break;
+	case COL_STATUS:	*v = r->status; break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static int
+column_cmp(const void *x, const void *y)
+{
+	const struct shm_rec *a = x, *b = y;
+	long long va, vb;
+	char *ca, *cb;
+	int c;
+
+	if (ls.sort_col == COL_ADDRESS)
+		return rec_cmp(a, b);
+	if (sort_number(a, ls.sort_col, &va) &&
+	    sort_number(b, ls.sort_col, &vb))
+		return va != vb ? (va > vb) - (va < vb) : rec_cmp(a, b);
+	ca = cell(a, ls.sort_col);
+	cb = cell(b, ls.sort_col);
+	c = strcmp(ca != NULL ? ca : "", cb != NULL ? cb : "");
+	free(ca);
+	free(cb);
+	return c != 0 ? c : rec_cmp(a, b);
+}
+
+/* --summary: how many segments of each kind, and how much memory. */
+static int
+print_summary(const struct shm_rec *v, size_t n)
+{
+	static const char *const hdr[] = { "TYPE", "COUNT", "SIZE", "RSS" };
+	struct libscols_table *tb;
+	uint64_t size[SHM_NKINDS] = { 0 }, rss[SHM_NKINDS] = { 0 };
+	size_t count[SHM_NKINDS] = { 0 }, i;
+	int k, r;
+
+	for (i = 0; i < n; i++) {
+		count[v[i].addr.kind]++;
+		size[v[i].addr.kind] += v[i].size;
+		if (v[i].rss > 0)
+			rss[v[i].addr.kind] += (uint64_t)v[i].rss;
+	}
+	ls.ncols = 0;
+	tb = new_table();
+	for (i = 0; i < 4; i++) {
+		struct libscols_column *cl = scols_table_new_column(tb, hdr[i],
+		    0, i ? SCOLS_FL_RIGHT : 0);
+
+		if (cl == NULL)
+			err(EXIT_OPFAIL, NULL);
+		if (ls.mode == MODE_JSON)
+			scols_column_set_json_type(cl, i ? SCOLS_JSON_NUMBER :
+			    SCOLS_JSON_STRING);
+	}
+	for (k = 0; k < SHM_NKINDS; k++) {
+		struct libscols_line *ln;
+
+		if (!(ls.filter.kinds & SHM_KIND_BIT(k)) || k == SHM_FILE)
+			continue;
+		if ((ln = scols_table_new_line(tb, NULL)) == NULL ||
+		    scols_line_refer_data(ln, 0, xstrdup(shm_kind_name(k))) ||
+		    scols_line_refer_data(ln, 1, fmt_num((long long)count[k])) ||
+		    scols_line_refer_data(ln, 2, fmt_size(size[k])) ||
+		    scols_line_refer_data(ln, 3, fmt_size(rss[k])))
+			err(EXIT_OPFAIL, NULL);
+	}
+	r = scols_print_table(tb);
+	scols_unref_table(tb);
+	return r == 0 ? EXIT_SUCCESS : EXIT_OPFAIL;
+}
+
+/* --limits: what bounds a new segment, as ipcs -l does. */
+static int
+print_limits(void)
+{
+	static const struct {
+		const char	*name, *sysctl, *help;
+		bool		 bytes;
+	} limits[] = {
+		{ "kernel.shmmax", "kernel/shmmax",
+		  "largest System V segment", true },
+		{ "kernel.shmall", "kernel/shmall",
+		  "pages in all System V segments", false },
+		{ "kernel.shmmni", "kernel/shmmni",
+		  "System V segments", false },
+	};
+	static const char *const hdr[] = { "LIMIT", "VALUE", "DESCRIPTION" };
+	struct libscols_table *tb;
+	struct statvfs sv;
+	size_t i;
+	int r;
+
+	ls.ncols = 0;
+	tb = new_table();
+	for (i = 0; i < 3; i++) {
+		struct libscols_column *cl = scols_table_new_column(tb, hdr[i],
+		    0, i == 1 ? SCOLS_FL_RIGHT : 0);
+
+		if (cl == NULL)
+			err(EXIT_OPFAIL, NULL);
+		if (ls.mode == MODE_JSON)
+			scols_column_set_json_type(cl, i == 1 ?
+			    SCOLS_JSON_NUMBER : SCOLS_JSON_STRING);
+	}
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		uint64_t v;
+		char *val;
+
+		if (ln == NULL)
+			err(EXIT_OPFAIL, NULL);
+		if (shm_sysctl(limits[i].sysctl, &v) == -1)
+			val = NULL;
+		else if (limits[i].bytes)
+			val = fmt_size(v > INT64_MAX ? INT64_MAX : v);
+		else
+			val = fmt_num(v > LLONG_MAX ? LLONG_MAX : (long long)v);
+		if (scols_line_refer_data(ln, 0, xstrdup(limits[i].name)) ||
+		    (val != NULL && scols_line_refer_data(ln, 1, val)) ||
+		    scols_line_refer_data(ln, 2, xstrdup(limits[i].help)))
+			err(EXIT_OPFAIL, NULL);
+	}
+	if (statvfs(SHM_DEVSHM, &sv) == 0) {
+		const char *names[] = { SHM_DEVSHM " size", SHM_DEVSHM " free" };
+		const char *help[] = { "space for POSIX objects",
+		    "space left for POSIX objects" };
+		uint64_t vals[] = { (uint64_t)sv.f_blocks * sv.f_frsize,
+		    (uint64_t)sv.f_bavail * sv.f_frsize };
+
+		for (i = 0; i < 2; i++) {
+			struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+			if (ln == NULL ||
+			    scols_line_refer_data(ln, 0, xstrdup(names[i])) ||
+			    scols_line_refer_data(ln, 1, fmt_size(vals[i])) ||
+			    scols_line_refer_data(ln, 2, xstrdup(help[i])))
+				err(EXIT_OPFAIL, NULL);
+		}
+	}
+	r = scols_print_table(tb);
+	scols_unref_table(tb);
+	return r == 0 ? EXIT_SUCCESS : EXIT_OPFAIL;
+}
+
 /* The records of the ADDRESS operands, each stat'ed directly. */
 static struct {
 	struct shm_rec	*v;
@@ -410,25 +682,93 @@ stat_one(const char *arg, const struct shm_addr *a)
 	return EXIT_SUCCESS;
 }
 
+/* Does this listing need to know which processes use what? */
+static bool
+needs_scan(void)
+{
+	size_t i;
+
+	if (shm_filter_needs_scan(&ls.filter) ||
+	    (ls.filter.kinds & SHM_KIND_BIT(SHM_MEMFD)))
+		return true;
+	for (i = 0; i < ls.ncols; i++) {
+		int needs = columns[ls.cols[i]].needs;
+
+		if ((needs & COLF_SCAN) || ((needs & COLF_SCAN_FD) &&
+		    (ls.filter.kinds & ~SHM_KIND_BIT(SHM_SYSV))))
+			return true;
+	}
+	return false;
+}
+
+/* Append the memfds the scan found to *v. */
+static void
+add_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+{
+	struct shm_rec *mv, *nv;
+	size_t mn;
+
+	if (proc_scan_memfds(scan, &mv, &mn) == -1)
+		err(EXIT_OPFAIL, "cannot list memfds");
+	if (mn == 0)
+		return;
+	if ((nv = reallocarray(*v, *n + mn, sizeof(**v))) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	memcpy(nv + *n, mv, mn * sizeof(*mv));
+	free(mv);
+	*v = nv;
+	*n += mn;
+}
+
 int
 main(int argc, char *argv[])
 {
+	struct proc_scan *scan = NULL;
 	struct libscols_table *tb;
-	struct shm_rec *v;
-	size_t i, n;
+	struct shm_rec *v = NULL;
+	bool summary = false, limits = false;
+	const char *why;
+	size_t i, n = 0, kept;
+	time_t now;
 	int ch, ret = EXIT_SUCCESS;
 
 	cli_init(argv);
 	memcpy(ls.cols, default_columns, sizeof(default_columns));
 	ls.ncols = sizeof(default_columns) / sizeof(default_columns[0]);
-	while ((ch = getopt_long(argc, argv, "o:JrenbPhV", longopts,
+	while ((ch = getopt_long(argc, argv, "u:o:JrenbPhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_SYSV:
-			ls.kinds |= SHM_KIND_BIT(SHM_SYSV);
+			ls.filter.kinds |= SHM_KIND_BIT(SHM_SYSV);
 			break;
 		case OPT_POSIX:
-			ls.kinds |= SHM_KIND_BIT(SHM_POSIX);
+			ls.filter.kinds |= SHM_KIND_BIT(SHM_POSIX);
+			break;
+		case OPT_MEMFD:
+			ls.filter.kinds |= SHM_KIND_BIT(SHM_MEMFD);
+			break;
+		case 'u':
+			if (shm_user_parse(optarg, &ls.filter.uid) == -1)
+				cli_usage("--user '%s': no such user", optarg);
+			ls.filter.has_uid = ls.filtering = true;
+			break;
+		case OPT_UNUSED:
+			ls.filter.unused = ls.filtering = true;
+			break;
+		case OPT_ORPHANS:
+			ls.filter.orphans = ls.filtering = true;
+			break;
+		case OPT_OLDER_THAN:
+			if (shm_duration_parse(optarg, &ls.filter.older_than,
+			    &why) == -1)
+				cli_usage("--older-than '%s': %s", optarg, why);
+			ls.filtering = true;
+			break;
+		case OPT_SORT:
+			if ((ls.sort_col = column_by_name(optarg,
+			    strlen(optarg))) == -1)
+				cli_usage("--sort '%s': unknown column (see "
+				    "--list-columns)", optarg);
 			break;
 		case 'o':
 			parse_columns(optarg);
@@ -468,6 +808,12 @@ main(int argc, char *argv[])
 				    "full or iso", optarg);
 			ls.time_set = true;
 			break;
+		case OPT_SUMMARY:
+			summary = true;
+			break;
+		case OPT_LIMITS:
+			limits = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -478,29 +824,70 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 0 && ls.kinds != 0)
-		cli_usage("ADDRESS operands and --sysv/--posix exclude each other");
-	if (ls.kinds == 0)
-		ls.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
+	if (summary && limits)
+		cli_usage("--summary and --limits exclude each other");
+	if (limits && (argc > 0 || ls.filter.kinds || ls.filtering))
+		cli_usage("--limits takes no ADDRESS or filter");
+	if (argc > 0 && (ls.filter.kinds || ls.filtering))
+		cli_usage("ADDRESS operands and filters exclude each other");
+	if (ls.filter.kinds == 0)
+		ls.filter.kinds = SHM_KINDS_ALL;
+	if (limits)
+		return cli_exit_status(print_limits());
 
 	if (argc > 0) {
 		if ((operands.v = calloc((size_t)argc, sizeof(*v))) == NULL)
 			err(EXIT_OPFAIL, NULL);
-		ret = cli_each_addr(argc, argv,
-	    SHM_KINDS_ALL, stat_one);
+		ret = cli_each_addr(argc, argv, SHM_KINDS_ALL, stat_one);
 		v = operands.v;
 		n = operands.n;
-	} else if (shm_list(ls.kinds, &v, &n) == -1)
+	} else if (shm_list(ls.filter.kinds, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
-	else
+
+	/* One pass over /proc, and only when something needs it. */
+	if (needs_scan()) {
+		if ((scan = proc_scan_new()) == NULL)
+			err(EXIT_OPFAIL, "cannot scan /proc");
+		for (i = 0; i < n; i++)
+			proc_scan_users(scan, &v[i]);
+		if (argc == 0 && (ls.filter.kinds & SHM_KIND_BIT(SHM_MEMFD)))
+			add_memfds(scan, &v, &n);
+		proc_scan_free(scan);
+	}
+
+	now = time(NULL);
+	for (i = kept = 0; i < n; i++) {
+		if (argc == 0 && !shm_filter_match(&ls.filter, &v[i], now)) {
+			shm_rec_free(&v[i]);
+			continue;
+		}
+		v[kept++] = v[i];
+	}
+	n = kept;
+	/* Operands are shown in the order given, unless sorted. */
+	if (ls.sort_col != -1)
+		qsort(v, n, sizeof(*v), column_cmp);
+	else if (argc == 0)
 		qsort(v, n, sizeof(*v), rec_cmp);
 
-	tb = new_table();
-	for (i = 0; i < n; i++)
-		add_row(tb, &v[i]);
-	if (scols_print_table(tb) != 0 && ret == 0)
-		ret = EXIT_OPFAIL;
-	scols_unref_table(tb);
+	if (summary) {
+		ret = print_summary(v, n);
+	} else {
+		tb = new_table();
+		for (i = 0; i < n; i++)
+			add_row(tb, &v[i]);
+		if (scols_print_table(tb) != 0 && ret == 0)
+			ret = EXIT_OPFAIL;
+		scols_unref_table(tb);
+		if (ls.hidden && ls.mode != MODE_JSON)
+			cli_warn(NULL, "some processes' mappings and "
+			    "descriptors cannot be read (no permission): who "
+			    "uses a POSIX object or memfd is shown as ?");
+		if (ls.escaped)
+			cli_warn(NULL, "some names hold blanks or control "
+			    "characters and are shown escaped: use --json for "
+			    "their exact bytes");
+	}
 	shm_rec_list_free(v, n);
 	return cli_exit_status(ret);
 }

@@ -228,8 +228,8 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	' <<<"$json" || fail "System V row: $json"
 	jq -e --arg name "$name" '
 	    .shm[1] | .type == "posix" and .address == $name and
-	        .size == 2000 and .nattch == null and .key == null and
-	        .id == null
+	        .size == 2000 and .key == null and .id == null and
+	        (.nattch == 0 or .nattch == null)
 	' <<<"$json" || fail "POSIX row: $json"
 }
 
@@ -335,8 +335,10 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	shmmk "$esc"
 	for opts in "" -r -n -rn "-o NAME,ADDRESS" -e; do
 		# shellcheck disable=SC2086
-		run -0 shmls $opts
+		run --separate-stderr -0 shmls $opts
 		[[ $output != *$'\033'* ]] || fail "raw ESC in 'shmls $opts'"
+		[[ $stderr == *"shown escaped"* ]] ||
+		    fail "no note that names are escaped: $stderr"
 		header=1
 		[[ $opts == *n* || $opts == -e ]] && header=0
 		assert_equal "${#lines[@]}" $(( 2 + header ))

@@ -63,7 +63,5 @@ int	 fd_adopt(int, int, struct shm_seg *);
 int	 sysv_resolve(const struct shm_addr *);
 int	 sysv_attach(struct shm_seg *);
 
-/* util.c */
-int	 read_sysctl_u64(const char *, uint64_t *);
 
 #endif

@@ -33,20 +33,20 @@ explain_sysv(int err, enum shm_op op, char *buf, size_t len)
 	switch (err) {
 	case EINVAL:
 		if ((op == SHM_OP_CREATE || op == SHM_OP_RESIZE) &&
-		    read_sysctl_u64("kernel/shmmax", &v) == 0) {
+		    shm_sysctl("kernel/shmmax", &v) == 0) {
 			snprintf(buf, len, "size is 0 or larger than "
 			    "kernel.shmmax (%" PRIu64 " bytes)", v);
 			return buf;
 		}
 		break;
 	case ENOSPC:
-		if (read_sysctl_u64("kernel/shmmni", &v) == 0 &&
+		if (shm_sysctl("kernel/shmmni", &v) == 0 &&
 		    count_sysv_segments() >= v) {
 			snprintf(buf, len, "limit kernel.shmmni reached "
 			    "(%" PRIu64 " segments)", v);
 			return buf;
 		}
-		if (read_sysctl_u64("kernel/shmall", &v) == 0) {
+		if (shm_sysctl("kernel/shmall", &v) == 0) {
 			snprintf(buf, len, "limit kernel.shmall reached "
 			    "(%" PRIu64 " pages in all segments)", v);
 			return buf;

@@ -52,6 +52,8 @@ fd_fill_info(const struct stat *st, struct shm_rec *info)
 	info->atime = st->st_atime;
 	info->mtime = st->st_mtime;
 	info->ctime = st->st_ctime;
+	info->dev = st->st_dev;
+	info->ino = st->st_ino;
 }
 
 /* Take fd into seg if it is a regular file; close it if not. */

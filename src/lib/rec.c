@@ -12,6 +12,9 @@ void
 shm_rec_free(struct shm_rec *info)
 {
 	shm_addr_free(&info->addr);
+	free(info->pids);
+	info->pids = NULL;
+	info->npids = 0;
 }
 
 void

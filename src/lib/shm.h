@@ -75,6 +75,11 @@ struct shm_rec {
 	pid_t		 cpid, lpid;	/* 0: unknown or none */
 	time_t		 ctime, atime, dtime, mtime; /* 0: never or unknown */
 	unsigned	 status;	/* SHM_ST_* */
+	dev_t		 dev;		/* descriptor-backed kinds: identity */
+	ino_t		 ino;
+	pid_t		*pids;		/* processes using it, from a proc scan */
+	size_t		 npids;
+	bool		 users_known;	/* the scan saw every process */
 };
 
 void	 shm_rec_free(struct shm_rec *);
@@ -136,6 +141,41 @@ void	 shm_fmt_time(time_t, enum shm_time_style, char *, size_t);
 void	 shm_fmt_status(unsigned, char *, size_t);
 char	*shm_escape(const char *);
 bool	 shm_needs_escape(const char *);
+
+/*
+ * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
+ * segments to the processes that map them or hold them open.
+ */
+struct proc_scan;
+struct proc_scan *proc_scan_new(void);
+void	 proc_scan_free(struct proc_scan *);
+bool	 proc_scan_complete(const struct proc_scan *);
+void	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
+int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
+	    size_t *);
+int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
+	    const char **);
+const char *proc_comm(pid_t, char *, size_t);
+bool	 proc_alive(pid_t);
+
+/* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
+int	 shm_sysctl(const char *, uint64_t *);
+
+/* filter.c: the filters shmls and shmrm share */
+struct shm_filter {
+	unsigned	 kinds;		/* SHM_KIND_BIT()s */
+	bool		 has_uid;
+	uid_t		 uid;
+	bool		 unused;	/* NATTCH known to be 0 */
+	bool		 orphans;
+	time_t		 older_than;	/* seconds since CTIME; 0: any */
+};
+int	 shm_duration_parse(const char *, time_t *, const char **);
+int	 shm_user_parse(const char *, uid_t *);
+bool	 shm_filter_needs_scan(const struct shm_filter *);
+bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
+	    time_t);
+bool	 shm_is_orphan(const struct shm_rec *);
 
 /* errors.c: the real cause of a failure, in words */
 enum shm_op {

@@ -175,7 +175,7 @@ sysv_resize_copy(struct shm_seg *seg, uint64_t size, int flags,
 	if (size == ds.shm_segsz)
 		return 0;
 	if (size == 0 || size > SIZE_MAX ||
-	    (read_sysctl_u64("kernel/shmmax", &shmmax) == 0 && size > shmmax)) {
+	    (shm_sysctl("kernel/shmmax", &shmmax) == 0 && size > shmmax)) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -14,7 +14,7 @@
 
 /* A number from /proc/sys/NAME, e.g. "kernel/shmmax". */
 int
-read_sysctl_u64(const char *name, uint64_t *out)
+shm_sysctl(const char *name, uint64_t *out)
 {
 	char path[128], buf[64], *end;
 	ssize_t n;

@@ -1,0 +1,146 @@
+/*
+ * filter.c - which segments a listing or a bulk removal means: shmls and
+ * shmrm take the same filters and must agree on them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shm.h"
+
+/*
+ * A DURATION: a number with an optional unit s, m, h, d or w (seconds by
+ * default), e.g. "90s", "10m", "2h", "3d".
+ */
+int
+shm_duration_parse(const char *s, time_t *out, const char **why)
+{
+	static const struct {
+		char	 unit;
+		long	 seconds;
+	} units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+		{ 'w', 604800 },
+	};
+	const char *p = s;
+	long long v = 0, mult = 1;
+	size_t i;
+
+	if (!isdigit((unsigned char)*p)) {
+		*why = "malformed duration: expected a number with an "
+		    "optional unit s, m, h, d or w";
+		errno = EINVAL;
+		return -1;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (INT64_MAX - 9) / 10) {
+			*why = "duration too long";
+			errno = ERANGE;
+			return -1;
+		}
+		v = v * 10 + (*p - '0');
+	}
+	if (*p != '\0') {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (*p == units[i].unit)
+				mult = units[i].seconds;
+		if (mult == 1 && *p != 's') {
+			*why = "unknown duration unit: expected s, m, h, d or w";
+			errno = EINVAL;
+			return -1;
+		}
+		if (p[1] != '\0') {
+			*why = "malformed duration: junk after the unit";
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	if (v > (long long)(INT32_MAX) * 16 / mult) {
+		*why = "duration too long";
+		errno = ERANGE;
+		return -1;
+	}
+	*out = (time_t)(v * mult);
+	return 0;
+}
+
+/* A USER: a login name, or a numeric uid. */
+int
+shm_user_parse(const char *s, uid_t *out)
+{
+	struct passwd *pw;
+	const char *errstr;
+	long long v;
+
+	if ((pw = getpwnam(s)) != NULL) {
+		*out = pw->pw_uid;
+		return 0;
+	}
+	v = strtonum(s, 0, UINT32_MAX - 1, &errstr);
+	if (errstr != NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	*out = (uid_t)v;
+	return 0;
+}
+
+/* Does any filter need to know which processes use a segment? */
+bool
+shm_filter_needs_scan(const struct shm_filter *f)
+{
+	return (f->unused || f->orphans) &&
+	    (f->kinds & ~SHM_KIND_BIT(SHM_SYSV)) != 0;
+}
+
+/* Known to be used by nobody.  Unknown is not zero. */
+static bool
+unused(const struct shm_rec *r)
+{
+	return r->nattch == 0;
+}
+
+/*
+ * An orphan: nobody uses it and its creator is gone.  System V: NATTCH 0
+ * and neither CPID nor LPID runs.  POSIX objects and files have no
+ * creator on record: no process maps them or holds them open.  A memfd
+ * always has a holder.
+ */
+bool
+shm_is_orphan(const struct shm_rec *r)
+{
+	if (!unused(r))
+		return false;
+	switch (r->addr.kind) {
+	case SHM_SYSV:
+		return !proc_alive(r->cpid) && !proc_alive(r->lpid);
+	case SHM_POSIX:
+	case SHM_FILE:
+		return r->users_known;
+	default:
+		return false;
+	}
+}
+
+bool
+shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
+    time_t now)
+{
+	if (!(f->kinds & SHM_KIND_BIT(r->addr.kind)))
+		return false;
+	if (f->has_uid && r->uid != f->uid)
+		return false;
+	if (f->unused && !unused(r))
+		return false;
+	if (f->orphans && !shm_is_orphan(r))
+		return false;
+	if (f->older_than > 0 && (r->ctime == 0 || now - r->ctime <
+	    f->older_than))
+		return false;
+	return true;
+}
