@@ -1,21 +1,131 @@
 /*
  * io.c - moving bytes between a segment and a descriptor.
  *
- * POSIX objects, files and memfds are read with pread, never mapped: a
- * mapping raises SIGBUS when another process shrinks the object under us,
- * while pread just returns short, which we report.
+ * POSIX objects, files and memfds are never mapped: a mapping raises
+ * SIGBUS when another process shrinks the object under us, while a read
+ * just comes back short, which we report.  Where the kernel can move the
+ * bytes itself it does: splice(2) between a descriptor and a pipe,
+ * copy_file_range(2) or sendfile(2) between files, vmsplice(2) from a
+ * System V mapping into a pipe.  Each falls back to plain read and write
+ * when the descriptors don't allow it.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "backend.h"
 
 #define IO_BUFSZ	(128 * 1024)
+#define KERNEL_CHUNK	(1 << 30)	/* per splice/copy_file_range call */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22		/* Linux 5.14 */
+#endif
+
+/* Errors that mean "this kernel path does not apply": fall back. */
+static bool
+no_kernel_path(int err)
+{
+	return err == EINVAL || err == ENOSYS || err == EXDEV ||
+	    err == EOPNOTSUPP || err == EBADF || err == ESPIPE;
+}
+
+static size_t
+chunk(uint64_t left)
+{
+	return left > KERNEL_CHUNK ? KERNEL_CHUNK : (size_t)left;
+}
+
+/*
+ * Move [*pos, end) of fd-backed seg to outfd in the kernel.  Returns 0
+ * when done or when no kernel path applies (the caller goes on from *pos
+ * with plain I/O), -1 on a real error.
+ */
+static int
+kernel_out(struct shm_seg *seg, int outfd, uint64_t *pos, uint64_t end,
+    uint64_t *copied)
+{
+	struct stat st;
+	bool pipe_out, reg_out;
+	int method;
+
+	if (fstat(outfd, &st) == -1)
+		return 0;
+	pipe_out = S_ISFIFO(st.st_mode);
+	reg_out = S_ISREG(st.st_mode);
+	/* 0: splice to a pipe, 1: copy_file_range, 2: sendfile */
+	method = pipe_out ? 0 : reg_out ? 1 : 2;
+	if (pipe_out)	/* fewer, larger moves; the pipe is ours to size */
+		(void)fcntl(outfd, F_SETPIPE_SZ, 1 << 20);
+	while (*pos < end) {
+		off_t off = (off_t)*pos;
+		ssize_t n;
+
+		if (method == 0)
+			n = splice(seg->fd, &off, outfd, NULL, chunk(end - *pos),
+			    SPLICE_F_MORE);
+		else if (method == 1)
+			n = copy_file_range(seg->fd, &off, outfd, NULL,
+			    chunk(end - *pos), 0);
+		else
+			n = sendfile(outfd, seg->fd, &off, chunk(end - *pos));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && method == 1 && no_kernel_path(errno)) {
+			method = 2;	/* across filesystems: sendfile */
+			continue;
+		}
+		if (n == -1)
+			return no_kernel_path(errno) ? 0 : -1;
+		if (n == 0) {
+			errno = SHM_ESHRUNK;	/* truncated while we read */
+			return -1;
+		}
+		*pos += (uint64_t)n;
+		*copied += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* A System V mapping into a pipe: vmsplice hands the pages over. */
+static int
+vmsplice_out(int outfd, const unsigned char *p, size_t len, uint64_t *copied)
+{
+	struct stat st;
+
+	if (fstat(outfd, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return 0;
+	(void)fcntl(outfd, F_SETPIPE_SZ, 1 << 20);
+	/*
+	 * vmsplice pins each page; faulting them in one by one costs more
+	 * than the copy it saves.  Populate the mapping in one call.
+	 */
+	(void)madvise((void *)((uintptr_t)p & ~(uintptr_t)(getpagesize() - 1)),
+	    len + ((uintptr_t)p & (uintptr_t)(getpagesize() - 1)),
+	    MADV_POPULATE_READ);
+	while (*copied < len) {
+		struct iovec iov = {
+			.iov_base = (void *)(p + *copied),
+			.iov_len = chunk(len - *copied),
+		};
+		ssize_t n = vmsplice(outfd, &iov, 1, 0);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return no_kernel_path(errno) ? 0 : -1;
+		*copied += (uint64_t)n;
+	}
+	return 0;
+}
 
 static int
 write_full(int fd, const void *buf, size_t len)
@@ -82,15 +192,23 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 			if (nul != NULL)
 				n = (size_t)(nul - p);
 		}
-		if (write_full(outfd, p, n) == -1)
+		if (vmsplice_out(outfd, p, n, copied) == -1)
+			return -1;
+		if (write_full(outfd, p + *copied, n - (size_t)*copied) == -1)
 			return -1;
 		*copied = n;
 		return 0;
 	}
 
+	pos = off;
+	if (!stop_at_nul && kernel_out(seg, outfd, &pos, end, copied) == -1)
+		return -1;
+
+	if (pos == end)
+		return 0;
 	if ((buf = malloc(IO_BUFSZ)) == NULL)
 		return -1;
-	for (pos = off; pos < end; ) {
+	while (pos < end) {
 		size_t want = end - pos > IO_BUFSZ ? IO_BUFSZ : (size_t)(end - pos);
 		ssize_t n = shm_pread(seg, buf, want, pos);
 		bool stop = false;
@@ -144,6 +262,61 @@ pwrite_full(struct shm_seg *seg, const unsigned char *p, size_t len,
 }
 
 /*
+ * Move infd into fd-backed seg at *pos in the kernel: splice from a pipe,
+ * copy_file_range or sendfile from a file.  Stops at end of input or when
+ * the segment is full (unless grow); returns 0 then, or when no kernel
+ * path applies (the caller goes on from *pos), -1 on a real error.
+ */
+static int
+kernel_in(struct shm_seg *seg, int infd, uint64_t *pos, bool grow,
+    uint64_t *written)
+{
+	struct stat st;
+	int method;
+
+	if (fstat(infd, &st) == -1)
+		return 0;
+	if (S_ISFIFO(st.st_mode))
+		method = 0;
+	else if (S_ISREG(st.st_mode))
+		method = 1;
+	else
+		return 0;
+	for (;;) {
+		uint64_t room = seg->size > *pos ? seg->size - *pos : 0;
+		size_t want = grow ? KERNEL_CHUNK : chunk(room);
+		off_t off = (off_t)*pos;
+		ssize_t n;
+
+		if (want == 0)
+			return 0;	/* full: the caller looks for more */
+		if (method == 0)
+			n = splice(infd, NULL, seg->fd, &off, want,
+			    SPLICE_F_MOVE | SPLICE_F_MORE);
+		else if (method == 1)
+			n = copy_file_range(infd, NULL, seg->fd, &off, want, 0);
+		else if (lseek(seg->fd, off, SEEK_SET) == -1)
+			n = -1;
+		else
+			n = sendfile(seg->fd, infd, NULL, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && method == 1 && no_kernel_path(errno)) {
+			method = 2;
+			continue;
+		}
+		if (n == -1)
+			return no_kernel_path(errno) ? 0 : -1;
+		if (n == 0)
+			return 0;	/* end of input */
+		*pos += (uint64_t)n;
+		*written += (uint64_t)n;
+		if (*pos > seg->size)
+			seg->size = *pos;	/* grew by writing past the end */
+	}
+}
+
+/*
  * Copy infd into the segment at off until end of input.  Nothing is ever
  * written past the end: when the input does not fit, *overflow is set and
  * the bytes that fit stay written.  With grow, a descriptor-backed segment
@@ -166,6 +339,8 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		return -1;
 	}
 	if (seg->fd == -1 && sysv_attach(seg) == -1)
+		return -1;
+	if (seg->fd != -1 && kernel_in(seg, infd, &pos, grow, written) == -1)
 		return -1;
 	if (seg->fd != -1 && (buf = malloc(IO_BUFSZ)) == NULL)
 		return -1;
