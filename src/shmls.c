@@ -682,15 +682,15 @@ stat_one(const char *arg, const struct shm_addr *a)
 	return EXIT_SUCCESS;
 }
 
-/* Does this listing need to know which processes use what? */
+/*
+ * Do the columns need to know which processes use what?  (shm_select()
+ * knows when the filters do.)
+ */
 static bool
 needs_scan(void)
 {
 	size_t i;
 
-	if (shm_filter_needs_scan(&ls.filter) ||
-	    (ls.filter.kinds & SHM_KIND_BIT(SHM_MEMFD)))
-		return true;
 	for (i = 0; i < ls.ncols; i++) {
 		int needs = columns[ls.cols[i]].needs;
 
@@ -701,35 +701,14 @@ needs_scan(void)
 	return false;
 }
 
-/* Append the memfds the scan found to *v. */
-static void
-add_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
-{
-	struct shm_rec *mv, *nv;
-	size_t mn;
-
-	if (proc_scan_memfds(scan, &mv, &mn) == -1)
-		err(EXIT_OPFAIL, "cannot list memfds");
-	if (mn == 0)
-		return;
-	if ((nv = reallocarray(*v, *n + mn, sizeof(**v))) == NULL)
-		err(EXIT_OPFAIL, NULL);
-	memcpy(nv + *n, mv, mn * sizeof(*mv));
-	free(mv);
-	*v = nv;
-	*n += mn;
-}
-
 int
 main(int argc, char *argv[])
 {
-	struct proc_scan *scan = NULL;
 	struct libscols_table *tb;
 	struct shm_rec *v = NULL;
 	bool summary = false, limits = false;
 	const char *why;
-	size_t i, n = 0, kept;
-	time_t now;
+	size_t i, n = 0;
 	int ch, ret = EXIT_SUCCESS;
 
 	cli_init(argv);
@@ -841,29 +820,12 @@ main(int argc, char *argv[])
 		ret = cli_each_addr(argc, argv, SHM_KINDS_ALL, stat_one);
 		v = operands.v;
 		n = operands.n;
-	} else if (shm_list(ls.filter.kinds, &v, &n) == -1)
+		/* One pass over /proc, and only when something needs it. */
+		if (needs_scan() && shm_scan_users(&v, &n, false) == -1)
+			err(EXIT_OPFAIL, "cannot scan /proc");
+	} else if (shm_select(&ls.filter, needs_scan(), &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 
-	/* One pass over /proc, and only when something needs it. */
-	if (needs_scan()) {
-		if ((scan = proc_scan_new()) == NULL)
-			err(EXIT_OPFAIL, "cannot scan /proc");
-		for (i = 0; i < n; i++)
-			proc_scan_users(scan, &v[i]);
-		if (argc == 0 && (ls.filter.kinds & SHM_KIND_BIT(SHM_MEMFD)))
-			add_memfds(scan, &v, &n);
-		proc_scan_free(scan);
-	}
-
-	now = time(NULL);
-	for (i = kept = 0; i < n; i++) {
-		if (argc == 0 && !shm_filter_match(&ls.filter, &v[i], now)) {
-			shm_rec_free(&v[i]);
-			continue;
-		}
-		v[kept++] = v[i];
-	}
-	n = kept;
 	/* Operands are shown in the order given, unless sorted. */
 	if (ls.sort_col != -1)
 		qsort(v, n, sizeof(*v), column_cmp);

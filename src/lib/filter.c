@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shm.h"
 
@@ -143,4 +144,80 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 	    f->older_than))
 		return false;
 	return true;
+}
+
+/* Append the memfds a scan found to *v. */
+static int
+append_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+{
+	struct shm_rec *mv, *nv;
+	size_t mn;
+
+	if (proc_scan_memfds(scan, &mv, &mn) == -1)
+		return -1;
+	if (mn == 0)
+		return 0;
+	if ((nv = reallocarray(*v, *n + mn, sizeof(**v))) == NULL) {
+		shm_rec_list_free(mv, mn);
+		return -1;
+	}
+	memcpy(nv + *n, mv, mn * sizeof(*mv));
+	free(mv);
+	*v = nv;
+	*n += mn;
+	return 0;
+}
+
+/*
+ * Fill in who uses each of v[0..n) with one pass over /proc; with memfds,
+ * append every memfd some process holds.
+ */
+int
+shm_scan_users(struct shm_rec **v, size_t *n, bool memfds)
+{
+	struct proc_scan *scan;
+	size_t i;
+	int r = 0;
+
+	if ((scan = proc_scan_new()) == NULL)
+		return -1;
+	for (i = 0; i < *n; i++)
+		proc_scan_users(scan, &(*v)[i]);
+	if (memfds)
+		r = append_memfds(scan, v, n);
+	proc_scan_free(scan);
+	return r;
+}
+
+/*
+ * Every segment f selects, as an array the caller frees.  With scan (or
+ * when a filter needs it), who uses each is filled in.
+ */
+int
+shm_select(const struct shm_filter *f, bool scan, struct shm_rec **v,
+    size_t *n)
+{
+	time_t now = time(NULL);
+	size_t i, kept;
+
+	if (shm_list(f->kinds, v, n) == -1)
+		return -1;
+	if ((scan || shm_filter_needs_scan(f) ||
+	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
+	    shm_scan_users(v, n, (f->kinds & SHM_KIND_BIT(SHM_MEMFD)) != 0) == -1) {
+		int e = errno;
+
+		shm_rec_list_free(*v, *n);
+		errno = e;
+		return -1;
+	}
+	for (i = kept = 0; i < *n; i++) {
+		if (!shm_filter_match(f, &(*v)[i], now)) {
+			shm_rec_free(&(*v)[i]);
+			continue;
+		}
+		(*v)[kept++] = (*v)[i];
+	}
+	*n = kept;
+	return 0;
 }

@@ -176,6 +176,9 @@ bool	 shm_filter_needs_scan(const struct shm_filter *);
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
 	    time_t);
 bool	 shm_is_orphan(const struct shm_rec *);
+int	 shm_scan_users(struct shm_rec **, size_t *, bool);
+int	 shm_select(const struct shm_filter *, bool, struct shm_rec **,
+	    size_t *);
 
 /* errors.c: the real cause of a failure, in words */
 enum shm_op {
