@@ -85,7 +85,7 @@ static const struct column {
 	[COL_MTIME] =	{ "MTIME", 5, 0, SCOLS_JSON_STRING,
 			  "last modification (POSIX, files, memfds)" },
 	[COL_STATUS] =	{ "STATUS", 6, 0, SCOLS_JSON_STRING,
-			  "dest, locked, hugetlb, noreserve" },
+			  "dest (removed, still attached), locked" },
 };
 
 static const int default_columns[] = {
@@ -248,6 +248,15 @@ fmt_num(long long v)
 }
 
 static char *
+fmt_unsigned(uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return xstrdup(buf);
+}
+
+static char *
 fmt_size(uint64_t v)
 {
 	char buf[32];
@@ -317,7 +326,7 @@ fmt_users(const struct shm_rec *r, bool comm)
 	if (r->npids == 0 && !r->users_known)
 		return fmt_unknown();
 	if (r->npids == 0)
-		return NULL;
+		return ls.mode == MODE_JSON ? xstrdup("") : NULL;
 	if ((fp = open_memstream(&out, &len)) == NULL)
 		err(EXIT_OPFAIL, NULL);
 	for (i = 0; i < r->npids; i++) {
@@ -479,6 +488,125 @@ add_row(struct libscols_table *tb, const struct shm_rec *r)
 	}
 }
 
+/*
+ * A JSON string.  Names are bytes, JSON is UTF-8: a byte that is not part
+ * of valid UTF-8 is written as \u00XX, which does not round-trip, and the
+ * caller is told.
+ */
+static void
+json_string(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putc('"', fp);
+	while (*p != '\0') {
+		size_t len = 0;
+
+		if (*p == '"' || *p == '\\') {
+			fprintf(fp, "\\%c", *p++);
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			fprintf(fp, "\\u%04x", *p++);
+			continue;
+		}
+		if (*p < 0x80) {
+			putc(*p++, fp);
+			continue;
+		}
+		/* The length of a valid UTF-8 sequence here, or 0. */
+		if (*p >= 0xc2 && *p <= 0xdf)
+			len = 2;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			len = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			len = 4;
+		for (size_t i = 1; i < len; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				len = 0;
+		if (len == 0) {
+			fprintf(fp, "\\u%04x", *p++);
+			ls.escaped = true;
+			continue;
+		}
+		fwrite(p, 1, len, fp);
+		p += len;
+	}
+	putc('"', fp);
+}
+
+static void
+json_value(FILE *fp, int type, const char *data)
+{
+	const char *p;
+
+	if (data == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	switch (type) {
+	case SCOLS_JSON_NUMBER:
+		fputs(data, fp);
+		return;
+	case SCOLS_JSON_ARRAY_NUMBER:
+	case SCOLS_JSON_ARRAY_STRING:
+		/* Items one per line; no items is an empty array. */
+		putc('[', fp);
+		for (p = data; *p != '\0'; ) {
+			size_t len = strcspn(p, "\n");
+			char *item = strndup(p, len);
+
+			if (item == NULL)
+				err(EXIT_OPFAIL, NULL);
+			if (p != data)
+				fputs(", ", fp);
+			if (type == SCOLS_JSON_ARRAY_NUMBER)
+				fputs(item, fp);
+			else
+				json_string(fp, item);
+			free(item);
+			p += len;
+			if (*p == '\n')
+				p++;
+		}
+		putc(']', fp);
+		return;
+	default:
+		json_string(fp, data);
+	}
+}
+
+/*
+ * The listing as JSON, written here rather than by libsmartcols, whose
+ * arrays cannot be empty ("[null]" for a segment nobody uses).
+ */
+static int
+print_json(const struct shm_rec *v, size_t n)
+{
+	size_t i, j;
+
+	fputs("{\n   \"shm\": [", stdout);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",{\n" : "\n      {\n", stdout);
+		for (j = 0; j < ls.ncols; j++) {
+			const struct column *c = &columns[ls.cols[j]];
+			char *data = cell(&v[i], ls.cols[j]);
+			const char *q;
+
+			fputs("         \"", stdout);
+			for (q = c->name; *q != '\0'; q++)
+				putchar(tolower((unsigned char)*q));
+			fputs("\": ", stdout);
+			json_value(stdout, c->json_type, data);
+			fputs(j + 1 < ls.ncols ? ",\n" : "\n", stdout);
+			free(data);
+		}
+		fputs("      }", stdout);
+	}
+	fputs(n ? "\n   ]\n}\n" : "]\n}\n", stdout);
+	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
+}
+
 /* System V by id, then the others by kind and name. */
 static int
 rec_cmp(const void *x, const void *y)
@@ -578,7 +706,9 @@ print_summary(const struct shm_rec *v, size_t n)
 	for (k = 0; k < SHM_NKINDS; k++) {
 		struct libscols_line *ln;
 
-		if (!(ls.filter.kinds & SHM_KIND_BIT(k)) || k == SHM_FILE)
+		/* Files are never listed, only named: no row unless named. */
+		if (!(ls.filter.kinds & SHM_KIND_BIT(k)) ||
+		    (k == SHM_FILE && count[k] == 0))
 			continue;
 		if ((ln = scols_table_new_line(tb, NULL)) == NULL ||
 		    scols_line_refer_data(ln, 0, xstrdup(shm_kind_name(k))) ||
@@ -635,9 +765,9 @@ print_limits(void)
 		if (shm_sysctl(limits[i].sysctl, &v) == -1)
 			val = NULL;
 		else if (limits[i].bytes)
-			val = fmt_size(v > INT64_MAX ? INT64_MAX : v);
+			val = fmt_size(v);
 		else
-			val = fmt_num(v > LLONG_MAX ? LLONG_MAX : (long long)v);
+			val = fmt_unsigned(v);
 		if (scols_line_refer_data(ln, 0, xstrdup(limits[i].name)) ||
 		    (val != NULL && scols_line_refer_data(ln, 1, val)) ||
 		    scols_line_refer_data(ln, 2, xstrdup(limits[i].help)))
@@ -709,7 +839,7 @@ main(int argc, char *argv[])
 	bool summary = false, limits = false;
 	const char *why;
 	size_t i, n = 0;
-	int ch, ret = EXIT_SUCCESS;
+	int ch, r, ret = EXIT_SUCCESS;
 
 	cli_init(argv);
 	memcpy(ls.cols, default_columns, sizeof(default_columns));
@@ -834,6 +964,14 @@ main(int argc, char *argv[])
 
 	if (summary) {
 		ret = print_summary(v, n);
+	} else if (ls.mode == MODE_JSON) {
+		r = print_json(v, n);
+		if (r != 0 && ret == 0)
+			ret = r;
+		if (ls.escaped)
+			cli_warn(NULL, "some names are not valid UTF-8: their "
+			    "odd bytes are written as \\u00XX and do not "
+			    "round-trip");
 	} else {
 		tb = new_table();
 		for (i = 0; i < n; i++)

@@ -206,10 +206,13 @@ scan_maps(struct proc_scan *scan, int pidfd, pid_t pid)
 		ino_t ino;
 
 		if (proc_maps_parse_line(line, &dev, &ino, &shared, &path) == -1 ||
-		    path == NULL || ino == 0)
+		    path == NULL)
 			continue;
+		/* A System V mapping's inode is its shmid, and 0 is one. */
 		if (is_sysv_path(path))
 			r = add_user(scan, SYSV_DEV, ino, pid);
+		else if (ino == 0)
+			continue;
 		else if (shared || strncmp(path, DEVSHM_LINK,
 		    strlen(DEVSHM_LINK)) == 0 || strncmp(path, MEMFD_LINK,
 		    strlen(MEMFD_LINK)) == 0)

@@ -116,9 +116,14 @@ shm_mode_parse(const char *s, mode_t *out, const char **why)
 void
 shm_size_human(uint64_t n, char *buf, size_t len)
 {
+	/* humanize_number() takes an int64_t; past that is only exbibytes. */
+	if (n > INT64_MAX) {
+		snprintf(buf, len, "%.0fE", (double)n / (double)(1ULL << 60));
+		return;
+	}
 	/* humanize_number scales until the text fits: 4 places, "1.5M". */
 	if (len < 5 || humanize_number(buf, 5,
-	    (int64_t)(n > INT64_MAX ? INT64_MAX : n), "", HN_AUTOSCALE,
+	    (int64_t)n, "", HN_AUTOSCALE,
 	    HN_DECIMAL | HN_NOSPACE | HN_B) == -1)
 		snprintf(buf, len, "%llu", (unsigned long long)n);
 }
