@@ -26,27 +26,41 @@ fd_link_path(const struct shm_addr *a, char *buf, size_t len)
 }
 
 /*
- * The memfd's name from the fd's link text "/memfd:NAME (deleted)", or
- * NULL with errno SHM_ENOTMEMFD when the fd is something else.
+ * The name in a memfd's /proc/PID/fd link, "/memfd:NAME (deleted)": a
+ * pointer into link and its length, or NULL if link is not a memfd's.
  */
+const char *
+memfd_link_name(const char *link, size_t *len)
+{
+	size_t plen = strlen(MEMFD_PREFIX), slen = strlen(DELETED_SUFFIX);
+	size_t n = strlen(link);
+
+	if (strncmp(link, MEMFD_PREFIX, plen) != 0)
+		return NULL;
+	if (n >= plen + slen && strcmp(link + n - slen, DELETED_SUFFIX) == 0)
+		n -= slen;
+	*len = n - plen;
+	return link + plen;
+}
+
+/* The name of the memfd a's fd is, or NULL (SHM_ENOTMEMFD if another). */
 static char *
 memfd_name(const struct shm_addr *a)
 {
 	char path[64], target[4096];
-	size_t slen = strlen(DELETED_SUFFIX);
+	const char *name;
+	size_t len;
 	ssize_t n;
 
 	fd_link_path(a, path, sizeof(path));
 	if ((n = readlink(path, target, sizeof(target) - 1)) == -1)
 		return NULL;
 	target[n] = '\0';
-	if (strncmp(target, MEMFD_PREFIX, strlen(MEMFD_PREFIX)) != 0) {
+	if ((name = memfd_link_name(target, &len)) == NULL) {
 		errno = SHM_ENOTMEMFD;
 		return NULL;
 	}
-	if ((size_t)n >= slen && strcmp(target + n - slen, DELETED_SUFFIX) == 0)
-		target[n - slen] = '\0';
-	return strdup(target + strlen(MEMFD_PREFIX));
+	return strndup(name, len);
 }
 
 static int

@@ -229,10 +229,8 @@ scan_maps(struct proc_scan *scan, int pidfd, pid_t pid)
 
 static int
 add_memfd(struct proc_scan *scan, pid_t pid, int fd, const struct stat *st,
-    const char *link)
+    const char *name, size_t len)
 {
-	const char *suffix = " (deleted)";
-	size_t len = strlen(link), slen = strlen(suffix);
 	struct memfd_holder *h;
 
 	if (scan->nmf == scan->capmf) {
@@ -244,14 +242,11 @@ add_memfd(struct proc_scan *scan, pid_t pid, int fd, const struct stat *st,
 		scan->mf = p;
 		scan->capmf = cap;
 	}
-	if (len >= slen && strcmp(link + len - slen, suffix) == 0)
-		len -= slen;
 	h = &scan->mf[scan->nmf];
 	h->pid = pid;
 	h->fd = fd;
 	h->st = *st;
-	len -= strlen(MEMFD_LINK);
-	if ((h->name = strndup(link + strlen(MEMFD_LINK), len)) == NULL)
+	if ((h->name = strndup(name, len)) == NULL)
 		return -1;
 	scan->nmf++;
 	return 0;
@@ -275,24 +270,26 @@ scan_fds(struct proc_scan *scan, int pidfd, pid_t pid)
 	}
 	while (r == 0 && (de = readdir(dir)) != NULL) {
 		char link[PATH_MAX];
+		const char *name;
 		struct stat st;
+		size_t len;
 		ssize_t n;
-		bool memfd;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		if ((n = readlinkat(fd, de->d_name, link, sizeof(link) - 1)) == -1)
 			continue;
 		link[n] = '\0';
-		memfd = strncmp(link, MEMFD_LINK, strlen(MEMFD_LINK)) == 0;
-		if (!memfd && strncmp(link, DEVSHM_LINK, strlen(DEVSHM_LINK)) != 0)
+		name = memfd_link_name(link, &len);
+		if (name == NULL &&
+		    strncmp(link, DEVSHM_LINK, strlen(DEVSHM_LINK)) != 0)
 			continue;
 		/* The descriptor's own inode, not whatever has the name now. */
 		if (fstatat(fd, de->d_name, &st, 0) == -1 || !S_ISREG(st.st_mode))
 			continue;
 		r = add_user(scan, st.st_dev, st.st_ino, pid);
-		if (r == 0 && memfd)
-			r = add_memfd(scan, pid, atoi(de->d_name), &st, link);
+		if (r == 0 && name != NULL)
+			r = add_memfd(scan, pid, atoi(de->d_name), &st, name, len);
 	}
 	closedir(dir);
 	return r;

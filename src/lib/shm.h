@@ -156,6 +156,7 @@ int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 	    const char **);
 const char *proc_comm(pid_t, char *, size_t);
+const char *memfd_link_name(const char *, size_t *);
 bool	 proc_alive(pid_t);
 
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
