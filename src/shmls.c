@@ -291,10 +291,13 @@ fmt_text(const char *s)
 {
 	char *p;
 
-	if (ls.mode != MODE_JSON && (shm_needs_escape(s) ||
+	bool needs = shm_needs_escape(s);
+
+	if (ls.mode != MODE_JSON && (needs ||
 	    (ls.mode != MODE_TABLE && strpbrk(s, " \"") != NULL)))
 		ls.escaped = true;
-	if (ls.mode != MODE_TABLE)
+	/* strvis() changes nothing else: most names cost no copy through it. */
+	if (ls.mode != MODE_TABLE || !needs)
 		return xstrdup(s);
 	if ((p = shm_escape(s)) == NULL)
 		err(EXIT_OPFAIL, NULL);
