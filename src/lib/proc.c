@@ -169,10 +169,30 @@ proc_maps_parse_line(const char *line, dev_t *dev, ino_t *ino, bool *shared,
 	return 0;
 }
 
+
 static bool
 is_sysv_path(const char *path)
 {
 	return strncmp(path, "/SYSV", 5) == 0;
+}
+
+/*
+ * Most lines of a maps file are private mappings of libraries: skip them
+ * before parsing.  The first '/' of a line starts its path; the fourth
+ * letter of the second field says whether the mapping is shared.
+ */
+static bool
+maybe_segment(const char *line)
+{
+	const char *path = strchr(line, '/'), *perms = strchr(line, ' ');
+
+	if (path == NULL || perms == NULL || perms > path)
+		return false;
+	if (strlen(perms) > 4 && perms[4] == 's')
+		return true;
+	return strncmp(path, DEVSHM_LINK, strlen(DEVSHM_LINK)) == 0 ||
+	    strncmp(path, MEMFD_LINK, strlen(MEMFD_LINK)) == 0 ||
+	    is_sysv_path(path);
 }
 
 /* Is this access failure "not allowed to look", not "gone"? */
@@ -205,6 +225,8 @@ scan_maps(struct proc_scan *scan, int pidfd, pid_t pid)
 		dev_t dev;
 		ino_t ino;
 
+		if (!maybe_segment(line))
+			continue;
 		if (proc_maps_parse_line(line, &dev, &ino, &shared, &path) == -1 ||
 		    path == NULL)
 			continue;
