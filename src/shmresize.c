@@ -16,7 +16,8 @@ static const char usage_text[] =
 "print its ADDRESS.  A System V segment cannot change size: it is copied\n"
 "into a new segment with the same key, mode and owner.\n"
 "\n"
-"  -f, --force     resize a System V segment that processes are attached to\n"
+"  -f, --force     resize a System V segment that processes are attached\n"
+"                  to, or shrink an object that processes map or hold\n"
 "  -h, --help      show this help\n"
 "  -V, --version   show the version\n"
 "\n"
@@ -53,6 +54,38 @@ resize_sysv(const char *arg, struct shm_seg *seg, uint64_t size, int flags)
 	return EXIT_OPFAIL;
 }
 
+/*
+ * Shrinking an object that a process maps makes that process die of
+ * SIGBUS when it touches the lost pages: refuse while anyone (or someone
+ * we cannot see) uses it.  Growing is harmless.
+ */
+static bool
+shrink_is_safe(const char *arg, const struct shm_addr *a)
+{
+	struct shm_rec *rec;
+	size_t n = 1;
+	bool safe;
+
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	if (shm_stat(a, rec) == -1 || shm_scan_users(&rec, &n, false) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_STAT, a);
+		shm_rec_list_free(rec, n);
+		return false;
+	}
+	safe = rec->nattch == 0;
+	if (rec->nattch < 0)
+		cli_warn(arg, "cannot see whether processes map it: not "
+		    "shrunk (use -f to force)");
+	else if (!safe)
+		cli_warn(arg, "mapped or held by %ld process%s (pid %d%s): "
+		    "not shrunk (use -f to force)", rec->nattch,
+		    rec->nattch == 1 ? "" : "es", (int)rec->pids[0],
+		    rec->npids > 1 ? ", ..." : "");
+	shm_rec_list_free(rec, n);
+	return safe;
+}
+
 static int
 resize_one(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
     int flags)
@@ -77,6 +110,9 @@ resize_one(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 		r = EXIT_OPFAIL;
 	} else if (a->kind == SHM_SYSV) {
 		r = resize_sysv(arg, &seg, size, flags);
+	} else if (size < seg.size && !(flags & SHM_RESIZE_FORCE) &&
+	    !shrink_is_safe(arg, a)) {
+		r = EXIT_OPFAIL;
 	} else if (shm_resize(&seg, size) == -1) {
 		cli_op_fail(arg, errno, SHM_OP_RESIZE, a);
 		r = EXIT_OPFAIL;

@@ -349,3 +349,24 @@ expect_content() {
 	done
 	expect_content "$name" 1024 1024
 }
+
+# --- a mapped POSIX object ------------------------------------------------
+
+@test "POSIX: an object a process maps is not shrunk without -f, but may grow" {
+	skip_unless_hermetic "needs to see every process's mappings"
+	name=$(new_name)
+	ready=$BATS_TEST_TMPDIR/ready
+	start_client client posix_writer "$name" 8192 'mapped' "$ready"
+	wait_for "$ready"
+	run --separate-stderr -1 shmresize "$name" 4096
+	assert_stderr_has "not shrunk (use -f to force)"
+	assert_stderr_has "pid $client"
+	[[ $(stat -c %s "/dev/shm${name}") -eq 8192 ]]
+	# Growing cannot hurt the process that maps it.
+	run -0 shmresize "$name" 16384
+	[[ $(stat -c %s "/dev/shm${name}") -eq 16384 ]]
+	run -0 shmresize -f "$name" 4096
+	assert_output "$name"
+	[[ $(stat -c %s "/dev/shm${name}") -eq 4096 ]]
+	[[ $(shmcat -s "$name") == mapped ]]
+}

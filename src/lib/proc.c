@@ -336,7 +336,9 @@ proc_scan_new(void)
 		long pid = strtol(de->d_name, &end, 10);
 		int pidfd;
 
-		if (!isdigit((unsigned char)de->d_name[0]) || *end != '\0')
+		/* Not ourselves: a tool holding the segment is not a user. */
+		if (!isdigit((unsigned char)de->d_name[0]) || *end != '\0' ||
+		    pid == (long)getpid())
 			continue;
 		pidfd = openat(dirfd(proc), de->d_name,
 		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
