@@ -960,9 +960,9 @@ main(int argc, char *argv[])
 		err(EXIT_OPFAIL, "cannot list segments");
 
 	/* Operands are shown in the order given, unless sorted. */
-	if (ls.sort_col != -1)
+	if (n > 1 && ls.sort_col != -1)
 		qsort(v, n, sizeof(*v), column_cmp);
-	else if (argc == 0)
+	else if (n > 1 && argc == 0)
 		qsort(v, n, sizeof(*v), rec_cmp);
 
 	if (summary) {

@@ -437,7 +437,8 @@ proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 	struct shm_vec vec = { NULL, 0, 0 };
 	size_t i;
 
-	qsort(scan->mf, scan->nmf, sizeof(*scan->mf), holder_cmp);
+	if (scan->nmf > 1)
+		qsort(scan->mf, scan->nmf, sizeof(*scan->mf), holder_cmp);
 	for (i = 0; i < scan->nmf; i++) {
 		const struct memfd_holder *h = &scan->mf[i];
 		struct shm_rec *rec;
