@@ -52,10 +52,12 @@ complete_bash() {
 }
 
 # complete_fish LINE: what fish offers at the end of LINE, one
-# "value<TAB>description" a line, with only our completion file loaded.
+# "value<TAB>description" a line, with only our completion file loaded
+# (and our functions autoloadable, as from vendor_functions.d).
 complete_fish() {
 	fish --no-config -c '
 		set -g fish_complete_path $argv[1]
+		set -g fish_function_path $argv[1]/functions $fish_function_path
 		source $argv[1]/$argv[2].fish; and complete -C $argv[3]
 	' "$COMPLETIONS/fish" "${1%% *}" "$1"
 }

@@ -1,20 +1,6 @@
 # fish completion for shmput(1)
-
-function __fish_shmtools_addresses --description 'ADDRESS of the segments shmls lists, of the TYPEs given'
-    set -l token (commandline -ct)
-    if string match -q -- 'file:*' $token
-        __fish_complete_path (string replace -- file: '' $token) | string replace -r -- '^' file:
-        return
-    end
-    # libsmartcols's raw output escapes blanks and backslashes as \xHH
-    shmls --raw --noheadings -o ADDRESS,TYPE,SIZE 2>/dev/null |
-        while read -l address type size
-            if test (count $argv) -eq 0; or contains -- $type $argv
-                printf '%b\t%s, %s\n' $address $type $size
-            end
-        end
-    printf '%s\t%s\n' file: 'ordinary file, shared with MAP_SHARED'
-end
+# fish autoloads __fish_shmtools_addresses from vendor_functions.d
+# (functions/__fish_shmtools_addresses.fish in the source tree).
 
 complete -c shmput -f  # operands are addresses, not files
 complete -c shmput -a '(__fish_shmtools_addresses)'

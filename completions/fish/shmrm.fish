@@ -1,20 +1,6 @@
 # fish completion for shmrm(1)
-
-function __fish_shmtools_addresses --description 'ADDRESS of the segments shmls lists, of the TYPEs given'
-    set -l token (commandline -ct)
-    if string match -q -- 'file:*' $token
-        __fish_complete_path (string replace -- file: '' $token) | string replace -r -- '^' file:
-        return
-    end
-    # libsmartcols's raw output escapes blanks and backslashes as \xHH
-    shmls --raw --noheadings -o ADDRESS,TYPE,SIZE 2>/dev/null |
-        while read -l address type size
-            if test (count $argv) -eq 0; or contains -- $type $argv
-                printf '%b\t%s, %s\n' $address $type $size
-            end
-        end
-    printf '%s\t%s\n' file: 'ordinary file, shared with MAP_SHARED'
-end
+# fish autoloads __fish_shmtools_addresses from vendor_functions.d
+# (functions/__fish_shmtools_addresses.fish in the source tree).
 
 # Bulk mode: filters choose the segments, ADDRESS operands name them.
 function __fish_shmrm_no_filter --description 'no bulk-mode filter on the command line yet'

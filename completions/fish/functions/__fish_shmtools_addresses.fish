@@ -1,0 +1,18 @@
+# fish function the shmtools completions share: fish autoloads it from
+# its vendor_functions.d when completions/fish/shm*.fish first call it.
+
+function __fish_shmtools_addresses --description 'ADDRESS of the segments shmls lists, of the TYPEs given'
+    set -l token (commandline -ct)
+    if string match -q -- 'file:*' $token
+        __fish_complete_path (string replace -- file: '' $token) | string replace -r -- '^' file:
+        return
+    end
+    # libsmartcols's raw output escapes blanks and backslashes as \xHH
+    shmls --raw --noheadings -o ADDRESS,TYPE,SIZE 2>/dev/null |
+        while read -l address type size
+            if test (count $argv) -eq 0; or contains -- $type $argv
+                printf '%b\t%s, %s\n' $address $type $size
+            end
+        end
+    printf '%s\t%s\n' file: 'ordinary file, shared with MAP_SHARED'
+end
