@@ -20,17 +20,36 @@ cli_init(char **argv)
 	setprogname(p != NULL ? p + 1 : argv[0] != NULL ? argv[0] : "shmtools");
 }
 
+/*
+ * Print "PROG: message" on stderr, the whole message escaped: names and
+ * option arguments in it can hold a newline or an escape sequence, and
+ * the terminal must not act on them.  All messages go through here.
+ */
+static void __attribute__((format(printf, 1, 0)))
+vmessage(const char *fmt, va_list ap)
+{
+	char *msg = NULL, *esc = NULL;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	if (msg != NULL)
+		esc = shm_escape(msg);
+	fprintf(stderr, "%s: %s\n", getprogname(), esc != NULL ? esc :
+	    msg != NULL ? msg : fmt);
+	free(esc);
+	free(msg);
+}
+
 /* A usage error: one line, the hint, exit 2. */
 void
 cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help'.\n", getprogname());
+	fprintf(stderr, "Try '%s --help'.\n", getprogname());
 	exit(EXIT_USAGE);
 }
 
@@ -48,24 +67,32 @@ cli_help(const char *text)
 	exit(cli_exit_status(EXIT_SUCCESS));
 }
 
-/*
- * "PROG: WHAT: message", WHAT escaped: a name can hold a newline or an
- * escape sequence, and the terminal must not act on it.
- */
+static void __attribute__((format(printf, 1, 2)))
+message(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+}
+
+/* "PROG: WHAT: message", or "PROG: message" without WHAT */
 void
 cli_warn(const char *what, const char *fmt, ...)
 {
-	char *esc = what != NULL ? shm_escape(what) : NULL;
+	char *msg = NULL;
 	va_list ap;
 
-	fprintf(stderr, "%s: ", getprogname());
-	if (what != NULL)
-		fprintf(stderr, "%s: ", esc != NULL ? esc : "?");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
-	free(esc);
+	if (what != NULL)
+		message("%s: %s", what, msg != NULL ? msg : fmt);
+	else
+		message("%s", msg != NULL ? msg : fmt);
+	free(msg);
 }
 
 void
@@ -81,12 +108,10 @@ void
 cli_addr(const char *arg, struct shm_addr *a)
 {
 	const char *why;
-	char *esc;
 
 	if (shm_addr_parse(arg, a, &why) == 0)
 		return;
-	esc = shm_escape(arg);
-	cli_usage("%s: %s", esc != NULL ? esc : "?", why);
+	cli_usage("%s: %s", arg, why);
 }
 
 /* Parse a SIZE given to option opt, or stop with a usage error. */
@@ -95,12 +120,10 @@ cli_size(const char *arg, const char *opt)
 {
 	const char *why;
 	uint64_t v;
-	char *esc;
 
 	if (shm_size_parse(arg, &v, &why) == 0)
 		return v;
-	esc = shm_escape(arg);
-	cli_usage("%s '%s': %s", opt, esc != NULL ? esc : "?", why);
+	cli_usage("%s '%s': %s", opt, arg, why);
 }
 
 /*

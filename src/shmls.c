@@ -874,7 +874,7 @@ main(int argc, char *argv[])
 			if (shm_duration_parse(optarg, &ls.filter.older_than,
 			    &why) == -1)
 				cli_usage("--older-than '%s': %s", optarg, why);
-			ls.filtering = true;
+			ls.filter.has_older = ls.filtering = true;
 			break;
 		case OPT_SORT:
 			if ((ls.sort_col = column_by_name(optarg,
@@ -973,8 +973,8 @@ main(int argc, char *argv[])
 			ret = r;
 		if (ls.escaped)
 			cli_warn(NULL, "some names are not valid UTF-8: their "
-			    "odd bytes are written as \\u00XX and do not "
-			    "round-trip");
+			    "stray bytes are written as the code points U+0080 "
+			    "to U+00FF and do not round-trip");
 	} else {
 		tb = new_table();
 		for (i = 0; i < n; i++)

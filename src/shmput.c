@@ -119,7 +119,12 @@ put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
 		return fit(arg, seg, 0);
 	}
 	if (shm_copy_in(seg, fd, offset, grow, written, &overflow) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_WRITE, &seg->addr);
+		char buf[256];
+
+		cli_warn(arg, "%s: %llu bytes were written at offset %llu",
+		    shm_explain(errno, SHM_OP_WRITE, &seg->addr, buf,
+		    sizeof(buf)), (unsigned long long)*written,
+		    (unsigned long long)offset);
 		return -1;
 	}
 	if (overflow) {
@@ -138,7 +143,7 @@ main(int argc, char *argv[])
 	const char *data = NULL, *input = NULL, *arg;
 	struct shm_addr addr;
 	struct shm_seg seg;
-	uint64_t written = 0;
+	uint64_t written = 0, orig_size;
 	int ch, fd = STDIN_FILENO, r;
 
 	cli_init(argv);
@@ -190,8 +195,17 @@ main(int argc, char *argv[])
 		shm_addr_free(&addr);
 		return cli_exit_status(EXIT_OPFAIL);
 	}
+	orig_size = seg.size;
 	r = data != NULL ? put_data(arg, &seg, data, &written) :
 	    put_fd(arg, &seg, fd, &written);
+	/* A failed --grow gives back the room it took but did not fill. */
+	if (r != 0 && seg.size > orig_size) {
+		uint64_t keep = offset + written > orig_size ?
+		    offset + written : orig_size;
+
+		if (keep < seg.size)
+			(void)shm_resize(&seg, keep);
+	}
 	if (r == 0 && zero_rest &&
 	    shm_zero(&seg, offset + written, seg.size) == -1) {
 		cli_op_fail(arg, errno, SHM_OP_WRITE, &addr);

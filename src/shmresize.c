@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -43,7 +44,11 @@ resize_sysv(const char *arg, struct shm_seg *seg, uint64_t size, int flags)
 		return EXIT_SUCCESS;
 	}
 	shm_addr_format(&res.addr, out, sizeof(out));
-	if (res.saved[0] != '\0')
+	if (res.save_failed)
+		cli_warn(arg, "cannot save the data in %s first (set TMPDIR "
+		    "elsewhere): %s; nothing changed", res.savedir,
+		    strerror(errno));
+	else if (res.saved[0] != '\0')
 		cli_warn(arg, "%s; the data is saved in %s",
 		    shm_explain(errno, SHM_OP_RESIZE, &seg->addr, buf,
 		    sizeof(buf)), res.saved);

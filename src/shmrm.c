@@ -68,6 +68,16 @@ static const struct option longopts[] = {
 
 static bool dry_run, verbose, force;
 
+/* "removed ADDRESS", the ADDRESS escaped: a name may hold a newline. */
+static void
+print_escaped(const char *what, const char *addr)
+{
+	char *esc = shm_escape(addr);
+
+	printf("%s %s\n", what, esc != NULL ? esc : addr);
+	free(esc);
+}
+
 static int
 remove_one(const char *arg, const struct shm_addr *a)
 {
@@ -83,7 +93,7 @@ remove_one(const char *arg, const struct shm_addr *a)
 	attached = rec.nattch > 0;
 	shm_rec_free(&rec);
 	if (dry_run) {
-		printf("would remove %s\n", arg);
+		print_escaped("would remove", arg);
 		return EXIT_SUCCESS;
 	}
 	if (shm_remove(a) == -1) {
@@ -96,7 +106,7 @@ remove_one(const char *arg, const struct shm_addr *a)
 		cli_warn(arg, "removed while still attached: freed when the "
 		    "last process detaches");
 	if (verbose)
-		printf("removed %s\n", arg);
+		print_escaped("removed", arg);
 	return EXIT_SUCCESS;
 }
 
@@ -196,7 +206,7 @@ remove_all(const struct shm_filter *f)
 			continue;
 		}
 		if (verbose)
-			printf("removed %s\n", addr);
+			print_escaped("removed", addr);
 		removed++;
 		bytes += r->size;
 	}
@@ -265,7 +275,7 @@ main(int argc, char *argv[])
 		case OPT_OLDER_THAN:
 			if (shm_duration_parse(optarg, &f.older_than, &why) == -1)
 				cli_usage("--older-than '%s': %s", optarg, why);
-			bulk = true;
+			f.has_older = bulk = true;
 			break;
 		case OPT_ALL:
 			all = bulk = true;
@@ -287,7 +297,7 @@ main(int argc, char *argv[])
 		return cli_exit_status(cli_each_addr(argc, argv,
 		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one));
 	/* --sysv or --posix alone would mean "all of that kind": say so. */
-	if (!all && !f.unused && !f.orphans && !f.has_uid && f.older_than == 0)
+	if (!all && !f.unused && !f.orphans && !f.has_uid && !f.has_older)
 		cli_usage("a bulk removal needs --orphans, --unused, "
 		    "--older-than, -u or --all");
 	if (f.kinds == 0)

@@ -62,6 +62,7 @@ int	 fd_adopt(int, int, struct shm_seg *);
 /* sysv.c */
 int	 sysv_resolve(const struct shm_addr *);
 int	 sysv_attach(struct shm_seg *);
+int	 sysv_map_fd(struct shm_seg *);
 
 
 #endif

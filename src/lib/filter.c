@@ -140,8 +140,7 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 		return false;
 	if (f->orphans && !shm_is_orphan(r))
 		return false;
-	if (f->older_than > 0 && (r->ctime == 0 || now - r->ctime <
-	    f->older_than))
+	if (f->has_older && (r->ctime == 0 || now - r->ctime < f->older_than))
 		return false;
 	return true;
 }

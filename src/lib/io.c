@@ -95,13 +95,35 @@ kernel_out(struct shm_seg *seg, int outfd, uint64_t *pos, uint64_t end,
 	return 0;
 }
 
+/*
+ * A System V segment through a descriptor of its own pages, where the
+ * kernel gives us one (/proc/self/map_files: CAP_SYS_ADMIN or
+ * CAP_CHECKPOINT_RESTORE): then it moves like a POSIX object, with no
+ * page faults to map it.  Otherwise nothing is done and the caller goes
+ * on from *copied.
+ */
+static int
+map_fd_out(struct shm_seg *seg, int outfd, uint64_t off, size_t len,
+    uint64_t *copied)
+{
+	struct shm_seg view = *seg;
+	uint64_t pos = off;
+	int r;
+
+	if ((view.fd = sysv_map_fd(seg)) == -1)
+		return 0;
+	r = kernel_out(&view, outfd, &pos, off + len, copied);
+	close(view.fd);
+	return r;
+}
+
 /* A System V mapping into a pipe: vmsplice hands the pages over. */
 static int
 vmsplice_out(int outfd, const unsigned char *p, size_t len, uint64_t *copied)
 {
 	struct stat st;
 
-	if (fstat(outfd, &st) == -1 || !S_ISFIFO(st.st_mode))
+	if (*copied >= len || fstat(outfd, &st) == -1 || !S_ISFIFO(st.st_mode))
 		return 0;
 	(void)fcntl(outfd, F_SETPIPE_SZ, 1 << 20);
 	/*
@@ -192,6 +214,8 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 			if (nul != NULL)
 				n = (size_t)(nul - p);
 		}
+		if (!stop_at_nul && map_fd_out(seg, outfd, off, n, copied) == -1)
+			return -1;
 		if (vmsplice_out(outfd, p, n, copied) == -1)
 			return -1;
 		if (write_full(outfd, p + *copied, n - (size_t)*copied) == -1)

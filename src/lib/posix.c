@@ -115,6 +115,8 @@ posix_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	fd = openat(dirfd, a->name,
 	    ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) | OPEN_SAFE);
 	dir_close(dirfd);
+	if (fd == -1 && errno == ENXIO)
+		errno = SHM_ENOTREG;	/* a socket cannot be opened */
 	if (fd == -1)
 		return -1;
 	return fd_adopt(fd, flags, seg);

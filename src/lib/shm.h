@@ -126,6 +126,8 @@ int	 shm_zero(struct shm_seg *, uint64_t, uint64_t);
 struct shm_resize_result {
 	struct shm_addr	 addr;		/* the segment after the resize */
 	char		 saved[4096];	/* on failure: file holding the data */
+	bool		 save_failed;	/* could not save it: nothing done */
+	char		 savedir[4096];	/* where it tried */
 };
 int	 sysv_resize_copy(struct shm_seg *, uint64_t, int,
 	    struct shm_resize_result *);
@@ -169,7 +171,8 @@ struct shm_filter {
 	uid_t		 uid;
 	bool		 unused;	/* NATTCH known to be 0 */
 	bool		 orphans;
-	time_t		 older_than;	/* seconds since CTIME; 0: any */
+	bool		 has_older;
+	time_t		 older_than;	/* seconds since CTIME */
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);

@@ -279,6 +279,25 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	return 0;
 }
 
+/*
+ * A descriptor of the attached segment's own pages, or -1: the kernel
+ * hands one out only to the privileged.
+ */
+int
+sysv_map_fd(struct shm_seg *seg)
+{
+	uintptr_t start = (uintptr_t)seg->base;
+	uintptr_t page = (uintptr_t)getpagesize();
+	uintptr_t end = start + (((uintptr_t)seg->size + page - 1) & ~(page - 1));
+	char path[64];
+
+	if (seg->base == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+	    (unsigned long)start, (unsigned long)end);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 static ssize_t
 sysv_pread(struct shm_seg *seg, void *buf, size_t len, uint64_t off)
 {

@@ -192,7 +192,14 @@ sysv_resize_copy(struct shm_seg *seg, uint64_t size, int flags,
 
 	if ((fd = save_to_file(old, ds.shm_segsz, res->saved,
 	    sizeof(res->saved))) == -1) {
+		char *slash = strrchr(res->saved, '/');
+
+		/* The directory it tried, for the message. */
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(res->savedir, sizeof(res->savedir), "%s", res->saved);
 		res->saved[0] = '\0';
+		res->save_failed = true;
 		goto fail;
 	}
 	if (shmctl(seg->shmid, IPC_RMID, NULL) == -1)

@@ -1,0 +1,639 @@
+#!/usr/bin/env bats
+# 55-shmrm-bulk.bats - shmrm's bulk mode: --orphans, --unused,
+# --older-than, -u and --all remove exactly what they select and keep the
+# rest; a segment in use, or whose use cannot be seen, is kept without -f;
+# -n removes nothing and prints shmls's raw rows; the summary counts right;
+# a usage error removes nothing.
+#
+# Every test runs only in the private namespaces of tests/run-bats: a bulk
+# removal outside them would remove the machine's real segments.
+
+load test_helper
+
+setup() {
+	[[ $SHMT_HERMETIC == 1 ]] ||
+	    skip "needs the private namespaces of tests/run-bats (a bulk removal)"
+	_in_private_namespace ||
+	    fail "SHMT_HERMETIC=1 but not in run-bats's private namespaces"
+}
+
+teardown() {
+	stop_clients
+	cleanup_segments
+	if [[ -f $BATS_TEST_TMPDIR/.nobody-bin ]]; then
+		rm -rf -- "$(cat "$BATS_TEST_TMPDIR/.nobody-bin")"
+	fi
+}
+
+# --- local helpers -------------------------------------------------------
+
+assert_stderr_has() {
+	[[ $stderr == *"$1"* ]] ||
+	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
+}
+
+# refute_listed LINE: no line of $output is LINE (bats-assert's
+# refute_line fails on an empty $output).
+refute_listed() {
+	if grep -qxF -- "$1" <<<"$output"; then
+		fail "output has the line '$1':"$'\n'"$output"
+	fi
+	return 0
+}
+
+# sysv_id KEY: the shmid of the segment with KEY, from /proc.
+sysv_id() {
+	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $2 }' /proc/sysvipc/shm
+}
+
+# sysv_status ID: ipcs's status column of shmid ID ("dest" or empty).
+sysv_status() {
+	ipcs -m | awk -v id="$1" '$2 == id { print $7 }'
+}
+
+# exists ADDRESS: is the segment there?  Checked without the tools under
+# test: ipcs and /proc/sysvipc/shm for System V, ls for /dev/shm.
+exists() {
+	case $1 in
+	0x*)	[[ -n $(sysv_id "$1") ]] &&
+		    ipcs -m | awk -v k="$1" 'tolower($1) == k { f = 1 } END { exit !f }' ;;
+	id:*)	ipcs -m | awk -v id="${1#id:}" '$2 == id { f = 1 } END { exit !f }' ;;
+	/*)	ls -1A /dev/shm | grep -qxF -- "${1#/}" ;;
+	*)	fail "exists: $1?" ;;
+	esac
+}
+
+assert_removed() {
+	local a
+	for a in "$@"; do
+		! exists "$a" || fail "$a was not removed"
+	done
+}
+
+assert_kept() {
+	local a
+	for a in "$@"; do
+		exists "$a" || fail "$a was removed"
+	done
+}
+
+# snapshot: the System V table and /dev/shm, as ipcs and ls see them.
+snapshot() {
+	ipcs -m
+	ls -la --time-style=full-iso /dev/shm
+}
+
+# Real clients, each with its own READYFILE; PID is the last one's.
+_next_client() {
+	NCLIENTS=$(( ${NCLIENTS:-0} + 1 ))
+	READY=$BATS_TEST_TMPDIR/client$NCLIENTS.ready
+	ECHO=$BATS_TEST_TMPDIR/client$NCLIENTS.echo
+}
+
+start_sysv() {	# KEY TEXT [SIZE]
+	_next_client
+	start_client PID sysv_writer "${1#0x}" "${3:-4096}" "$2" "$READY" "$ECHO"
+	wait_for "$READY"
+}
+
+start_posix() {	# /NAME TEXT [SIZE]
+	_next_client
+	start_client PID posix_writer "$1" "${3:-8192}" "$2" "$READY" "$ECHO"
+	wait_for "$READY"
+}
+
+# start_creator KEY: a process that creates System V segment KEY and
+# stays, never attaching it: NATTCH 0, but its creator runs.
+start_creator() {
+	command -v perl >/dev/null || skip "needs perl to create a segment and stay"
+	_next_client
+	start_client PID perl -e '
+	    $SIG{TERM} = sub { exit(0) };
+	    defined(shmget(hex($ARGV[0]), 4096, 01600)) or die "shmget: $!\n";
+	    open(my $f, ">", $ARGV[1]) or die "$ARGV[1]: $!\n"; close($f);
+	    sleep(1000);' "$1" "$READY"
+	wait_for "$READY"
+}
+
+client_sees() {
+	signal_echo "$PID" "$ECHO"
+	output=$(cat "$ECHO")
+}
+
+# need_nobody: as_nobody PROG ARGS runs one of the programs as nobody
+# (65534) with no groups; from copies if nobody cannot reach the build.
+need_nobody() {
+	[[ $(id -u) -eq 0 ]] || skip "needs root to become nobody"
+	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${NOBODY[@]}" true 2>/dev/null ||
+	    skip "cannot become uid 65534 here (user namespace?)"
+	NOBODY_BIN=$SHMT_BUILDDIR/src
+	if ! "${NOBODY[@]}" "$NOBODY_BIN/shmrm" --version >/dev/null 2>&1; then
+		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
+		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
+		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
+		    "$SHMT_BUILDDIR/src/shmrm" "$NOBODY_BIN/"
+		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
+		"${NOBODY[@]}" "$NOBODY_BIN/shmrm" --version >/dev/null ||
+		    fail "nobody cannot run a copy of shmrm in $NOBODY_BIN"
+	fi
+}
+
+as_nobody() {	# PROG ARGS...
+	local prog=$1
+	shift
+	"${NOBODY[@]}" "$NOBODY_BIN/$prog" "$@"
+}
+
+# The summary line: the last line of stderr.
+summary() {
+	printf '%s\n' "${stderr##*$'\n'}"
+}
+
+# --- --orphans ---------------------------------------------------------------
+
+@test "--orphans removes the orphans of both kinds and nothing else" {
+	orphan_key=$(new_key)
+	shmmk -s 1K "$orphan_key"
+	orphan_priv=$(shmmk --private -s 2K)
+	orphan_name=$(new_name)
+	shmmk -s 3K "$orphan_name"
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	creator_runs=$(new_key)
+	start_creator "$creator_runs"
+	mapped=$(new_name)
+	start_posix "$mapped" "mapped"
+	file=$BATS_TEST_TMPDIR/file
+	shmmk -s 1K "file:$file"
+
+	run --separate-stderr -0 shmrm --orphans
+	assert_output ""
+	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K)"
+	assert_removed "$orphan_key" "$orphan_priv" "$orphan_name"
+	assert_kept "$attached" "$creator_runs" "$mapped"
+	[[ -f $file ]] || fail "a file was removed in bulk"
+	run -0 shmls -rn -o ADDRESS
+	assert_equal "$(sort <<<"$output")" \
+	    "$(printf '%s\n' "$attached" "$creator_runs" "$mapped" | sort)"
+	# The clients still have their data.
+	client_sees
+	assert_output "mapped"
+}
+
+@test "--orphans: once the creator or the user exits, its segment goes too" {
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	mapped=$(new_name)
+	start_posix "$mapped" "mapped"
+	run --separate-stderr -0 shmrm --orphans
+	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
+	assert_kept "$attached" "$mapped"
+	stop_clients
+	run --separate-stderr -0 shmrm -v --orphans
+	assert_equal "$(sort <<<"$output")" \
+	    "$(printf 'removed %s\n' "$attached" "$mapped" | sort)"
+	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
+	assert_removed "$attached" "$mapped"
+}
+
+@test "--orphans --sysv and --orphans --posix keep to their kind" {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s 1K "$key"
+	shmmk -s 1K "$name"
+	run --separate-stderr -0 shmrm --orphans --sysv
+	assert_removed "$key"
+	assert_kept "$name"
+	key=$(new_key)
+	shmmk -s 1K "$key"
+	run --separate-stderr -0 shmrm --posix --orphans
+	assert_removed "$name"
+	assert_kept "$key"
+}
+
+# --- --unused ------------------------------------------------------------------
+
+@test "--unused removes what no process uses, even if its creator runs, and keeps the rest" {
+	free_key=$(new_key)
+	shmmk -s 1K "$free_key"
+	free_name=$(new_name)
+	shmmk -s 1K "$free_name"
+	creator_runs=$(new_key)
+	start_creator "$creator_runs"
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	mapped=$(new_name)
+	start_posix "$mapped" "mapped"
+	run --separate-stderr -0 shmrm -v --unused
+	assert_equal "$(sort <<<"$output")" \
+	    "$(printf 'removed %s\n' "$free_key" "$free_name" "$creator_runs" | sort)"
+	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K)"
+	assert_removed "$free_key" "$free_name" "$creator_runs"
+	assert_kept "$attached" "$mapped"
+}
+
+@test "--unused keeps a POSIX object a process holds open without mapping it" {
+	name=$(new_name)
+	shmmk -s 4K "$name"
+	start_client holder sleep 1000 5<"/dev/shm$name"
+	tries=100
+	while [[ $(cat "/proc/$holder/comm" 2>/dev/null) != sleep ]]; do
+		(( tries-- > 0 )) || fail "sleep $holder did not start"
+		sleep 0.05
+	done
+	run --separate-stderr -0 shmrm --unused
+	assert_kept "$name"
+	run --separate-stderr -0 shmrm --orphans --posix
+	assert_kept "$name"
+}
+
+# --- --older-than -----------------------------------------------------------------
+
+@test "--older-than removes the segments changed longer ago, and keeps the fresh ones" {
+	old_key=$(new_key)
+	old_name=$(new_name)
+	shmmk -s 1K "$old_key"
+	shmmk -s 2K "$old_name"
+	old_attached=$(new_key)
+	start_sysv "$old_attached" "old and attached"
+	sleep 3.1
+	new_key_=$(new_key)
+	new_name_=$(new_name)
+	shmmk -s 1K "$new_key_"
+	shmmk -s 1K "$new_name_"
+	run --separate-stderr -0 shmrm --older-than 1h
+	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
+	assert_kept "$old_key" "$old_name" "$new_key_" "$new_name_"
+	run --separate-stderr -0 shmrm -v --older-than 3s
+	assert_equal "$(sort <<<"$output")" \
+	    "$(printf 'removed %s\n' "$old_key" "$old_name" | sort)"
+	assert_equal "$(summary)" "shmrm: removed 2 segments, 3072 bytes (3.0K); kept 1 in use or of unknown use (-f removes them)"
+	assert_removed "$old_key" "$old_name"
+	assert_kept "$new_key_" "$new_name_" "$old_attached"
+}
+
+@test "--older-than combines with the other filters" {
+	old_key=$(new_key)
+	old_name=$(new_name)
+	shmmk -s 1K "$old_key"
+	shmmk -s 1K "$old_name"
+	sleep 2.1
+	run --separate-stderr -0 shmrm --older-than=2s --posix --unused
+	assert_removed "$old_name"
+	assert_kept "$old_key"
+	run --separate-stderr -0 shmrm --sysv --older-than 1d
+	assert_kept "$old_key"
+}
+
+# --- -u USER ------------------------------------------------------------------------
+
+@test "-u removes a user's segments, by name or by uid, and nobody else's" {
+	need_nobody
+	theirs=$(new_name)
+	theirs_key=$(new_key)
+	as_nobody shmmk -s 1K "$theirs"
+	as_nobody shmmk -s 2K "$theirs_key"
+	mine=$(new_name)
+	mine_key=$(new_key)
+	shmmk -s 1K "$mine"
+	shmmk -s 1K "$mine_key"
+	run -0 shmls -rn -o ADDRESS,OWNER "$theirs" "$theirs_key"
+	assert_output "$(printf '%s nobody\n%s nobody' "$theirs" "$theirs_key")"
+	run --separate-stderr -0 shmrm -v -u nobody
+	assert_equal "$(sort <<<"$output")" \
+	    "$(printf 'removed %s\n' "$theirs" "$theirs_key" | sort)"
+	assert_equal "$(summary)" "shmrm: removed 2 segments, 3072 bytes (3.0K)"
+	assert_removed "$theirs" "$theirs_key"
+	assert_kept "$mine" "$mine_key"
+	as_nobody shmmk -s 1K "$theirs"
+	run --separate-stderr -0 shmrm --user=65534 --posix
+	assert_removed "$theirs"
+	assert_kept "$mine" "$mine_key"
+	run --separate-stderr -0 shmrm -u 4000000
+	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
+	assert_kept "$mine" "$mine_key"
+}
+
+@test "-u keeps the user's segments that are in use" {
+	key=$(new_key)
+	start_sysv "$key" "root's, attached"
+	name=$(new_name)
+	start_posix "$name" "root's, mapped"
+	free=$(new_name)
+	shmmk -s 1K "$free"
+	run --separate-stderr -0 shmrm -v -u root
+	assert_output "removed $free"
+	assert_stderr_has "shmrm: $key: kept: in use"
+	assert_stderr_has "shmrm: $name: kept: in use"
+	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K); kept 2 in use or of unknown use (-f removes them)"
+	assert_removed "$free"
+	assert_kept "$key" "$name"
+}
+
+# --- --all ----------------------------------------------------------------------------
+
+@test "--all removes every segment no process uses, of both kinds" {
+	keys=() names=()
+	for i in 1 2 3; do
+		keys+=("$(new_key)")
+		names+=("$(new_name)")
+		shmmk -s "${i}K" "${keys[-1]}"
+		shmmk -s "${i}K" "${names[-1]}"
+	done
+	priv=$(shmmk --private -s 100)
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	mapped=$(new_name)
+	start_posix "$mapped" "mapped"
+	run --separate-stderr -0 shmrm --all
+	assert_output ""
+	assert_equal "$(summary)" "shmrm: removed 7 segments, 12388 bytes (12K); kept 2 in use or of unknown use (-f removes them)"
+	assert_removed "${keys[@]}" "${names[@]}" "$priv"
+	assert_kept "$attached" "$mapped"
+	assert_equal "$(ls -A /dev/shm)" "${mapped#/}"
+	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
+}
+
+@test "--all --sysv and --all --posix keep to their kind" {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s 1K "$key"
+	shmmk -s 1K "$name"
+	run --separate-stderr -0 shmrm --all --sysv
+	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K)"
+	assert_removed "$key"
+	assert_kept "$name"
+	key=$(new_key)
+	shmmk -s 1K "$key"
+	run --separate-stderr -0 shmrm --posix --all
+	assert_removed "$name"
+	assert_kept "$key"
+}
+
+@test "nothing to remove: exit 0, nothing on stdout, a summary of 0" {
+	run --separate-stderr -0 shmrm --all
+	assert_output ""
+	assert_equal "$stderr" "shmrm: removed 0 segments, 0 bytes (0B)"
+	run --separate-stderr -0 shmrm -n --orphans
+	assert_output ""
+	assert_equal "$stderr" "shmrm: would remove 0 segments, 0 bytes (0B)"
+}
+
+# --- in use: kept without -f, removed with -f -------------------------------------
+
+@test "without -f, an attached System V and a mapped POSIX segment are kept; -v says why" {
+	key=$(new_key)
+	start_sysv "$key" "attached"
+	name=$(new_name)
+	start_posix "$name" "mapped"
+	for filter in --all "-u root" "--user=0"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr -0 shmrm -v $filter
+		assert_output ""
+		assert_stderr_has "shmrm: $key: kept: in use"
+		assert_stderr_has "shmrm: $name: kept: in use"
+		assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B); kept 2 in use or of unknown use (-f removes them)"
+		assert_kept "$key" "$name"
+	done
+	run --separate-stderr -0 shmrm --all
+	refute_output --partial kept
+	[[ $stderr != *": kept: "* ]] || fail "kept notes without -v: $stderr"
+}
+
+@test "-f removes them: System V shows dest until its client exits, POSIX is unlinked" {
+	key=$(new_key)
+	start_sysv "$key" "attached"
+	sysv_client=$PID
+	id=$(sysv_id "$key")
+	name=$(new_name)
+	start_posix "$name" "mapped"
+	run --separate-stderr -0 shmrm -f -v --all
+	assert_equal "$(sort <<<"$output")" \
+	    "$(printf 'removed %s\n' "$key" "$name" | sort)"
+	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
+	# The key is free; the memory lives on, marked dest.
+	[[ -z $(sysv_id "$key") ]] || fail "$key still has its key"
+	assert_equal "$(sysv_status "$id")" dest
+	run -0 shmls -rn -o ADDRESS,NATTCH,STATUS "id:$id"
+	assert_output "id:$id 1 dest"
+	assert_removed "$name"
+	# Both clients still see their data.
+	client_sees
+	assert_output "mapped"
+	PID=$sysv_client ECHO=$BATS_TEST_TMPDIR/client1.echo client_sees
+	assert_output "attached"
+	stop_clients
+	! exists "id:$id" || fail "id:$id outlived its last process"
+}
+
+@test "-f with -u removes the user's segments in use too" {
+	key=$(new_key)
+	start_sysv "$key" "attached"
+	name=$(new_name)
+	start_posix "$name" "mapped"
+	run --separate-stderr -0 shmrm --force -u root
+	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
+	[[ -z $(sysv_id "$key") ]] || fail "$key still has its key"
+	assert_removed "$name"
+}
+
+# --- -n ----------------------------------------------------------------------------------
+
+@test "-n removes nothing and prints the rows as shmls -r prints them" {
+	key=$(new_key)
+	shmmk -s 1000 "$key"
+	priv=$(shmmk --private -s 2000)
+	name=$(new_name)
+	shmmk -s 3000 "$name"
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	before=$(snapshot)
+	run --separate-stderr -0 shmrm -n --all
+	assert_equal "${lines[0]}" "TYPE ADDRESS SIZE OWNER NATTCH"
+	assert_equal "${#lines[@]}" 4
+	rows=$(printf '%s\n' "${lines[@]:1}" | sort)
+	assert_equal "$rows" "$(printf 'posix %s 3000 root 0\nsysv %s 1000 root 0\nsysv %s 2000 root 0' \
+	    "$name" "$key" "$priv" | sort)"
+	# The same rows as shmls prints for them.
+	assert_equal "$rows" \
+	    "$(shmls -rnb -o TYPE,ADDRESS,SIZE,OWNER,NATTCH "$key" "$priv" "$name" | sort)"
+	assert_equal "$(summary)" "shmrm: would remove 3 segments, 6000 bytes (5.9K); kept 1 in use or of unknown use (-f removes them)"
+	assert_equal "$(snapshot)" "$before"
+	# --dry-run is -n, and with -v it notes what it would keep.
+	run --separate-stderr -0 shmrm --dry-run -v --all
+	assert_equal "${#lines[@]}" 4
+	assert_stderr_has "shmrm: $attached: kept: in use"
+	assert_equal "$(snapshot)" "$before"
+	# With -f, it would remove the attached one too.
+	run --separate-stderr -0 shmrm -n -f --all
+	assert_equal "${#lines[@]}" 5
+	assert_line "sysv $attached 4096 root 1"
+	assert_equal "$(summary)" "shmrm: would remove 4 segments, 10096 bytes (9.9K)"
+	assert_equal "$(snapshot)" "$before"
+}
+
+@test "-n then the real run: the same segments, the same counts" {
+	for i in 1 2 3; do
+		shmmk -s 4K "$(new_name)"
+		shmmk -s 4K "$(new_key)"
+	done
+	start_posix "$(new_name)" "kept"
+	run --separate-stderr -0 shmrm -n --orphans
+	would=$(printf '%s\n' "${lines[@]:1}" | awk '{ print $2 }' | sort)
+	would_summary=$(summary)
+	run --separate-stderr -0 shmrm -v --orphans
+	assert_equal "$(awk '{ print $2 }' <<<"$output" | sort)" "$would"
+	assert_equal "$(summary)" "${would_summary/would remove/removed}"
+	assert_equal "$(summary)" "shmrm: removed 6 segments, 24576 bytes (24K)"
+}
+
+@test "-n escapes names as shmls -r does" {
+	name="/$(printf 'a b\tc')"
+	track "$name"
+	shmmk -s 1K "$name"
+	run --separate-stderr -0 shmrm -n --all
+	assert_line 'posix /a\x20b\x09c 1024 root 0'
+	assert_kept "$name"
+}
+
+# --- the view of a user who cannot see every process -----------------------------------
+
+@test "as nobody, --all never removes a POSIX object whose use it cannot see" {
+	need_nobody
+	mapped=$(new_name)
+	start_posix "$mapped" "root's"
+	roots=$(new_name)
+	shmmk -s 1K "$roots"
+	theirs=$(new_name)
+	as_nobody shmmk -s 2K "$theirs"
+	theirs_key=$(new_key)
+	as_nobody shmmk -s 4K "$theirs_key"
+	run --separate-stderr -0 as_nobody shmrm -v --all
+	# System V attach counts are the kernel's: known, and 0.
+	assert_output "removed $theirs_key"
+	for a in "$mapped" "$roots" "$theirs"; do
+		assert_stderr_has "shmrm: $a: kept: who uses it cannot be seen"
+	done
+	assert_equal "$(summary)" "shmrm: removed 1 segment, 4096 bytes (4.0K); kept 3 in use or of unknown use (-f removes them)"
+	assert_removed "$theirs_key"
+	assert_kept "$mapped" "$roots" "$theirs"
+	# Not its own either, and not with -n.
+	run --separate-stderr -0 as_nobody shmrm -n -u nobody
+	assert_output ""
+	assert_equal "$(summary)" "shmrm: would remove 0 segments, 0 bytes (0B); kept 1 in use or of unknown use (-f removes them)"
+	run --separate-stderr -0 as_nobody shmrm --unused
+	run --separate-stderr -0 as_nobody shmrm --orphans
+	assert_kept "$mapped" "$roots" "$theirs"
+	# Root, who sees every process, knows which are unused.
+	run --separate-stderr -0 shmrm -n --unused
+	assert_equal "$(printf '%s\n' "${lines[@]:1}" | awk '{ print $2 }' | sort)" \
+	    "$(printf '%s\n' "$roots" "$theirs" | sort)"
+}
+
+@test "as nobody, -f removes its own and fails on root's: exit 1, root's kept" {
+	need_nobody
+	mapped=$(new_name)
+	start_posix "$mapped" "root's"
+	roots=$(new_name)
+	shmmk -s 1K "$roots"
+	theirs=$(new_name)
+	as_nobody shmmk -s 2K "$theirs"
+	run --separate-stderr -1 as_nobody shmrm -f --all
+	assert_stderr_has "shmrm: $mapped: "
+	assert_stderr_has "shmrm: $roots: "
+	assert_equal "$(summary)" "shmrm: removed 1 segment, 2048 bytes (2.0K)"
+	assert_removed "$theirs"
+	assert_kept "$mapped" "$roots"
+	client_sees
+	assert_output "root's"
+}
+
+# --- usage errors remove nothing ----------------------------------------------------------
+
+@test "a usage error removes nothing: exit 2, nothing on stdout, the reason and the hint on stderr" {
+	key=$(new_key)
+	shmmk -s 1K "$key"
+	priv=$(shmmk --private -s 1K)
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	before=$(snapshot)
+	while IFS='|' read -r args why; do
+		eval "set -- $args"
+		run --separate-stderr shmrm "$@"
+		[[ $status -eq 2 ]] || fail "shmrm $args exited $status: $stderr"
+		[[ -z $output ]] || fail "shmrm $args wrote to stdout: $output"
+		[[ $stderr == *"$why"* ]] ||
+		    fail "shmrm $args: stderr lacks '$why': $stderr"
+		[[ ${stderr##*$'\n'} == "Try 'shmrm --help'." ]] ||
+		    fail "shmrm $args: stderr: $stderr"
+		[[ $(snapshot) == "$before" ]] ||
+		    fail "shmrm $args changed something:"$'\n'"$(diff <(echo "$before") <(snapshot))"
+	done <<-EOF
+	--all /x|exclude each other
+	--all $name|exclude each other
+	$key --orphans|exclude each other
+	-f --all $name $key|exclude each other
+	--posix|needs
+	--sysv|needs
+	--sysv --posix -v -f|needs
+	-n|
+	-f|
+	--older-than 10x --all|10x
+	--older-than -5m --all|-5m
+	--older-than '' --all|duration
+	--all --older-than|
+	-u nosuch --all|nosuch
+	--all -u|
+	--all memfd:1:3|
+	memfd:1:3 --all|
+	--all --nosuch|
+	--all -Q|
+	--memfd --all|
+	--all ''|
+	EOF
+	assert_kept "$key" "$priv" "$name"
+}
+
+@test "a usage error after the filters removes nothing either (parse all, then act)" {
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	before=$(snapshot)
+	run --separate-stderr -2 shmrm --all --orphans -v -u root --older-than 1x
+	assert_output ""
+	assert_equal "$(snapshot)" "$before"
+	run --separate-stderr -2 shmrm --all -f -- "$name"
+	assert_equal "$(snapshot)" "$before"
+}
+
+@test "--older-than 0 selects every segment, as in shmls" {
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	run --separate-stderr -0 shmrm --older-than 0
+	assert_removed "$name"
+}
+
+@test "bulk mode never removes a POSIX semaphore (sem.NAME in /dev/shm)" {
+	if command -v python3 >/dev/null; then
+		python3 -c '
+import ctypes, os
+libc = ctypes.CDLL("libc.so.6", use_errno=True)
+libc.sem_open.restype = ctypes.c_void_p
+if libc.sem_open(b"/shmt-sem", os.O_CREAT, 0o600, 1) in (None, 0):
+    raise SystemExit(os.strerror(ctypes.get_errno()))'
+	else
+		shmmk -s 32 /sem.shmt-sem
+	fi
+	[[ -f /dev/shm/sem.shmt-sem ]] || fail "no semaphore made"
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	for args in "--all" "-f --all" "-f -u root" "--orphans --posix" "--unused"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr -0 shmrm -n $args
+		[[ $output != *sem.shmt-sem* ]] || fail "shmrm -n $args lists it: $output"
+	done
+	run --separate-stderr -0 shmrm -f -v --all
+	assert_output "removed $name"
+	[[ -f /dev/shm/sem.shmt-sem ]] || fail "shmrm -f --all removed a semaphore"
+}
