@@ -53,6 +53,14 @@ cli_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* getopt has already said what is wrong with the option. */
+void
+cli_bad_option(void)
+{
+	fprintf(stderr, "Try '%s --help'.\n", getprogname());
+	exit(EXIT_USAGE);
+}
+
 void
 cli_version(void)
 {

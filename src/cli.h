@@ -21,6 +21,7 @@ void	 cli_init(char **);
 noreturn void cli_usage(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 noreturn void cli_version(void);
+noreturn void cli_bad_option(void);
 noreturn void cli_help(const char *);
 void	 cli_addr(const char *, struct shm_addr *);
 uint64_t cli_size(const char *, const char *);

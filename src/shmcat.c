@@ -84,7 +84,7 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		default:
-			cli_usage("unknown option");
+			cli_bad_option();
 		}
 	}
 	argc -= optind;

@@ -610,23 +610,6 @@ print_json(const struct shm_rec *v, size_t n)
 	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
 }
 
-/* System V by id, then the others by kind and name. */
-static int
-rec_cmp(const void *x, const void *y)
-{
-	const struct shm_rec *a = x, *b = y;
-
-	if (a->addr.kind != b->addr.kind)
-		return (int)a->addr.kind - (int)b->addr.kind;
-	if (a->addr.kind == SHM_SYSV)
-		return (a->addr.id > b->addr.id) - (a->addr.id < b->addr.id);
-	if (a->addr.kind == SHM_MEMFD && a->addr.pid != b->addr.pid)
-		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
-	if (a->addr.kind == SHM_MEMFD)
-		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
-	return strcmp(a->addr.name, b->addr.name);
-}
-
 /* The value --sort compares for a column, where it is a number. */
 static bool
 sort_number(const struct shm_rec *r, int col, long long *v)
@@ -666,16 +649,16 @@ column_cmp(const void *x, const void *y)
 	int c;
 
 	if (ls.sort_col == COL_ADDRESS)
-		return rec_cmp(a, b);
+		return shm_rec_cmp(a, b);
 	if (sort_number(a, ls.sort_col, &va) &&
 	    sort_number(b, ls.sort_col, &vb))
-		return va != vb ? (va > vb) - (va < vb) : rec_cmp(a, b);
+		return va != vb ? (va > vb) - (va < vb) : shm_rec_cmp(a, b);
 	ca = cell(a, ls.sort_col);
 	cb = cell(b, ls.sort_col);
 	c = strcmp(ca != NULL ? ca : "", cb != NULL ? cb : "");
 	free(ca);
 	free(cb);
-	return c != 0 ? c : rec_cmp(a, b);
+	return c != 0 ? c : shm_rec_cmp(a, b);
 }
 
 /* --summary: how many segments of each kind, and how much memory. */
@@ -891,13 +874,12 @@ main(int argc, char *argv[])
 				    columns[i].help);
 			return cli_exit_status(EXIT_SUCCESS);
 		case 'J':
-			ls.mode = MODE_JSON;
-			break;
 		case 'r':
-			ls.mode = MODE_RAW;
-			break;
 		case 'e':
-			ls.mode = MODE_EXPORT;
+			if (ls.mode != MODE_TABLE)
+				cli_usage("-J, -r and -e exclude each other");
+			ls.mode = ch == 'J' ? MODE_JSON : ch == 'r' ? MODE_RAW :
+			    MODE_EXPORT;
 			break;
 		case 'n':
 			ls.noheadings = true;
@@ -931,7 +913,7 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		default:
-			cli_usage("unknown option");
+			cli_bad_option();
 		}
 	}
 	argc -= optind;
@@ -959,11 +941,10 @@ main(int argc, char *argv[])
 	} else if (shm_select(&ls.filter, needs_scan(), &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 
-	/* Operands are shown in the order given, unless sorted. */
+	/* Operands are shown in the order given (shm_select sorts lists). */
 	if (n > 1 && ls.sort_col != -1)
 		qsort(v, n, sizeof(*v), column_cmp);
-	else if (n > 1 && argc == 0)
-		qsort(v, n, sizeof(*v), rec_cmp);
+
 
 	if (summary) {
 		ret = print_summary(v, n);

@@ -67,8 +67,10 @@ ftok_key(const char *arg)
 	    strdup(arg);
 	if (path == NULL)
 		err(EXIT_OPFAIL, NULL);
+	if (*path == '\0')
+		cli_usage("--ftok '%s': empty PATH", arg);
 	if (shm_ftok(path, proj, &key) == -1) {
-		cli_warn(path, "--ftok: %s", strerror(errno));
+		cli_warn(NULL, "--ftok '%s': %s", path, strerror(errno));
 		exit(EXIT_OPFAIL);
 	}
 	free(path);
@@ -138,7 +140,7 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		default:
-			cli_usage("unknown option");
+			cli_bad_option();
 		}
 	}
 	argc -= optind;

@@ -170,7 +170,7 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		default:
-			cli_usage("unknown option");
+			cli_bad_option();
 		}
 	}
 	argc -= optind;
@@ -191,7 +191,7 @@ main(int argc, char *argv[])
 	if (input != NULL)
 		(void)fcntl(fd, F_SETFL, 0);	/* O_NONBLOCK: FIFO opens */
 	if (shm_open_seg(&addr, SHM_O_RDWR, &seg) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_OPEN, &addr);
+		cli_op_fail(arg, errno, SHM_OP_WRITE, &addr);
 		shm_addr_free(&addr);
 		return cli_exit_status(EXIT_OPFAIL);
 	}

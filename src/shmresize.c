@@ -101,7 +101,7 @@ resize_one(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 	int r = EXIT_SUCCESS;
 
 	if (shm_open_seg(a, SHM_O_RDWR, &seg) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_OPEN, a);
+		cli_op_fail(arg, errno, SHM_OP_RESIZE, a);
 		return EXIT_OPFAIL;
 	}
 	if (sign > 0)
@@ -149,7 +149,7 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		default:
-			cli_usage("unknown option");
+			cli_bad_option();
 		}
 	}
 	argc -= optind;

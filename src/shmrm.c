@@ -174,6 +174,8 @@ remove_all(const struct shm_filter *f)
 		struct shm_rec now;
 
 		shm_addr_format(&r->addr, addr, sizeof(addr));
+		if (r->status & SHM_ST_DEST)
+			continue;	/* removed already, waiting for detach */
 		if (r->nattch != 0 && !force) {
 			kept++;
 			if (verbose)
@@ -195,6 +197,9 @@ remove_all(const struct shm_filter *f)
 			shm_rec_free(&now);
 			if (nattch != 0) {
 				kept++;
+				if (verbose)
+					cli_warn(addr, "kept: attached since "
+					    "it was listed");
 				continue;
 			}
 		}
@@ -285,7 +290,7 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		default:
-			cli_usage("unknown option");
+			cli_bad_option();
 		}
 	}
 	argc -= optind;

@@ -637,3 +637,26 @@ if libc.sem_open(b"/shmt-sem", os.O_CREAT, 0o600, 1) in (None, 0):
 	assert_output "removed $name"
 	[[ -f /dev/shm/sem.shmt-sem ]] || fail "shmrm -f --all removed a semaphore"
 }
+
+@test "as nobody, removing root's POSIX object says which permission is missing" {
+	need_nobody
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	run --separate-stderr -1 as_nobody shmrm "$name"
+	[[ $stderr == "shmrm: $name: "*owner* ]] || fail "stderr: $stderr"
+	run --separate-stderr -1 as_nobody shmrm -f --all
+	[[ $stderr == *"shmrm: $name: "*owner* ]] || fail "stderr: $stderr"
+	assert_kept "$name"
+}
+
+@test "-f --all does not remove a segment removed already (dest) again, nor count it" {
+	key=$(new_key)
+	start_sysv "$key" "attached"
+	id=$(sysv_id "$key")
+	run --separate-stderr -0 shmrm -f --all
+	assert_equal "$(summary)" "shmrm: removed 1 segment, 4096 bytes (4.0K)"
+	assert_equal "$(sysv_status "$id")" dest
+	run --separate-stderr -0 shmrm -f -v --all
+	assert_output ""
+	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
+}

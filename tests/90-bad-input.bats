@@ -488,3 +488,23 @@ check_rows() {
 	1|shmresize file:/nonexistent 1K|no such file
 	EOF
 }
+
+@test "an option missing its argument is not called an unknown option" {
+	local cmd
+	for cmd in "shmmk -s" "shmcat -o" "shmput -d" "shmls -o" "shmrm --all -u" \
+	    "shmls --older-than"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr -2 $cmd
+		[[ $stderr == *"requires an argument"* ]] || fail "$cmd: $stderr"
+		[[ $stderr != *"unknown option"* ]] || fail "$cmd: $stderr"
+	done
+}
+
+@test "shmmk --ftok with an empty or missing PATH names the option first" {
+	run --separate-stderr shmmk -s 1K --ftok ''
+	(( status == 1 || status == 2 )) || fail "exit $status"
+	[[ $stderr == "shmmk: --ftok"* ]] || fail "stderr: $stderr"
+	run --separate-stderr -1 shmmk -s 1K --ftok /nonexistent
+	[[ $stderr == "shmmk: --ftok"*"/nonexistent"*"No such file"* ]] ||
+	    fail "stderr: $stderr"
+}

@@ -305,6 +305,16 @@ check_evil() {
 	check_dir "shmrm -f --all"
 }
 
+@test "a directory in /dev/shm: every program says 'not a regular file'" {
+	mkdir /dev/shm/dir
+	for cmd in "shmcat /dir" "shmput -d X /dir" "shmput --grow -d X /dir" \
+	    "shmresize /dir 1K" "shmrm /dir" "shmmk --reuse -s 1 /dir" "shmls /dir"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr -1 $cmd
+		assert_equal "$stderr" "${cmd%% *}: /dir: not a regular file"
+	done
+}
+
 @test "a device node in /dev/shm is refused by every program and left alone" {
 	mknod -m 666 /dev/shm/null c 1 3 2>/dev/null ||
 	    skip "cannot make a device node here"

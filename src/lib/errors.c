@@ -65,9 +65,9 @@ explain_sysv(int err, enum shm_op op, char *buf, size_t len)
 	case ENOENT:
 		return "no such segment";
 	case EACCES:
-		return op == SHM_OP_REMOVE ? "permission denied (not the "
-		    "owner or creator)" : "permission denied by the "
-		    "segment's mode";
+		if (op == SHM_OP_REMOVE)
+			return "permission denied (not the owner or creator)";
+		return NULL;	/* explain_access() says which permission */
 	case EPERM:
 		return "operation not permitted (not the owner or creator)";
 	}
@@ -118,13 +118,44 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			    "while a process holds it; it cannot be removed";
 		break;
 	case EACCES:
-		return op == SHM_OP_REMOVE ? "permission denied (no write "
-		    "permission on the directory)" : "permission denied by "
-		    "the file's mode";
+		if (op == SHM_OP_REMOVE || op == SHM_OP_CREATE)
+			return "permission denied (no write permission on the "
+			    "directory)";
+		return NULL;	/* explain_access() says which permission */
+	case EPERM:
+		if (op == SHM_OP_REMOVE)
+			return "permission denied (the directory is sticky: "
+			    "only the owner may remove it)";
+		break;
 	case EFBIG:
 		return "size too large for this file";
 	}
 	return NULL;
+}
+
+/*
+ * Which permission was missing: read to read, read and write to write or
+ * resize; and what the mode and owner are.
+ */
+static const char *
+explain_access(enum shm_op op, const struct shm_addr *a, char *buf,
+    size_t len)
+{
+	const char *need = op == SHM_OP_WRITE || op == SHM_OP_RESIZE ?
+	    "read and write" : "read";
+	char perms[16], owner[64];
+	struct shm_rec rec;
+
+	if (shm_stat(a, &rec) == -1) {
+		snprintf(buf, len, "permission denied: no %s permission", need);
+		return buf;
+	}
+	shm_fmt_perms(rec.mode, false, perms, sizeof(perms));
+	shm_fmt_user(rec.uid, owner, sizeof(owner));
+	snprintf(buf, len, "permission denied: no %s permission (mode %s, "
+	    "owner %s)", need, perms, owner);
+	shm_rec_free(&rec);
+	return buf;
 }
 
 /* Words for errno err, met doing op on a; buf holds them when needed. */
@@ -138,5 +169,7 @@ shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		s = explain_sysv(err, op, buf, len);
 	else
 		s = explain_fd(err, op, a, buf, len);
+	if (s == NULL && err == EACCES)
+		s = explain_access(op, a, buf, len);
 	return s != NULL ? s : strerror(err);
 }

@@ -218,5 +218,7 @@ shm_select(const struct shm_filter *f, bool scan, struct shm_rec **v,
 		(*v)[kept++] = (*v)[i];
 	}
 	*n = kept;
+	if (kept > 1)
+		qsort(*v, kept, sizeof(**v), shm_rec_cmp);
 	return 0;
 }

@@ -115,8 +115,8 @@ posix_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	fd = openat(dirfd, a->name,
 	    ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) | OPEN_SAFE);
 	dir_close(dirfd);
-	if (fd == -1 && errno == ENXIO)
-		errno = SHM_ENOTREG;	/* a socket cannot be opened */
+	if (fd == -1 && (errno == ENXIO || errno == EISDIR))
+		errno = SHM_ENOTREG;	/* a socket, or a directory */
 	if (fd == -1)
 		return -1;
 	return fd_adopt(fd, flags, seg);
@@ -132,6 +132,8 @@ posix_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 		return -1;
 	fd = openat(dirfd, a->name, O_RDWR | O_CREAT | O_EXCL | OPEN_SAFE,
 	    mode);
+	if (fd == -1 && errno == EISDIR)
+		errno = EEXIST;
 	if (fd == -1 && errno == EEXIST && (flags & SHM_C_REUSE)) {
 		dir_close(dirfd);
 		*existed = true;

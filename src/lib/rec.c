@@ -50,3 +50,20 @@ shm_vec_push(struct shm_vec *vec)
 	info->gid = info->cgid = SHM_UNKNOWN_ID;
 	return info;
 }
+
+/* The order of listings: System V by id, then the others by kind and name. */
+int
+shm_rec_cmp(const void *x, const void *y)
+{
+	const struct shm_rec *a = x, *b = y;
+
+	if (a->addr.kind != b->addr.kind)
+		return (int)a->addr.kind - (int)b->addr.kind;
+	if (a->addr.kind == SHM_SYSV)
+		return (a->addr.id > b->addr.id) - (a->addr.id < b->addr.id);
+	if (a->addr.kind == SHM_MEMFD && a->addr.pid != b->addr.pid)
+		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
+	if (a->addr.kind == SHM_MEMFD)
+		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
+	return strcmp(a->addr.name, b->addr.name);
+}

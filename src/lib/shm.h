@@ -84,6 +84,7 @@ struct shm_rec {
 
 void	 shm_rec_free(struct shm_rec *);
 void	 shm_rec_list_free(struct shm_rec *, size_t);
+int	 shm_rec_cmp(const void *, const void *);
 
 /* An open segment. */
 struct shm_seg {
