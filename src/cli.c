@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ cli_init(char **argv)
 	const char *p = argv[0] != NULL ? strrchr(argv[0], '/') : NULL;
 
 	setprogname(p != NULL ? p + 1 : argv[0] != NULL ? argv[0] : "shmtools");
+	/* Column widths of UTF-8 names, and dates, as the user reads them. */
+	setlocale(LC_ALL, "");
 }
 
 /*

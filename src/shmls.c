@@ -448,6 +448,8 @@ new_table(void)
 		scols_table_enable_export(tb, 1);
 		break;
 	case MODE_TABLE:
+		/* fmt_text() has escaped the cells already (strvis). */
+		scols_table_enable_noencoding(tb, 1);
 		break;
 	}
 	scols_table_enable_noheadings(tb, ls.noheadings);
