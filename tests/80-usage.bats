@@ -191,3 +191,13 @@ long_options() {
 		    fail "$page: $output"
 	done
 }
+
+@test "shmtools(7) renders without mandoc warnings and names every program" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	page=$SHMT_SRCDIR/man/shmtools.7
+	run mandoc -T lint -W warning "$page"
+	[[ $status -eq 0 && -z $output ]] || fail "$page: $output"
+	for p in "${PROGS[@]}"; do
+		grep -q "^\\.Xr $p 1" "$page" || fail "shmtools(7) does not refer to $p(1)"
+	done
+}
