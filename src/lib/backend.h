@@ -59,6 +59,9 @@ int	 fd_close(struct shm_seg *);
 void	 fd_fill_info(const struct stat *, struct shm_rec *);
 int	 fd_adopt(int, int, struct shm_seg *);
 
+/* io.c */
+int	 write_full(int, const void *, size_t);
+
 /* sysv.c */
 int	 sysv_resolve(const struct shm_addr *);
 int	 sysv_attach(struct shm_seg *);

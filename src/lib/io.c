@@ -149,7 +149,8 @@ vmsplice_out(int outfd, const unsigned char *p, size_t len, uint64_t *copied)
 	return 0;
 }
 
-static int
+/* Write all of buf, through short writes and signals. */
+int
 write_full(int fd, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;

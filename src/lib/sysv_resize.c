@@ -29,22 +29,6 @@
 #include "backend.h"
 
 static int
-write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 read_all(int fd, unsigned char *p, size_t len)
 {
 	while (len > 0) {
@@ -117,7 +101,7 @@ save_to_file(const unsigned char *p, size_t len, char *path, size_t pathlen)
 	}
 	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
 		return -1;
-	if (write_all(fd, p, len) == -1) {
+	if (write_full(fd, p, len) == -1) {
 		int e = errno;
 
 		close(fd);
