@@ -5,42 +5,15 @@
 load test_helper
 
 teardown() {
-	# kernel.shm* are per IPC namespace: put back what a test changed.
-	if [[ -f $BATS_TEST_TMPDIR/shmmax ]]; then
-		sysctl -q -w kernel.shmmax="$(cat "$BATS_TEST_TMPDIR/shmmax")"
-	fi
+	restore_sysctls
 	stop_clients
 	cleanup_segments
 }
 
 # --- local helpers -------------------------------------------------------
 
-# sysv_field KEY|id:N FIELD: a field of /proc/sysvipc/shm for the segment
-# (FIELD: shmid perms size nattch), read without the tools under test.
-sysv_field() {
-	local sel=$1 field=$2 col
-	case $field in
-	shmid) col=2 ;; perms) col=3 ;; size) col=4 ;; nattch) col=7 ;;
-	*) fail "sysv_field: unknown field $field" ;;
-	esac
-	if [[ $sel == id:* ]]; then
-		awk -v id="${sel#id:}" -v c="$col" \
-		    'NR > 1 && $2 == id { print $c }' /proc/sysvipc/shm
-	else
-		# /proc prints the key as a signed int: 0xc8000001 is negative.
-		awk -v k="$(( sel ))" -v c="$col" \
-		    'NR > 1 && ($1 == k || $1 + 4294967296 == k) { print $c }' \
-		    /proc/sysvipc/shm
-	fi
-}
-
 sysv_exists() {
 	[[ -n $(sysv_field "$1" shmid) ]]
-}
-
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
 }
 
 # assert_usage_error: the last run exited 2, printed nothing on stdout,
@@ -51,13 +24,26 @@ assert_usage_error() {
 	assert_stderr_has "Try 'shmmk --help'."
 }
 
-expected_ftok() {
-	python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | ((int(sys.argv[2]) & 0xff) << 24)))' "$1" "$2"
+# check_mode_every_kind MODE: shmmk -m MODE makes a System V keyed ($key),
+# a private ($priv), a POSIX ($name) and a file segment ($f) of mode MODE.
+check_mode_every_kind() {
+	local m=$1
+	key=$(new_key)
+	name=$(new_name)
+	f=$BATS_TEST_TMPDIR/seg
+	shmmk -m "$m" -s 1K "$key"
+	priv=$(shmmk -m "$m" -s 1K --private)
+	track "$priv"
+	shmmk -m "$m" -s 1K "$name"
+	shmmk -m "$m" -s 1K "file:$f"
+	assert_equal "$(sysv_field "$key" perms)" "$m"
+	assert_equal "$(sysv_field "$priv" perms)" "$m"
+	assert_equal "$(stat -c %a "/dev/shm$name")" "$m"
+	assert_equal "$(stat -c %a "$f")" "$m"
 }
 
-skip_unless_hermetic() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespace of tests/run-bats ($1)"
+expected_ftok() {
+	python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | ((int(sys.argv[2]) & 0xff) << 24)))' "$1" "$2"
 }
 
 # --- creation of each kind ----------------------------------------------
@@ -132,36 +118,14 @@ skip_unless_hermetic() {
 # --- mode ------------------------------------------------------------------
 
 @test "-m 640 gives every kind mode 0640" {
-	key=$(new_key)
-	name=$(new_name)
-	f=$BATS_TEST_TMPDIR/seg
-	shmmk -m 640 -s 1K "$key"
-	priv=$(shmmk -m 640 -s 1K --private)
-	track "$priv"
-	shmmk -m 640 -s 1K "$name"
-	shmmk -m 640 -s 1K "file:$f"
-	assert_equal "$(sysv_field "$key" perms)" 640
-	assert_equal "$(sysv_field "$priv" perms)" 640
-	assert_equal "$(stat -c %a "/dev/shm$name")" 640
-	assert_equal "$(stat -c %a "$f")" 640
+	check_mode_every_kind 640
 	run -0 shmls -n -o PERMS "$key" "$priv" "$name" "file:$f"
 	assert_output "$(printf 'rw-r-----\n%.0s' 1 2 3 4)"
 }
 
 @test "the umask does not narrow -m: umask 077 and -m 644 give 0644 for every kind" {
-	key=$(new_key)
-	name=$(new_name)
-	f=$BATS_TEST_TMPDIR/seg
 	umask 077
-	shmmk -m 644 -s 1K "$key"
-	priv=$(shmmk -m 644 -s 1K --private)
-	track "$priv"
-	shmmk -m 644 -s 1K "$name"
-	shmmk -m 644 -s 1K "file:$f"
-	assert_equal "$(sysv_field "$key" perms)" 644
-	assert_equal "$(sysv_field "$priv" perms)" 644
-	assert_equal "$(stat -c %a "/dev/shm$name")" 644
-	assert_equal "$(stat -c %a "$f")" 644
+	check_mode_every_kind 644
 }
 
 @test "-m accepts a leading 0 and the long form --mode" {

@@ -11,16 +11,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
-skip_unless_hermetic() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private /dev/shm of tests/run-bats ($1)"
-}
-
 # random_file PATH N: N random bytes (with NULs, surely, for N >= 4096).
 random_file() {
 	head -c "$2" /dev/urandom >"$1"

@@ -11,11 +11,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
 # make_kind KIND SIZE: create a segment of KIND (sysv, private, posix, file)
 # filled with the byte '.', and print its ADDRESS.
 make_kind() {

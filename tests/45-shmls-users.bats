@@ -10,91 +10,16 @@ load test_helper
 teardown() {
 	stop_clients
 	cleanup_segments
-	# kernel.shm* are per IPC namespace: put back what a test changed.
-	local f
-	for f in shmmax shmall shmmni; do
-		if [[ -f $BATS_TEST_TMPDIR/$f ]]; then
-			sysctl -q -w "kernel.$f=$(cat "$BATS_TEST_TMPDIR/$f")"
-		fi
-	done
-	if [[ -f $BATS_TEST_TMPDIR/.nobody-bin ]]; then
-		rm -rf -- "$(cat "$BATS_TEST_TMPDIR/.nobody-bin")"
-	fi
+	restore_sysctls
+	cleanup_nobody
 }
 
 # --- local helpers -------------------------------------------------------
-
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
-# refute_listed [--partial | --regexp] LINE: no line of $output is LINE
-# (holds it, matches it).  bats-assert's refute_line fails on an empty
-# $output, which is what a filter that selects nothing prints.
-refute_listed() {
-	local how=-xF
-	case $1 in
-	--partial) how=-F; shift ;;
-	--regexp) how=-E; shift ;;
-	esac
-	if grep -q "$how" -- "$1" <<<"$output"; then
-		fail "output has a line like '$1':"$'\n'"$output"
-	fi
-	return 0
-}
-
-skip_unless_hermetic() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespaces of tests/run-bats ($1)"
-}
 
 # Who maps a POSIX object or holds a memfd is known only when the scan
 # of /proc sees every process: in run-bats's PID namespace, all ours.
 need_full_scan() {
 	skip_unless_hermetic "a /proc scan that sees every process"
-}
-
-# sysv_id KEY: the shmid of the segment with KEY, from /proc.
-sysv_id() {
-	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $2 }' /proc/sysvipc/shm
-}
-
-# Each start_* runs a client with its own READYFILE and ECHOFILE in
-# $BATS_TEST_TMPDIR, waits until it is ready, and sets PID and ECHO (and,
-# for the memfd holder, FD and ADDR).  Several may run in one test.
-_next_client() {
-	NCLIENTS=$(( ${NCLIENTS:-0} + 1 ))
-	READY=$BATS_TEST_TMPDIR/client$NCLIENTS.ready
-	ECHO=$BATS_TEST_TMPDIR/client$NCLIENTS.echo
-}
-
-start_sysv() {	# KEY TEXT [SIZE]
-	_next_client
-	start_client PID sysv_writer "${1#0x}" "${3:-4096}" "$2" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-start_posix() {	# /NAME TEXT [SIZE]
-	_next_client
-	start_client PID posix_writer "$1" "${3:-8192}" "$2" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-start_file() {	# PATH TEXT [SIZE]
-	_next_client
-	start_client PID file_writer "$1" "${3:-100}" "$2" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-start_memfd() {	# NAME TEXT [SIZE]
-	local pid
-	_next_client
-	start_client PID memfd_holder "$1" "${3:-4096}" "$2" "$READY" "$ECHO"
-	wait_for "$READY"
-	read -r pid FD <"$READY"
-	[[ $pid == "$PID" ]] || fail "memfd_holder $PID says it is $pid"
-	ADDR=memfd:$pid:$FD
 }
 
 # start_holder VAR FILE: a process (sleep) that holds FILE open on
@@ -110,37 +35,14 @@ start_holder() {
 	printf -v "$_var" '%s' "$_holder"
 }
 
-# The content the client $PID sees now, into $output.
-client_sees() {
-	signal_echo "$PID" "$ECHO"
-	output=$(cat "$ECHO")
-}
-
-# need_nobody: set up as_nobody, which runs one of the programs as user
-# nobody (65534) with no groups.  If nobody cannot run the build's
-# programs (a build directory under a private home), it runs copies.
-need_nobody() {
-	[[ $(id -u) -eq 0 ]] || skip "needs root to become nobody"
-	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
-	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	"${NOBODY[@]}" true 2>/dev/null ||
-	    skip "cannot become uid 65534 here (user namespace?)"
-	NOBODY_BIN=$SHMT_BUILDDIR/src
-	if ! "${NOBODY[@]}" "$NOBODY_BIN/shmls" --version >/dev/null 2>&1; then
-		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
-		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
-		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
-		    "$NOBODY_BIN/"
-		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN/shmls" "$NOBODY_BIN/shmmk"
-		"${NOBODY[@]}" "$NOBODY_BIN/shmls" --version >/dev/null ||
-		    fail "nobody cannot run a copy of shmls in $NOBODY_BIN"
-	fi
-}
-
-as_nobody() {	# PROG ARGS...
-	local prog=$1
-	shift
-	"${NOBODY[@]}" "$NOBODY_BIN/$prog" "$@"
+# make_one_of_each MEMFD-NAME TEXT: a System V segment $key and a POSIX
+# object $name of 1K, and a memfd_holder MEMFD-NAME holding TEXT at $ADDR.
+make_one_of_each() {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s 1K "$key"
+	shmmk -s 1K "$name"
+	start_memfd "$1" "$2"
 }
 
 HIDDEN_NOTE="cannot be read"
@@ -355,11 +257,7 @@ HIDDEN_NOTE="cannot be read"
 
 @test "--memfd, --sysv and --posix list only their kind; together, each of theirs" {
 	need_full_scan
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
-	start_memfd shmt-kinds "kinds"
+	make_one_of_each shmt-kinds "kinds"
 	run -0 shmls -rn -o TYPE,ADDRESS --memfd
 	assert_line "memfd $ADDR"
 	refute_listed --regexp '^(sysv|posix|file) '
@@ -411,11 +309,7 @@ HIDDEN_NOTE="cannot be read"
 @test "-u root and -u 0 list root's segments of every kind" {
 	need_full_scan
 	[[ $(id -u) -eq 0 ]] || skip "needs to run as root"
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
-	start_memfd shmt-user "user"
+	make_one_of_each shmt-user "user"
 	run -0 shmls -rn -o ADDRESS,UID -u root
 	assert_line "$key 0"
 	assert_line "$name 0"
@@ -527,17 +421,10 @@ HIDDEN_NOTE="cannot be read"
 }
 
 @test "--orphans: an unused System V segment whose creator still runs is not an orphan" {
-	command -v perl >/dev/null || skip "needs perl to create a segment and stay"
 	key=$(new_key)
-	_next_client
 	# Creates the segment and never attaches it: CPID runs, NATTCH 0.
-	# Like the clients, it exits 0 on SIGTERM, for stop_clients.
-	start_client creator perl -e '
-	    $SIG{TERM} = sub { exit(0) };
-	    defined(shmget(hex($ARGV[0]), 4096, 01600)) or die "shmget: $!\n";
-	    open(my $f, ">", $ARGV[1]) or die "$ARGV[1]: $!\n"; close($f);
-	    sleep(1000);' "$key" "$READY"
-	wait_for "$READY"
+	start_creator "$key"
+	creator=$PID
 	run -0 shmls -rn -o ADDRESS,NATTCH,CPID "$key"
 	assert_output "$key 0 $creator"
 	run -0 shmls -rn -o ADDRESS --unused
@@ -580,11 +467,7 @@ HIDDEN_NOTE="cannot be read"
 
 @test "--older-than 1h leaves out fresh segments of every kind" {
 	need_full_scan
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
-	start_memfd shmt-fresh "fresh"
+	make_one_of_each shmt-fresh "fresh"
 	run --separate-stderr -0 shmls -rn -o ADDRESS --older-than 1h
 	refute_listed "$key"
 	refute_listed "$name"
@@ -595,11 +478,7 @@ HIDDEN_NOTE="cannot be read"
 
 @test "--older-than 0s lists fresh segments, and 1s does a second later" {
 	need_full_scan
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
-	start_memfd shmt-aging "aging"
+	make_one_of_each shmt-aging "aging"
 	run -0 shmls -rn -o ADDRESS --older-than 0s
 	assert_line "$key"
 	assert_line "$name"
@@ -688,8 +567,9 @@ HIDDEN_NOTE="cannot be read"
 
 # --- --summary ------------------------------------------------------------------------
 
-@test "--summary counts segments and bytes per kind" {
-	need_full_scan
+# make_summary_set: System V $k1 (1000 bytes) and $k2 (3000), POSIX $name
+# (5000), and a memfd of 4096 at $ADDR, for the --summary counts.
+make_summary_set() {
 	k1=$(new_key)
 	k2=$(new_key)
 	name=$(new_name)
@@ -697,6 +577,11 @@ HIDDEN_NOTE="cannot be read"
 	shmmk -s 3000 "$k2"
 	shmmk -s 5000 "$name"
 	start_memfd shmt-summary "counted" 4096
+}
+
+@test "--summary counts segments and bytes per kind" {
+	need_full_scan
+	make_summary_set
 	run --separate-stderr -0 shmls --summary -r
 	assert_equal "${lines[0]}" "TYPE COUNT SIZE RSS"
 	run -0 shmls --summary -rnb
@@ -720,13 +605,7 @@ HIDDEN_NOTE="cannot be read"
 
 @test "--summary -J is typed: COUNT, SIZE and RSS are numbers" {
 	need_full_scan
-	k1=$(new_key)
-	k2=$(new_key)
-	name=$(new_name)
-	shmmk -s 1000 "$k1"
-	shmmk -s 3000 "$k2"
-	shmmk -s 5000 "$name"
-	start_memfd shmt-summary "counted" 4096
+	make_summary_set
 	run -0 shmls --summary -J
 	jq -e '
 	    (.shm | map({(.type): [.count, .size]}) | add) ==

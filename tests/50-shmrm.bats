@@ -11,26 +11,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
-skip_unless_hermetic() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespace of tests/run-bats ($1)"
-}
-
-need_sysv_writer() {
-	command -v sysv_writer >/dev/null ||
-	    skip "tests/clients/sysv_writer is not built (make tests/clients/sysv_writer)"
-}
-
-# sysv_id KEY: the shmid of the live segment with KEY, from /proc.
-sysv_id() {
-	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $2 }' /proc/sysvipc/shm
-}
-
 # sysv_id_exists ID: is there a segment with this shmid, per /proc?
 sysv_id_exists() {
 	awk -v id="$1" 'NR > 1 && $2 == id { f = 1 } END { exit !f }' \

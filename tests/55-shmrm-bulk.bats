@@ -20,31 +20,10 @@ setup() {
 teardown() {
 	stop_clients
 	cleanup_segments
-	if [[ -f $BATS_TEST_TMPDIR/.nobody-bin ]]; then
-		rm -rf -- "$(cat "$BATS_TEST_TMPDIR/.nobody-bin")"
-	fi
+	cleanup_nobody
 }
 
 # --- local helpers -------------------------------------------------------
-
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
-# refute_listed LINE: no line of $output is LINE (bats-assert's
-# refute_line fails on an empty $output).
-refute_listed() {
-	if grep -qxF -- "$1" <<<"$output"; then
-		fail "output has the line '$1':"$'\n'"$output"
-	fi
-	return 0
-}
-
-# sysv_id KEY: the shmid of the segment with KEY, from /proc.
-sysv_id() {
-	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $2 }' /proc/sysvipc/shm
-}
 
 # sysv_status ID: ipcs's status column of shmid ID ("dest" or empty).
 sysv_status() {
@@ -83,67 +62,23 @@ snapshot() {
 	ls -la --time-style=full-iso /dev/shm
 }
 
-# Real clients, each with its own READYFILE; PID is the last one's.
-_next_client() {
-	NCLIENTS=$(( ${NCLIENTS:-0} + 1 ))
-	READY=$BATS_TEST_TMPDIR/client$NCLIENTS.ready
-	ECHO=$BATS_TEST_TMPDIR/client$NCLIENTS.echo
-}
-
-start_sysv() {	# KEY TEXT [SIZE]
-	_next_client
-	start_client PID sysv_writer "${1#0x}" "${3:-4096}" "$2" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-start_posix() {	# /NAME TEXT [SIZE]
-	_next_client
-	start_client PID posix_writer "$1" "${3:-8192}" "$2" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-# start_creator KEY: a process that creates System V segment KEY and
-# stays, never attaching it: NATTCH 0, but its creator runs.
-start_creator() {
-	command -v perl >/dev/null || skip "needs perl to create a segment and stay"
-	_next_client
-	start_client PID perl -e '
-	    $SIG{TERM} = sub { exit(0) };
-	    defined(shmget(hex($ARGV[0]), 4096, 01600)) or die "shmget: $!\n";
-	    open(my $f, ">", $ARGV[1]) or die "$ARGV[1]: $!\n"; close($f);
-	    sleep(1000);' "$1" "$READY"
-	wait_for "$READY"
-}
-
-client_sees() {
-	signal_echo "$PID" "$ECHO"
-	output=$(cat "$ECHO")
-}
-
-# need_nobody: as_nobody PROG ARGS runs one of the programs as nobody
-# (65534) with no groups; from copies if nobody cannot reach the build.
-need_nobody() {
-	[[ $(id -u) -eq 0 ]] || skip "needs root to become nobody"
-	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
-	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	"${NOBODY[@]}" true 2>/dev/null ||
-	    skip "cannot become uid 65534 here (user namespace?)"
-	NOBODY_BIN=$SHMT_BUILDDIR/src
-	if ! "${NOBODY[@]}" "$NOBODY_BIN/shmrm" --version >/dev/null 2>&1; then
-		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
-		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
-		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
-		    "$SHMT_BUILDDIR/src/shmrm" "$NOBODY_BIN/"
-		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
-		"${NOBODY[@]}" "$NOBODY_BIN/shmrm" --version >/dev/null ||
-		    fail "nobody cannot run a copy of shmrm in $NOBODY_BIN"
-	fi
-}
-
-as_nobody() {	# PROG ARGS...
-	local prog=$1
-	shift
-	"${NOBODY[@]}" "$NOBODY_BIN/$prog" "$@"
+# check_keeps_to_kind MODE: shmrm MODE --sysv removes a System V segment of
+# 1K and keeps a POSIX one, and shmrm --posix MODE the other way round.
+check_keeps_to_kind() {
+	local mode=$1 key name
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s 1K "$key"
+	shmmk -s 1K "$name"
+	run --separate-stderr -0 shmrm "$mode" --sysv
+	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K)"
+	assert_removed "$key"
+	assert_kept "$name"
+	key=$(new_key)
+	shmmk -s 1K "$key"
+	run --separate-stderr -0 shmrm --posix "$mode"
+	assert_removed "$name"
+	assert_kept "$key"
 }
 
 # The summary line: the last line of stderr.
@@ -199,18 +134,7 @@ summary() {
 }
 
 @test "--orphans --sysv and --orphans --posix keep to their kind" {
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
-	run --separate-stderr -0 shmrm --orphans --sysv
-	assert_removed "$key"
-	assert_kept "$name"
-	key=$(new_key)
-	shmmk -s 1K "$key"
-	run --separate-stderr -0 shmrm --posix --orphans
-	assert_removed "$name"
-	assert_kept "$key"
+	check_keeps_to_kind --orphans
 }
 
 # --- --unused ------------------------------------------------------------------
@@ -357,19 +281,7 @@ summary() {
 }
 
 @test "--all --sysv and --all --posix keep to their kind" {
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
-	run --separate-stderr -0 shmrm --all --sysv
-	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K)"
-	assert_removed "$key"
-	assert_kept "$name"
-	key=$(new_key)
-	shmmk -s 1K "$key"
-	run --separate-stderr -0 shmrm --posix --all
-	assert_removed "$name"
-	assert_kept "$key"
+	check_keeps_to_kind --all
 }
 
 @test "nothing to remove: exit 0, nothing on stdout, a summary of 0" {

@@ -5,44 +5,12 @@
 load test_helper
 
 teardown() {
-	if [[ -f $BATS_TEST_TMPDIR/shmmax ]]; then
-		sysctl -q -w kernel.shmmax="$(cat "$BATS_TEST_TMPDIR/shmmax")"
-	fi
+	restore_sysctls
 	stop_clients
 	cleanup_segments
 }
 
 # --- local helpers -------------------------------------------------------
-
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
-skip_unless_hermetic() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespace of tests/run-bats ($1)"
-}
-
-need_sysv_writer() {
-	command -v sysv_writer >/dev/null ||
-	    skip "tests/clients/sysv_writer is not built (make tests/clients/sysv_writer)"
-}
-
-# sysv_field KEY|id:N FIELD: shmid, perms or size from /proc/sysvipc/shm.
-sysv_field() {
-	local sel=$1 col
-	case $2 in
-	shmid) col=2 ;; perms) col=3 ;; size) col=4 ;; nattch) col=7 ;;
-	esac
-	if [[ $sel == id:* ]]; then
-		awk -v id="${sel#id:}" -v c="$col" \
-		    'NR > 1 && $2 == id { print $c }' /proc/sysvipc/shm
-	else
-		awk -v k="$(( sel ))" -v c="$col" \
-		    'NR > 1 && $1 == k { print $c }' /proc/sysvipc/shm
-	fi
-}
 
 # set_sysv_owner ID UID GID: give a segment another owner, as shmctl(2)
 # IPC_SET does (x86-64 and aarch64 struct ipc_perm: uid at 4, gid at 8).

@@ -62,18 +62,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-assert_stderr_has() {
-	[[ $stderr == *"$1"* ]] ||
-	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
-}
-
-# These tests change kernel.shm* or remount /dev/shm: only where both are
-# the private ones of tests/run-bats.
-skip_unless_hermetic() {
-	_in_private_namespace ||
-	    skip "needs the private namespace of tests/run-bats ($1)"
-}
-
 # traced CMD...: run CMD under strace, the calls of the data paths into $TR.
 traced() {
 	strace -f -qq -o "$TR" -e \
@@ -719,15 +707,6 @@ closed_pipe() {
 
 # --- System V resize: every failure point -------------------------------------------
 
-# sysv_id KEY: the segment's shmid, or nothing.
-sysv_id() {
-	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $2 }' /proc/sysvipc/shm
-}
-
-sysv_size() {
-	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $4 }' /proc/sysvipc/shm
-}
-
 sysv_count() {
 	awk 'NR > 1' /proc/sysvipc/shm | wc -l
 }
@@ -754,7 +733,7 @@ PAGE=$(getconf PAGESIZE)
 	assert_output ""
 	assert_stderr_has "kernel.shmmax"
 	assert_equal "$(sysv_id "$KEY")" "$ID"
-	assert_equal "$(sysv_size "$KEY")" 65536
+	assert_equal "$(sysv_field "$KEY" size)" 65536
 	shmcat "$KEY" | cmp "$T/data" -
 	assert_equal "$(sysv_count)" 1
 	assert_equal "$(ls -A "$T/tmp")" ""
@@ -769,7 +748,7 @@ PAGE=$(getconf PAGESIZE)
 	run --separate-stderr -0 env TMPDIR="$T/tmp" shmresize "$KEY" 128K
 	assert_output "$KEY"
 	assert_equal "$stderr" ""
-	assert_equal "$(sysv_size "$KEY")" 131072
+	assert_equal "$(sysv_field "$KEY" size)" 131072
 	[[ $(sysv_id "$KEY") != "$ID" ]]
 	shmcat -n 64K "$KEY" | cmp "$T/data" -
 	shmcat -o 64K "$KEY" | cmp <(head -c 64K /dev/zero) -
@@ -794,7 +773,7 @@ PAGE=$(getconf PAGESIZE)
 		assert_stderr_has "cannot save the data in $dir"
 		assert_stderr_has "nothing changed"
 		assert_equal "$(sysv_id "$KEY")" "$ID"
-		assert_equal "$(sysv_size "$KEY")" 65536
+		assert_equal "$(sysv_field "$KEY" size)" 65536
 		shmcat "$KEY" | cmp "$T/data" -
 		assert_equal "$(sysv_count)" 1
 	done
@@ -821,7 +800,7 @@ PAGE=$(getconf PAGESIZE)
 	assert_output ""
 	assert_stderr_has "kernel.shmall"
 	assert_stderr_has "the data is intact in $KEY"
-	assert_equal "$(sysv_size "$KEY")" 65536
+	assert_equal "$(sysv_field "$KEY" size)" 65536
 	assert_equal "$(awk -v k="$(( KEY ))" 'NR > 1 && $1 == k { print $3 }' \
 	    /proc/sysvipc/shm)" 640
 	shmcat "$KEY" | cmp "$T/data" -

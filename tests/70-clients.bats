@@ -12,48 +12,6 @@ teardown() {
 	cleanup_segments
 }
 
-# Each start_* runs a client with a READYFILE and an ECHOFILE in
-# $BATS_TEST_TMPDIR and waits until it is ready.  It sets PID (and, for
-# the memfd holder, ADDR).
-
-start_sysv() {	# KEY TEXT [SIZE]
-	local key=$1 text=$2 size=${3:-4096}
-	READY=$BATS_TEST_TMPDIR/sysv.ready ECHO=$BATS_TEST_TMPDIR/sysv.echo
-	start_client PID sysv_writer "${key#0x}" "$size" "$text" "$READY" \
-	    "$ECHO"
-	wait_for "$READY"
-}
-
-start_posix() {	# /NAME TEXT [SIZE]
-	local name=$1 text=$2 size=${3:-8192}
-	READY=$BATS_TEST_TMPDIR/posix.ready ECHO=$BATS_TEST_TMPDIR/posix.echo
-	start_client PID posix_writer "$name" "$size" "$text" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-start_file() {	# PATH TEXT [SIZE]
-	local path=$1 text=$2 size=${3:-100}
-	READY=$BATS_TEST_TMPDIR/file.ready ECHO=$BATS_TEST_TMPDIR/file.echo
-	start_client PID file_writer "$path" "$size" "$text" "$READY" "$ECHO"
-	wait_for "$READY"
-}
-
-start_memfd() {	# NAME TEXT [SIZE]
-	local name=$1 text=$2 size=${3:-4096} pid fd
-	READY=$BATS_TEST_TMPDIR/memfd.ready ECHO=$BATS_TEST_TMPDIR/memfd.echo
-	start_client PID memfd_holder "$name" "$size" "$text" "$READY" "$ECHO"
-	wait_for "$READY"
-	read -r pid fd <"$READY"
-	[[ $pid == "$PID" ]]
-	ADDR=memfd:$pid:$fd
-}
-
-# The content the client sees now, into $output.
-client_sees() {
-	signal_echo "$PID" "$ECHO"
-	output=$(cat "$ECHO")
-}
-
 # --- System V -------------------------------------------------------------
 
 @test "shmcat reads what a System V writer wrote, by key" {

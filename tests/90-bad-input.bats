@@ -43,14 +43,10 @@ snapshot() {
 		ipcs -m | grep -i -- "^$K " || true
 		ls -la --time-style=full-iso -d -- "/dev/shm$P" "/dev/shm$N" \
 		    "/dev/shm$N2" "/dev/shm$MISSING" 2>&1 || true
-		[[ -z $(sysv_id_of "$MISSING_KEY") ]] || echo "$MISSING_KEY exists"
+		[[ -z $(sysv_id "$MISSING_KEY") ]] || echo "$MISSING_KEY exists"
 	fi
 	ls -la --time-style=full-iso -- "$FILE"
 	cksum <"/dev/shm$P"
-}
-
-sysv_id_of() {
-	awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $2 }' /proc/sysvipc/shm
 }
 
 # check_rows: the rows on stdin, "STATUS|COMMAND|STDERR-SUBSTRING", one a

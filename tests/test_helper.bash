@@ -171,3 +171,183 @@ signal_echo() {
 	kill -USR1 "$pid"
 	wait_for "$echofile"
 }
+
+# --- assertions and readers shared by the test files -------------------------
+
+# assert_stderr_has TEXT: the last run --separate-stderr printed TEXT on stderr.
+assert_stderr_has() {
+	[[ $stderr == *"$1"* ]] ||
+	    fail "stderr does not contain '$1'"$'\n'"stderr: $stderr"
+}
+
+# refute_listed [--partial | --regexp] LINE: no line of $output is LINE
+# (holds it, matches it).  bats-assert's refute_line fails on an empty
+# $output, which is what a filter that selects nothing prints.
+refute_listed() {
+	local how=-xF
+	case $1 in
+	--partial) how=-F; shift ;;
+	--regexp) how=-E; shift ;;
+	esac
+	if grep -q "$how" -- "$1" <<<"$output"; then
+		fail "output has a line like '$1':"$'\n'"$output"
+	fi
+	return 0
+}
+
+# skip_unless_hermetic WHY: skip unless in the private namespaces of run-bats.
+skip_unless_hermetic() {
+	_in_private_namespace ||
+	    skip "needs the private namespaces of tests/run-bats ($1)"
+}
+
+# need_sysv_writer: skip unless the System V test client is built.
+need_sysv_writer() {
+	command -v sysv_writer >/dev/null ||
+	    skip "tests/clients/sysv_writer is not built (make tests/clients/sysv_writer)"
+}
+
+# sysv_field KEY|id:N FIELD: a field of /proc/sysvipc/shm for the segment
+# (FIELD: shmid perms size nattch), read without the tools under test.
+sysv_field() {
+	local sel=$1 field=$2 col
+	case $field in
+	shmid) col=2 ;; perms) col=3 ;; size) col=4 ;; nattch) col=7 ;;
+	*) fail "sysv_field: unknown field $field" ;;
+	esac
+	if [[ $sel == id:* ]]; then
+		awk -v id="${sel#id:}" -v c="$col" \
+		    'NR > 1 && $2 == id { print $c }' /proc/sysvipc/shm
+	else
+		# /proc prints the key as a signed int: 0xc8000001 is negative.
+		awk -v k="$(( sel ))" -v c="$col" \
+		    'NR > 1 && ($1 == k || $1 + 4294967296 == k) { print $c }' \
+		    /proc/sysvipc/shm
+	fi
+}
+
+# sysv_id KEY: the shmid of the live segment with KEY, from /proc; or nothing.
+sysv_id() {
+	sysv_field "$1" shmid
+}
+
+# restore_sysctls: put back each kernel.shm{max,all,mni} whose old value a
+# test saved in $BATS_TEST_TMPDIR/NAME (they are per IPC namespace; teardown).
+restore_sysctls() {
+	local f
+	for f in shmmax shmall shmmni; do
+		if [[ -f $BATS_TEST_TMPDIR/$f ]]; then
+			sysctl -q -w "kernel.$f=$(cat "$BATS_TEST_TMPDIR/$f")"
+		fi
+	done
+}
+
+# --- real clients (tests/clients) ---------------------------------------------
+
+# Each start_* runs a client with its own READYFILE and ECHOFILE in
+# $BATS_TEST_TMPDIR, waits until it is ready, and sets PID and ECHO (and,
+# for the memfd holder, FD and ADDR).  Several may run in one test; PID
+# and ECHO are the last one's.
+_next_client() {
+	NCLIENTS=$(( ${NCLIENTS:-0} + 1 ))
+	READY=$BATS_TEST_TMPDIR/client$NCLIENTS.ready
+	ECHO=$BATS_TEST_TMPDIR/client$NCLIENTS.echo
+}
+
+# start_sysv KEY TEXT [SIZE]: a sysv_writer attached to KEY.
+start_sysv() {
+	_next_client
+	start_client PID sysv_writer "${1#0x}" "${3:-4096}" "$2" "$READY" "$ECHO"
+	wait_for "$READY"
+}
+
+# start_posix /NAME TEXT [SIZE]: a posix_writer that maps /NAME.
+start_posix() {
+	_next_client
+	start_client PID posix_writer "$1" "${3:-8192}" "$2" "$READY" "$ECHO"
+	wait_for "$READY"
+}
+
+# start_file PATH TEXT [SIZE]: a file_writer that maps PATH.
+start_file() {
+	_next_client
+	start_client PID file_writer "$1" "${3:-100}" "$2" "$READY" "$ECHO"
+	wait_for "$READY"
+}
+
+# start_memfd NAME TEXT [SIZE]: a memfd_holder; ADDR is memfd:PID:FD.
+start_memfd() {
+	local pid
+	_next_client
+	start_client PID memfd_holder "$1" "${3:-4096}" "$2" "$READY" "$ECHO"
+	wait_for "$READY"
+	read -r pid FD <"$READY"
+	[[ $pid == "$PID" ]] || fail "memfd_holder $PID says it is $pid"
+	ADDR=memfd:$pid:$FD
+}
+
+# start_creator KEY: a process that creates System V segment KEY and
+# stays, never attaching it: NATTCH 0, but its creator (PID) runs.  Like
+# the clients, it exits 0 on SIGTERM, for stop_clients.
+start_creator() {
+	command -v perl >/dev/null || skip "needs perl to create a segment and stay"
+	_next_client
+	start_client PID perl -e '
+	    $SIG{TERM} = sub { exit(0) };
+	    defined(shmget(hex($ARGV[0]), 4096, 01600)) or die "shmget: $!\n";
+	    open(my $f, ">", $ARGV[1]) or die "$ARGV[1]: $!\n"; close($f);
+	    sleep(1000);' "$1" "$READY"
+	wait_for "$READY"
+}
+
+# client_sees: the content the client $PID sees now, into $output.
+client_sees() {
+	signal_echo "$PID" "$ECHO"
+	output=$(cat "$ECHO")
+}
+
+# --- running as nobody --------------------------------------------------------
+
+# _nobody_runs DIR: can nobody run shmls, shmmk and shmrm from DIR?
+_nobody_runs() {
+	local p
+	for p in shmls shmmk shmrm; do
+		"${NOBODY[@]}" "$1/$p" --version >/dev/null 2>&1 || return 1
+	done
+}
+
+# need_nobody: set up as_nobody, which runs one of the programs as user
+# nobody (65534) with no groups.  If nobody cannot run the build's
+# programs (a build directory under a private home), it runs copies,
+# which cleanup_nobody removes.
+need_nobody() {
+	[[ $(id -u) -eq 0 ]] || skip "needs root to become nobody"
+	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${NOBODY[@]}" true 2>/dev/null ||
+	    skip "cannot become uid 65534 here (user namespace?)"
+	NOBODY_BIN=$SHMT_BUILDDIR/src
+	if ! _nobody_runs "$NOBODY_BIN"; then
+		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
+		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
+		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
+		    "$SHMT_BUILDDIR/src/shmrm" "$NOBODY_BIN/"
+		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
+		_nobody_runs "$NOBODY_BIN" ||
+		    fail "nobody cannot run copies of the programs in $NOBODY_BIN"
+	fi
+}
+
+# as_nobody PROG ARGS...: run PROG as nobody (after need_nobody).
+as_nobody() {
+	local prog=$1
+	shift
+	"${NOBODY[@]}" "$NOBODY_BIN/$prog" "$@"
+}
+
+# cleanup_nobody: remove the copies need_nobody made, if any (teardown).
+cleanup_nobody() {
+	if [[ -f $BATS_TEST_TMPDIR/.nobody-bin ]]; then
+		rm -rf -- "$(cat "$BATS_TEST_TMPDIR/.nobody-bin")"
+	fi
+}
