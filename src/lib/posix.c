@@ -273,7 +273,6 @@ posix_list(struct shm_vec *vec)
 			goto fail;
 		fd_fill_info(&st, info);
 		info->addr.kind = SHM_POSIX;
-		info->addr.id = info->addr.fd = -1;
 		if ((info->addr.name = strdup(de->d_name)) == NULL)
 			goto fail;
 	}

@@ -373,12 +373,6 @@ proc_scan_free(struct proc_scan *scan)
 	free(scan);
 }
 
-bool
-proc_scan_complete(const struct proc_scan *scan)
-{
-	return scan->complete;
-}
-
 static int
 pid_cmp(const void *a, const void *b)
 {
@@ -452,7 +446,6 @@ proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 		rec->addr.kind = SHM_MEMFD;
 		rec->addr.pid = h->pid;
 		rec->addr.fd = h->fd;
-		rec->addr.id = -1;
 		if ((rec->addr.name = strdup(h->name)) == NULL)
 			goto fail;
 		proc_scan_users(scan, rec);

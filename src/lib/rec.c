@@ -8,6 +8,18 @@
 
 #include "backend.h"
 
+/* An empty record: what is not filled in is unknown, not zero. */
+void
+shm_rec_init(struct shm_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->rss = -1;
+	rec->nattch = -1;
+	rec->uid = rec->cuid = SHM_UNKNOWN_ID;
+	rec->gid = rec->cgid = SHM_UNKNOWN_ID;
+	rec->addr.id = rec->addr.fd = -1;
+}
+
 void
 shm_rec_free(struct shm_rec *info)
 {
@@ -43,11 +55,7 @@ shm_vec_push(struct shm_vec *vec)
 		vec->cap = cap;
 	}
 	info = &vec->v[vec->n++];
-	memset(info, 0, sizeof(*info));
-	info->rss = -1;
-	info->nattch = -1;
-	info->uid = info->cuid = SHM_UNKNOWN_ID;
-	info->gid = info->cgid = SHM_UNKNOWN_ID;
+	shm_rec_init(info);
 	return info;
 }
 

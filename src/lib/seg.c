@@ -44,11 +44,7 @@ shm_stat(const struct shm_addr *a, struct shm_rec *info)
 {
 	const struct shm_backend *be = backend_of(a->kind);
 
-	memset(info, 0, sizeof(*info));
-	info->rss = -1;
-	info->nattch = -1;
-	info->uid = info->cuid = SHM_UNKNOWN_ID;
-	info->gid = info->cgid = SHM_UNKNOWN_ID;
+	shm_rec_init(info);
 	if (be == NULL || be->stat == NULL)
 		return unsupported();
 	return be->stat(a, info);
@@ -122,27 +118,6 @@ shm_resize(struct shm_seg *seg, uint64_t size)
 	if (be->resize == NULL)
 		return unsupported();
 	return be->resize(seg, size);
-}
-
-/* Another process may have resized it: ask the kernel again. */
-int
-shm_refresh_size(struct shm_seg *seg)
-{
-	struct shm_rec info;
-
-	if (seg->fd != -1) {
-		struct stat st;
-
-		if (fstat(seg->fd, &st) == -1)
-			return -1;
-		seg->size = (uint64_t)st.st_size;
-		return 0;
-	}
-	if (shm_stat(&seg->addr, &info) == -1)
-		return -1;
-	seg->size = info.size;
-	shm_rec_free(&info);
-	return 0;
 }
 
 int

@@ -82,6 +82,7 @@ struct shm_rec {
 	bool		 users_known;	/* the scan saw every process */
 };
 
+void	 shm_rec_init(struct shm_rec *);
 void	 shm_rec_free(struct shm_rec *);
 void	 shm_rec_list_free(struct shm_rec *, size_t);
 int	 shm_rec_cmp(const void *, const void *);
@@ -113,7 +114,6 @@ int	 shm_resize(struct shm_seg *, uint64_t);
 int	 shm_close(struct shm_seg *);
 int	 shm_remove(const struct shm_addr *);
 int	 shm_list(unsigned, struct shm_rec **, size_t *);
-int	 shm_refresh_size(struct shm_seg *);
 
 /* io.c: moving bytes between a segment and a descriptor */
 int	 shm_copy_out(struct shm_seg *, int, uint64_t, uint64_t, bool,
@@ -152,7 +152,6 @@ bool	 shm_needs_escape(const char *);
 struct proc_scan;
 struct proc_scan *proc_scan_new(void);
 void	 proc_scan_free(struct proc_scan *);
-bool	 proc_scan_complete(const struct proc_scan *);
 void	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
 int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
