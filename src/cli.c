@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,11 +14,34 @@
 
 #include "cli.h"
 
+/*
+ * Descriptors 0, 1 and 2 must be open before anything else is: a program
+ * started with one closed would get a segment or a file on it from its
+ * first open(), then write its messages into that segment, or read the
+ * segment as its own input.  A closed one is put back on /dev/null opened
+ * the wrong way round (stdin write-only, stdout read-only), so that using
+ * it still fails with EBADF, as it would have when closed.
+ */
+static void
+open_std_fds(void)
+{
+	static const int modes[] = { O_WRONLY, O_RDONLY, O_WRONLY };
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", modes[fd] | O_NOCTTY) != fd)
+			abort();	/* no /dev/null: nowhere safe to go on */
+	}
+}
+
 void
 cli_init(char **argv)
 {
 	const char *p = argv[0] != NULL ? strrchr(argv[0], '/') : NULL;
 
+	open_std_fds();
 	setprogname(p != NULL ? p + 1 : argv[0] != NULL ? argv[0] : "shmtools");
 	/* Column widths of UTF-8 names, and dates, as the user reads them. */
 	setlocale(LC_ALL, "");
@@ -170,6 +194,15 @@ cli_each_addr(int argc, char **argv, unsigned kinds,
 	return ret;
 }
 
+static bool stdout_error_told;
+
+/* A write error on stdout has been reported: cli_exit_status() need not. */
+void
+cli_stdout_error_told(void)
+{
+	stdout_error_told = true;
+}
+
 /*
  * The status to exit with, after flushing stdout: a full disk or a closed
  * pipe is an error, not silence.
@@ -178,7 +211,7 @@ int
 cli_exit_status(int status)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		if (errno != EPIPE)
+		if (errno != EPIPE && !stdout_error_told)
 			cli_warn(NULL, "write error: %s", strerror(errno));
 		return status == 0 ? EXIT_OPFAIL : status;
 	}

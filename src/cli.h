@@ -31,5 +31,6 @@ void	 cli_op_fail(const char *, int, enum shm_op, const struct shm_addr *);
 int	 cli_each_addr(int, char **, unsigned,
 	    int (*)(const char *, const struct shm_addr *));
 int	 cli_exit_status(int);
+void	 cli_stdout_error_told(void);
 
 #endif
