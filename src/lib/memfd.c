@@ -1,7 +1,8 @@
 /*
  * memfd.c - a memfd that a running process holds open, reached through
- * /proc/PID/fd/FD.  Opening that magic link reopens the memfd itself, so
- * reads, writes and resizes are the plain descriptor operations of posix.c.
+ * /proc/PID/fd/FD.  That magic link is opened once, as O_PATH, and what it
+ * gave us is checked on our own descriptor and reopened from it: reads,
+ * writes and resizes are then the plain descriptor operations of posix.c.
  * A memfd has no name to unlink: it lives until the last holder closes it.
  */
 #include "config.h"
@@ -11,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -43,40 +47,96 @@ memfd_link_name(const char *link, size_t *len)
 	return link + plen;
 }
 
-/* The name of the memfd a's fd is, or NULL (SHM_ENOTMEMFD if another). */
+/*
+ * The device that memfds live on: the kernel's internal shmem mount,
+ * learnt from a memfd of our own.  0 if we cannot make one.
+ */
+static dev_t
+memfd_dev(void)
+{
+	static dev_t dev;
+	static bool known;
+	struct stat st;
+	int fd;
+
+	if (known)
+		return dev;
+	if ((fd = memfd_create("shmtools-probe", MFD_CLOEXEC)) != -1) {
+		if (fstat(fd, &st) == 0)
+			dev = st.st_dev;
+		close(fd);
+	}
+	known = true;
+	return dev;
+}
+
+/*
+ * Is our descriptor fd (an O_PATH one) a memfd?  Everything is asked of
+ * the descriptor itself, never of /proc/PID/fd/FD again: the holder can
+ * swap its descriptor at any moment, but not ours.  A memfd is a regular
+ * file with no link, on the internal shmem mount (or, with MFD_HUGETLB,
+ * on hugetlbfs), whose link text in /proc/self/fd starts "/memfd:".
+ * Returns its name (the caller frees it), or NULL with errno.
+ */
 static char *
-memfd_name(const struct shm_addr *a)
+memfd_verify(int fd, struct stat *st)
 {
 	char path[64], target[4096];
 	const char *name;
+	struct statfs sf;
 	size_t len;
 	ssize_t n;
 
-	fd_link_path(a, path, sizeof(path));
+	if (fstat(fd, st) == -1 || fstatfs(fd, &sf) == -1)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if ((n = readlink(path, target, sizeof(target) - 1)) == -1)
 		return NULL;
 	target[n] = '\0';
-	if ((name = memfd_link_name(target, &len)) == NULL) {
+	if (!S_ISREG(st->st_mode) || st->st_nlink != 0 ||
+	    (name = memfd_link_name(target, &len)) == NULL ||
+	    (sf.f_type == TMPFS_MAGIC ? st->st_dev != memfd_dev() :
+	    sf.f_type != HUGETLBFS_MAGIC)) {
 		errno = SHM_ENOTMEMFD;
 		return NULL;
 	}
 	return strndup(name, len);
 }
 
+/*
+ * Open PID's descriptor FD once, as O_PATH: that has no effect on what
+ * it is (a FIFO's peer is not released, a device is not opened), and
+ * gives us a descriptor of our own to check.
+ */
+static int
+memfd_open_path(const struct shm_addr *a, struct stat *st, char **name)
+{
+	char path[64];
+	int fd;
+
+	fd_link_path(a, path, sizeof(path));
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+		return -1;
+	if ((*name = memfd_verify(fd, st)) == NULL) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 static int
 memfd_stat(const struct shm_addr *a, struct shm_rec *info)
 {
-	char path[64];
 	struct stat st;
 	char *name;
+	int fd;
 
-	if ((name = memfd_name(a)) == NULL)
+	if ((fd = memfd_open_path(a, &st, &name)) == -1)
 		return -1;
-	fd_link_path(a, path, sizeof(path));
-	if (stat(path, &st) == -1) {
-		free(name);
-		return -1;
-	}
+	close(fd);
 	fd_fill_info(&st, info);
 	info->addr = *a;
 	info->addr.name = name;
@@ -86,18 +146,32 @@ memfd_stat(const struct shm_addr *a, struct shm_rec *info)
 static int
 memfd_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
+	struct stat st, now;
 	char path[64];
 	char *name;
-	int fd;
+	int pfd, fd;
 
-	if ((name = memfd_name(a)) == NULL)
+	if ((pfd = memfd_open_path(a, &st, &name)) == -1)
 		return -1;
 	free(name);
-	fd_link_path(a, path, sizeof(path));
+	/* Reopen our own checked descriptor, not the holder's. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
 	fd = open(path, ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
 	    O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	{
+		int e = errno;
+
+		close(pfd);
+		errno = e;
+	}
 	if (fd == -1)
 		return -1;
+	if (fstat(fd, &now) == -1 || now.st_dev != st.st_dev ||
+	    now.st_ino != st.st_ino) {
+		close(fd);
+		errno = SHM_ENOTMEMFD;
+		return -1;
+	}
 	return fd_adopt(fd, flags, seg);
 }
 
@@ -108,6 +182,8 @@ const struct shm_backend memfd_backend = {
 	.pread = fd_pread,
 	.pwrite = fd_pwrite,
 	.resize = fd_resize,
+	.grow = fd_grow,
+	.ungrow = fd_ungrow,
 	.close = fd_close,
 	.remove = NULL,
 	.list = NULL,		/* the /proc scan lists them */
