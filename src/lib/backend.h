@@ -42,8 +42,11 @@ struct shm_backend {
 	ssize_t	(*pread)(struct shm_seg *, void *, size_t, uint64_t);
 	ssize_t	(*pwrite)(struct shm_seg *, const void *, size_t, uint64_t);
 	int	(*resize)(struct shm_seg *, uint64_t);
+	int	(*grow)(struct shm_seg *, uint64_t);	/* never shrinks */
+	int	(*ungrow)(struct shm_seg *, uint64_t, uint64_t);
 	int	(*close)(struct shm_seg *);
 	int	(*remove)(const struct shm_addr *);
+	int	(*remove_listed)(const struct shm_rec *, int);
 	int	(*list)(struct shm_vec *);
 };
 
@@ -55,6 +58,8 @@ extern const struct shm_backend memfd_backend;
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
 int	 fd_resize(struct shm_seg *, uint64_t);
+int	 fd_grow(struct shm_seg *, uint64_t);
+int	 fd_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 fd_close(struct shm_seg *);
 void	 fd_fill_info(const struct stat *, struct shm_rec *);
 int	 fd_adopt(int, int, struct shm_seg *);

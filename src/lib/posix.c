@@ -3,10 +3,11 @@
  * files.  Both are plain descriptors, so they share every operation but
  * the lookup.
  *
- * Names are opened relative to a descriptor of /dev/shm with O_NOFOLLOW
- * and O_NONBLOCK, and the type is checked on the opened descriptor: a
- * symlink planted in the world-writable /dev/shm is never followed, a FIFO
- * never blocks us, and nothing outside /dev/shm is touched.
+ * Names are opened relative to a descriptor of /dev/shm, first as O_PATH
+ * with O_NOFOLLOW, and the type is checked on that descriptor before the
+ * file is opened for real: a symlink planted in the world-writable
+ * /dev/shm is never followed, a FIFO is never opened (which would block
+ * us, or release its peer), and nothing outside /dev/shm is touched.
  */
 #include "config.h"
 
@@ -105,18 +106,63 @@ posix_stat(const struct shm_addr *a, struct shm_rec *info)
 	return shm_addr_copy(&info->addr, a);
 }
 
+/*
+ * Open name in dirfd without acting on what it is first: an O_PATH
+ * descriptor neither blocks on a FIFO nor releases the peer waiting in
+ * open() on the other end, and opens no device.  Only a regular file is
+ * then opened for real, through our own descriptor, so the name cannot
+ * be swapped in between.
+ */
+static int
+open_regular(int dirfd, const char *name, int flags)
+{
+	struct stat st, now;
+	char path[64];
+	int pfd, fd, e;
+
+	if ((pfd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(pfd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP : SHM_ENOTREG;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1 && errno == ENOENT) {
+		/* No /proc: open the name, and check it is the same file. */
+		fd = openat(dirfd, name, flags | OPEN_SAFE);
+		if (fd != -1 && (fstat(fd, &now) == -1 ||
+		    now.st_dev != st.st_dev || now.st_ino != st.st_ino)) {
+			close(fd);
+			errno = SHM_ENOTREG;
+			fd = -1;
+		}
+	}
+	if (fd == -1)
+		goto fail;
+	close(pfd);
+	return fd;
+fail:
+	e = errno;
+	close(pfd);
+	errno = e;
+	return -1;
+}
+
 static int
 posix_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
-	int dirfd, fd;
+	int dirfd, fd, e;
 
 	if (dir_of(a, &dirfd) == -1)
 		return -1;
-	fd = openat(dirfd, a->name,
-	    ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) | OPEN_SAFE);
+	fd = open_regular(dirfd, a->name,
+	    (flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY);
+	e = errno;
 	dir_close(dirfd);
-	if (fd == -1 && (errno == ENXIO || errno == EISDIR))
-		errno = SHM_ENOTREG;	/* a socket, or a directory */
+	errno = e;
 	if (fd == -1)
 		return -1;
 	return fd_adopt(fd, flags, seg);
@@ -202,6 +248,57 @@ fd_resize(struct shm_seg *seg, uint64_t size)
 	return 0;
 }
 
+/*
+ * Make the object at least size bytes, never smaller: another writer may
+ * have grown it since we looked, and a truncate to what we think is
+ * enough would cut off its data.  Allocating the last byte extends the
+ * file only if it is shorter, in one step.
+ */
+int
+fd_grow(struct shm_seg *seg, uint64_t size)
+{
+	struct stat st;
+
+	if (size > INT64_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (fstat(seg->fd, &st) == -1)
+		return -1;
+	if ((uint64_t)st.st_size < size &&
+	    fallocate(seg->fd, 0, (off_t)size - 1, 1) == -1) {
+		if (errno != EOPNOTSUPP && errno != ENOSYS)
+			return -1;
+		/* No fallocate here: check again just before. */
+		if (fstat(seg->fd, &st) == -1)
+			return -1;
+		if ((uint64_t)st.st_size < size &&
+		    ftruncate(seg->fd, (off_t)size) == -1)
+			return -1;
+	}
+	if (fstat(seg->fd, &st) == -1)
+		return -1;
+	seg->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/*
+ * Give back what fd_grow() took, from grown to size: only while the
+ * object is still the size we made it, so that what another writer
+ * added since is never cut off.
+ */
+int
+fd_ungrow(struct shm_seg *seg, uint64_t grown, uint64_t size)
+{
+	struct stat st;
+
+	if (fstat(seg->fd, &st) == -1)
+		return -1;
+	if ((uint64_t)st.st_size != grown || size >= grown)
+		return 0;
+	return fd_resize(seg, size);
+}
+
 int
 fd_close(struct shm_seg *seg)
 {
@@ -236,6 +333,33 @@ posix_remove(const struct shm_addr *a)
 		errno = e;
 	}
 	return r;
+}
+
+/*
+ * Remove the object a listing found, if the name still is that object
+ * (same device and inode): a name that now holds another object, made
+ * since we looked, is not ours to judge.
+ */
+static int
+posix_remove_listed(const struct shm_rec *r, int flags)
+{
+	struct stat st;
+	int dirfd, rv, e;
+
+	(void)flags;	/* who uses it is the caller's to check */
+	if (dir_of(&r->addr, &dirfd) == -1)
+		return -1;
+	rv = fstatat(dirfd, r->addr.name, &st, AT_SYMLINK_NOFOLLOW);
+	if (rv == 0 && (st.st_dev != r->dev || st.st_ino != r->ino)) {
+		errno = ESTALE;
+		rv = -1;
+	}
+	if (rv == 0)
+		rv = unlinkat(dirfd, r->addr.name, 0);
+	e = errno;
+	dir_close(dirfd);
+	errno = e;
+	return rv;
 }
 
 /* POSIX semaphores live in /dev/shm as "sem.NAME": they are not segments. */
@@ -297,7 +421,10 @@ const struct shm_backend posix_backend = {
 	.pread = fd_pread,
 	.pwrite = fd_pwrite,
 	.resize = fd_resize,
+	.grow = fd_grow,
+	.ungrow = fd_ungrow,
 	.close = fd_close,
 	.remove = posix_remove,
+	.remove_listed = posix_remove_listed,
 	.list = posix_list,
 };

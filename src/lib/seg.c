@@ -120,6 +120,31 @@ shm_resize(struct shm_seg *seg, uint64_t size)
 	return be->resize(seg, size);
 }
 
+/*
+ * Make the segment at least size bytes, never smaller (EOPNOTSUPP for a
+ * kind that cannot grow in place: System V).
+ */
+int
+shm_grow(struct shm_seg *seg, uint64_t size)
+{
+	const struct shm_backend *be = backend_of(seg->addr.kind);
+
+	if (be->grow == NULL)
+		return unsupported();
+	return be->grow(seg, size);
+}
+
+/* Undo a shm_grow() from grown back to size, if no one grew it since. */
+int
+shm_ungrow(struct shm_seg *seg, uint64_t grown, uint64_t size)
+{
+	const struct shm_backend *be = backend_of(seg->addr.kind);
+
+	if (be->ungrow == NULL)
+		return unsupported();
+	return be->ungrow(seg, grown, size);
+}
+
 int
 shm_close(struct shm_seg *seg)
 {
@@ -140,6 +165,22 @@ shm_remove(const struct shm_addr *a)
 	if (be == NULL || be->remove == NULL)
 		return unsupported();
 	return be->remove(a);
+}
+
+/*
+ * Remove the segment a listing found in r, only if it is still that
+ * segment, and (System V, unless SHM_RM_FORCE) still has no process
+ * attached: EBUSY if one attached, ESTALE if the name now holds another
+ * object, ENOENT if it is gone.
+ */
+int
+shm_remove_listed(const struct shm_rec *r, int flags)
+{
+	const struct shm_backend *be = backend_of(r->addr.kind);
+
+	if (be == NULL || be->remove_listed == NULL)
+		return unsupported();
+	return be->remove_listed(r, flags);
 }
 
 /*
