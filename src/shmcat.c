@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -41,7 +42,7 @@ cat_one(const char *arg, const struct shm_addr *a)
 {
 	struct shm_seg seg;
 	uint64_t copied;
-	int r = EXIT_SUCCESS;
+	int n, r = EXIT_SUCCESS;
 
 	if (shm_open_seg(a, SHM_O_RDONLY, &seg) == -1) {
 		cli_op_fail(arg, errno, SHM_OP_OPEN, a);
@@ -51,10 +52,13 @@ cat_one(const char *arg, const struct shm_addr *a)
 		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
 		    (unsigned long long)offset, (unsigned long long)seg.size);
 		r = EXIT_OPFAIL;
-	} else if (shm_copy_out(&seg, STDOUT_FILENO, offset, length, string,
-	    &copied) == -1) {
-		if (errno == EPIPE)	/* the reader left, as with cat */
-			exit(EXIT_OPFAIL);
+	} else if ((n = shm_copy_out(&seg, STDOUT_FILENO, offset, length,
+	    string, &copied)) == SHM_IO_OTHER) {
+		/* stdout's fault, not the segment's: no more operands. */
+		if (errno != EPIPE)	/* the reader left, as with cat */
+			cli_warn(NULL, "write error: %s", strerror(errno));
+		exit(EXIT_OPFAIL);
+	} else if (n == -1) {
 		cli_op_fail(arg, errno, SHM_OP_READ, a);
 		r = EXIT_OPFAIL;
 	}

@@ -59,11 +59,13 @@ fit(const char *arg, struct shm_seg *seg, uint64_t len)
 	}
 	if (end <= seg->size)
 		return 0;
-	if (grow && seg->addr.kind != SHM_SYSV) {
-		if (shm_resize(seg, end) == 0)
+	if (grow) {
+		if (shm_grow(seg, end) == 0)
 			return 0;
-		cli_op_fail(arg, errno, SHM_OP_RESIZE, &seg->addr);
-		return -1;
+		if (errno != EOPNOTSUPP) {
+			cli_op_fail(arg, errno, SHM_OP_RESIZE, &seg->addr);
+			return -1;
+		}
 	}
 	if (offset > seg->size)
 		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
@@ -102,11 +104,41 @@ put_data(const char *arg, struct shm_seg *seg, const char *data,
 	return 0;
 }
 
+static const char *input_name = "standard input";
+
+static const char *
+input_error(int e, char *buf, size_t len)
+{
+	snprintf(buf, len, "cannot read %s: %s", input_name, strerror(e));
+	return buf;
+}
+
+/*
+ * Is the input the segment itself?  Appending an object to itself would
+ * read what it has just written, until /dev/shm is full.
+ */
+static bool
+same_object(int fd, struct shm_seg *seg)
+{
+	struct stat in, out;
+
+	return seg->fd != -1 && fstat(fd, &in) == 0 &&
+	    fstat(seg->fd, &out) == 0 && in.st_dev == out.st_dev &&
+	    in.st_ino == out.st_ino;
+}
+
 static int
 put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
 {
 	struct stat st;
 	bool overflow;
+	int r;
+
+	*written = 0;
+	if (same_object(fd, seg)) {
+		cli_warn(arg, "the input is the segment itself");
+		return -1;
+	}
 
 	/* A regular file's size is known: refuse it before writing. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -115,13 +147,14 @@ put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
 		if (pos >= 0 && st.st_size >= pos &&
 		    fit(arg, seg, (uint64_t)(st.st_size - pos)) == -1)
 			return -1;
-	} else if (offset > seg->size && !(grow && seg->addr.kind != SHM_SYSV)) {
-		return fit(arg, seg, 0);
+	} else if (offset > seg->size && fit(arg, seg, 0) == -1) {
+		return -1;
 	}
-	if (shm_copy_in(seg, fd, offset, grow, written, &overflow) == -1) {
+	if ((r = shm_copy_in(seg, fd, offset, grow, written, &overflow)) != 0) {
 		char buf[256];
 
 		cli_warn(arg, "%s: %llu bytes were written at offset %llu",
+		    r == SHM_IO_OTHER ? input_error(errno, buf, sizeof(buf)) :
 		    shm_explain(errno, SHM_OP_WRITE, &seg->addr, buf,
 		    sizeof(buf)), (unsigned long long)*written,
 		    (unsigned long long)offset);
@@ -182,14 +215,15 @@ main(int argc, char *argv[])
 	arg = argv[0];
 	cli_addr(arg, &addr);
 
+	/* A FIFO given with -i is waited on for its writer, as cat does. */
 	if (input != NULL && (fd = open(input, O_RDONLY | O_CLOEXEC |
-	    O_NONBLOCK)) == -1) {
+	    O_NOCTTY)) == -1) {
 		cli_warn(input, "%s", strerror(errno));
 		shm_addr_free(&addr);
 		return cli_exit_status(EXIT_OPFAIL);
 	}
 	if (input != NULL)
-		(void)fcntl(fd, F_SETFL, 0);	/* O_NONBLOCK: FIFO opens */
+		input_name = input;
 	if (shm_open_seg(&addr, SHM_O_RDWR, &seg) == -1) {
 		cli_op_fail(arg, errno, SHM_OP_WRITE, &addr);
 		shm_addr_free(&addr);
@@ -198,13 +232,15 @@ main(int argc, char *argv[])
 	orig_size = seg.size;
 	r = data != NULL ? put_data(arg, &seg, data, &written) :
 	    put_fd(arg, &seg, fd, &written);
-	/* A failed --grow gives back the room it took but did not fill. */
+	/*
+	 * A failed --grow gives back the room it took but did not fill,
+	 * unless another writer has changed the size since.
+	 */
 	if (r != 0 && seg.size > orig_size) {
 		uint64_t keep = offset + written > orig_size ?
 		    offset + written : orig_size;
 
-		if (keep < seg.size)
-			(void)shm_resize(&seg, keep);
+		(void)shm_ungrow(&seg, seg.size, keep);
 	}
 	if (r == 0 && zero_rest &&
 	    shm_zero(&seg, offset + written, seg.size) == -1) {

@@ -180,9 +180,20 @@ read_some(int fd, void *buf, size_t len)
 }
 
 /*
+ * A kernel path failed: splice, sendfile and copy_file_range read a
+ * segment that cannot fail but by shrinking, so the failure is outfd's.
+ */
+static int
+out_error(void)
+{
+	return errno == SHM_ESHRUNK ? -1 : SHM_IO_OTHER;
+}
+
+/*
  * Copy the segment from off, at most len bytes (UINT64_MAX: to the end),
  * to outfd.  With stop_at_nul, stop before the first NUL byte.  *copied
- * counts the bytes written out, also on error.
+ * counts the bytes written out, also on error.  Returns -1 when the
+ * segment failed, SHM_IO_OTHER when writing to outfd did.
  */
 int
 shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
@@ -216,18 +227,17 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 				n = (size_t)(nul - p);
 		}
 		if (!stop_at_nul && map_fd_out(seg, outfd, off, n, copied) == -1)
-			return -1;
-		if (vmsplice_out(outfd, p, n, copied) == -1)
-			return -1;
-		if (write_full(outfd, p + *copied, n - (size_t)*copied) == -1)
-			return -1;
+			return out_error();
+		if (vmsplice_out(outfd, p, n, copied) == -1 ||
+		    write_full(outfd, p + *copied, n - (size_t)*copied) == -1)
+			return SHM_IO_OTHER;
 		*copied = n;
 		return 0;
 	}
 
 	pos = off;
 	if (!stop_at_nul && kernel_out(seg, outfd, &pos, end, copied) == -1)
-		return -1;
+		return out_error();
 
 	if (pos == end)
 		return 0;
@@ -252,8 +262,10 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 				stop = true;
 			}
 		}
-		if (write_full(outfd, buf, (size_t)n) == -1)
+		if (write_full(outfd, buf, (size_t)n) == -1) {
+			r = SHM_IO_OTHER;
 			goto out;
+		}
 		*copied += (uint64_t)n;
 		pos += (uint64_t)n;
 		if (stop)
@@ -339,6 +351,7 @@ kernel_in(struct shm_seg *seg, int infd, uint64_t *pos, bool grow,
  * written past the end: when the input does not fit, *overflow is set and
  * the bytes that fit stay written.  With grow, a descriptor-backed segment
  * is extended to fit instead.  *written counts the bytes stored.
+ * Returns -1 when the segment failed, SHM_IO_OTHER when reading infd did.
  */
 int
 shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
@@ -372,8 +385,10 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 			unsigned char c;
 
 			/* Full: is there more input? */
-			if ((n = read_some(infd, &c, 1)) == -1)
+			if ((n = read_some(infd, &c, 1)) == -1) {
+				r = SHM_IO_OTHER;
 				goto out;
+			}
 			*overflow = n > 0;
 			break;
 		}
@@ -385,21 +400,23 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 			n = read_some(infd, seg->base + pos, want);
 		} else {
 			n = read_some(infd, buf, want);
-			if (n > 0 && pos + (uint64_t)n > seg->size &&
-			    shm_resize(seg, pos + (uint64_t)n) == -1)
-				goto out;
+			/* Past the end, pwrite grows it: never shrinks. */
 			if (n > 0 && pwrite_full(seg, buf, (size_t)n, pos) == -1)
 				goto out;
+			if (n > 0 && pos + (uint64_t)n > seg->size)
+				seg->size = pos + (uint64_t)n;
 		}
-		if (n == -1)
+		if (n == -1) {
+			r = SHM_IO_OTHER;
 			goto out;
+		}
 		if (n == 0)
 			break;
 		pos += (uint64_t)n;
 		*written += (uint64_t)n;
 	}
 	/* Growing to fit holds for empty input at an offset past the end. */
-	if (grow && pos > seg->size && shm_resize(seg, pos) == -1)
+	if (grow && pos > seg->size && shm_grow(seg, pos) == -1)
 		goto out;
 	r = 0;
 out:

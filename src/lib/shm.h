@@ -111,11 +111,17 @@ int	 shm_create(const struct shm_addr *, uint64_t, mode_t, int,
 ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 shm_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
 int	 shm_resize(struct shm_seg *, uint64_t);
+int	 shm_grow(struct shm_seg *, uint64_t);
+int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
 int	 shm_remove(const struct shm_addr *);
+#define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
+int	 shm_remove_listed(const struct shm_rec *, int);
 int	 shm_list(unsigned, struct shm_rec **, size_t *);
 
 /* io.c: moving bytes between a segment and a descriptor */
+#define SHM_IO_OTHER	(-2)	/* failed on the other descriptor, not the
+				   segment: stdout full, stdin unreadable */
 int	 shm_copy_out(struct shm_seg *, int, uint64_t, uint64_t, bool,
 	    uint64_t *);
 int	 shm_copy_in(struct shm_seg *, int, uint64_t, bool, uint64_t *,
@@ -133,6 +139,7 @@ struct shm_resize_result {
 int	 sysv_resize_copy(struct shm_seg *, uint64_t, int,
 	    struct shm_resize_result *);
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
+int	 sysv_fill_resident(struct shm_rec *);
 int	 shm_ftok(const char *, int, key_t *);
 
 /* fmt.c: fields as text */
