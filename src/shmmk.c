@@ -96,7 +96,23 @@ make_one(const char *arg, const struct shm_addr *a, uint64_t size,
 		return EXIT_OPFAIL;
 	}
 	shm_addr_format(&seg.addr, out, sizeof(out));
-	printf("%s\n", out);
+	/*
+	 * The ADDRESS is the only way a script learns of a private segment:
+	 * if it cannot be told, what was made is removed, not leaked.
+	 */
+	if (printf("%s\n", out) < 0 || fflush(stdout) == EOF) {
+		int e = errno;
+
+		if (!existed && shm_remove(&seg.addr) == -1)
+			cli_warn(out, "write error: %s; cannot remove it: %s",
+			    strerror(e), strerror(errno));
+		else
+			cli_warn(arg, "write error: %s%s", strerror(e),
+			    existed ? "" : "; the new segment is removed");
+		cli_stdout_error_told();
+		shm_close(&seg);
+		return EXIT_OPFAIL;
+	}
 	shm_close(&seg);
 	return EXIT_SUCCESS;
 }
