@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libsmartcols.h>
 
@@ -151,36 +152,86 @@ dry_run_row(struct libscols_table *tb, const struct shm_rec *r)
 		err(EXIT_OPFAIL, NULL);
 }
 
+/* Milliseconds on the monotonic clock. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * How old the view of who uses a POSIX object or file may be when one is
+ * removed.  Nothing counts their users but a scan of /proc, so a process
+ * can start to map one after the scan: bulk removal looks again whenever
+ * its last look is older than this (say, while stdout blocked).
+ */
+#define SCAN_MAX_AGE_MS	100
+
+/*
+ * Look again at who uses v[0..n).  If the scan fails, their use becomes
+ * unknown: nothing is removed on the strength of an old look.
+ */
+static void
+rescan(struct shm_rec *v, size_t n, int64_t *when)
+{
+	struct shm_rec *p = v;
+	size_t i;
+
+	if (shm_scan_users(&p, &n, false) == -1) {
+		for (i = 0; i < n; i++) {
+			v[i].nattch = -1;
+			v[i].users_known = false;
+		}
+		return;
+	}
+	*when = now_ms();
+}
+
+static void
+kept(const char *addr, const char *why, size_t *count)
+{
+	(*count)++;
+	if (verbose)
+		cli_warn(addr, "kept: %s", why);
+}
+
 /*
  * Bulk mode: remove what the filters select, but never a segment that a
- * process uses or whose use cannot be seen, unless forced.
+ * process uses or whose use cannot be seen, unless forced.  Each is
+ * removed only if it still is the segment listed and, looked at again
+ * just before, still unused.
  */
 static int
 remove_all(const struct shm_filter *f)
 {
 	struct libscols_table *tb = NULL;
 	uint64_t bytes = 0;
-	size_t i, n, removed = 0, kept = 0;
+	size_t i, n, removed = 0, nkept = 0;
 	struct shm_rec *v;
+	int64_t scanned;
 	int ret = EXIT_SUCCESS;
 
 	if (shm_select(f, true, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
+	scanned = now_ms();
 	if (dry_run)
 		tb = dry_run_table();
 	for (i = 0; i < n; i++) {
 		struct shm_rec *r = &v[i];
 		char addr[SHM_ADDR_BUFSZ];
-		struct shm_rec now;
 
 		shm_addr_format(&r->addr, addr, sizeof(addr));
 		if (r->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
+		if (!force && !dry_run && r->addr.kind != SHM_SYSV &&
+		    now_ms() - scanned > SCAN_MAX_AGE_MS)
+			rescan(r, n - i, &scanned);
 		if (r->nattch != 0 && !force) {
-			kept++;
-			if (verbose)
-				cli_warn(addr, "kept: %s", r->nattch < 0 ?
-				    "who uses it cannot be seen" : "in use");
+			kept(addr, r->nattch < 0 ? "who uses it cannot be seen" :
+			    "in use", &nkept);
 			continue;
 		}
 		if (dry_run) {
@@ -189,25 +240,17 @@ remove_all(const struct shm_filter *f)
 			bytes += r->size;
 			continue;
 		}
-		/* A System V segment can be attached since we looked. */
-		if (r->addr.kind == SHM_SYSV && !force &&
-		    shm_stat(&r->addr, &now) == 0) {
-			long nattch = now.nattch;
-
-			shm_rec_free(&now);
-			if (nattch != 0) {
-				kept++;
-				if (verbose)
-					cli_warn(addr, "kept: attached since "
-					    "it was listed");
-				continue;
-			}
-		}
-		if (shm_remove(&r->addr) == -1) {
+		if (shm_remove_listed(r, force ? SHM_RM_FORCE : 0) == -1) {
 			if (errno == ENOENT)
 				continue;	/* someone else was faster */
-			cli_op_fail(addr, errno, SHM_OP_REMOVE, &r->addr);
-			ret = EXIT_OPFAIL;
+			if (errno == EBUSY)
+				kept(addr, "attached since it was listed", &nkept);
+			else if (errno == ESTALE)
+				kept(addr, "replaced since it was listed", &nkept);
+			else {
+				cli_op_fail(addr, errno, SHM_OP_REMOVE, &r->addr);
+				ret = EXIT_OPFAIL;
+			}
 			continue;
 		}
 		if (verbose)
@@ -223,15 +266,19 @@ remove_all(const struct shm_filter *f)
 	{
 		char human[SHM_SIZE_BUFSZ];
 
-		/* On stderr, so that stdout holds only the rows. */
+		/*
+		 * On stderr, so that stdout holds only the rows; after them,
+		 * when both go to one pipe.
+		 */
+		fflush(stdout);
 		shm_size_human(bytes, human, sizeof(human));
 		fprintf(stderr, "%s: %s %zu segment%s, %" PRIu64 " bytes (%s)",
 		    getprogname(), dry_run ?
 		    "would remove" : "removed", removed, removed == 1 ? "" :
 		    "s", bytes, human);
-		if (kept > 0)
+		if (nkept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
-			    "(-f removes them)", kept);
+			    "(-f removes them)", nkept);
 		fputc('\n', stderr);
 	}
 	shm_rec_list_free(v, n);

@@ -161,21 +161,61 @@ sysv_list(struct shm_vec *vec)
 	return r;
 }
 
-/* The row of /proc/sysvipc/shm for id: needs no read permission. */
+/*
+ * The kernel's record of shmid id, without read permission where the
+ * kernel allows (SHM_STAT_ANY, Linux 4.17, takes the index in the table:
+ * the low 15 bits of the id, or 24 with ipcmni_extend).  One call, not a
+ * read of the whole table: naming one segment among 100,000 costs the
+ * same as among ten.
+ */
 static int
-sysv_stat_proc(int id, struct shm_rec *rec)
+stat_id(int id, struct shmid_ds *ds)
+{
+	static const int idx_bits[] = { 15, 24 };
+	size_t i;
+
+	for (i = 0; i < sizeof(idx_bits) / sizeof(idx_bits[0]); i++)
+		if (shmctl(id & ((1 << idx_bits[i]) - 1), SHM_STAT_ANY, ds) == id)
+			return 0;
+	if (shmctl(id, IPC_STAT, ds) == 0)
+		return 0;
+	if (errno == EINVAL || errno == EIDRM)
+		errno = ENOENT;
+	return -1;
+}
+
+static int
+sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
+{
+	struct shmid_ds ds;
+	int id;
+
+	if ((id = sysv_resolve(a)) == -1 || stat_id(id, &ds) == -1)
+		return -1;
+	fill_from_ds(id, &ds, rec);
+	rec->rss = -1;		/* only the table has it: sysv_fill_resident() */
+	return 0;
+}
+
+/*
+ * The resident size of a System V record, from its row of
+ * /proc/sysvipc/shm: for a listing that shows it, never for naming one.
+ */
+int
+sysv_fill_resident(struct shm_rec *rec)
 {
 	struct shm_vec vec = { NULL, 0, 0 };
 	size_t i;
 	int r = -1;
 
+	if (rec->addr.kind != SHM_SYSV)
+		return 0;
 	if (sysv_list(&vec) == -1)
 		return -1;
 	errno = ENOENT;
 	for (i = 0; i < vec.n; i++)
-		if (vec.v[i].addr.id == id) {
-			*rec = vec.v[i];
-			vec.v[i].addr.name = NULL;
+		if (vec.v[i].addr.id == rec->addr.id) {
+			rec->rss = vec.v[i].rss;
 			r = 0;
 			break;
 		}
@@ -184,17 +224,31 @@ sysv_stat_proc(int id, struct shm_rec *rec)
 }
 
 /*
- * The kernel's table row rather than IPC_STAT: it needs no read
- * permission, and it has the resident size.
+ * Remove the segment a listing found, if it still is that one (same
+ * shmid and key, not removed already) and, unless forced, still has no
+ * process attached: the bulk removal's last look, one call.
  */
 static int
-sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
+sysv_remove_listed(const struct shm_rec *r, int flags)
 {
-	int id;
+	struct shmid_ds ds;
 
-	if ((id = sysv_resolve(a)) == -1)
+	if (stat_id(r->addr.id, &ds) == -1)
 		return -1;
-	return sysv_stat_proc(id, rec);
+	if (ds.shm_perm.__key != r->addr.key || (ds.shm_perm.mode & SHM_DEST)) {
+		errno = ENOENT;		/* gone, its shmid reused */
+		return -1;
+	}
+	if (ds.shm_nattch != 0 && !(flags & SHM_RM_FORCE)) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (shmctl(r->addr.id, IPC_RMID, NULL) == -1) {
+		if (errno == EINVAL || errno == EIDRM)
+			errno = ENOENT;
+		return -1;
+	}
+	return 0;
 }
 
 /* Attach once; a created segment is attached only when it is used. */
@@ -393,5 +447,6 @@ const struct shm_backend sysv_backend = {
 	.resize = sysv_resize,
 	.close = sysv_close,
 	.remove = sysv_remove,
+	.remove_listed = sysv_remove_listed,
 	.list = sysv_list,
 };
