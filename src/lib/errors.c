@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,57 @@ explain_sysv(int err, enum shm_op op, char *buf, size_t len)
 	return NULL;
 }
 
+/*
+ * EPERM on a memfd is a seal its holder set (fcntl F_ADD_SEALS): name
+ * the seals that forbid op, or every seal if none of those is set.
+ */
+static const char *
+explain_seals(enum shm_op op, const struct shm_addr *a, char *buf, size_t len)
+{
+	static const struct {
+		int		 seal;
+		const char	*name;
+		unsigned	 ops;	/* bits of enum shm_op it forbids */
+	} seals[] = {
+		{ F_SEAL_WRITE, "F_SEAL_WRITE", 1u << SHM_OP_WRITE },
+		{ F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", 1u << SHM_OP_WRITE },
+		{ F_SEAL_GROW, "F_SEAL_GROW",
+		  1u << SHM_OP_WRITE | 1u << SHM_OP_RESIZE },
+		{ F_SEAL_SHRINK, "F_SEAL_SHRINK", 1u << SHM_OP_RESIZE },
+		{ F_SEAL_SEAL, "F_SEAL_SEAL", 0 },
+	};
+	struct shm_seg seg;
+	size_t i, off;
+	int set, pass;
+
+	if (shm_open_seg(a, SHM_O_RDONLY, &seg) == -1)
+		return NULL;
+	set = fcntl(seg.fd, F_GET_SEALS);
+	shm_close(&seg);
+	if (set <= 0)
+		return NULL;
+	off = (size_t)snprintf(buf, len, "the memfd is sealed by its holder (");
+	for (pass = 0; pass < 2 && off < len; pass++) {
+		for (i = 0; i < sizeof(seals) / sizeof(seals[0]); i++) {
+			int n;
+
+			if (!(set & seals[i].seal) ||
+			    (pass == 0 && !(seals[i].ops & (1u << op))))
+				continue;
+			n = snprintf(buf + off, len - off, "%s%s",
+			    buf[off - 1] == '(' ? "" : ", ", seals[i].name);
+			if (n < 0 || (size_t)n >= len - off)
+				return buf;
+			off += (size_t)n;
+		}
+		if (buf[off - 1] != '(')
+			break;	/* the seals that forbid op, and only those */
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, ")");
+	return buf;
+}
+
 static const char *
 explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
     size_t len)
@@ -126,6 +178,8 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		if (op == SHM_OP_REMOVE)
 			return "permission denied (the directory is sticky: "
 			    "only the owner may remove it)";
+		if (a->kind == SHM_MEMFD)
+			return explain_seals(op, a, buf, len);
 		break;
 	case EFBIG:
 		return "size too large for this file";

@@ -8,6 +8,9 @@
  * offset 0, write "PID FD" into READYFILE and hold the descriptor.  On
  * SIGUSR1 it writes the memfd's NUL-terminated contents to ECHOFILE; on
  * SIGTERM or SIGINT it exits 0 and the memfd goes with it.
+ *
+ * With MEMFD_SEALS in the environment (letters: w F_SEAL_WRITE, g
+ * F_SEAL_GROW, s F_SEAL_SHRINK), it seals the memfd once TEXT is in.
  */
 #define _GNU_SOURCE
 
@@ -45,6 +48,7 @@ int
 main(int argc, char *argv[])
 {
 	struct client c;
+	const char *seals;
 	char *content;
 	size_t len, off;
 	ssize_t n;
@@ -54,7 +58,9 @@ main(int argc, char *argv[])
 	    "NAME SIZE TEXT READYFILE [ECHOFILE]");
 	client_start(argc, argv, SIZE_MAX - 1, &c);
 
-	if ((fd = memfd_create(argv[1], MFD_CLOEXEC)) == -1)
+	seals = getenv("MEMFD_SEALS");
+	if ((fd = memfd_create(argv[1], MFD_CLOEXEC |
+	    (seals != NULL ? MFD_ALLOW_SEALING : 0))) == -1)
 		die("memfd_create");
 	if (ftruncate(fd, (off_t)c.size) == -1)
 		die("ftruncate");
@@ -67,6 +73,11 @@ main(int argc, char *argv[])
 			n = 0;
 		}
 
+	if (seals != NULL && fcntl(fd, F_ADD_SEALS,
+	    (strchr(seals, 'w') ? F_SEAL_WRITE : 0) |
+	    (strchr(seals, 'g') ? F_SEAL_GROW : 0) |
+	    (strchr(seals, 's') ? F_SEAL_SHRINK : 0)) == -1)
+		die("F_ADD_SEALS");
 	client_ready(&c, "%ld %d\n", (long)getpid(), fd);
 	while (client_wait(&c)) {
 		if ((content = read_string(fd, (size_t)c.size)) == NULL)
