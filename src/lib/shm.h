@@ -142,8 +142,12 @@ const char *shm_fmt_user(uid_t, char *, size_t);
 const char *shm_fmt_group(gid_t, char *, size_t);
 void	 shm_fmt_time(time_t, enum shm_time_style, char *, size_t);
 void	 shm_fmt_status(unsigned, char *, size_t);
+size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
+bool	 shm_utf8_valid(const char *, size_t);
 char	*shm_escape(const char *);
 bool	 shm_needs_escape(const char *);
+char	*shm_escape_hex(const char *, const char *);
+bool	 shm_needs_escape_hex(const char *, const char *);
 
 /*
  * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
