@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -148,6 +149,14 @@ char	*shm_escape(const char *);
 bool	 shm_needs_escape(const char *);
 char	*shm_escape_hex(const char *, const char *);
 bool	 shm_needs_escape_hex(const char *, const char *);
+
+/* json.c: JSON values that keep every byte (names that are not UTF-8) */
+enum shm_json_type {
+	SHM_JSON_STRING, SHM_JSON_NUMBER, SHM_JSON_ARRAY_STRING,
+	SHM_JSON_ARRAY_NUMBER
+};
+int	 shm_json_string(FILE *, const char *, size_t);
+int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 
 /*
  * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
