@@ -135,15 +135,6 @@ static const struct option longopts[] = {
 
 enum mode { MODE_TABLE, MODE_RAW, MODE_JSON, MODE_EXPORT, MODE_NULL };
 
-/*
- * What raw and export output escape, beyond control bytes, DEL, bytes
- * outside ASCII and backslashes: in raw output, what xargs(1) or a shell
- * would split words at or unquote; inside the double quotes of export
- * output, what a shell would expand or end the quotes with.
- */
-#define RAW_SPECIAL	" '\""
-#define EXPORT_SPECIAL	"\"`$"
-
 static struct {
 	int		 cols[NCOLS * 4];
 	size_t		 ncols;
@@ -165,7 +156,7 @@ usage(void)
 	fputs(
 "Usage: shmls [--sysv] [--posix] [--memfd] [-u USER] [--unused] [--orphans]\n"
 "             [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
-"             [-J | -r | -e] [-n] [-b] [-P] [--time-format FORMAT]\n"
+"             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "             [ADDRESS...]\n"
 "       shmls --summary | --limits [-J | -r | -e] [-n] [-b]\n"
 "List shared memory segments of every kind, with the processes using them.\n"
@@ -314,8 +305,8 @@ fmt_text(const char *s)
 		return p;
 	case MODE_RAW:
 	case MODE_EXPORT:
-		if (shm_needs_escape_hex(s, ls.mode == MODE_RAW ? RAW_SPECIAL :
-		    EXPORT_SPECIAL))
+		if (shm_needs_escape_hex(s, ls.mode == MODE_RAW ? SHM_ESC_RAW :
+		    SHM_ESC_EXPORT))
 			ls.escaped = true;
 		break;
 	case MODE_JSON:
@@ -610,7 +601,7 @@ print_lines(const struct shm_rec *v, size_t n)
 				fputs(data, stdout);
 			else
 				put_escaped_hex(data, ls.mode == MODE_RAW ?
-				    RAW_SPECIAL : EXPORT_SPECIAL);
+				    SHM_ESC_RAW : SHM_ESC_EXPORT);
 			if (ls.mode == MODE_EXPORT)
 				putchar('"');
 			free(data);

@@ -149,6 +149,13 @@ char	*shm_escape(const char *);
 bool	 shm_needs_escape(const char *);
 char	*shm_escape_hex(const char *, const char *);
 bool	 shm_needs_escape_hex(const char *, const char *);
+/*
+ * What else shm_escape_hex() escapes: in raw output, what xargs(1) or a
+ * shell would split words at or unquote; inside the double quotes of
+ * export output, what a shell would expand or end the quotes with.
+ */
+#define SHM_ESC_RAW	" '\""
+#define SHM_ESC_EXPORT	"\"`$"
 
 /* json.c: JSON values that keep every byte (names that are not UTF-8) */
 enum shm_json_type {

@@ -84,9 +84,6 @@ static const struct esc export_cases[] = {
 	{ "\xc3", "\\xc3" },
 };
 
-#define RAW	" '\""
-#define EXPORT	"\"`$"
-
 static void
 check_escape(const struct esc *c, size_t n, const char *where)
 {
@@ -207,9 +204,9 @@ main(void)
 	setlocale(LC_ALL, "C");
 	check_escape(c_cases, sizeof(c_cases) / sizeof(c_cases[0]), "C");
 	check_exhaustive();
-	check_hex(raw_cases, sizeof(raw_cases) / sizeof(raw_cases[0]), RAW,
-	    "raw");
+	check_hex(raw_cases, sizeof(raw_cases) / sizeof(raw_cases[0]),
+	    SHM_ESC_RAW, "raw");
 	check_hex(export_cases, sizeof(export_cases) /
-	    sizeof(export_cases[0]), EXPORT, "export");
+	    sizeof(export_cases[0]), SHM_ESC_EXPORT, "export");
 	return tap_done();
 }
