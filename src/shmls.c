@@ -980,9 +980,9 @@ main(int argc, char *argv[])
 			    "descriptors cannot be read (no permission): who "
 			    "uses a POSIX object or memfd is shown as ?");
 		if (ls.escaped)
-			cli_warn(NULL, "some names hold blanks or control "
-			    "characters and are shown escaped: use --json or "
-			    "-0 for their exact bytes");
+			cli_warn(NULL, "some names hold blanks, quotes or "
+			    "control characters and are shown escaped: use "
+			    "--json or -0 for their exact bytes");
 	}
 	shm_rec_list_free(v, n);
 	return cli_exit_status(ret);
