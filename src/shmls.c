@@ -34,57 +34,57 @@ static const struct column {
 	const char	*name;
 	double		 whint;
 	int		 flags;
-	int		 json_type;
+	enum shm_json_type json_type;
 	const char	*help;
 	int		 needs;		/* COLF_* */
 } columns[NCOLS] = {
-	[COL_TYPE] =	{ "TYPE", 5, 0, SCOLS_JSON_STRING,
+	[COL_TYPE] =	{ "TYPE", 5, 0, SHM_JSON_STRING,
 			  "kind: sysv, posix, file or memfd" },
-	[COL_ADDRESS] =	{ "ADDRESS", 12, 0, SCOLS_JSON_STRING,
+	[COL_ADDRESS] =	{ "ADDRESS", 12, 0, SHM_JSON_STRING,
 			  "address to give the other programs" },
-	[COL_KEY] =	{ "KEY", 10, 0, SCOLS_JSON_STRING,
+	[COL_KEY] =	{ "KEY", 10, 0, SHM_JSON_STRING,
 			  "System V key" },
-	[COL_ID] =	{ "ID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_ID] =	{ "ID", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "System V shmid" },
-	[COL_NAME] =	{ "NAME", 12, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+	[COL_NAME] =	{ "NAME", 12, SCOLS_FL_TRUNC, SHM_JSON_STRING,
 			  "POSIX, file or memfd name" },
-	[COL_SIZE] =	{ "SIZE", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_SIZE] =	{ "SIZE", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "size (bytes with --bytes and in JSON)" },
-	[COL_RSS] =	{ "RSS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_RSS] =	{ "RSS", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "memory resident" },
-	[COL_OWNER] =	{ "OWNER", 8, 0, SCOLS_JSON_STRING,
+	[COL_OWNER] =	{ "OWNER", 8, 0, SHM_JSON_STRING,
 			  "owner's user name" },
-	[COL_GROUP] =	{ "GROUP", 8, 0, SCOLS_JSON_STRING,
+	[COL_GROUP] =	{ "GROUP", 8, 0, SHM_JSON_STRING,
 			  "group name" },
-	[COL_UID] =	{ "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_UID] =	{ "UID", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "owner's user id" },
-	[COL_GID] =	{ "GID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_GID] =	{ "GID", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "group id" },
-	[COL_CUID] =	{ "CUID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_CUID] =	{ "CUID", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "creator's user id (System V)" },
-	[COL_CGID] =	{ "CGID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_CGID] =	{ "CGID", 5, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "creator's group id (System V)" },
-	[COL_PERMS] =	{ "PERMS", 9, 0, SCOLS_JSON_STRING,
+	[COL_PERMS] =	{ "PERMS", 9, 0, SHM_JSON_STRING,
 			  "permissions" },
-	[COL_NATTCH] =	{ "NATTCH", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_NATTCH] =	{ "NATTCH", 6, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "processes attached, mapping or holding it", COLF_SCAN_FD },
-	[COL_PIDS] =	{ "PIDS", 8, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_NUMBER,
+	[COL_PIDS] =	{ "PIDS", 8, SCOLS_FL_TRUNC, SHM_JSON_ARRAY_NUMBER,
 			  "those processes' ids", COLF_SCAN },
-	[COL_COMMAND] =	{ "COMMAND", 10, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING,
+	[COL_COMMAND] =	{ "COMMAND", 10, SCOLS_FL_TRUNC, SHM_JSON_ARRAY_STRING,
 			  "those processes' command names", COLF_SCAN },
-	[COL_CPID] =	{ "CPID", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_CPID] =	{ "CPID", 6, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "creator's process id (System V)" },
-	[COL_LPID] =	{ "LPID", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_LPID] =	{ "LPID", 6, SCOLS_FL_RIGHT, SHM_JSON_NUMBER,
 			  "last attach or detach process id (System V)" },
-	[COL_CTIME] =	{ "CTIME", 5, 0, SCOLS_JSON_STRING,
+	[COL_CTIME] =	{ "CTIME", 5, 0, SHM_JSON_STRING,
 			  "last change" },
-	[COL_ATIME] =	{ "ATIME", 5, 0, SCOLS_JSON_STRING,
+	[COL_ATIME] =	{ "ATIME", 5, 0, SHM_JSON_STRING,
 			  "last attach (System V) or access" },
-	[COL_DTIME] =	{ "DTIME", 5, 0, SCOLS_JSON_STRING,
+	[COL_DTIME] =	{ "DTIME", 5, 0, SHM_JSON_STRING,
 			  "last detach (System V)" },
-	[COL_MTIME] =	{ "MTIME", 5, 0, SCOLS_JSON_STRING,
+	[COL_MTIME] =	{ "MTIME", 5, 0, SHM_JSON_STRING,
 			  "last modification (POSIX, files, memfds)" },
-	[COL_STATUS] =	{ "STATUS", 6, 0, SCOLS_JSON_STRING,
+	[COL_STATUS] =	{ "STATUS", 6, 0, SHM_JSON_STRING,
 			  "dest (removed, still attached), locked" },
 };
 
@@ -121,6 +121,7 @@ static const struct option longopts[] = {
 	{ "json",		no_argument,		NULL, 'J' },
 	{ "raw",		no_argument,		NULL, 'r' },
 	{ "export",		no_argument,		NULL, 'e' },
+	{ "null",		no_argument,		NULL, '0' },
 	{ "noheadings",		no_argument,		NULL, 'n' },
 	{ "bytes",		no_argument,		NULL, 'b' },
 	{ "numeric-perms",	no_argument,		NULL, 'P' },
@@ -132,7 +133,7 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-enum mode { MODE_TABLE, MODE_RAW, MODE_JSON, MODE_EXPORT };
+enum mode { MODE_TABLE, MODE_RAW, MODE_JSON, MODE_EXPORT, MODE_NULL };
 
 static struct {
 	int		 cols[NCOLS * 4];
@@ -155,7 +156,7 @@ usage(void)
 	fputs(
 "Usage: shmls [--sysv] [--posix] [--memfd] [-u USER] [--unused] [--orphans]\n"
 "             [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
-"             [-J | -r | -e] [-n] [-b] [-P] [--time-format FORMAT]\n"
+"             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "             [ADDRESS...]\n"
 "       shmls --summary | --limits [-J | -r | -e] [-n] [-b]\n"
 "List shared memory segments of every kind, with the processes using them.\n"
@@ -173,6 +174,7 @@ usage(void)
 "  -J, --json                JSON output\n"
 "  -r, --raw                 raw output\n"
 "  -e, --export              NAME=\"value\" output\n"
+"  -0, --null                one column: exact bytes, each ending in NUL\n"
 "  -n, --noheadings          no header line\n"
 "  -b, --bytes               sizes in bytes\n"
 "  -P, --numeric-perms       permissions in octal\n"
@@ -281,27 +283,37 @@ fmt_time(time_t t)
 }
 
 /*
- * Names are escaped (strvis) in tables, so that a newline or an escape
- * sequence in a name cannot forge rows or drive the terminal.  Raw and
- * export output are escaped by libsmartcols (\x0a), JSON strings per JSON;
- * escaping those twice would turn "\n" into "\x5cn".
+ * A name, or another text that anyone can choose (a user, a command).  In
+ * the table it is escaped here, for people (shm_escape), so that a newline
+ * or an escape sequence cannot forge rows or drive the terminal, and a
+ * byte that is not UTF-8 cannot reach libsmartcols, which loops on one.
+ * Raw and export output escape every cell when they print it (\xHH), JSON
+ * keeps the bytes, and -0 prints them as they are.
  */
 static char *
 fmt_text(const char *s)
 {
 	char *p;
 
-	bool needs = shm_needs_escape(s);
-
-	if (ls.mode != MODE_JSON && (needs ||
-	    (ls.mode != MODE_TABLE && strpbrk(s, " \"") != NULL)))
+	switch (ls.mode) {
+	case MODE_TABLE:
+		if (!shm_needs_escape(s))
+			return xstrdup(s);
 		ls.escaped = true;
-	/* strvis() changes nothing else: most names cost no copy through it. */
-	if (ls.mode != MODE_TABLE || !needs)
-		return xstrdup(s);
-	if ((p = shm_escape(s)) == NULL)
-		err(EXIT_OPFAIL, NULL);
-	return p;
+		if ((p = shm_escape(s)) == NULL)
+			err(EXIT_OPFAIL, NULL);
+		return p;
+	case MODE_RAW:
+	case MODE_EXPORT:
+		if (shm_needs_escape_hex(s, ls.mode == MODE_RAW ? SHM_ESC_RAW :
+		    SHM_ESC_EXPORT))
+			ls.escaped = true;
+		break;
+	case MODE_JSON:
+	case MODE_NULL:
+		break;
+	}
+	return xstrdup(s);
 }
 
 /* Not known ("?", null in JSON), as opposed to not applicable (empty). */
@@ -312,14 +324,12 @@ fmt_unknown(void)
 }
 
 /*
- * PIDS or COMMAND: the processes using r, comma-separated (one per line
- * for a JSON array), and "?" when there may be more that the scan could
- * not see.
+ * PIDS or COMMAND: the processes using r, comma-separated, and "?" when
+ * there may be more that the scan could not see.  (JSON writes arrays.)
  */
 static char *
 fmt_users(const struct shm_rec *r, bool comm)
 {
-	const char *sep = ls.mode == MODE_JSON ? "\n" : ",";
 	char *out = NULL;
 	size_t len = 0, i;
 	FILE *fp;
@@ -329,14 +339,14 @@ fmt_users(const struct shm_rec *r, bool comm)
 	if (r->npids == 0 && !r->users_known)
 		return fmt_unknown();
 	if (r->npids == 0)
-		return ls.mode == MODE_JSON ? xstrdup("") : NULL;
+		return NULL;
 	if ((fp = open_memstream(&out, &len)) == NULL)
 		err(EXIT_OPFAIL, NULL);
 	for (i = 0; i < r->npids; i++) {
 		char buf[64];
 
 		if (i > 0)
-			fputs(sep, fp);
+			putc(',', fp);
 		if (!comm)
 			fprintf(fp, "%d", (int)r->pids[i]);
 		else if (proc_comm(r->pids[i], buf, sizeof(buf)) != NULL) {
@@ -448,31 +458,19 @@ new_table(void)
 		scols_table_enable_export(tb, 1);
 		break;
 	case MODE_TABLE:
-		/* fmt_text() has escaped the cells already (strvis). */
+		/* fmt_text() has escaped the cells already. */
 		scols_table_enable_noencoding(tb, 1);
+		break;
+	case MODE_NULL:
 		break;
 	}
 	scols_table_enable_noheadings(tb, ls.noheadings);
 	for (i = 0; i < ls.ncols; i++) {
 		const struct column *c = &columns[ls.cols[i]];
-		struct libscols_column *cl;
 
-		cl = scols_table_new_column(tb, c->name, c->whint, c->flags);
-		if (cl == NULL)
+		if (scols_table_new_column(tb, c->name, c->whint,
+		    c->flags) == NULL)
 			err(EXIT_OPFAIL, NULL);
-		if (ls.mode != MODE_JSON)
-			continue;
-		scols_column_set_json_type(cl, c->json_type);
-		/*
-		 * smartcols prints an array's items raw (as numbers) only
-		 * for a column that wraps: one item per line.
-		 */
-		if (c->json_type == SCOLS_JSON_ARRAY_NUMBER ||
-		    c->json_type == SCOLS_JSON_ARRAY_STRING) {
-			scols_column_set_flags(cl, c->flags | SCOLS_FL_WRAP);
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-			    scols_wrapnl_nextchunk, NULL);
-		}
 	}
 	return tb;
 }
@@ -494,96 +492,38 @@ add_row(struct libscols_table *tb, const struct shm_rec *r)
 }
 
 /*
- * A JSON string.  Names are bytes, JSON is UTF-8: a byte that is not part
- * of valid UTF-8 is written as \u00XX, which does not round-trip, and the
- * caller is told.
+ * PIDS or COMMAND as a JSON array, one item per process; null when none
+ * is known and there may be some the scan could not see.
  */
 static void
-json_string(FILE *fp, const char *s)
+json_users(FILE *fp, const struct shm_rec *r, bool comm)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
 
-	putc('"', fp);
-	while (*p != '\0') {
-		size_t len = 0;
-
-		if (*p == '"' || *p == '\\') {
-			fprintf(fp, "\\%c", *p++);
-			continue;
-		}
-		if (*p < 0x20 || *p == 0x7f) {
-			fprintf(fp, "\\u%04x", *p++);
-			continue;
-		}
-		if (*p < 0x80) {
-			putc(*p++, fp);
-			continue;
-		}
-		/* The length of a valid UTF-8 sequence here, or 0. */
-		if (*p >= 0xc2 && *p <= 0xdf)
-			len = 2;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			len = 3;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			len = 4;
-		for (size_t i = 1; i < len; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				len = 0;
-		if (len == 0) {
-			fprintf(fp, "\\u%04x", *p++);
-			ls.escaped = true;
-			continue;
-		}
-		fwrite(p, 1, len, fp);
-		p += len;
-	}
-	putc('"', fp);
-}
-
-static void
-json_value(FILE *fp, int type, const char *data)
-{
-	const char *p;
-
-	if (data == NULL) {
+	if (r->npids == 0 && !r->users_known) {
 		fputs("null", fp);
 		return;
 	}
-	switch (type) {
-	case SCOLS_JSON_NUMBER:
-		fputs(data, fp);
-		return;
-	case SCOLS_JSON_ARRAY_NUMBER:
-	case SCOLS_JSON_ARRAY_STRING:
-		/* Items one per line; no items is an empty array. */
-		putc('[', fp);
-		for (p = data; *p != '\0'; ) {
-			size_t len = strcspn(p, "\n");
-			char *item = strndup(p, len);
+	putc('[', fp);
+	for (i = 0; i < r->npids; i++) {
+		char buf[64];
 
-			if (item == NULL)
-				err(EXIT_OPFAIL, NULL);
-			if (p != data)
-				fputs(", ", fp);
-			if (type == SCOLS_JSON_ARRAY_NUMBER)
-				fputs(item, fp);
-			else
-				json_string(fp, item);
-			free(item);
-			p += len;
-			if (*p == '\n')
-				p++;
-		}
-		putc(']', fp);
-		return;
-	default:
-		json_string(fp, data);
+		if (i > 0)
+			fputs(", ", fp);
+		if (!comm)
+			fprintf(fp, "%d", (int)r->pids[i]);
+		else if (proc_comm(r->pids[i], buf, sizeof(buf)) != NULL)
+			shm_json_string(fp, buf, strlen(buf));
+		else
+			fputs("\"?\"", fp);
 	}
+	putc(']', fp);
 }
 
 /*
  * The listing as JSON, written here rather than by libsmartcols, whose
- * arrays cannot be empty ("[null]" for a segment nobody uses).
+ * arrays cannot be empty ("[null]" for a segment nobody uses) and whose
+ * strings cannot hold a name that is not UTF-8 (see shm_json_string).
  */
 static int
 print_json(const struct shm_rec *v, size_t n)
@@ -594,21 +534,80 @@ print_json(const struct shm_rec *v, size_t n)
 	for (i = 0; i < n; i++) {
 		fputs(i ? ",{\n" : "\n      {\n", stdout);
 		for (j = 0; j < ls.ncols; j++) {
-			const struct column *c = &columns[ls.cols[j]];
-			char *data = cell(&v[i], ls.cols[j]);
+			int col = ls.cols[j];
 			const char *q;
 
 			fputs("         \"", stdout);
-			for (q = c->name; *q != '\0'; q++)
+			for (q = columns[col].name; *q != '\0'; q++)
 				putchar(tolower((unsigned char)*q));
 			fputs("\": ", stdout);
-			json_value(stdout, c->json_type, data);
+			if (col == COL_PIDS || col == COL_COMMAND)
+				json_users(stdout, &v[i], col == COL_COMMAND);
+			else {
+				char *data = cell(&v[i], col);
+
+				shm_json_value(stdout, columns[col].json_type,
+				    data);
+				free(data);
+			}
 			fputs(j + 1 < ls.ncols ? ",\n" : "\n", stdout);
-			free(data);
 		}
 		fputs("      }", stdout);
 	}
 	fputs(n ? "\n   ]\n}\n" : "]\n}\n", stdout);
+	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
+}
+
+/* s on stdout, escaped for raw or export output. */
+static void
+put_escaped_hex(const char *s, const char *special)
+{
+	char *esc = shm_escape_hex(s, special);
+
+	if (esc == NULL)
+		err(EXIT_OPFAIL, NULL);
+	fputs(esc, stdout);
+	free(esc);
+}
+
+/*
+ * Raw, export and -0 output, written here rather than by libsmartcols:
+ * its raw output leaves quotes as they are, for xargs(1) to unquote, and
+ * neither lets a cell's exact bytes through.  Raw and export escape as
+ * libsmartcols does (\xHH), and quotes too.
+ */
+static int
+print_lines(const struct shm_rec *v, size_t n)
+{
+	size_t i, j;
+
+	if (ls.mode == MODE_RAW && !ls.noheadings && n > 0) {
+		for (j = 0; j < ls.ncols; j++)
+			printf("%s%s", j > 0 ? " " : "",
+			    columns[ls.cols[j]].name);
+		putchar('\n');
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ls.ncols; j++) {
+			char *data = cell(&v[i], ls.cols[j]);
+
+			if (j > 0)
+				putchar(' ');
+			if (ls.mode == MODE_EXPORT)
+				printf("%s=\"", columns[ls.cols[j]].name);
+			if (data == NULL)
+				;
+			else if (ls.mode == MODE_NULL)
+				fputs(data, stdout);
+			else
+				put_escaped_hex(data, ls.mode == MODE_RAW ?
+				    SHM_ESC_RAW : SHM_ESC_EXPORT);
+			if (ls.mode == MODE_EXPORT)
+				putchar('"');
+			free(data);
+		}
+		putchar(ls.mode == MODE_NULL ? '\0' : '\n');
+	}
 	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
 }
 
@@ -832,7 +831,7 @@ main(int argc, char *argv[])
 	cli_init(argv);
 	memcpy(ls.cols, default_columns, sizeof(default_columns));
 	ls.ncols = sizeof(default_columns) / sizeof(default_columns[0]);
-	while ((ch = getopt_long(argc, argv, "u:o:JrenbPhV", longopts,
+	while ((ch = getopt_long(argc, argv, "u:o:Jre0nbPhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_SYSV:
@@ -878,10 +877,11 @@ main(int argc, char *argv[])
 		case 'J':
 		case 'r':
 		case 'e':
+		case '0':
 			if (ls.mode != MODE_TABLE)
-				cli_usage("-J, -r and -e exclude each other");
+				cli_usage("-J, -r, -e and -0 exclude each other");
 			ls.mode = ch == 'J' ? MODE_JSON : ch == 'r' ? MODE_RAW :
-			    MODE_EXPORT;
+			    ch == 'e' ? MODE_EXPORT : MODE_NULL;
 			break;
 		case 'n':
 			ls.noheadings = true;
@@ -922,6 +922,15 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (summary && limits)
 		cli_usage("--summary and --limits exclude each other");
+	/*
+	 * NUL ends a value, and nothing else does: with two columns a reader
+	 * could not tell where one ends and the next begins.
+	 */
+	if (ls.mode == MODE_NULL && (summary || limits))
+		cli_usage("--null and --%s exclude each other", summary ?
+		    "summary" : "limits");
+	if (ls.mode == MODE_NULL && ls.ncols != 1)
+		cli_usage("--null needs exactly one column: -o ADDRESS");
 	if (limits && (argc > 0 || ls.filter.kinds || ls.filtering))
 		cli_usage("--limits takes no ADDRESS or filter");
 	if (argc > 0 && (ls.filter.kinds || ls.filtering))
@@ -954,25 +963,26 @@ main(int argc, char *argv[])
 		r = print_json(v, n);
 		if (r != 0 && ret == 0)
 			ret = r;
-		if (ls.escaped)
-			cli_warn(NULL, "some names are not valid UTF-8: their "
-			    "stray bytes are written as the code points U+0080 "
-			    "to U+00FF and do not round-trip");
 	} else {
-		tb = new_table();
-		for (i = 0; i < n; i++)
-			add_row(tb, &v[i]);
-		if (scols_print_table(tb) != 0 && ret == 0)
-			ret = EXIT_OPFAIL;
-		scols_unref_table(tb);
-		if (ls.hidden && ls.mode != MODE_JSON)
+		if (ls.mode == MODE_TABLE) {
+			tb = new_table();
+			for (i = 0; i < n; i++)
+				add_row(tb, &v[i]);
+			r = scols_print_table(tb) == 0 ? EXIT_SUCCESS :
+			    EXIT_OPFAIL;
+			scols_unref_table(tb);
+		} else
+			r = print_lines(v, n);
+		if (r != 0 && ret == 0)
+			ret = r;
+		if (ls.hidden)
 			cli_warn(NULL, "some processes' mappings and "
 			    "descriptors cannot be read (no permission): who "
 			    "uses a POSIX object or memfd is shown as ?");
 		if (ls.escaped)
-			cli_warn(NULL, "some names hold blanks or control "
-			    "characters and are shown escaped: use --json for "
-			    "their exact bytes");
+			cli_warn(NULL, "some names hold blanks, quotes or "
+			    "control characters and are shown escaped: use "
+			    "--json or -0 for their exact bytes");
 	}
 	shm_rec_list_free(v, n);
 	return cli_exit_status(ret);

@@ -14,7 +14,7 @@ end
 
 # Filters choose the segments, as ADDRESS operands do: one or the other.
 function __fish_shmls_no_filter --description 'no filter and no --limits on the command line yet'
-    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|limits)(=.*)?|-[JrenbPhV]*u.*)$' (commandline -opc)[2..-1]
+    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|limits)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
 end
 
 complete -c shmls -f  # operands are addresses, not files
@@ -32,6 +32,7 @@ complete -c shmls -l list-columns -d 'List the available columns and exit'
 complete -c shmls -s J -l json -d 'Use JSON output format'
 complete -c shmls -s r -l raw -d 'Use raw output format'
 complete -c shmls -s e -l export -d 'Print NAME="value" pairs'
+complete -c shmls -s 0 -l null -d 'Print one column, exact bytes, each value ending in NUL'
 complete -c shmls -s n -l noheadings -d 'Do not print headings'
 complete -c shmls -s b -l bytes -d 'Print sizes in bytes'
 complete -c shmls -s P -l numeric-perms -d 'Print permissions in octal'

@@ -3,16 +3,16 @@
  */
 #include "config.h"
 
-#define LIBBSD_NETBSD_VIS	/* strnvis(dst, dlen, src, flags) */
-
 #include <errno.h>
 #include <grp.h>
+#include <langinfo.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <vis.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "shm.h"
 
@@ -155,29 +155,227 @@ shm_fmt_status(unsigned status, char *buf, size_t len)
 }
 
 /*
- * s with control characters, backslashes and non-ASCII bytes escaped
- * (strvis C style), so that a hostile name cannot forge output lines or
- * drive the terminal.  The caller frees it.
+ * The length of the UTF-8 sequence that starts s (n bytes left), and its
+ * code point, if it is valid and in shortest form, is no surrogate and is
+ * at most U+10FFFF; else 0.  Decoded here, byte by byte, rather than by
+ * mbrtowc() or libbsd's vis(): their view of a stray byte depends on the
+ * locale, and libsmartcols loops forever on one that gets through.
+ */
+size_t
+shm_utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;	/* a continuation byte, 0xc0, 0xc1, 0xf5-0xff */
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Are the n bytes of s valid UTF-8 (see shm_utf8_char)? */
+bool
+shm_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+
+	while (n > 0) {
+		size_t len = shm_utf8_char(p, n, &cp);
+
+		if (len == 0)
+			return false;
+		p += len;
+		n -= len;
+	}
+	return true;
+}
+
+static bool
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+/*
+ * How many bytes at p pass shm_escape() unchanged: 0 if the byte at p
+ * must be escaped.  A character outside ASCII passes only when the locale
+ * is UTF-8 and it is printable: not a C1 control (U+0080 to U+009F, which
+ * terminals obey), not a bidirectional override (which reorders what
+ * follows on screen), and printable by iswprint().
+ */
+static size_t
+human_plain_len(const unsigned char *p, size_t n, bool utf8)
+{
+	uint32_t cp;
+	size_t len;
+
+	if (*p == '\\')
+		return 0;
+	if (*p < 0x80)
+		return *p >= 0x20 && *p != 0x7f;
+	if (!utf8 || (len = shm_utf8_char(p, n, &cp)) == 0)
+		return 0;
+	if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || !iswprint((wint_t)cp))
+		return 0;
+	return len;
+}
+
+/* One byte as shm_escape() writes it, at o; returns the end. */
+static char *
+escape_byte(char *o, unsigned char c)
+{
+	char e;
+
+	switch (c) {
+	case '\\':	e = '\\'; break;
+	case '\a':	e = 'a'; break;
+	case '\b':	e = 'b'; break;
+	case '\t':	e = 't'; break;
+	case '\n':	e = 'n'; break;
+	case '\v':	e = 'v'; break;
+	case '\f':	e = 'f'; break;
+	case '\r':	e = 'r'; break;
+	default:
+		return o + sprintf(o, "\\%03o", c);
+	}
+	*o++ = '\\';
+	*o++ = e;
+	return o;
+}
+
+/*
+ * s escaped for a person to read, in a table or a message: backslash as
+ * \\, the C escapes \a \b \t \n \v \f \r, and every other byte of a
+ * control character, of DEL, of a character that is not printable, or
+ * that is not part of valid UTF-8 (or not ASCII, outside a UTF-8 locale)
+ * as \NNN in octal.  So a name cannot forge a line or drive the
+ * terminal, and the result is valid UTF-8 (ASCII, outside a UTF-8
+ * locale), whatever s holds.  The caller frees it; NULL if out of memory.
  */
 char *
 shm_escape(const char *s)
 {
-	char *out;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	bool utf8 = locale_is_utf8();
+	uint32_t cp;
+	char *out, *o;
 
-	if (stravis(&out, s, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL) == -1)
+	/* At most 4 bytes out for one byte in. */
+	if (n > (SIZE_MAX - 1) / 4 || (out = malloc(4 * n + 1)) == NULL)
 		return NULL;
+	o = out;
+	while (i < n) {
+		size_t len = human_plain_len(p + i, n - i, utf8);
+
+		if (len > 0) {
+			memcpy(o, p + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
+		/* All the bytes of a character escaped, or one stray byte. */
+		if ((len = shm_utf8_char(p + i, n - i, &cp)) == 0)
+			len = 1;
+		for (; len > 0; len--, i++)
+			o = escape_byte(o, p[i]);
+	}
+	*o = '\0';
 	return out;
 }
 
-/* Does s need escaping at all? */
+/* Would shm_escape() change s? */
 bool
 shm_needs_escape(const char *s)
 {
-	for (; *s != '\0'; s++) {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	bool utf8 = locale_is_utf8();
+
+	while (i < n) {
+		size_t len = human_plain_len(p + i, n - i, utf8);
+
+		if (len == 0)
+			return true;
+		i += len;
+	}
+	return false;
+}
+
+/*
+ * Must shm_escape_hex() escape the byte c?  Blanks and quotes would split
+ * or join words for xargs(1) and for the shell; bytes outside ASCII are
+ * escaped whatever the locale, as libsmartcols does in its raw and export
+ * output, so that scripts see one form.
+ */
+static bool
+hex_needs(unsigned char c, const char *special)
+{
+	return c < 0x20 || c >= 0x7f || c == '\\' ||
+	    (special != NULL && strchr(special, c) != NULL);
+}
+
+/*
+ * s escaped for a script: every control byte, DEL, byte outside ASCII,
+ * backslash, and byte of special as \xHH (lower case), as libsmartcols
+ * escapes raw and export output; printf %b undoes it.  The caller frees
+ * it; NULL if out of memory.
+ */
+char *
+shm_escape_hex(const char *s, const char *special)
+{
+	size_t n = strlen(s);
+	char *out, *o;
+
+	if (n > (SIZE_MAX - 1) / 4 || (out = malloc(4 * n + 1)) == NULL)
+		return NULL;
+	for (o = out; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c < 0x20 || c >= 0x7f || c == '\\')
-			return true;
+		if (hex_needs(c, special))
+			o += sprintf(o, "\\x%02x", c);
+		else
+			*o++ = (char)c;
 	}
+	*o = '\0';
+	return out;
+}
+
+/* Would shm_escape_hex() change s? */
+bool
+shm_needs_escape_hex(const char *s, const char *special)
+{
+	for (; *s != '\0'; s++)
+		if (hex_needs((unsigned char)*s, special))
+			return true;
 	return false;
 }

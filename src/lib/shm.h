@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -149,8 +150,27 @@ const char *shm_fmt_user(uid_t, char *, size_t);
 const char *shm_fmt_group(gid_t, char *, size_t);
 void	 shm_fmt_time(time_t, enum shm_time_style, char *, size_t);
 void	 shm_fmt_status(unsigned, char *, size_t);
+size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
+bool	 shm_utf8_valid(const char *, size_t);
 char	*shm_escape(const char *);
 bool	 shm_needs_escape(const char *);
+char	*shm_escape_hex(const char *, const char *);
+bool	 shm_needs_escape_hex(const char *, const char *);
+/*
+ * What else shm_escape_hex() escapes: in raw output, what xargs(1) or a
+ * shell would split words at or unquote; inside the double quotes of
+ * export output, what a shell would expand or end the quotes with.
+ */
+#define SHM_ESC_RAW	" '\""
+#define SHM_ESC_EXPORT	"\"`$"
+
+/* json.c: JSON values that keep every byte (names that are not UTF-8) */
+enum shm_json_type {
+	SHM_JSON_STRING, SHM_JSON_NUMBER, SHM_JSON_ARRAY_STRING,
+	SHM_JSON_ARRAY_NUMBER
+};
+int	 shm_json_string(FILE *, const char *, size_t);
+int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 
 /*
  * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps

@@ -1,0 +1,212 @@
+/*
+ * test_fmt.c - the escapers: what a person reads in a table or a message
+ * (shm_escape) and what a script reads in raw or export output
+ * (shm_escape_hex), and the UTF-8 decoder under both.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shm.h"
+#include "tap.h"
+
+struct esc {
+	const char	*in;
+	const char	*out;
+};
+
+/* In a UTF-8 locale: valid, printable UTF-8 passes, nothing else does. */
+static const struct esc utf8_cases[] = {
+	{ "plain", "plain" },
+	{ "", "" },
+	{ "with space", "with space" },
+	{ "back\\slash", "back\\\\slash" },
+	{ "a\nb", "a\\nb" },
+	{ "\t\r\a\b\f\v", "\\t\\r\\a\\b\\f\\v" },
+	{ "x\033[31m", "x\\033[31m" },
+	{ "del\177", "del\\177" },
+	{ "\001\037", "\\001\\037" },
+	{ "\xc3\x83", "\xc3\x83" },			/* U+00C3 */
+	{ "\xe2\x82\xac", "\xe2\x82\xac" },		/* U+20AC */
+	{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },	/* U+1F600 */
+	{ "\xc3", "\\303" },				/* truncated */
+	{ "a\xc3", "a\\303" },
+	{ "\xc3z", "\\303z" },
+	{ "\xe2\x82", "\\342\\202" },			/* truncated */
+	{ "\xe2\x82x", "\\342\\202x" },
+	{ "\x83", "\\203" },				/* lone continuation */
+	{ "\xc0\xaf", "\\300\\257" },			/* overlong '/' */
+	{ "\xe0\x80\xaf", "\\340\\200\\257" },		/* overlong */
+	{ "\xf0\x80\x80\xaf", "\\360\\200\\200\\257" },	/* overlong */
+	{ "\xed\xa0\x80", "\\355\\240\\200" },		/* surrogate */
+	{ "\xf4\x90\x80\x80", "\\364\\220\\200\\200" },	/* > U+10FFFF */
+	{ "\xf5\x80\x80\x80", "\\365\\200\\200\\200" },
+	{ "\xff\xfe", "\\377\\376" },
+	{ "\xc2\x9b" "2J", "\\302\\2332J" },		/* C1: CSI */
+	{ "\xc2\x85", "\\302\\205" },			/* C1: NEL */
+	{ "\xe2\x80\xae", "\\342\\200\\256" },		/* RLO */
+	{ "\xe2\x81\xa6", "\\342\\201\\246" },		/* LRI */
+	{ "\xc2\xa0", "\xc2\xa0" },			/* NBSP prints */
+};
+
+/* Outside a UTF-8 locale, every byte outside ASCII is escaped. */
+static const struct esc c_cases[] = {
+	{ "plain", "plain" },
+	{ "\xc3\x83", "\\303\\203" },
+	{ "\xc3", "\\303" },
+	{ "a\nb\\", "a\\nb\\\\" },
+};
+
+/* Raw output: blanks, quotes, backslash, controls, non-ASCII as \xHH. */
+static const struct esc raw_cases[] = {
+	{ "plain", "plain" },
+	{ "/victim''", "/victim\\x27\\x27" },
+	{ "a b\tc", "a\\x20b\\x09c" },
+	{ "a\"b", "a\\x22b" },
+	{ "new\nline", "new\\x0aline" },
+	{ "back\\", "back\\x5c" },
+	{ "\xc3\x83", "\\xc3\\x83" },
+	{ "\xc3", "\\xc3" },
+	{ "del\177", "del\\x7f" },
+	{ "$x`y`", "$x`y`" },
+};
+
+/* Export output, inside double quotes: what a shell expands. */
+static const struct esc export_cases[] = {
+	{ "a b", "a b" },
+	{ "a\"b", "a\\x22b" },
+	{ "$HOME`id`", "\\x24HOME\\x60id\\x60" },
+	{ "it's", "it's" },
+	{ "\\", "\\x5c" },
+	{ "\xc3", "\\xc3" },
+};
+
+static void
+check_escape(const struct esc *c, size_t n, const char *where)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *out = shm_escape(c[i].in);
+		char *in_esc = shm_escape_hex(c[i].in, NULL);
+		bool same = out != NULL && strcmp(out, c[i].out) == 0;
+
+		if (!tap_ok(same, "%s: shm_escape(\"%s\")", where, in_esc))
+			tap_diag("got \"%s\", want \"%s\"", out, c[i].out);
+		tap_ok(shm_needs_escape(c[i].in) ==
+		    (strcmp(c[i].in, c[i].out) != 0),
+		    "%s: shm_needs_escape(\"%s\")", where, in_esc);
+		if (out != NULL)
+			tap_ok(shm_utf8_valid(out, strlen(out)),
+			    "%s: escaped \"%s\" is valid UTF-8", where, in_esc);
+		free(out);
+		free(in_esc);
+	}
+}
+
+static void
+check_hex(const struct esc *c, size_t n, const char *special,
+    const char *where)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *out = shm_escape_hex(c[i].in, special);
+		bool same = out != NULL && strcmp(out, c[i].out) == 0;
+
+		if (!tap_ok(same, "%s: shm_escape_hex(\"%s\")", where,
+		    c[i].out))
+			tap_diag("got \"%s\"", out);
+		tap_ok(shm_needs_escape_hex(c[i].in, special) ==
+		    (strcmp(c[i].in, c[i].out) != 0),
+		    "%s: shm_needs_escape_hex(\"%s\")", where, c[i].out);
+		free(out);
+	}
+}
+
+/* Every single byte and every pair: valid UTF-8 out, never a crash. */
+static void
+check_exhaustive(void)
+{
+	bool ok = true;
+	unsigned a, b;
+
+	for (a = 1; a < 256 && ok; a++)
+		for (b = 0; b < 256 && ok; b++) {
+			char in[3] = { (char)a, (char)b, '\0' };
+			char *out = shm_escape(in);
+
+			ok = out != NULL && shm_utf8_valid(out, strlen(out));
+			if (!ok)
+				tap_diag("bytes %02x %02x", a, b);
+			free(out);
+		}
+	tap_ok(ok, "every string of one or two bytes escapes to valid UTF-8");
+}
+
+static void
+check_decoder(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		uint32_t	 cp;
+	} cases[] = {
+		{ "A", 1, 0x41 },
+		{ "\xc2\x80", 2, 0x80 },
+		{ "\xdf\xbf", 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 0x800 },
+		{ "\xed\x9f\xbf", 3, 0xd7ff },
+		{ "\xee\x80\x80", 3, 0xe000 },
+		{ "\xef\xbf\xbf", 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
+		{ "\xc1\xbf", 0, 0 },		/* overlong */
+		{ "\xe0\x9f\xbf", 0, 0 },	/* overlong */
+		{ "\xf0\x8f\xbf\xbf", 0, 0 },	/* overlong */
+		{ "\xed\xa0\x80", 0, 0 },	/* U+D800 */
+		{ "\xed\xbf\xbf", 0, 0 },	/* U+DFFF */
+		{ "\xf4\x90\x80\x80", 0, 0 },	/* U+110000 */
+		{ "\xe2\x82", 0, 0 },		/* truncated */
+		{ "\xe2\x28\xa1", 0, 0 },	/* bad continuation */
+		{ "\x80", 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t cp = 0;
+		size_t len = shm_utf8_char((const unsigned char *)cases[i].in,
+		    strlen(cases[i].in), &cp);
+
+		if (!tap_ok(len == cases[i].len &&
+		    (len == 0 || cp == cases[i].cp), "shm_utf8_char case %zu",
+		    i))
+			tap_diag("got length %zu, U+%04X", len, (unsigned)cp);
+	}
+	tap_ok(shm_utf8_valid("\xc3\x83", 2), "U+00C3 is valid");
+	tap_ok(!shm_utf8_valid("\xc3\x83", 1), "its first byte alone is not");
+	tap_ok(shm_utf8_valid("", 0), "the empty string is valid");
+}
+
+int
+main(void)
+{
+	check_decoder();
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		tap_diag("no C.UTF-8 locale: UTF-8 cases skipped");
+	else
+		check_escape(utf8_cases, sizeof(utf8_cases) /
+		    sizeof(utf8_cases[0]), "UTF-8");
+	check_exhaustive();
+	setlocale(LC_ALL, "C");
+	check_escape(c_cases, sizeof(c_cases) / sizeof(c_cases[0]), "C");
+	check_exhaustive();
+	check_hex(raw_cases, sizeof(raw_cases) / sizeof(raw_cases[0]),
+	    SHM_ESC_RAW, "raw");
+	check_hex(export_cases, sizeof(export_cases) /
+	    sizeof(export_cases[0]), SHM_ESC_EXPORT, "export");
+	return tap_done();
+}
