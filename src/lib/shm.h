@@ -93,6 +93,8 @@ struct shm_seg {
 	int		 fd;		/* fd-backed kinds; -1 otherwise */
 	int		 shmid;		/* SHM_SYSV */
 	unsigned char	*base;		/* SHM_SYSV: attached mapping */
+	int		 lockfd;	/* SHM_SYSV: the key's shared lock, or
+					   -1; set by the sysv backend */
 	uint64_t	 size;
 	bool		 writable;
 };

@@ -216,24 +216,85 @@ sysv_attach(struct shm_seg *seg)
 	return 0;
 }
 
+/*
+ * The key of segment id, for its lock: IPC_STAT needs read permission,
+ * the /proc row does not (the owner may remove a segment of mode 0).
+ */
+int
+sysv_key_of(int id, key_t *key)
+{
+	struct shmid_ds ds;
+	struct shm_rec rec;
+
+	if (shmctl(id, IPC_STAT, &ds) == 0) {
+		*key = ds.shm_perm.__key;
+		return 0;
+	}
+	if (errno == EINVAL || errno == EIDRM) {
+		errno = ENOENT;
+		return -1;
+	}
+	shm_rec_init(&rec);
+	if (sysv_stat_proc(id, &rec) == -1)
+		return -1;
+	*key = rec.addr.key;
+	shm_rec_free(&rec);
+	return 0;
+}
+
+/*
+ * Take the shared lock of the key a names, then resolve it: a resize
+ * holds the lock exclusively while the key names no segment or a half
+ * copied one, so what we resolve under the lock is whole.  An id: address
+ * is first resolved to its key (a private segment locks by shmid), and
+ * resolved again under the lock, by when a resize may have removed it.
+ * A lock file we cannot open at all (no lock directory we may write) does
+ * not make segments unusable: we go on unlocked.  A lock held past the
+ * bound fails (EWOULDBLOCK).
+ */
+static int
+sysv_lock_resolve(const struct shm_addr *a, int *lockfd)
+{
+	key_t key = a->key;
+	int id;
+
+	*lockfd = -1;
+	if (a->by_id && sysv_key_of(a->id, &key) == -1)
+		return -1;
+	if ((*lockfd = shm_key_lock(key, a->id, false)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR))
+		return -1;
+	if ((id = sysv_resolve(a)) == -1) {
+		shm_key_unlock(*lockfd);
+		*lockfd = -1;
+	}
+	return id;
+}
+
 static int
 sysv_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
 	struct shmid_ds ds;
 	int id;
 
-	if ((id = sysv_resolve(a)) == -1)
+	seg->lockfd = -1;
+	if ((id = sysv_lock_resolve(a, &seg->lockfd)) == -1)
 		return -1;
 	if (shmctl(id, IPC_STAT, &ds) == -1) {
 		if (errno == EINVAL || errno == EIDRM)
 			errno = ENOENT;
-		return -1;
+		goto fail;
 	}
 	seg->shmid = id;
 	seg->size = ds.shm_segsz;
 	seg->writable = (flags & SHM_O_RDWR) != 0;
 	/* Attach now, so that a permission problem shows at open. */
-	return sysv_attach(seg);
+	if (sysv_attach(seg) == 0)
+		return 0;
+fail:
+	shm_key_unlock(seg->lockfd);
+	seg->lockfd = -1;
+	return -1;
 }
 
 static int
@@ -242,8 +303,9 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 {
 	key_t key = a->by_id ? IPC_PRIVATE : a->key;
 	struct shmid_ds ds;
-	int id;
+	int id, e;
 
+	seg->lockfd = -1;
 	/* SHM_C_RESERVE: shmget already charges kernel.shmall. */
 	if (size == 0 && (flags & SHM_C_REUSE) && !a->by_id) {
 		/* No size asked for: any existing segment will do. */
@@ -256,19 +318,24 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 		errno = EINVAL;
 		return -1;
 	}
+	/* A resize frees the key for a moment: do not take it then. */
+	if (key != IPC_PRIVATE &&
+	    (seg->lockfd = shm_key_lock(key, -1, false)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR))
+		return -1;
 	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode);
 	if (id == -1 && errno == EEXIST && (flags & SHM_C_REUSE)) {
+		shm_key_unlock(seg->lockfd);
 		*existed = true;
 		return sysv_open(a, SHM_O_RDWR, seg);
 	}
 	if (id == -1)
-		return -1;
+		goto fail;
 	if (shmctl(id, IPC_STAT, &ds) == -1) {
-		int e = errno;
-
+		e = errno;
 		shmctl(id, IPC_RMID, NULL);
 		errno = e;
-		return -1;
+		goto fail;
 	}
 	seg->shmid = id;
 	seg->size = ds.shm_segsz;
@@ -277,6 +344,10 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	seg->addr.key = key;
 	seg->addr.by_id = key == IPC_PRIVATE;
 	return 0;
+fail:
+	shm_key_unlock(seg->lockfd);
+	seg->lockfd = -1;
+	return -1;
 }
 
 /*
@@ -345,6 +416,8 @@ sysv_close(struct shm_seg *seg)
 		r = shmdt(seg->base);
 	seg->base = NULL;
 	seg->shmid = -1;
+	shm_key_unlock(seg->lockfd);
+	seg->lockfd = -1;
 	return r;
 }
 
@@ -355,16 +428,17 @@ sysv_close(struct shm_seg *seg)
 static int
 sysv_remove(const struct shm_addr *a)
 {
-	int id;
+	int id, lockfd, r = 0;
 
-	if ((id = sysv_resolve(a)) == -1)
+	if ((id = sysv_lock_resolve(a, &lockfd)) == -1)
 		return -1;
 	if (shmctl(id, IPC_RMID, NULL) == -1) {
 		if (errno == EINVAL || errno == EIDRM)
 			errno = ENOENT;
-		return -1;
+		r = -1;
 	}
-	return 0;
+	shm_key_unlock(lockfd);
+	return r;
 }
 
 int
