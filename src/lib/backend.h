@@ -59,6 +59,25 @@ int	 fd_close(struct shm_seg *);
 void	 fd_fill_info(const struct stat *, struct shm_rec *);
 int	 fd_adopt(int, int, struct shm_seg *);
 
+/*
+ * sysv_resize.c: a recovery file is this header, then the old segment's
+ * old_size bytes.  Native byte order: it is read back on this machine.
+ */
+#define SHM_RECOVERY_MAGIC	"SHMTRSZ"	/* with its NUL: 8 bytes */
+#define SHM_RECOVERY_VERSION	1
+struct shm_recovery_header {
+	char		 magic[8];
+	uint32_t	 version;
+	uint32_t	 key;
+	int32_t		 old_id;
+	uint32_t	 mode;
+	uint32_t	 uid;
+	uint32_t	 gid;
+	uint64_t	 old_size;
+	uint64_t	 new_size;
+	uint64_t	 ipcns;		/* the IPC namespace's inode */
+};
+
 /* io.c */
 int	 write_full(int, const void *, size_t);
 
