@@ -49,6 +49,12 @@ resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
 	char out[SHM_ADDR_BUFSZ], buf[256];
 
 	shm_addr_format(&res->addr, out, sizeof(out));
+	if (res->savedir != NULL) {
+		cli_warn(arg, "cannot save the data in %s first (set TMPDIR "
+		    "elsewhere): %s; nothing changed", res->savedir,
+		    strerror(e));
+		return;
+	}
 	switch (e) {
 	case ERANGE:
 		cli_warn(arg, "new size out of range (segment is %llu bytes)",
@@ -73,11 +79,7 @@ resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
 		cli_op_fail(arg, e, SHM_OP_RESIZE, a);
 		return;
 	}
-	if (res->savedir != NULL)
-		cli_warn(arg, "cannot save the data in %s first (set TMPDIR "
-		    "elsewhere): %s; nothing changed", res->savedir,
-		    strerror(e));
-	else if (res->saved != NULL)
+	if (res->saved != NULL)
 		cli_warn(arg, "%s; the data is saved in %s (run 'shmresize "
 		    "--recover %s')", shm_explain(e, SHM_OP_RESIZE, a, buf,
 		    sizeof(buf)), res->saved, out);

@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -85,6 +86,31 @@ signal_pending(void)
 		if (sigismember(&set, sig) == 1)
 			return true;
 	return false;
+}
+
+/*
+ * SHMTOOLS_TEST_PAUSE=POINT:MS stops a resize for MS milliseconds at POINT
+ * ("rmid": after the last NATTCH check, before IPC_RMID; "copy": the new
+ * segment exists, empty), so that the tests can act at that instant
+ * instead of hoping to hit it.
+ */
+static void
+test_pause(const char *point)
+{
+	const char *s = getenv("SHMTOOLS_TEST_PAUSE");
+	size_t len = strlen(point);
+	struct timespec ts;
+	long ms;
+
+	if (s == NULL || strncmp(s, point, len) != 0 || s[len] != ':')
+		return;
+	ms = strtol(s + len + 1, NULL, 10);
+	if (ms <= 0 || ms > 60000)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 static int
@@ -349,6 +375,7 @@ make_copy(struct copy_to *t, const unsigned char *src, int srcfd, size_t len)
 		return -1;
 	if ((dst = shmat(id, NULL, 0)) == (void *)-1)
 		goto undo;
+	test_pause("copy");
 	if (src != NULL)
 		memcpy(dst, src, len);
 	else if (read_full_at(srcfd, dst, len,
@@ -573,6 +600,7 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		goto discard;
 	}
 	ds.shm_nattch = now.shm_nattch;
+	test_pause("rmid");
 	if (shmctl(id, IPC_RMID, NULL) == -1)
 		goto discard;
 	r = move_data(&ds, id, old, size, fd,
