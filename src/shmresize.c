@@ -49,6 +49,11 @@ resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
 	char out[SHM_ADDR_BUFSZ], buf[256];
 
 	shm_addr_format(&res->addr, out, sizeof(out));
+	if (res->lockpath != NULL) {
+		cli_warn(arg, "cannot lock the key with %s: %s; nothing "
+		    "changed", res->lockpath, strerror(e));
+		return;
+	}
 	if (res->savedir != NULL) {
 		cli_warn(arg, "cannot save the data in %s first (set TMPDIR "
 		    "elsewhere): %s; nothing changed", res->savedir,

@@ -139,6 +139,8 @@ struct shm_resize_result {
 					   pending), else NULL */
 	char		*savedir;	/* could not save first: the directory
 					   tried (nothing changed), else NULL */
+	char		*lockpath;	/* could not open the key's lock file
+					   (nothing changed), else NULL */
 	pid_t		 late_pid;	/* success, but this process attached
 					   during the copy (0: none)... */
 	int		 late_id;	/* ...to this shmid (old or new) */

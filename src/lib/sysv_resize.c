@@ -423,7 +423,22 @@ void
 shm_resize_result_free(struct shm_resize_result *res)
 {
 	free(res->saved);
-	res->saved = NULL;
+	free(res->savedir);
+	free(res->lockpath);
+	res->saved = res->savedir = res->lockpath = NULL;
+}
+
+/* The lock file could not be opened: say which, for the message. */
+static void
+lock_failed(key_t key, int id, struct shm_resize_result *res)
+{
+	char path[PATH_MAX];
+	int e = errno;
+
+	if (e != EWOULDBLOCK && e != EINTR &&
+	    shm_lock_path(key, id, path, sizeof(path)) == 0)
+		res->lockpath = strdup(path);
+	errno = e;
 }
 
 /* The new size: n, or the old size plus or minus n (sign > 0, < 0). */
@@ -568,8 +583,10 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 	key = a->key;
 	if (a->by_id && sysv_key_of(a->id, &key) == -1)
 		goto out;
-	if ((lockfd = shm_key_lock(key, a->id, true)) == -1)
+	if ((lockfd = shm_key_lock(key, a->id, true)) == -1) {
+		lock_failed(key, a->id, res);
 		goto out;
+	}
 	if (check_resizable(a, key, sign, n, flags, &ds, &size, res) == -1)
 		goto out;
 	id = res->addr.id;
