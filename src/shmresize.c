@@ -77,17 +77,21 @@ resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
 	case EINTR:
 		cli_warn(arg, "interrupted; nothing changed");
 		return;
+	case EWOULDBLOCK:
+		/* Shared holders keep a resize out as much as a resize does. */
+		cli_warn(arg, "locked: another resize, or a shmcat, shmput or "
+		    "shmrm of it, is still running; nothing changed");
+		return;
 	case ENOENT:
 	case EACCES:
 	case EPERM:
-	case EWOULDBLOCK:
 		cli_op_fail(arg, e, SHM_OP_RESIZE, a);
 		return;
 	}
 	if (res->saved != NULL)
-		cli_warn(arg, "%s; the data is saved in %s (run 'shmresize "
-		    "--recover %s')", shm_explain(e, SHM_OP_RESIZE, a, buf,
-		    sizeof(buf)), res->saved, out);
+		cli_warn(arg, "%s; to put it back, run 'shmresize --recover "
+		    "%s': the data is saved in %s", shm_explain(e,
+		    SHM_OP_RESIZE, a, buf, sizeof(buf)), out, res->saved);
 	else
 		cli_warn(arg, "%s; the data is intact in %s",
 		    shm_explain(e, SHM_OP_RESIZE, a, buf, sizeof(buf)), out);

@@ -69,6 +69,20 @@ has_recovery_file() {
 	[[ -n $(recovery_files) ]]
 }
 
+# saved BYTES: the recovery file holds its header and BYTES of data: the
+# resize is past its last NATTCH check (or about to be: give it 0.1 s).
+saved() {
+	local f
+	f=$(recovery_files)
+	[[ -n $f && $(stat -c %s "$TMPDIR/$f" 2>/dev/null) == $(( $1 + 56 )) ]]
+}
+
+# wait_saved BYTES: wait for saved BYTES, then a little more.
+wait_saved() {
+	wait_until 5 saved "$1"
+	sleep 0.1
+}
+
 # expect_whole KEY MIB: the key names a segment whose first min(size, MIB
 # MiB) bytes are those of the data (none lost, none zeroed).
 expect_whole() {
@@ -193,7 +207,7 @@ resize_in_background() {
 	big_segment "$key" 4
 	id=$(sysv_id "$key")
 	SHMTOOLS_TEST_PAUSE=rmid:5000 resize_in_background pid "$key" 8M
-	wait_until 5 has_recovery_file
+	wait_saved $(( 4 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
 	assert_equal "$(sysv_id "$key")" "$id"
@@ -332,8 +346,8 @@ resize_in_background() {
 	need_sysv_writer
 	key=$(new_key)
 	big_segment "$key" 1
-	SHMTOOLS_TEST_PAUSE=rmid:700 resize_in_background pid "$key" 2M
-	wait_until 5 has_recovery_file
+	SHMTOOLS_TEST_PAUSE=rmid:1000 resize_in_background pid "$key" 2M
+	wait_saved $(( 1 << 20 ))
 	start_sysv "$key" 'late'
 	status=0
 	wait "$pid" || status=$?
@@ -386,8 +400,8 @@ resize_in_background() {
 	key=$(new_key)
 	shmmk -m 666 -s 1M "$key"
 	umask 000
-	SHMTOOLS_TEST_PAUSE=rmid:400 resize_in_background pid "$key" 2M
-	wait_until 5 has_recovery_file
+	SHMTOOLS_TEST_PAUSE=rmid:600 resize_in_background pid "$key" 2M
+	wait_saved $(( 1 << 20 ))
 	run -0 stat -c '%a %s' "$TMPDIR/$(recovery_files)"
 	assert_output "600 $(( (1 << 20) + 56 ))"
 	wait "$pid"
@@ -405,4 +419,21 @@ resize_in_background() {
 	assert_stderr_has "nothing changed"
 	assert_equal "$(sysv_id "$key")" "$id"
 	expect_whole "$key" 1
+}
+
+@test "a resize waits for a shmcat still reading the key, and says so when it cannot wait" {
+	key=$(new_key)
+	big_segment "$key" 8
+	# The pipe fills: shmcat holds the key's lock until the reader wakes.
+	{ shmcat "$key" | { sleep 1.5; cat >/dev/null; }; } &
+	reader=$!
+	sleep 0.3
+	SHMTOOLS_LOCK_WAIT_MS=200 run --separate-stderr -1 shmresize "$key" 16M
+	assert_stderr_has "locked: another resize, or a shmcat, shmput or shmrm of it, is still running; nothing changed"
+	has_size "$key" $(( 8 << 20 ))
+	# With the default wait it goes through once the reader is done.
+	run --separate-stderr -0 shmresize "$key" 16M
+	wait "$reader"
+	has_size "$key" $(( 16 << 20 ))
+	expect_whole "$key" 8
 }
