@@ -27,6 +27,10 @@ teardown() {
 	restore_sysctls
 	stop_clients
 	cleanup_segments
+	cleanup_nobody
+	if [[ -n ${NOBODY_TMP:-} ]]; then
+		rm -rf -- "$NOBODY_TMP"
+	fi
 }
 
 # --- local helpers -------------------------------------------------------
@@ -436,4 +440,21 @@ resize_in_background() {
 	wait "$reader"
 	has_size "$key" $(( 16 << 20 ))
 	expect_whole "$key" 8
+}
+
+@test "another user resizes its own segment with the lock file root made" {
+	need_nobody
+	[[ $NOBODY_BIN == "$SHMT_BUILDDIR/src" ]] ||
+	    skip "nobody cannot run the build's shmresize"
+	key=$(new_key)
+	shmmk -s 4K "$key"	# root makes the key's lock file
+	ipcrm -M "$key"
+	as_nobody shmmk -s 4K "$key"
+	NOBODY_TMP=$(mktemp -d /tmp/shmt-nobody-tmp.XXXXXX)
+	chown 65534 "$NOBODY_TMP"
+	TMPDIR=$NOBODY_TMP
+	run --separate-stderr -0 as_nobody shmresize "$key" 8K
+	assert_output "$key"
+	has_size "$key" 8192
+	assert_equal "$(recovery_files)" ""
 }

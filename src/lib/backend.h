@@ -91,11 +91,13 @@ int	 sysv_key_of(int, key_t *);
  * lock.c: the per-key lock.  shm_key_lock(key, shmid, exclusive) locks key
  * (shmid when key is IPC_PRIVATE) and returns the descriptor that holds
  * the lock; it fails with EWOULDBLOCK when the lock stays taken past the
- * bound, and with EINTR when a signal the caller blocked is pending.
+ * bound, and with EINTR when a signal the caller blocked is pending
+ * (shm_signal_pending: one that would end the process).
  */
 int	 shm_key_lock(key_t, int, bool);
 void	 shm_key_unlock(int);
 int	 shm_lock_path(key_t, int, char *, size_t);
+bool	 shm_signal_pending(void);
 unsigned long long shm_ipcns_ino(void);
 
 

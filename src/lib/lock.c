@@ -9,7 +9,8 @@
  * key locked.  Lock files are never unlinked: unlinking one while another
  * process waits on it would let two holders lock two different files.
  *
- * Nothing here waits forever: a lock that stays taken for longer than the
+ * The directory is /run/lock, or /tmp where /run/lock is not open to
+ * every user.  Nothing here waits forever: a lock that stays taken for longer than the
  * bound (SHMTOOLS_LOCK_WAIT_MS, for the tests; else LOCK_WAIT_MS) fails
  * with EWOULDBLOCK, which shm_explain() words as a resize in progress.
  */
@@ -68,7 +69,13 @@ shm_lock_path(key_t key, int id, char *buf, size_t len)
 	const char *dir = LOCK_DIR;
 	int n;
 
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+	/*
+	 * Every user must pick the same directory, or two of them would lock
+	 * two files: /run/lock where anyone may create files in it (Debian's
+	 * 1777), else /tmp (some systems keep /run/lock for root).
+	 */
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    (st.st_mode & 01777) != 01777)
 		dir = LOCK_DIR_ALT;
 	if (key != IPC_PRIVATE)
 		n = snprintf(buf, len, "%s/shmtools-ipc%llu-0x%08x.lock", dir,
@@ -118,18 +125,29 @@ open_lock_file(const char *path)
 	return fd;
 }
 
-/* A signal the caller blocked arrived: it wants to stop, so stop waiting. */
-static bool
-signal_pending(void)
+/*
+ * A signal the caller blocked arrived and asks it to stop: stop waiting,
+ * and (sysv_resize.c) do not start what cannot be stopped.  Signals
+ * whose default is not to end the process (a Ctrl-Z, a child's exit, a
+ * window's new size) do not count.
+ */
+bool
+shm_signal_pending(void)
 {
 	sigset_t set;
 	int sig;
 
 	if (sigpending(&set) == -1)
 		return false;
-	for (sig = 1; sig < NSIG; sig++)
+	for (sig = 1; sig < NSIG; sig++) {
+		switch (sig) {
+		case SIGCHLD: case SIGCONT: case SIGTSTP: case SIGTTIN:
+		case SIGTTOU: case SIGURG: case SIGWINCH:
+			continue;
+		}
 		if (sigismember(&set, sig) == 1)
 			return true;
+	}
 	return false;
 }
 
@@ -148,7 +166,7 @@ shm_key_lock(key_t key, int id, bool exclusive)
 	while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			goto fail;
-		if (signal_pending()) {
+		if (shm_signal_pending()) {
 			errno = EINTR;
 			goto fail;
 		}

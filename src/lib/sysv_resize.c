@@ -74,20 +74,6 @@ recovery_tag(key_t key, int id, char *buf, size_t len)
 		snprintf(buf, len, "id-%d", id);
 }
 
-static bool
-signal_pending(void)
-{
-	sigset_t set;
-	int sig;
-
-	if (sigpending(&set) == -1)
-		return false;
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigismember(&set, sig) == 1)
-			return true;
-	return false;
-}
-
 /*
  * SHMTOOLS_TEST_PAUSE=POINT:MS stops a resize for MS milliseconds at POINT
  * ("rmid": after the last NATTCH check, before IPC_RMID; "copy": the new
@@ -605,7 +591,7 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		goto out;
 	}
 	/* Interrupted while saving: stop now, while nothing has changed. */
-	if (signal_pending()) {
+	if (shm_signal_pending()) {
 		errno = EINTR;
 		goto discard;
 	}
