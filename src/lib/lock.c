@@ -129,11 +129,12 @@ open_lock_file(const char *path)
  * A signal the caller blocked arrived and asks it to stop: stop waiting,
  * and (sysv_resize.c) do not start what cannot be stopped.  Signals
  * whose default is not to end the process (a Ctrl-Z, a child's exit, a
- * window's new size) do not count.
+ * window's new size) do not count, nor do ignored ones.
  */
 bool
 shm_signal_pending(void)
 {
+	struct sigaction sa;
 	sigset_t set;
 	int sig;
 
@@ -145,7 +146,9 @@ shm_signal_pending(void)
 		case SIGTTOU: case SIGURG: case SIGWINCH:
 			continue;
 		}
-		if (sigismember(&set, sig) == 1)
+		/* Ignored (SIGINT of a background job): it will not act. */
+		if (sigismember(&set, sig) == 1 &&
+		    (sigaction(sig, NULL, &sa) == -1 || sa.sa_handler != SIG_IGN))
 			return true;
 	}
 	return false;

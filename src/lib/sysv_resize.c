@@ -76,9 +76,10 @@ recovery_tag(key_t key, int id, char *buf, size_t len)
 
 /*
  * SHMTOOLS_TEST_PAUSE=POINT:MS stops a resize for MS milliseconds at POINT
- * ("rmid": after the last NATTCH check, before IPC_RMID; "copy": the new
- * segment exists, empty), so that the tests can act at that instant
- * instead of hoping to hit it.
+ * ("save": the data is saved, a signal may still stop the resize; "rmid":
+ * after the last NATTCH check, before IPC_RMID; "copy": the new segment
+ * exists, empty), so that the tests can act at that instant instead of
+ * hoping to hit it.
  */
 static void
 test_pause(const char *point)
@@ -591,6 +592,7 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		goto out;
 	}
 	/* Interrupted while saving: stop now, while nothing has changed. */
+	test_pause("save");
 	if (shm_signal_pending()) {
 		errno = EINTR;
 		goto discard;
