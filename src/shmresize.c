@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,50 +15,178 @@
 
 static const char usage_text[] =
 "Usage: shmresize [-f] ADDRESS [+|-]SIZE\n"
+"       shmresize [-f] --recover ADDRESS\n"
 "Set the size of a segment to SIZE, or grow or shrink it by SIZE, and\n"
 "print its ADDRESS.  A System V segment cannot change size: it is copied\n"
-"into a new segment with the same key, mode and owner.\n"
+"into a new segment with the same key, mode and owner, by way of a\n"
+"recovery file (mode 0600) in $TMPDIR, else /tmp.\n"
 "\n"
 "  -f, --force     resize a System V segment that processes are attached\n"
 "                  to, or shrink an object that processes map or hold\n"
+"      --recover   put back the data that an interrupted resize of the\n"
+"                  System V segment ADDRESS left in its recovery file\n"
 "  -h, --help      show this help\n"
 "  -V, --version   show the version\n"
 "\n"
 "ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH,\n"
 "memfd:PID:FD.  See shmtools(7).\n";
 
+enum { OPT_RECOVER = CHAR_MAX + 1 };
+
 static const struct option longopts[] = {
 	{ "force",	no_argument,	NULL, 'f' },
+	{ "recover",	no_argument,	NULL, OPT_RECOVER },
 	{ "help",	no_argument,	NULL, 'h' },
 	{ "version",	no_argument,	NULL, 'V' },
 	{ NULL,		0,		NULL, 0 }
 };
 
-static int
-resize_sysv(const char *arg, struct shm_seg *seg, uint64_t size, int flags)
+/* Why a System V resize failed, and where the data is. */
+static void
+resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
+    const struct shm_resize_result *res)
 {
 	char out[SHM_ADDR_BUFSZ], buf[256];
-	struct shm_resize_result res;
 
-	if (sysv_resize_copy(seg, size, flags, &res) == 0) {
-		shm_addr_format(&res.addr, out, sizeof(out));
-		printf("%s\n", out);
-		return EXIT_SUCCESS;
+	shm_addr_format(&res->addr, out, sizeof(out));
+	if (res->lockpath != NULL) {
+		cli_warn(arg, "cannot lock the key with %s: %s; nothing "
+		    "changed", res->lockpath, strerror(e));
+		return;
 	}
-	shm_addr_format(&res.addr, out, sizeof(out));
-	if (res.save_failed)
+	if (res->savedir != NULL) {
 		cli_warn(arg, "cannot save the data in %s first (set TMPDIR "
-		    "elsewhere): %s; nothing changed", res.savedir,
-		    strerror(errno));
-	else if (res.saved[0] != '\0')
-		cli_warn(arg, "%s; the data is saved in %s",
-		    shm_explain(errno, SHM_OP_RESIZE, &seg->addr, buf,
-		    sizeof(buf)), res.saved);
+		    "elsewhere): %s; nothing changed", res->savedir,
+		    strerror(e));
+		return;
+	}
+	switch (e) {
+	case ERANGE:
+		cli_warn(arg, "new size out of range (segment is %llu bytes)",
+		    (unsigned long long)res->old_size);
+		return;
+	case EIDRM:
+		cli_warn(arg, "removed (dest): it goes when its last process "
+		    "detaches, and a copy would never be freed; not resized");
+		return;
+	case SHM_EPENDING:
+		cli_warn(arg, "an earlier resize was interrupted and left the "
+		    "data in %s: run 'shmresize --recover %s' first; nothing "
+		    "changed", res->saved, out);
+		return;
+	case EINTR:
+		cli_warn(arg, "interrupted; nothing changed");
+		return;
+	case EWOULDBLOCK:
+		/* Shared holders keep a resize out as much as a resize does. */
+		cli_warn(arg, "locked: another resize, or a shmcat, shmput or "
+		    "shmrm of it, is still running; nothing changed");
+		return;
+	case ENOENT:
+	case EACCES:
+	case EPERM:
+		cli_op_fail(arg, e, SHM_OP_RESIZE, a);
+		return;
+	}
+	if (res->saved != NULL)
+		cli_warn(arg, "%s; to put it back, run 'shmresize --recover "
+		    "%s': the data is saved in %s", shm_explain(e,
+		    SHM_OP_RESIZE, a, buf, sizeof(buf)), out, res->saved);
 	else
 		cli_warn(arg, "%s; the data is intact in %s",
-		    shm_explain(errno, SHM_OP_RESIZE, &seg->addr, buf,
-		    sizeof(buf)), out);
-	return EXIT_OPFAIL;
+		    shm_explain(e, SHM_OP_RESIZE, a, buf, sizeof(buf)), out);
+}
+
+/*
+ * Every signal that can be is blocked until the new ADDRESS is printed
+ * (the library blocks them only during its own work): a Ctrl-C then
+ * kills us with the key whole and its ADDRESS told.
+ */
+static int
+resize_sysv(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
+    int flags)
+{
+	char out[SHM_ADDR_BUFSZ];
+	struct shm_resize_result res;
+	sigset_t all, saved;
+	int r = EXIT_SUCCESS;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &saved);
+	if (sysv_resize_copy(a, sign, n, flags, &res) == 0) {
+		shm_addr_format(&res.addr, out, sizeof(out));
+		printf("%s\n", out);
+		fflush(stdout);
+		if (res.late_pid != 0) {
+			if (res.late_id == res.addr.id)
+				cli_warn(arg, "process %d attached the new "
+				    "segment while it was being filled: it may "
+				    "have read zeros; the data is complete in "
+				    "%s", (int)res.late_pid, out);
+			else
+				cli_warn(arg, "process %d attached during the "
+				    "resize and stays on the removed segment "
+				    "(id:%d): it must attach %s again",
+				    (int)res.late_pid, res.late_id, out);
+			r = EXIT_OPFAIL;
+		}
+	} else {
+		resize_sysv_fail(arg, errno, a, &res);
+		r = EXIT_OPFAIL;
+	}
+	shm_resize_result_free(&res);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return r;
+}
+
+/* Put back what interrupted resizes of a left, oldest file first. */
+static int
+recover_one(const char *arg, const struct shm_addr *a, int flags)
+{
+	char out[SHM_ADDR_BUFSZ], buf[256];
+	struct shm_recover_result res;
+	int done = 0, r, e;
+
+	for (;;) {
+		r = sysv_recover(a, flags, &res);
+		e = errno;
+		if (r == -1 && e == ENOENT && res.path == NULL)
+			break;
+		shm_addr_format(&res.addr, out, sizeof(out));
+		if (r == 0 && res.stale) {
+			cli_warn(arg, "the segment was never removed: deleted "
+			    "the stale recovery file %s", res.path);
+			printf("%s\n", out);
+		} else if (r == 0) {
+			cli_warn(arg, "restored from %s", res.path);
+			printf("%s\n", out);
+		} else if (e == EBUSY) {
+			cli_warn(arg, "processes are attached to %s (pid %d): "
+			    "not replaced (use -f to force); the data stays "
+			    "in %s", out, (int)res.busy_pid, res.path);
+		} else if (e == SHM_EINCOMPLETE) {
+			cli_warn(arg, "the recovery file %s is incomplete and "
+			    "the segment is gone: kept for you to judge",
+			    res.path);
+		} else {
+			cli_warn(arg, "%s; the data stays in %s",
+			    shm_explain(e, SHM_OP_CREATE, a, buf, sizeof(buf)),
+			    res.path);
+		}
+		shm_recover_result_free(&res);
+		if (r == -1)
+			return EXIT_OPFAIL;
+		done++;
+	}
+	shm_recover_result_free(&res);
+	if (done == 0) {
+		const char *dir = getenv("TMPDIR");
+
+		cli_warn(arg, "no recovery file for it in %s",
+		    dir != NULL && *dir != '\0' ? dir : "/tmp");
+		return EXIT_OPFAIL;
+	}
+	return EXIT_SUCCESS;
 }
 
 /*
@@ -100,6 +230,9 @@ resize_one(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 	uint64_t size = n;
 	int r = EXIT_SUCCESS;
 
+	/* The size it has now is read under the key's lock. */
+	if (a->kind == SHM_SYSV)
+		return resize_sysv(arg, a, sign, n, flags);
 	if (shm_open_seg(a, SHM_O_RDWR, &seg) == -1) {
 		cli_op_fail(arg, errno, SHM_OP_RESIZE, a);
 		return EXIT_OPFAIL;
@@ -113,8 +246,6 @@ resize_one(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 		cli_warn(arg, "new size out of range (segment is %llu bytes)",
 		    (unsigned long long)seg.size);
 		r = EXIT_OPFAIL;
-	} else if (a->kind == SHM_SYSV) {
-		r = resize_sysv(arg, &seg, size, flags);
 	} else if (size < seg.size && !(flags & SHM_RESIZE_FORCE) &&
 	    !shrink_is_safe(arg, a)) {
 		r = EXIT_OPFAIL;
@@ -136,6 +267,7 @@ main(int argc, char *argv[])
 	const char *why;
 	uint64_t n;
 	int ch, flags = 0, sign, r;
+	bool recover = false;
 
 	cli_init(argv);
 	/* "+": options stop at ADDRESS, so that "-1M" after it is a SIZE. */
@@ -143,6 +275,9 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'f':
 			flags |= SHM_RESIZE_FORCE;
+			break;
+		case OPT_RECOVER:
+			recover = true;
 			break;
 		case 'h':
 			cli_help(usage_text);
@@ -154,6 +289,18 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (recover) {
+		if (argc != 1)
+			cli_usage(argc < 1 ? "--recover: expected ADDRESS" :
+			    "--recover: too many operands: expected ADDRESS");
+		cli_addr(argv[0], &addr);
+		if (addr.kind != SHM_SYSV)
+			cli_usage("%s: --recover is for a System V segment "
+			    "(0xKEY, key:N or id:N)", argv[0]);
+		r = recover_one(argv[0], &addr, flags);
+		shm_addr_free(&addr);
+		return cli_exit_status(r);
+	}
 	if (argc != 2)
 		cli_usage(argc < 2 ? "expected ADDRESS and SIZE" :
 		    "too many operands: expected ADDRESS and SIZE");

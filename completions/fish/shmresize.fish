@@ -6,5 +6,6 @@ complete -c shmresize -f  # operands are addresses, not files
 # ADDRESS, then [+|-]SIZE, which has nothing to complete
 complete -c shmresize -n 'test (count (commandline -opc | string match -rv -- "^-")) -le 1' -a '(__fish_shmtools_addresses)'
 complete -c shmresize -s f -l force -d 'Resize a System V segment even with processes attached'
+complete -c shmresize -l recover -d 'Restore what an interrupted System V resize left in its recovery file'
 complete -c shmresize -s h -l help -d 'Display help and exit'
 complete -c shmresize -s V -l version -d 'Display version and exit'

@@ -64,6 +64,25 @@ int	 fd_close(struct shm_seg *);
 void	 fd_fill_info(const struct stat *, struct shm_rec *);
 int	 fd_adopt(int, int, struct shm_seg *);
 
+/*
+ * sysv_resize.c: a recovery file is this header, then the old segment's
+ * old_size bytes.  Native byte order: it is read back on this machine.
+ */
+#define SHM_RECOVERY_MAGIC	"SHMTRSZ"	/* with its NUL: 8 bytes */
+#define SHM_RECOVERY_VERSION	1
+struct shm_recovery_header {
+	char		 magic[8];
+	uint32_t	 version;
+	uint32_t	 key;
+	int32_t		 old_id;
+	uint32_t	 mode;
+	uint32_t	 uid;
+	uint32_t	 gid;
+	uint64_t	 old_size;
+	uint64_t	 new_size;
+	uint64_t	 ipcns;		/* the IPC namespace's inode */
+};
+
 /* io.c */
 int	 write_full(int, const void *, size_t);
 
@@ -71,6 +90,20 @@ int	 write_full(int, const void *, size_t);
 int	 sysv_resolve(const struct shm_addr *);
 int	 sysv_attach(struct shm_seg *);
 int	 sysv_map_fd(struct shm_seg *);
+int	 sysv_key_of(int, key_t *);
+
+/*
+ * lock.c: the per-key lock.  shm_key_lock(key, shmid, exclusive) locks key
+ * (shmid when key is IPC_PRIVATE) and returns the descriptor that holds
+ * the lock; it fails with EWOULDBLOCK when the lock stays taken past the
+ * bound, and with EINTR when a signal the caller blocked is pending
+ * (shm_signal_pending: one that would end the process).
+ */
+int	 shm_key_lock(key_t, int, bool);
+void	 shm_key_unlock(int);
+int	 shm_lock_path(key_t, int, char *, size_t);
+bool	 shm_signal_pending(void);
+unsigned long long shm_ipcns_ino(void);
 
 
 #endif

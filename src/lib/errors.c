@@ -219,6 +219,16 @@ shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 {
 	const char *s;
 
+	/* shm_key_lock() waited its bound for a resize to end */
+	if (a->kind == SHM_SYSV && err == EWOULDBLOCK) {
+		if (a->by_id)
+			snprintf(buf, len, "locked: a resize of id:%d is in "
+			    "progress", a->id);
+		else
+			snprintf(buf, len, "locked: a resize of 0x%08x is in "
+			    "progress", (unsigned)a->key);
+		return buf;
+	}
 	if (a->kind == SHM_SYSV)
 		s = explain_sysv(err, op, buf, len);
 	else

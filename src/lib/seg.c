@@ -29,6 +29,7 @@ seg_init(struct shm_seg *seg)
 	memset(seg, 0, sizeof(*seg));
 	seg->fd = -1;
 	seg->shmid = -1;
+	seg->lockfd = -1;
 }
 
 static int

@@ -94,6 +94,8 @@ struct shm_seg {
 	int		 fd;		/* fd-backed kinds; -1 otherwise */
 	int		 shmid;		/* SHM_SYSV */
 	unsigned char	*base;		/* SHM_SYSV: attached mapping */
+	int		 lockfd;	/* SHM_SYSV: the key's shared lock, or
+					   -1; set by the sysv backend */
 	uint64_t	 size;
 	bool		 writable;
 };
@@ -131,14 +133,54 @@ int	 shm_zero(struct shm_seg *, uint64_t, uint64_t);
 
 /* sysv.c: what only System V needs */
 #define SHM_RESIZE_FORCE 0x01
+#define SHM_EPENDING	EALREADY	/* an earlier resize left its data
+					   in a recovery file */
+#define SHM_EINCOMPLETE	ENODATA		/* a recovery file holds less than
+					   its header says */
+/* sysv_resize.c: a resize copies into a new segment; see there. */
 struct shm_resize_result {
-	struct shm_addr	 addr;		/* the segment after the resize */
-	char		 saved[4096];	/* on failure: file holding the data */
-	bool		 save_failed;	/* could not save it: nothing done */
-	char		 savedir[4096];	/* where it tried */
+	struct shm_addr	 addr;		/* the segment holding the data now */
+	uint64_t	 old_size;	/* the size before */
+	char		*saved;		/* failure: the recovery file holding
+					   the data (SHM_EPENDING: the one
+					   pending), else NULL */
+	char		*savedir;	/* could not save first: the directory
+					   tried (nothing changed), else NULL */
+	char		*lockpath;	/* could not open the key's lock file
+					   (nothing changed), else NULL */
+	pid_t		 late_pid;	/* success, but this process attached
+					   during the copy (0: none)... */
+	int		 late_id;	/* ...to this shmid (old or new) */
 };
-int	 sysv_resize_copy(struct shm_seg *, uint64_t, int,
+int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
+void	 shm_resize_result_free(struct shm_resize_result *);
+
+/* A recovery file that an interrupted resize left in $TMPDIR. */
+struct shm_recovery {
+	char		*path;
+	key_t		 key;		/* IPC_PRIVATE: a private segment... */
+	int		 old_id;	/* ...known by the shmid it had */
+	uint64_t	 old_size, new_size;
+	mode_t		 mode;
+	uid_t		 uid;
+	gid_t		 gid;
+	time_t		 mtime;
+	bool		 complete;	/* holds all old_size bytes */
+};
+int	 sysv_recovery_list(struct shm_recovery **, size_t *);
+void	 sysv_recovery_list_free(struct shm_recovery *, size_t);
+
+struct shm_recover_result {
+	struct shm_addr	 addr;		/* the segment that holds the data */
+	char		*path;		/* the recovery file used */
+	bool		 stale;		/* the original was never removed:
+					   the file was only deleted */
+	pid_t		 busy_pid;	/* EBUSY: a process attached there */
+};
+int	 sysv_recover(const struct shm_addr *, int,
+	    struct shm_recover_result *);
+void	 shm_recover_result_free(struct shm_recover_result *);
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
 int	 sysv_fill_resident(struct shm_rec *);
 int	 shm_ftok(const char *, int, key_t *);

@@ -232,42 +232,81 @@ static int
 sysv_remove_listed(const struct shm_rec *r, int flags)
 {
 	struct shmid_ds ds;
+	int lockfd, rv = -1;
 
-	if (stat_id(r->addr.id, &ds) == -1)
+	/* Not while a resize of its key holds the key's lock. */
+	if ((lockfd = shm_key_lock(r->addr.key, r->addr.id, false)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (stat_id(r->addr.id, &ds) == -1)
+		goto out;
 	if (ds.shm_perm.__key != r->addr.key || (ds.shm_perm.mode & SHM_DEST)) {
 		errno = ENOENT;		/* gone, its shmid reused */
-		return -1;
+		goto out;
 	}
 	if (ds.shm_nattch != 0 && !(flags & SHM_RM_FORCE)) {
 		errno = EBUSY;
-		return -1;
+		goto out;
 	}
 	if (shmctl(r->addr.id, IPC_RMID, NULL) == -1) {
 		if (errno == EINVAL || errno == EIDRM)
 			errno = ENOENT;
-		return -1;
+		goto out;
 	}
+	rv = 0;
+out:
+	{
+		int e = errno;
+
+		shm_key_unlock(lockfd);
+		errno = e;
+	}
+	return rv;
+}
+
+/*
+ * The key of segment id, for its lock: stat_id() needs no read
+ * permission where the kernel allows (the owner may remove a segment of
+ * mode 0).
+ */
+int
+sysv_key_of(int id, key_t *key)
+{
+	struct shmid_ds ds;
+
+	if (stat_id(id, &ds) == -1)
+		return -1;
+	*key = ds.shm_perm.__key;
 	return 0;
 }
 
-/* Attach once; a created segment is attached only when it is used. */
-int
-sysv_attach(struct shm_seg *seg)
+/*
+ * Take the shared lock of the key a names, then resolve it: a resize
+ * holds the lock exclusively while the key names no segment or a half
+ * copied one, so what we resolve under the lock is whole.  An id: address
+ * is first resolved to its key (a private segment locks by shmid), and
+ * resolved again under the lock, by when a resize may have removed it.
+ * A lock file we cannot open at all (no lock directory we may write) does
+ * not make segments unusable: we go on unlocked.  A lock held past the
+ * bound fails (EWOULDBLOCK).
+ */
+static int
+sysv_lock_resolve(const struct shm_addr *a, int *lockfd)
 {
-	void *p;
+	key_t key = a->key;
+	int id;
 
-	if (seg->base != NULL)
-		return 0;
-	if (seg->size == 0) {
-		errno = EINVAL;
+	*lockfd = -1;
+	if (a->by_id && sysv_key_of(a->id, &key) == -1)
 		return -1;
+	if ((*lockfd = shm_key_lock(key, a->id, false)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR))
+		return -1;
+	if ((id = sysv_resolve(a)) == -1) {
+		shm_key_unlock(*lockfd);
+		*lockfd = -1;
 	}
-	p = shmat(seg->shmid, NULL, seg->writable ? 0 : SHM_RDONLY);
-	if (p == (void *)-1)
-		return -1;
-	seg->base = p;
-	return 0;
+	return id;
 }
 
 static int
@@ -276,18 +315,24 @@ sysv_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	struct shmid_ds ds;
 	int id;
 
-	if ((id = sysv_resolve(a)) == -1)
+	seg->lockfd = -1;
+	if ((id = sysv_lock_resolve(a, &seg->lockfd)) == -1)
 		return -1;
 	if (shmctl(id, IPC_STAT, &ds) == -1) {
 		if (errno == EINVAL || errno == EIDRM)
 			errno = ENOENT;
-		return -1;
+		goto fail;
 	}
 	seg->shmid = id;
 	seg->size = ds.shm_segsz;
 	seg->writable = (flags & SHM_O_RDWR) != 0;
 	/* Attach now, so that a permission problem shows at open. */
-	return sysv_attach(seg);
+	if (sysv_attach(seg) == 0)
+		return 0;
+fail:
+	shm_key_unlock(seg->lockfd);
+	seg->lockfd = -1;
+	return -1;
 }
 
 static int
@@ -296,8 +341,9 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 {
 	key_t key = a->by_id ? IPC_PRIVATE : a->key;
 	struct shmid_ds ds;
-	int id;
+	int id, e;
 
+	seg->lockfd = -1;
 	/* SHM_C_RESERVE: shmget already charges kernel.shmall. */
 	if (size == 0 && (flags & SHM_C_REUSE) && !a->by_id) {
 		/* No size asked for: any existing segment will do. */
@@ -310,19 +356,24 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 		errno = EINVAL;
 		return -1;
 	}
+	/* A resize frees the key for a moment: do not take it then. */
+	if (key != IPC_PRIVATE &&
+	    (seg->lockfd = shm_key_lock(key, -1, false)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR))
+		return -1;
 	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode);
 	if (id == -1 && errno == EEXIST && (flags & SHM_C_REUSE)) {
+		shm_key_unlock(seg->lockfd);
 		*existed = true;
 		return sysv_open(a, SHM_O_RDWR, seg);
 	}
 	if (id == -1)
-		return -1;
+		goto fail;
 	if (shmctl(id, IPC_STAT, &ds) == -1) {
-		int e = errno;
-
+		e = errno;
 		shmctl(id, IPC_RMID, NULL);
 		errno = e;
-		return -1;
+		goto fail;
 	}
 	seg->shmid = id;
 	seg->size = ds.shm_segsz;
@@ -331,6 +382,10 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	seg->addr.key = key;
 	seg->addr.by_id = key == IPC_PRIVATE;
 	return 0;
+fail:
+	shm_key_unlock(seg->lockfd);
+	seg->lockfd = -1;
+	return -1;
 }
 
 /*
@@ -399,6 +454,8 @@ sysv_close(struct shm_seg *seg)
 		r = shmdt(seg->base);
 	seg->base = NULL;
 	seg->shmid = -1;
+	shm_key_unlock(seg->lockfd);
+	seg->lockfd = -1;
 	return r;
 }
 
@@ -409,16 +466,17 @@ sysv_close(struct shm_seg *seg)
 static int
 sysv_remove(const struct shm_addr *a)
 {
-	int id;
+	int id, lockfd, r = 0;
 
-	if ((id = sysv_resolve(a)) == -1)
+	if ((id = sysv_lock_resolve(a, &lockfd)) == -1)
 		return -1;
 	if (shmctl(id, IPC_RMID, NULL) == -1) {
 		if (errno == EINVAL || errno == EIDRM)
 			errno = ENOENT;
-		return -1;
+		r = -1;
 	}
-	return 0;
+	shm_key_unlock(lockfd);
+	return r;
 }
 
 int
