@@ -264,6 +264,25 @@ out:
 	return rv;
 }
 
+/* Attach once; a created segment is attached only when it is used. */
+int
+sysv_attach(struct shm_seg *seg)
+{
+	void *p;
+
+	if (seg->base != NULL)
+		return 0;
+	if (seg->size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	p = shmat(seg->shmid, NULL, seg->writable ? 0 : SHM_RDONLY);
+	if (p == (void *)-1)
+		return -1;
+	seg->base = p;
+	return 0;
+}
+
 /*
  * The key of segment id, for its lock: stat_id() needs no read
  * permission where the kernel allows (the owner may remove a segment of
