@@ -332,3 +332,18 @@ need_hidepid() {
 	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH,PIDS "file:$path"
 	assert_output "file:$path 0 "
 }
+
+# --- errors never become "unused" ----------------------------------------------------
+
+@test "a /proc that is not a proc shows no process: use is unknown, not none" {
+	need_full_scan
+	need_root
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	run --separate-stderr -0 unshare --mount --propagation private sh -c '
+		mount -t tmpfs -o size=1m,mode=0755 notproc /proc || exit 99
+		shmls -rn -o ADDRESS,NATTCH "$1"
+		shmrm --orphans' sh "$name"
+	assert_output "$name ?"
+	kept "$name"
+}
