@@ -68,9 +68,9 @@ struct proc_scan {
 	size_t		 cap, n;
 	struct memfd_holder *mf;
 	size_t		 nmf, capmf;
-	dev_t		*devs;		/* where the segments asked about live */
+	dev_t		*devs;		/* where the segments asked about are */
 	size_t		 ndevs, capdevs;
-	bool		 memfds;	/* find every memfd, not just those asked */
+	bool		 memfds;	/* find every memfd, not only those asked */
 	bool		 has_memfd_dev;
 	dev_t		 memfd_dev;
 	pid_t		 self;		/* our pid as this /proc numbers it */
@@ -355,7 +355,8 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 		}
 		if (!shared && !dev_wanted(scan, dev))
 			continue;
-		if (proc_maps_parse_line(line, &dev, &ino, &shared, &path) == -1) {
+		if (proc_maps_parse_line(line, &dev, &ino, &shared,
+		    &path) == -1) {
 			lost(scan);
 			continue;
 		}
@@ -499,7 +500,8 @@ scan_threads(struct proc_scan *scan, int pidfd, pid_t pid)
 	DIR *dir;
 	int fd;
 
-	if ((fd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if ((fd = openat(pidfd, "task",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		if (!gone(errno))
 			lost(scan);
 		return;
@@ -906,7 +908,8 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	rec->npids = 0;
 	rec->users_known = scan->complete;
 	if (u != NULL && u->n > 0) {
-		if ((rec->pids = reallocarray(NULL, u->n, sizeof(pid_t))) == NULL) {
+		rec->pids = reallocarray(NULL, u->n, sizeof(pid_t));
+		if (rec->pids == NULL) {
 			rec->users_known = false;
 			if (rec->addr.kind != SHM_SYSV)
 				rec->nattch = -1;
