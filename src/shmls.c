@@ -966,9 +966,9 @@ main(int argc, char *argv[])
 			ret = EXIT_OPFAIL;
 		scols_unref_table(tb);
 		if (ls.hidden && ls.mode != MODE_JSON)
-			cli_warn(NULL, "some processes' mappings and "
-			    "descriptors cannot be read (no permission): who "
-			    "uses a POSIX object or memfd is shown as ?");
+			cli_warn(NULL, "some processes cannot be seen (another "
+			    "user's, hidepid, another PID namespace): who uses "
+			    "a POSIX object, file or memfd is shown as ?");
 		if (ls.escaped)
 			cli_warn(NULL, "some names hold blanks or control "
 			    "characters and are shown escaped: use --json for "
