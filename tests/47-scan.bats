@@ -340,6 +340,11 @@ need_hidepid() {
 	need_root
 	name=$(new_name)
 	shmmk -s 1K "$name"
+	# A sanitizer build reads its options and runs its leak checker
+	# through /proc: without one it fails at exit, whatever it is told.
+	if ldd "$SHMT_BUILDDIR/src/shmls" 2>/dev/null | grep -q libasan; then
+		skip "a sanitizer build needs a real /proc"
+	fi
 	run --separate-stderr -0 unshare --mount --propagation private sh -c '
 		mount -t tmpfs -o size=1m,mode=0755 notproc /proc || exit 99
 		shmls -rn -o ADDRESS,NATTCH "$1"
