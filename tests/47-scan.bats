@@ -352,3 +352,25 @@ need_hidepid() {
 	assert_output "$name ?"
 	kept "$name"
 }
+
+@test "from a child PID namespace, a System V segment whose creator it cannot number is no orphan" {
+	need_full_scan
+	need_pidns
+	key=$(new_key)
+	# Creates the segment and stays, never attaching it: NATTCH 0.
+	start_creator "$key"
+	run -0 in_child_pidns shmls -rn -o ADDRESS,NATTCH,CPID "$key"
+	# The creator is not numbered in this namespace: no CPID.
+	assert_output "$key 0 "
+	run -0 in_child_pidns shmls -rn -o ADDRESS --orphans
+	refute_listed "$key"
+	run --separate-stderr -0 in_child_pidns shmrm --orphans
+	[[ -n $(sysv_id "$key") ]] || fail "$key was removed"
+	# Where the creator can be numbered, it is seen to run; once it is
+	# gone, the segment is an orphan.
+	run -0 shmls -rn -o ADDRESS --orphans
+	refute_listed "$key"
+	stop_clients
+	run -0 shmls -rn -o ADDRESS --orphans
+	assert_line "$key"
+}

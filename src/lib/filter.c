@@ -119,7 +119,13 @@ shm_is_orphan(const struct shm_rec *r)
 		return false;
 	switch (r->addr.kind) {
 	case SHM_SYSV:
-		return !proc_alive(r->cpid) && !proc_alive(r->lpid);
+		/*
+		 * Every segment has a creator: a CPID of 0 is one the kernel
+		 * cannot number in our PID namespace (a parent's or a
+		 * sibling's, sharing the IPC namespace), running or not.
+		 */
+		return r->cpid != 0 && !proc_alive(r->cpid) &&
+		    !proc_alive(r->lpid);
 	case SHM_POSIX:
 	case SHM_FILE:
 		return r->users_known;
