@@ -374,3 +374,19 @@ need_hidepid() {
 	run -0 shmls -rn -o ADDRESS --orphans
 	assert_line "$key"
 }
+
+@test "a /proc that cannot be read at all: bulk removal fails and removes nothing" {
+	need_full_scan
+	need_nobody
+	if ldd "$SHMT_BUILDDIR/src/shmls" 2>/dev/null | grep -q libasan; then
+		skip "a sanitizer build needs a real /proc"
+	fi
+	theirs=$(new_name)
+	as_nobody shmmk -s 1K "$theirs"
+	run --separate-stderr -1 unshare --mount --propagation private sh -c '
+		mount -t tmpfs -o size=1m,mode=0700 closed /proc || exit 99
+		exec "$@" --orphans' sh \
+	    "${NOBODY[@]}" "$NOBODY_BIN/shmrm"
+	assert_stderr_has "shmrm: cannot list segments"
+	kept "$theirs"
+}
