@@ -211,6 +211,17 @@ need_hidepid() {
 	kept "$name"
 }
 
+@test "from a child PID namespace, a System V segment keeps the kernel's NATTCH; its PIDS are unknown" {
+	need_full_scan
+	need_pidns
+	key=$(new_key)
+	start_sysv "$key" "parent's"
+	run --separate-stderr -0 in_child_pidns shmls -rn -o ADDRESS,NATTCH,PIDS "$key"
+	assert_output "$key 1 ?"
+	run --separate-stderr -0 in_child_pidns shmls -J -o NATTCH,PIDS "$key"
+	jq -e '.shm[0].nattch == 1' <<<"$output" || fail "$output"
+}
+
 @test "from a sibling PID namespace, an object another namespace's process maps is kept" {
 	need_full_scan
 	need_pidns
