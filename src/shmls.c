@@ -976,9 +976,9 @@ main(int argc, char *argv[])
 		if (r != 0 && ret == 0)
 			ret = r;
 		if (ls.hidden)
-			cli_warn(NULL, "some processes' mappings and "
-			    "descriptors cannot be read (no permission): who "
-			    "uses a POSIX object or memfd is shown as ?");
+			cli_warn(NULL, "some processes cannot be seen (another "
+			    "user's, hidepid, another PID namespace): who uses "
+			    "a POSIX object, file or memfd is shown as ?");
 		if (ls.escaped)
 			cli_warn(NULL, "some names hold blanks, quotes or "
 			    "control characters and are shown escaped: use "

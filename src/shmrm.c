@@ -177,17 +177,8 @@ now_ms(void)
 static void
 rescan(struct shm_rec *v, size_t n, int64_t *when)
 {
-	struct shm_rec *p = v;
-	size_t i;
-
-	if (shm_scan_users(&p, &n, false) == -1) {
-		for (i = 0; i < n; i++) {
-			v[i].nattch = -1;
-			v[i].users_known = false;
-		}
-		return;
-	}
-	*when = now_ms();
+	if (shm_scan_users(&v, &n, false) == 0)
+		*when = now_ms();
 }
 
 static void

@@ -45,7 +45,7 @@ make_one_of_each() {
 	start_memfd "$1" "$2"
 }
 
-HIDDEN_NOTE="cannot be read"
+HIDDEN_NOTE="cannot be seen"
 
 # --- who uses a segment ------------------------------------------------------
 

@@ -9,14 +9,6 @@
 
 load test_helper
 
-setup_file() {
-	# Our own lock directory, so that the machine's /run/lock keeps
-	# none of the suite's lock files (the mount namespace is ours).
-	if _in_private_namespace && [[ -d /run/lock ]]; then
-		mount -t tmpfs -o size=1m,mode=1777 shmtools-locks /run/lock
-	fi
-}
-
 setup() {
 	# Recovery files go to $TMPDIR: a directory of this test's own.
 	export TMPDIR=$BATS_TEST_TMPDIR/tmp

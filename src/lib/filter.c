@@ -119,7 +119,13 @@ shm_is_orphan(const struct shm_rec *r)
 		return false;
 	switch (r->addr.kind) {
 	case SHM_SYSV:
-		return !proc_alive(r->cpid) && !proc_alive(r->lpid);
+		/*
+		 * Every segment has a creator: a CPID of 0 is one the kernel
+		 * cannot number in our PID namespace (a parent's or a
+		 * sibling's, sharing the IPC namespace), running or not.
+		 */
+		return r->cpid != 0 && !proc_alive(r->cpid) &&
+		    !proc_alive(r->lpid);
 	case SHM_POSIX:
 	case SHM_FILE:
 		return r->users_known;
@@ -167,24 +173,50 @@ append_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 	return 0;
 }
 
+/* Who uses r is unknown (the scan failed before it got to r). */
+static void
+users_unknown(struct shm_rec *r)
+{
+	free(r->pids);
+	r->pids = NULL;
+	r->npids = 0;
+	r->users_known = false;
+	if (r->addr.kind != SHM_SYSV)
+		r->nattch = -1;
+}
+
 /*
  * Fill in who uses each of v[0..n) with one pass over /proc; with memfds,
- * append every memfd some process holds.
+ * append every memfd some process holds.  On failure, -1, and the users
+ * of every segment not filled in are unknown: an error never becomes
+ * "unused".
  */
 int
 shm_scan_users(struct shm_rec **v, size_t *n, bool memfds)
 {
 	struct proc_scan *scan;
 	size_t i;
-	int r = 0;
+	int r = 0, e = 0;
 
-	if ((scan = proc_scan_new()) == NULL)
+	if ((scan = proc_scan_new(*v, *n, memfds)) == NULL) {
+		e = errno;
+		for (i = 0; i < *n; i++)
+			users_unknown(&(*v)[i]);
+		errno = e;
 		return -1;
+	}
 	for (i = 0; i < *n; i++)
-		proc_scan_users(scan, &(*v)[i]);
-	if (memfds)
-		r = append_memfds(scan, v, n);
+		if (proc_scan_users(scan, &(*v)[i]) == -1 && r == 0) {
+			r = -1;
+			e = errno;
+		}
+	if (memfds && append_memfds(scan, v, n) == -1 && r == 0) {
+		r = -1;
+		e = errno;
+	}
 	proc_scan_free(scan);
+	if (r == -1)
+		errno = e;
 	return r;
 }
 

@@ -5,11 +5,16 @@
  *
  * Identity: a System V segment by its shmid (its mappings show as
  * "/SYSV%08x" with the shmid as inode); everything else by device and
- * inode, so that a renamed or unlinked object still matches.
+ * inode, whatever path reaches it (a bind mount of /dev/shm, /run/shm)
+ * and however it is mapped (MAP_PRIVATE too), so that a renamed or
+ * unlinked object still matches.
  *
- * Where a process's maps or fds cannot be read (another user's, without
- * privilege), the scan is incomplete, and users of a segment are then
- * unknown rather than none.
+ * Unknown is not zero.  The scan is complete only if it saw every
+ * process that could use a segment; it is not when /proc hides processes
+ * (hidepid), when we are in a PID namespace below the initial one (a
+ * process of a parent or sibling namespace may share our /dev/shm), and
+ * when anything fails to read for any reason but the process being gone.
+ * Users of a segment are then unknown, never none.
  */
 #include "config.h"
 
@@ -23,15 +28,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
 #include "backend.h"
+#include "proc.h"
 
 #define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment */
 #define MEMFD_LINK	"/memfd:"
-#define DEVSHM_LINK	SHM_DEVSHM "/"
+
+/* The inode of the initial PID namespace (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+/* Says that our PID namespace's segments are its own (shmtools(7)). */
+#define ENV_PIDNS_PRIVATE "SHMTOOLS_PIDNS_PRIVATE"
 
 struct users {
 	dev_t		 dev;
@@ -53,8 +68,28 @@ struct proc_scan {
 	size_t		 cap, n;
 	struct memfd_holder *mf;
 	size_t		 nmf, capmf;
+	dev_t		*devs;		/* where the segments asked about are */
+	size_t		 ndevs, capdevs;
+	bool		 memfds;	/* find every memfd, not only those asked */
+	bool		 has_memfd_dev;
+	dev_t		 memfd_dev;
+	pid_t		 self;		/* our pid as this /proc numbers it */
 	bool		 complete;
 };
+
+/* A failure that only means the process (or descriptor) is gone. */
+static bool
+gone(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
+/* Something could not be read: what it would have said is unknown. */
+static void
+lost(struct proc_scan *scan)
+{
+	scan->complete = false;
+}
 
 static size_t
 hash(dev_t dev, ino_t ino)
@@ -102,39 +137,89 @@ grow_table(struct proc_scan *scan)
 	return 0;
 }
 
-/* Note that pid uses (dev, ino); a process is counted once. */
-static int
-add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid)
+/* The entry of (dev, ino), made if need be; NULL if out of memory. */
+static struct users *
+identity(struct proc_scan *scan, dev_t dev, ino_t ino)
 {
 	struct users *u = lookup(scan, dev, ino);
+	size_t i;
 
+	if (u != NULL)
+		return u;
+	if ((scan->n + 1) * 2 > scan->cap && grow_table(scan) == -1)
+		return NULL;
+	for (i = hash(dev, ino) & (scan->cap - 1); scan->tab[i].used;
+	    i = (i + 1) & (scan->cap - 1))
+		;
+	u = &scan->tab[i];
+	u->used = true;
+	u->dev = dev;
+	u->ino = ino;
+	scan->n++;
+	return u;
+}
+
+/*
+ * Note that pid uses (dev, ino); a process is counted once.  Only the
+ * identities asked about are kept (a file the scan found on a device of
+ * interest may be any library), unless discover says this one is a
+ * segment in its own right (a System V mapping, a memfd).
+ */
+static void
+add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
+    bool discover)
+{
+	struct users *u;
+
+	u = discover ? identity(scan, dev, ino) : lookup(scan, dev, ino);
 	if (u == NULL) {
-		size_t i;
-
-		if ((scan->n + 1) * 2 > scan->cap && grow_table(scan) == -1)
-			return -1;
-		for (i = hash(dev, ino) & (scan->cap - 1); scan->tab[i].used;
-		    i = (i + 1) & (scan->cap - 1))
-			;
-		u = &scan->tab[i];
-		u->used = true;
-		u->dev = dev;
-		u->ino = ino;
-		scan->n++;
+		if (discover)
+			lost(scan);	/* out of memory */
+		return;
 	}
 	/* One process at a time is scanned: a repeat is the last entry. */
 	if (u->n > 0 && u->pids[u->n - 1] == pid)
-		return 0;
+		return;
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 4;
 		pid_t *p = reallocarray(u->pids, cap, sizeof(*p));
 
-		if (p == NULL)
-			return -1;
+		if (p == NULL) {
+			lost(scan);
+			return;
+		}
 		u->pids = p;
 		u->cap = cap;
 	}
 	u->pids[u->n++] = pid;
+}
+
+static bool
+dev_wanted(const struct proc_scan *scan, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < scan->ndevs; i++)
+		if (scan->devs[i] == dev)
+			return true;
+	return false;
+}
+
+static int
+want_dev(struct proc_scan *scan, dev_t dev)
+{
+	if (dev_wanted(scan, dev))
+		return 0;
+	if (scan->ndevs == scan->capdevs) {
+		size_t cap = scan->capdevs ? scan->capdevs * 2 : 4;
+		dev_t *p = reallocarray(scan->devs, cap, sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		scan->devs = p;
+		scan->capdevs = cap;
+	}
+	scan->devs[scan->ndevs++] = dev;
 	return 0;
 }
 
@@ -169,6 +254,60 @@ proc_maps_parse_line(const char *line, dev_t *dev, ino_t *ino, bool *shared,
 	return 0;
 }
 
+/* Up to 8 hex digits at *p, then stop: the number, or -1. */
+static long long
+hex_field(const char **p, char stop)
+{
+	long long v = 0;
+	int n = 0;
+
+	for (; isxdigit((unsigned char)**p); (*p)++, n++) {
+		if (n == 8)
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)**p) ? **p - '0' :
+		    (tolower((unsigned char)**p) - 'a' + 10));
+	}
+	if (n == 0 || **p != stop)
+		return -1;
+	(*p)++;
+	return v;
+}
+
+/*
+ * The cheap look at a maps line that decides whether to parse it: most
+ * lines are private mappings of libraries on a device no segment lives
+ * on.  Gives the device and whether the mapping is shared.
+ */
+int
+proc_maps_peek(const char *line, dev_t *dev, bool *shared)
+{
+	const char *p = strchr(line, ' ');
+	long long major, minor;
+	int i;
+
+	if (p == NULL)
+		goto bad;
+	p++;
+	for (i = 0; i < 4; i++)
+		if (p[i] == '\0' || p[i] == ' ')
+			goto bad;
+	if (p[4] != ' ')
+		goto bad;
+	*shared = p[3] == 's';
+	p += 5;
+	while (isxdigit((unsigned char)*p))
+		p++;
+	if (*p++ != ' ')
+		goto bad;
+	if ((major = hex_field(&p, ':')) == -1 ||
+	    (minor = hex_field(&p, ' ')) == -1)
+		goto bad;
+	*dev = makedev((unsigned int)major, (unsigned int)minor);
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
 
 static bool
 is_sysv_path(const char *path)
@@ -177,76 +316,66 @@ is_sysv_path(const char *path)
 }
 
 /*
- * Most lines of a maps file are private mappings of libraries: skip them
- * before parsing.  The first '/' of a line starts its path; the fourth
- * letter of the second field says whether the mapping is shared.
+ * Scan the maps of the process (or thread) at dirfd: -1 if they cannot
+ * be read, 0 if there are none (a kernel thread, or a main thread that
+ * exited while others run), 1 otherwise.
  */
-static bool
-maybe_segment(const char *line)
-{
-	const char *path = strchr(line, '/'), *perms = strchr(line, ' ');
-
-	if (path == NULL || perms == NULL || perms > path)
-		return false;
-	if (strlen(perms) > 4 && perms[4] == 's')
-		return true;
-	return strncmp(path, DEVSHM_LINK, strlen(DEVSHM_LINK)) == 0 ||
-	    strncmp(path, MEMFD_LINK, strlen(MEMFD_LINK)) == 0 ||
-	    is_sysv_path(path);
-}
-
-/* Is this access failure "not allowed to look", not "gone"? */
-static bool
-denied(int err)
-{
-	return err == EACCES || err == EPERM;
-}
-
 static int
-scan_maps(struct proc_scan *scan, int pidfd, pid_t pid)
+scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	bool any = false;
 	FILE *fp;
-	int fd, r = 0;
+	int fd;
 
-	if ((fd = openat(pidfd, "maps", O_RDONLY | O_CLOEXEC)) == -1) {
-		if (denied(errno))
-			scan->complete = false;
-		return 0;
+	if ((fd = openat(dirfd, "maps", O_RDONLY | O_CLOEXEC)) == -1) {
+		if (!gone(errno))
+			lost(scan);
+		return -1;
 	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		close(fd);
+		lost(scan);
 		return -1;
 	}
-	while (getline(&line, &cap, fp) > 0) {
+	for (;;) {
 		const char *path;
 		bool shared;
 		dev_t dev;
 		ino_t ino;
 
-		if (!maybe_segment(line))
+		errno = 0;
+		if (getline(&line, &cap, fp) <= 0)
+			break;
+		any = true;
+		if (proc_maps_peek(line, &dev, &shared) == -1) {
+			lost(scan);	/* a format we do not know */
 			continue;
-		if (proc_maps_parse_line(line, &dev, &ino, &shared, &path) == -1 ||
-		    path == NULL)
+		}
+		if (!shared && !dev_wanted(scan, dev))
+			continue;
+		if (proc_maps_parse_line(line, &dev, &ino, &shared,
+		    &path) == -1) {
+			lost(scan);
+			continue;
+		}
+		if (path == NULL)
 			continue;
 		/* A System V mapping's inode is its shmid, and 0 is one. */
 		if (is_sysv_path(path))
-			r = add_user(scan, SYSV_DEV, ino, pid);
-		else if (ino == 0)
-			continue;
-		else if (shared || strncmp(path, DEVSHM_LINK,
-		    strlen(DEVSHM_LINK)) == 0 || strncmp(path, MEMFD_LINK,
-		    strlen(MEMFD_LINK)) == 0)
-			r = add_user(scan, dev, ino, pid);
-		if (r == -1)
-			break;
+			add_user(scan, SYSV_DEV, ino, pid, true);
+		else if (ino != 0)
+			add_user(scan, dev, ino, pid, scan->memfds &&
+			    ((scan->has_memfd_dev && dev == scan->memfd_dev) ||
+			    strncmp(path, MEMFD_LINK, strlen(MEMFD_LINK)) == 0));
 	}
-	if (ferror(fp) && denied(errno))
-		scan->complete = false;
+	/* Not at the end: a read error, or no memory for the line. */
+	if (!feof(fp) && !gone(errno))
+		lost(scan);
 	free(line);
 	fclose(fp);
-	return r;
+	return any ? 1 : 0;
 }
 
 static int
@@ -274,84 +403,461 @@ add_memfd(struct proc_scan *scan, pid_t pid, int fd, const struct stat *st,
 	return 0;
 }
 
-static int
-scan_fds(struct proc_scan *scan, int pidfd, pid_t pid)
+/*
+ * A descriptor that is a memfd: note its holder; false if it is another
+ * file.  Only an unlinked file can be one, so only those cost a readlink.
+ */
+static bool
+scan_memfd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid)
+{
+	char link[PATH_MAX];
+	const char *name;
+	struct stat st;
+	size_t len;
+	ssize_t n;
+
+	if ((n = readlinkat(fd, fdname, link, sizeof(link) - 1)) == -1) {
+		if (!gone(errno))
+			lost(scan);
+		return true;	/* closed, or unknown */
+	}
+	link[n] = '\0';
+	if ((name = memfd_link_name(link, &len)) == NULL)
+		return false;
+	if (fstatat(fd, fdname, &st, 0) == -1) {
+		if (!gone(errno))
+			lost(scan);
+		return true;
+	}
+	add_user(scan, st.st_dev, st.st_ino, pid, true);
+	if (add_memfd(scan, pid, atoi(fdname), &st, name, len) == -1)
+		lost(scan);
+	return true;
+}
+
+static void
+scan_fds(struct proc_scan *scan, int dirfd, pid_t pid)
 {
 	struct dirent *de;
 	DIR *dir;
-	int fd, r = 0;
+	int fd;
 
-	if ((fd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (denied(errno))
-			scan->complete = false;
-		return 0;
+	if ((fd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (!gone(errno))
+			lost(scan);
+		return;
 	}
 	if ((dir = fdopendir(fd)) == NULL) {
 		close(fd);
-		return -1;
+		lost(scan);
+		return;
 	}
-	while (r == 0 && (de = readdir(dir)) != NULL) {
-		char link[PATH_MAX];
-		const char *name;
-		struct stat st;
-		size_t len;
-		ssize_t n;
+	for (;;) {
+		struct statx stx;
+		dev_t dev;
 
+		errno = 0;
+		if ((de = readdir(dir)) == NULL) {
+			if (errno != 0 && !gone(errno))
+				lost(scan);
+			break;
+		}
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		if ((n = readlinkat(fd, de->d_name, link, sizeof(link) - 1)) == -1)
+		/*
+		 * The descriptor's own file, through the magic link, not
+		 * whatever has its name now.  From the cached inode: a hung
+		 * network or FUSE file system must not hang the scan.
+		 */
+		if (statx(fd, de->d_name, AT_STATX_DONT_SYNC,
+		    STATX_TYPE | STATX_INO | STATX_NLINK, &stx) == -1) {
+			if (!gone(errno))
+				lost(scan);
 			continue;
-		link[n] = '\0';
-		name = memfd_link_name(link, &len);
-		if (name == NULL &&
-		    strncmp(link, DEVSHM_LINK, strlen(DEVSHM_LINK)) != 0)
+		}
+		if (!S_ISREG(stx.stx_mode))
 			continue;
-		/* The descriptor's own inode, not whatever has the name now. */
-		if (fstatat(fd, de->d_name, &st, 0) == -1 || !S_ISREG(st.st_mode))
+		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		if (scan->memfds && stx.stx_nlink == 0 &&
+		    scan_memfd(scan, fd, de->d_name, pid))
 			continue;
-		r = add_user(scan, st.st_dev, st.st_ino, pid);
-		if (r == 0 && name != NULL)
-			r = add_memfd(scan, pid, atoi(de->d_name), &st, name, len);
+		if (dev_wanted(scan, dev))
+			add_user(scan, dev, (ino_t)stx.stx_ino, pid, false);
 	}
 	closedir(dir);
-	return r;
 }
 
+/*
+ * A process whose maps are empty may be a kernel thread, or a process
+ * whose main thread exited (pthread_exit) while others run: the leader
+ * is a zombie with no memory or descriptors of its own, and only
+ * task/TID shows them.  Scan the first thread that has maps.
+ */
+static void
+scan_threads(struct proc_scan *scan, int pidfd, pid_t pid)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if ((fd = openat(pidfd, "task",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (!gone(errno))
+			lost(scan);
+		return;
+	}
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		lost(scan);
+		return;
+	}
+	for (;;) {
+		int tfd, r;
+
+		errno = 0;
+		if ((de = readdir(dir)) == NULL) {
+			if (errno != 0 && !gone(errno))
+				lost(scan);
+			break;
+		}
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    strtol(de->d_name, NULL, 10) == (long)pid)
+			continue;
+		if ((tfd = openat(fd, de->d_name,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+			if (!gone(errno))
+				lost(scan);
+			continue;
+		}
+		r = scan_maps(scan, tfd, pid);
+		if (r > 0)
+			scan_fds(scan, tfd, pid);
+		close(tfd);
+		if (r != 0)
+			break;	/* threads share their memory: one is enough */
+	}
+	closedir(dir);
+}
+
+static void
+scan_process(struct proc_scan *scan, int procfd, const char *name, pid_t pid)
+{
+	int pidfd;
+
+	if ((pidfd = openat(procfd, name,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		/* hidepid=noaccess lists a process but denies it (EPERM). */
+		if (!gone(errno))
+			lost(scan);
+		return;
+	}
+	switch (scan_maps(scan, pidfd, pid)) {
+	case 1:
+		scan_fds(scan, pidfd, pid);
+		break;
+	case 0:
+		scan_threads(scan, pidfd, pid);
+		break;
+	default:
+		break;
+	}
+	close(pidfd);
+}
+
+/*
+ * Parse the super options of a proc mount (the last field of its
+ * mountinfo line, "rw,hidepid=invisible,gid=5").  A hidepid value we do
+ * not know restricts: unknown is not zero.
+ */
+int
+proc_mount_opts_parse(const char *opts, struct proc_mount_opts *out)
+{
+	const char *p = opts;
+
+	out->hidepid = PROC_HIDEPID_OFF;
+	out->gid = 0;		/* the kernel's default: root's group */
+	out->subset_pid = false;
+	while (*p != '\0' && *p != '\n' && *p != ' ') {
+		size_t len = strcspn(p, ", \n");
+
+		if (len > 8 && strncmp(p, "hidepid=", 8) == 0) {
+			if (!((len == 9 && p[8] == '0') ||
+			    (len == 11 && strncmp(p + 8, "off", 3) == 0)))
+				out->hidepid = PROC_HIDEPID_RESTRICTED;
+		} else if (len == 8 && strncmp(p, "hidepid=", 8) == 0) {
+			out->hidepid = PROC_HIDEPID_RESTRICTED;
+		} else if (len > 4 && strncmp(p, "gid=", 4) == 0) {
+			unsigned long long v = 0;
+			size_t i;
+
+			for (i = 4; i < len && isdigit((unsigned char)p[i]); i++)
+				if ((v = v * 10 + (unsigned)(p[i] - '0')) >
+				    UINT32_MAX - 1)
+					break;
+			/* Malformed: a group no one is in. */
+			out->gid = i == len ? (gid_t)v : (gid_t)-1;
+		} else if (len == 10 && strncmp(p, "subset=pid", 10) == 0)
+			out->subset_pid = true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The next blank-separated field of a mountinfo line, or NULL. */
+static const char *
+next_field(const char **p, size_t *len)
+{
+	const char *s = *p;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0' || *s == '\n')
+		return NULL;
+	*len = strcspn(s, " \n");
+	*p = s + *len;
+	return s;
+}
+
+/*
+ * One line of /proc/self/mountinfo:
+ *   id parent major:minor root mountpoint opts [optional...] -
+ *   type source superopts
+ * 1 and the device and options if it is a proc mounted at /proc, 0 if it
+ * is another mount, -1 if it is malformed.
+ */
+int
+proc_mountinfo_proc(const char *line, dev_t *dev, struct proc_mount_opts *opts)
+{
+	const char *p = line, *f, *mnt = NULL, *type;
+	unsigned int major, minor;
+	size_t len, mntlen = 0;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if ((f = next_field(&p, &len)) == NULL)
+			goto bad;
+		if (i == 2) {
+			char buf[32];
+
+			if (len >= sizeof(buf))
+				goto bad;
+			memcpy(buf, f, len);
+			buf[len] = '\0';
+			if (sscanf(buf, "%u:%u", &major, &minor) != 2)
+				goto bad;
+		} else if (i == 4) {
+			mnt = f;
+			mntlen = len;
+		}
+	}
+	do {
+		if ((f = next_field(&p, &len)) == NULL)
+			goto bad;
+	} while (!(len == 1 && *f == '-'));
+	if ((type = next_field(&p, &len)) == NULL)
+		goto bad;
+	if (len != 4 || strncmp(type, "proc", 4) != 0 || mntlen != 5 ||
+	    strncmp(mnt, "/proc", 5) != 0)
+		return 0;
+	if (next_field(&p, &len) == NULL || (f = next_field(&p, &len)) == NULL)
+		goto bad;
+	*dev = makedev(major, minor);
+	return proc_mount_opts_parse(f, opts) == 0 ? 1 : -1;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+static bool
+have_cap_sys_ptrace(void)
+{
+	struct __user_cap_header_struct hdr = {
+		_LINUX_CAPABILITY_VERSION_3, 0
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		return false;
+	return (data[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective &
+	    CAP_TO_MASK(CAP_SYS_PTRACE)) != 0;
+}
+
+/* Are we in group gid?  If we cannot tell, no. */
+static bool
+in_group(gid_t gid)
+{
+	gid_t *groups;
+	bool in = false;
+	int n, i;
+
+	if (getegid() == gid)
+		return true;
+	if ((n = getgroups(0, NULL)) <= 0 ||
+	    (groups = reallocarray(NULL, (size_t)n, sizeof(*groups))) == NULL)
+		return false;
+	if ((n = getgroups(n, groups)) > 0)
+		for (i = 0; i < n && !in; i++)
+			in = groups[i] == gid;
+	free(groups);
+	return in;
+}
+
+/*
+ * Does /proc show us every process?  Not under hidepid (another user's
+ * processes are hidden, or listed but closed), unless we may inspect
+ * any process (CAP_SYS_PTRACE) or are in its gid= group, as the kernel
+ * decides.  subset=pid hides only the files that are not processes.
+ */
+static bool
+proc_shows_all(void)
+{
+	struct proc_mount_opts opts, found = {
+		PROC_HIDEPID_RESTRICTED, (gid_t)-1, false
+	};
+	char *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+	bool seen = false;
+	FILE *fp;
+
+	if (stat("/proc", &st) == -1 ||
+	    (fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return false;
+	while (getline(&line, &cap, fp) > 0) {
+		dev_t dev;
+
+		/* The last one mounted at /proc is the one we see. */
+		if (proc_mountinfo_proc(line, &dev, &opts) == 1 &&
+		    dev == st.st_dev) {
+			found = opts;
+			seen = true;
+		}
+	}
+	if (!feof(fp))
+		seen = false;
+	free(line);
+	fclose(fp);
+	if (!seen)
+		return false;
+	return found.hidepid == PROC_HIDEPID_OFF || have_cap_sys_ptrace() ||
+	    in_group(found.gid);
+}
+
+static bool
+is_init_pidns(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_ino == PROC_PID_INIT_INO;
+}
+
+/*
+ * Is this /proc the initial PID namespace's, where every process has a
+ * number?  We are in it, or its pid 1 is.  Below it, a process of a
+ * parent or sibling namespace can share our /dev/shm or IPC namespace
+ * unseen, unless the environment says this namespace keeps its own.
+ */
+static bool
+proc_sees_all_pidns(void)
+{
+	const char *env = getenv(ENV_PIDNS_PRIVATE);
+
+	if (env != NULL && strcmp(env, "1") == 0)
+		return true;
+	return is_init_pidns("/proc/self/ns/pid") ||
+	    is_init_pidns("/proc/1/ns/pid");
+}
+
+/* Our pid as this /proc numbers it (it may be another namespace's). */
+static pid_t
+self_pid(void)
+{
+	char buf[32];
+	ssize_t n;
+	long v;
+	char *end;
+
+	if ((n = readlink("/proc/self", buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		v = strtol(buf, &end, 10);
+		if (*end == '\0' && v > 0 && v <= INT_MAX)
+			return (pid_t)v;
+	}
+	return getpid();
+}
+
+/*
+ * The device of the memfds (the kernel's internal tmpfs), learnt from
+ * one of our own: a memfd mapped MAP_PRIVATE shows no name to know it by.
+ */
+static void
+learn_memfd_dev(struct proc_scan *scan)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = memfd_create("shmtools-probe", MFD_CLOEXEC)) == -1)
+		return;		/* none here; holders are found by name */
+	if (fstat(fd, &st) == 0 && want_dev(scan, st.st_dev) == 0) {
+		scan->memfd_dev = st.st_dev;
+		scan->has_memfd_dev = true;
+	}
+	close(fd);
+}
+
+/*
+ * Scan /proc for the users of the segments v[0..n), and with memfds for
+ * every memfd a process holds.  NULL only if /proc cannot be scanned at
+ * all; any other failure leaves the scan incomplete.
+ */
 struct proc_scan *
-proc_scan_new(void)
+proc_scan_new(const struct shm_rec *v, size_t n, bool memfds)
 {
 	struct proc_scan *scan;
 	struct dirent *de;
+	size_t i;
 	DIR *proc;
 
 	if ((scan = calloc(1, sizeof(*scan))) == NULL)
 		return NULL;
 	scan->complete = true;
+	scan->memfds = memfds;
+	for (i = 0; i < n; i++) {
+		if (v[i].addr.kind == SHM_SYSV || v[i].ino == 0)
+			continue;
+		if (identity(scan, v[i].dev, v[i].ino) == NULL ||
+		    want_dev(scan, v[i].dev) == -1)
+			lost(scan);
+	}
+	if (memfds)
+		learn_memfd_dev(scan);
+	if (!proc_shows_all() || !proc_sees_all_pidns())
+		lost(scan);
+	scan->self = self_pid();
 	if ((proc = opendir("/proc")) == NULL) {
-		free(scan);
+		proc_scan_free(scan);
 		return NULL;
 	}
-	while ((de = readdir(proc)) != NULL) {
+	for (;;) {
 		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-		int pidfd;
+		long pid;
 
-		/* Not ourselves: a tool holding the segment is not a user. */
-		if (!isdigit((unsigned char)de->d_name[0]) || *end != '\0' ||
-		    pid == (long)getpid())
-			continue;
-		pidfd = openat(dirfd(proc), de->d_name,
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (pidfd == -1)
-			continue;	/* exited */
-		if (scan_maps(scan, pidfd, (pid_t)pid) == -1 ||
-		    scan_fds(scan, pidfd, (pid_t)pid) == -1) {
-			close(pidfd);
-			closedir(proc);
-			proc_scan_free(scan);
-			return NULL;
+		errno = 0;
+		if ((de = readdir(proc)) == NULL) {
+			if (errno != 0)
+				lost(scan);
+			break;
 		}
-		close(pidfd);
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = strtol(de->d_name, &end, 10);
+		/* Not ourselves: a tool holding the segment is not a user. */
+		if (*end != '\0' || pid <= 0 || pid > INT_MAX ||
+		    pid == (long)scan->self)
+			continue;
+		scan_process(scan, dirfd(proc), de->d_name, (pid_t)pid);
 	}
 	closedir(proc);
 	return scan;
@@ -370,6 +876,7 @@ proc_scan_free(struct proc_scan *scan)
 		free(scan->mf[i].name);
 	free(scan->tab);
 	free(scan->mf);
+	free(scan->devs);
 	free(scan);
 }
 
@@ -383,9 +890,11 @@ pid_cmp(const void *a, const void *b)
 
 /*
  * Fill in who uses rec: its PIDS for every kind, and its NATTCH for the
- * kinds the kernel does not count (unknown if the scan was incomplete).
+ * kinds the kernel does not count.  Where the scan was incomplete, or
+ * on any failure here, its users are unknown (NATTCH -1), never none;
+ * -1 on failure.
  */
-void
+int
 proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 {
 	const struct users *u;
@@ -397,14 +906,22 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	free(rec->pids);
 	rec->pids = NULL;
 	rec->npids = 0;
-	if (u != NULL && (rec->pids = malloc(u->n * sizeof(pid_t))) != NULL) {
+	rec->users_known = scan->complete;
+	if (u != NULL && u->n > 0) {
+		rec->pids = reallocarray(NULL, u->n, sizeof(pid_t));
+		if (rec->pids == NULL) {
+			rec->users_known = false;
+			if (rec->addr.kind != SHM_SYSV)
+				rec->nattch = -1;
+			return -1;
+		}
 		memcpy(rec->pids, u->pids, u->n * sizeof(pid_t));
 		rec->npids = u->n;
 		qsort(rec->pids, rec->npids, sizeof(pid_t), pid_cmp);
 	}
-	rec->users_known = scan->complete;
 	if (rec->addr.kind != SHM_SYSV)
-		rec->nattch = scan->complete ? (long)rec->npids : -1;
+		rec->nattch = rec->users_known ? (long)rec->npids : -1;
+	return 0;
 }
 
 static int
@@ -446,9 +963,9 @@ proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 		rec->addr.kind = SHM_MEMFD;
 		rec->addr.pid = h->pid;
 		rec->addr.fd = h->fd;
-		if ((rec->addr.name = strdup(h->name)) == NULL)
+		if ((rec->addr.name = strdup(h->name)) == NULL ||
+		    proc_scan_users(scan, rec) == -1)
 			goto fail;
-		proc_scan_users(scan, rec);
 	}
 	*v = vec.v;
 	*n = vec.n;

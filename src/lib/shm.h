@@ -216,12 +216,13 @@ int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 
 /*
  * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
- * segments to the processes that map them or hold them open.
+ * segments to the processes that map them or hold them open.  Where it
+ * cannot see every process, users are unknown, never none.
  */
 struct proc_scan;
-struct proc_scan *proc_scan_new(void);
+struct proc_scan *proc_scan_new(const struct shm_rec *, size_t, bool);
 void	 proc_scan_free(struct proc_scan *);
-void	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
+int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
 int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
 int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,

@@ -1,0 +1,239 @@
+/*
+ * test_proc.c - the parsers of the /proc scan: lines of /proc/PID/maps
+ * (the full parse and the cheap peek that skips libraries), and the
+ * mountinfo line and super options that say whether /proc hides
+ * processes (hidepid).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+
+#include "shm.h"
+#include "proc.h"
+#include "tap.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* How much of a line to show in a description: one line, 50 at most. */
+static int
+W(const char *line)
+{
+	size_t n = strcspn(line, "\n");
+
+	return n > 50 ? 50 : (int)n;
+}
+
+struct maps_case {
+	const char	*line;
+	int		 ret;		/* proc_maps_parse_line */
+	unsigned	 major, minor;
+	unsigned long long ino;
+	bool		 shared;
+	const char	*path;		/* NULL: anonymous */
+	int		 peek;		/* proc_maps_peek */
+};
+
+static const struct maps_case maps_cases[] = {
+	/* A POSIX object mapped MAP_SHARED. */
+	{ "7f1c2a000000-7f1c2a002000 rw-s 00000000 00:1a 42   "
+	    "/dev/shm/foo\n", 0, 0, 0x1a, 42, true, "/dev/shm/foo", 0 },
+	/* A library, privately: the lines the peek must let go cheaply. */
+	{ "7f1c29e00000-7f1c29e28000 r--p 00000000 08:01 1835103    "
+	    "/usr/lib/x86_64-linux-gnu/libc.so.6\n", 0, 8, 1, 1835103, false,
+	    "/usr/lib/x86_64-linux-gnu/libc.so.6", 0 },
+	/* A System V segment: the inode is the shmid, 0 included. */
+	{ "7f0000000000-7f0000001000 rw-s 00000000 00:01 0    "
+	    "/SYSV5e000000 (deleted)\n", 0, 0, 1, 0, true,
+	    "/SYSV5e000000 (deleted)", 0 },
+	/* A memfd, mapped privately. */
+	{ "7f0000000000-7f0000001000 r--p 00000000 00:01 1027 "
+	    "/memfd:name (deleted)\n", 0, 0, 1, 1027, false,
+	    "/memfd:name (deleted)", 0 },
+	/* Anonymous memory and the kernel's pseudo-paths have no path. */
+	{ "55d4c8e0f000-55d4c8e30000 rw-p 00000000 00:00 0   [heap]\n",
+	    0, 0, 0, 0, false, NULL, 0 },
+	{ "7ffd3c1e4000-7ffd3c205000 rw-p 00000000 00:00 0\n",
+	    0, 0, 0, 0, false, NULL, 0 },
+	/* Big device numbers: major 259 (NVMe), minor over 255. */
+	{ "7f0000000000-7f0000001000 rw-s 00001000 103:10005 77 /data/f\n",
+	    0, 0x103, 0x10005, 77, true, "/data/f", 0 },
+	/* A path with blanks in it is kept whole. */
+	{ "7f0000000000-7f0000001000 rw-s 00000000 00:1a 9 /dev/shm/a b\n",
+	    0, 0, 0x1a, 9, true, "/dev/shm/a b", 0 },
+	/* Malformed lines. */
+	{ "", -1, 0, 0, 0, false, NULL, -1 },
+	{ "garbage\n", -1, 0, 0, 0, false, NULL, -1 },
+	{ "7f00-7f01 rw 0 00:1a 9 /x\n", -1, 0, 0, 0, false, NULL, -1 },
+	{ "7f00-7f01 rw-s 0 001a 9 /x\n", -1, 0, 0, 0, false, NULL, -1 },
+	{ "7f00-7f01 rw-s 0 00:1a\n", -1, 0, 0, 0, false, NULL, -1 },
+	{ "7f00-7f01 rw-s 0 :1a 9 /x\n", -1, 0, 0, 0, false, NULL, -1 },
+	{ "7f00-7f01 rw-s 0 00:zz 9 /x\n", -1, 0, 0, 0, false, NULL, -1 },
+};
+
+static void
+check_maps(const struct maps_case *c)
+{
+	const char *path = NULL;
+	bool shared = false;
+	dev_t dev = 0;
+	ino_t ino = 0;
+	int r;
+
+	r = proc_maps_parse_line(c->line, &dev, &ino, &shared, &path);
+	if (c->ret == -1) {
+		tap_ok(r == -1 && errno == EINVAL, "maps line '%.*s' is "
+		    "refused", W(c->line), c->line);
+	} else if (!tap_ok(r == 0 && major(dev) == c->major &&
+	    minor(dev) == c->minor && (unsigned long long)ino == c->ino &&
+	    shared == c->shared && ((path == NULL && c->path == NULL) ||
+	    (path != NULL && c->path != NULL &&
+	    strncmp(path, c->path, strlen(c->path)) == 0)),
+	    "maps line '%.*s' parses", W(c->line), c->line)) {
+		tap_diag("got %d, %u:%u %llu %s %s", r, major(dev), minor(dev),
+		    (unsigned long long)ino, shared ? "shared" : "private",
+		    path != NULL ? path : "(none)");
+	}
+	shared = !c->shared;
+	dev = 0;
+	r = proc_maps_peek(c->line, &dev, &shared);
+	if (c->peek == -1)
+		tap_ok(r == -1 && errno == EINVAL, "peek refuses '%.*s'",
+		    W(c->line), c->line);
+	else if (c->ret == 0)
+		tap_ok(r == 0 && major(dev) == c->major &&
+		    minor(dev) == c->minor && shared == c->shared,
+		    "peek at '%.*s' gives %u:%u %s", W(c->line), c->line,
+		    c->major, c->minor, c->shared ? "shared" : "private");
+	else
+		tap_ok(r == 0, "peek at '%.*s' passes it to the parser",
+		    W(c->line), c->line);
+}
+
+struct opts_case {
+	const char	*opts;
+	enum proc_hidepid hidepid;
+	gid_t		 gid;
+	bool		 subset_pid;
+};
+
+static const struct opts_case opts_cases[] = {
+	{ "rw", PROC_HIDEPID_OFF, 0, false },
+	{ "rw\n", PROC_HIDEPID_OFF, 0, false },
+	{ "", PROC_HIDEPID_OFF, 0, false },
+	{ "rw,hidepid=off", PROC_HIDEPID_OFF, 0, false },
+	{ "rw,hidepid=0", PROC_HIDEPID_OFF, 0, false },
+	{ "rw,hidepid=1", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=2", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=4", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=noaccess", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=invisible\n", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=ptraceable", PROC_HIDEPID_RESTRICTED, 0, false },
+	/* A value we do not know restricts: unknown is not zero. */
+	{ "rw,hidepid=someday", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=offline", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,hidepid=00", PROC_HIDEPID_RESTRICTED, 0, false },
+	{ "rw,gid=27,hidepid=invisible", PROC_HIDEPID_RESTRICTED, 27, false },
+	{ "rw,hidepid=invisible,gid=4294967294", PROC_HIDEPID_RESTRICTED,
+	    4294967294U, false },
+	{ "rw,hidepid=2,gid=x", PROC_HIDEPID_RESTRICTED, (gid_t)-1, false },
+	{ "rw,hidepid=2,gid=4294967295", PROC_HIDEPID_RESTRICTED, (gid_t)-1,
+	    false },
+	{ "rw,hidepid=2,gid=99999999999999999999", PROC_HIDEPID_RESTRICTED,
+	    (gid_t)-1, false },
+	{ "rw,subset=pid", PROC_HIDEPID_OFF, 0, true },
+	{ "rw,hidepid=invisible,subset=pid", PROC_HIDEPID_RESTRICTED, 0,
+	    true },
+	/* Not another option that starts alike. */
+	{ "rw,subset=pidx,xhidepid=2", PROC_HIDEPID_OFF, 0, false },
+};
+
+static void
+check_opts(const struct opts_case *c)
+{
+	struct proc_mount_opts o;
+	int r = proc_mount_opts_parse(c->opts, &o);
+
+	if (!tap_ok(r == 0 && o.hidepid == c->hidepid && o.gid == c->gid &&
+	    o.subset_pid == c->subset_pid, "proc options '%.*s'", W(c->opts),
+	    c->opts))
+		tap_diag("got %d: hidepid %d gid %u subset=pid %d", r,
+		    (int)o.hidepid, (unsigned)o.gid, (int)o.subset_pid);
+}
+
+struct mountinfo_case {
+	const char	*line;
+	int		 ret;		/* 1: proc at /proc */
+	unsigned	 major, minor;
+	enum proc_hidepid hidepid;
+};
+
+static const struct mountinfo_case mountinfo_cases[] = {
+	{ "22 27 0:21 / /proc rw,relatime - proc proc rw\n", 1, 0, 21,
+	    PROC_HIDEPID_OFF },
+	{ "22 27 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - "
+	    "proc proc rw,hidepid=invisible,gid=27\n", 1, 0, 21,
+	    PROC_HIDEPID_RESTRICTED },
+	/* Several optional fields before the separator. */
+	{ "40 27 0:40 / /proc rw shared:1 master:2 propagate_from:3 - proc "
+	    "none rw,hidepid=2\n", 1, 0, 40, PROC_HIDEPID_RESTRICTED },
+	/* Not /proc, or not a proc. */
+	{ "23 22 0:22 / /proc/sys/fs/binfmt_misc rw - binfmt_misc "
+	    "binfmt_misc rw\n", 0, 0, 0, PROC_HIDEPID_OFF },
+	{ "50 27 0:50 / /tmp/proc rw - proc proc rw,hidepid=2\n", 0, 0, 0,
+	    PROC_HIDEPID_OFF },
+	{ "51 27 0:51 / /proc rw - tmpfs tmpfs rw\n", 0, 0, 0,
+	    PROC_HIDEPID_OFF },
+	{ "52 27 0:52 / /procfs rw - proc proc rw\n", 0, 0, 0,
+	    PROC_HIDEPID_OFF },
+	{ "53 27 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n", 0, 0, 0,
+	    PROC_HIDEPID_OFF },
+	/* A mount point with a blank is escaped: it is one field. */
+	{ "54 27 0:54 / /my\\040proc rw - proc proc rw\n", 0, 0, 0,
+	    PROC_HIDEPID_OFF },
+	/* Malformed. */
+	{ "", -1, 0, 0, PROC_HIDEPID_OFF },
+	{ "22 27 0:21 / /proc rw,relatime proc proc rw\n", -1, 0, 0,
+	    PROC_HIDEPID_OFF },
+	{ "22 27 021 / /proc rw - proc proc rw\n", -1, 0, 0,
+	    PROC_HIDEPID_OFF },
+	{ "22 27 0:21 / /proc rw - proc proc\n", -1, 0, 0, PROC_HIDEPID_OFF },
+	{ "22 27 0:21 / /proc rw - proc\n", -1, 0, 0, PROC_HIDEPID_OFF },
+	{ "22 27 0:21 /\n", -1, 0, 0, PROC_HIDEPID_OFF },
+};
+
+static void
+check_mountinfo(const struct mountinfo_case *c)
+{
+	struct proc_mount_opts o = { PROC_HIDEPID_OFF, 0, false };
+	dev_t dev = 0;
+	int r = proc_mountinfo_proc(c->line, &dev, &o);
+
+	if (c->ret != 1)
+		tap_ok(r == c->ret, "mountinfo '%.*s' gives %d", W(c->line),
+		    c->line, c->ret);
+	else if (!tap_ok(r == 1 && major(dev) == c->major &&
+	    minor(dev) == c->minor && o.hidepid == c->hidepid,
+	    "mountinfo '%.*s' is the proc at /proc", W(c->line),
+	    c->line))
+		tap_diag("got %d, %u:%u hidepid %d", r, major(dev), minor(dev),
+		    (int)o.hidepid);
+}
+
+int
+main(void)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(maps_cases); i++)
+		check_maps(&maps_cases[i]);
+	for (i = 0; i < NELEM(opts_cases); i++)
+		check_opts(&opts_cases[i]);
+	for (i = 0; i < NELEM(mountinfo_cases); i++)
+		check_mountinfo(&mountinfo_cases[i]);
+	return tap_done();
+}
