@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/ipc.h>
 #include <sys/statvfs.h>
 
 #include <libsmartcols.h>
@@ -800,6 +801,32 @@ stat_one(const char *arg, const struct shm_addr *a)
 }
 
 /*
+ * While an interrupted System V resize has left data in a recovery file,
+ * every listing says so: the key may name a half-copied segment, or none.
+ */
+static void
+note_recovery_files(void)
+{
+	struct shm_recovery *rv;
+	size_t i, n;
+
+	if (sysv_recovery_list(&rv, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		char addr[32];
+
+		if (rv[i].key == IPC_PRIVATE)
+			snprintf(addr, sizeof(addr), "id:%d", rv[i].old_id);
+		else
+			snprintf(addr, sizeof(addr), "0x%08x",
+			    (unsigned)rv[i].key);
+		cli_warn(addr, "a resize was interrupted: its data is in %s; "
+		    "'shmresize --recover %s' puts it back", rv[i].path, addr);
+	}
+	sysv_recovery_list_free(rv, n);
+}
+
+/*
  * Do the columns need to know which processes use what?  (shm_select()
  * knows when the filters do.)
  */
@@ -984,6 +1011,8 @@ main(int argc, char *argv[])
 			    "control characters and are shown escaped: use "
 			    "--json or -0 for their exact bytes");
 	}
+	if (ls.filter.kinds & SHM_KIND_BIT(SHM_SYSV))
+		note_recovery_files();
 	shm_rec_list_free(v, n);
 	return cli_exit_status(ret);
 }

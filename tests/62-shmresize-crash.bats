@@ -204,6 +204,12 @@ resize_in_background() {
 	[[ $file == "shmresize-$key-"?????? ]] || fail "recovery file: '$file'"
 	run -0 "$SHMT_BUILDDIR/tests/unit/recovery_list"
 	assert_output "$key $old_id 8388608 12582912 640 0 0 complete $TMPDIR/$file"
+	# Every listing says so while the file is there.
+	run --separate-stderr -0 shmls -rn -o ADDRESS "$key"
+	assert_output "$key"
+	assert_stderr_has "shmls: $key: a resize was interrupted: its data is in $TMPDIR/$file; 'shmresize --recover $key' puts it back"
+	run --separate-stderr -0 shmls --posix
+	[[ $stderr != *interrupted* ]] || fail "a POSIX listing spoke of it"
 	# A new resize would copy the empty segment: it points to --recover.
 	run --separate-stderr -1 shmresize "$key" 16M
 	assert_stderr_has "shmresize --recover $key"
@@ -218,6 +224,8 @@ resize_in_background() {
 	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
 	run -0 "$SHMT_BUILDDIR/tests/unit/recovery_list"
 	assert_output ""
+	run --separate-stderr -0 shmls
+	[[ $stderr != *interrupted* ]] || fail "shmls still speaks of it: $stderr"
 }
 
 @test "SIGKILL before IPC_RMID: --recover finds the original whole and deletes the stale file" {
