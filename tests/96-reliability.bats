@@ -270,17 +270,18 @@ sys.exit(p.wait())
 ' "$@"
 }
 
-# wait_still COUNTER: wait until the number COUNTER prints stops changing
-# (and is above 1): the bulk removal is blocked on its stdout.
+# wait_still COUNTER FIRST: wait until the number COUNTER prints has gone
+# down from FIRST (the removal has started) and then stops changing (above
+# 1): the bulk removal is blocked on its stdout.
 wait_still() {
-	local last=-1 now tries=200
+	local first=$2 last=-1 now tries=300
 	while (( tries-- > 0 )); do
 		now=$("$1")
-		(( now == last && now > 1 )) && return 0
+		(( now < first && now == last && now > 1 )) && return 0
 		last=$now
 		sleep 0.2
 	done
-	fail "the removal did not stop"
+	fail "the removal did not start, or did not stop"
 }
 
 devshm_count() {
@@ -299,7 +300,7 @@ blocked_bulk_removal() {
 	: >/dev/shm/zz-victim
 	bg held_run "$T/go" "$T/removed" shmrm --orphans -v
 	remover=$BG_PID
-	wait_still devshm_count
+	wait_still devshm_count 301
 	[[ -e /dev/shm/zz-victim ]] || fail "shmrm did not block before /zz-victim"
 }
 
@@ -333,7 +334,7 @@ blocked_bulk_removal() {
 	shmmk -s 4K "$victim" >/dev/null
 	bg held_run "$T/go" "$T/removed" shmrm --orphans -v
 	remover=$BG_PID
-	wait_still sysv_count
+	wait_still sysv_count 601
 	need_sysv_writer
 	start_sysv "$victim" 'attached late'
 	touch "$T/go"
