@@ -435,23 +435,38 @@ scan_memfd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid)
 	return true;
 }
 
+/*
+ * A directory of a process's, or NULL: when it is there but cannot be
+ * read, the scan is no longer complete.
+ */
+static DIR *
+open_dir(struct proc_scan *scan, int at, const char *name)
+{
+	DIR *dir;
+	int fd;
+
+	if ((fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (!gone(errno))
+			lost(scan);
+		return NULL;
+	}
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		lost(scan);
+	}
+	return dir;
+}
+
 static void
-scan_fds(struct proc_scan *scan, int dirfd, pid_t pid)
+scan_fds(struct proc_scan *scan, int at, pid_t pid)
 {
 	struct dirent *de;
 	DIR *dir;
 	int fd;
 
-	if ((fd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (!gone(errno))
-			lost(scan);
+	if ((dir = open_dir(scan, at, "fd")) == NULL)
 		return;
-	}
-	if ((dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		lost(scan);
-		return;
-	}
+	fd = dirfd(dir);
 	for (;;) {
 		struct statx stx;
 		dev_t dev;
@@ -500,17 +515,9 @@ scan_threads(struct proc_scan *scan, int pidfd, pid_t pid)
 	DIR *dir;
 	int fd;
 
-	if ((fd = openat(pidfd, "task",
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (!gone(errno))
-			lost(scan);
+	if ((dir = open_dir(scan, pidfd, "task")) == NULL)
 		return;
-	}
-	if ((dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		lost(scan);
-		return;
-	}
+	fd = dirfd(dir);
 	for (;;) {
 		int tfd, r;
 
