@@ -359,13 +359,18 @@ resize_in_background() {
 	run --separate-stderr -1 shmresize "$key" 4M
 	assert_stderr_has "locked"
 	unset SHMTOOLS_LOCK_WAIT_MS
-	wait "$pid"
-	has_size "$key" $(( 16 << 20 ))
-	expect_whole "$key" 8
 	# The lock file: in the lock directory, named after namespace and key.
 	lock=/run/lock/shmtools-ipc$(stat -L -c %i /proc/self/ns/ipc)-$key.lock
 	[[ -d /run/lock ]] || lock=/tmp/${lock#/run/lock/}
 	assert_equal "$(stat -c '%F %a' "$lock")" "regular empty file 644"
+	wait "$pid"
+	has_size "$key" $(( 16 << 20 ))
+	expect_whole "$key" 8
+	# Its last holder removed it: keys leave no lock files behind.
+	[[ ! -e $lock ]] || fail "$lock is left behind"
+	shmcat "$key" >/dev/null
+	shmput -d x "$key"
+	[[ ! -e $lock ]] || fail "$lock is left behind by shmcat or shmput"
 }
 
 @test "a process that attaches the original after the check is reported: exit 1, pid named" {
@@ -479,4 +484,24 @@ resize_in_background() {
 	assert_output "$key"
 	has_size "$key" 8192
 	assert_equal "$(recovery_files)" ""
+}
+
+@test "writers racing a loop of resizes lose no write, and no lock file is left" {
+	key=$(new_key)
+	shmmk -s 1M "$key"
+	(
+		for i in $(seq 1 15); do
+			shmresize "$key" $(( i % 2 ? 2 : 1 ))M >/dev/null || exit 1
+		done
+	) &
+	resizer=$!
+	for i in $(seq 1 60); do
+		shmput -o $(( i * 100 )) -d "mark$i" "$key"
+	done
+	wait "$resizer"
+	for i in $(seq 1 60); do
+		assert_equal "$(shmcat -o $(( i * 100 )) -n $(( 4 + ${#i} )) "$key")" "mark$i"
+	done
+	run find /run/lock /tmp -maxdepth 1 -name 'shmtools-ipc*.lock'
+	assert_output ""
 }

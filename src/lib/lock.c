@@ -6,8 +6,9 @@
  * operation of the tools (open, create, remove) holds it shared.  The
  * lock is flock(2) on a file named after the IPC namespace and the key,
  * so it dies with its holder: a resize killed by SIGKILL never leaves the
- * key locked.  Lock files are never unlinked: unlinking one while another
- * process waits on it would let two holders lock two different files.
+ * key locked.  The last holder unlinks the lock file; a process that
+ * locked a file unlinked meanwhile sees it is no longer at its path and
+ * starts again, so two holders never lock two different files.
  *
  * The directory is /run/lock, or /tmp where /run/lock is not open to
  * every user.  Nothing here waits forever: a lock that stays taken for longer than the
@@ -154,6 +155,16 @@ shm_signal_pending(void)
 	return false;
 }
 
+/* Is fd, locked, still the file at path?  Else its last holder unlinked it. */
+static bool
+still_linked(int fd, const char *path)
+{
+	struct stat fst, pst;
+
+	return fstat(fd, &fst) == 0 && lstat(path, &pst) == 0 &&
+	    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino;
+}
+
 int
 shm_key_lock(key_t key, int id, bool exclusive)
 {
@@ -164,6 +175,7 @@ shm_key_lock(key_t key, int id, bool exclusive)
 
 	if (shm_lock_path(key, id, path, sizeof(path)) == -1)
 		return -1;
+again:
 	if ((fd = open_lock_file(path)) == -1)
 		return -1;
 	while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == -1) {
@@ -180,6 +192,11 @@ shm_key_lock(key_t key, int id, bool exclusive)
 		(void)nanosleep(&poll, NULL);
 		waited += LOCK_POLL_MS;
 	}
+	/* Locked a file its last holder removed meanwhile: take the new one. */
+	if (!still_linked(fd, path)) {
+		close(fd);
+		goto again;
+	}
 	return fd;
 fail:
 	e = errno;
@@ -188,12 +205,28 @@ fail:
 	return -1;
 }
 
+/*
+ * Let go of the lock; the last holder removes the file, so that keys
+ * used once leave nothing behind.  Whoever opened it meanwhile finds it
+ * unlinked once locked (still_linked) and starts again on a new one.
+ * Only a holder of the exclusive lock unlinks, so two never race.
+ */
 void
 shm_key_unlock(int fd)
 {
+	char link[64], path[PATH_MAX];
 	int e = errno;
+	ssize_t n;
 
-	if (fd >= 0)
-		close(fd);	/* drops the flock */
+	if (fd < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    (n = readlink(link, path, sizeof(path) - 1)) > 0) {
+		path[n] = '\0';
+		if (still_linked(fd, path))
+			(void)unlink(path);
+	}
+	close(fd);	/* drops the flock */
 	errno = e;
 }
