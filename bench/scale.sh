@@ -12,7 +12,7 @@
 #   PROC_SIZES="100 1000 5000"              sleeping processes, each mapping one object
 #   MAP_SIZES="1 1000 10000 100000"         mappings in one process
 #   RUNS=10 WARMUP=2     hyperfine's --runs and --warmup (non-destructive pairs)
-#   RM_RUNS=5            runs of each removal (fresh segments before each)
+#   RM_RUNS=7            runs of each removal (fresh segments before each)
 #   SLOW=15              a pair stops growing once a command takes SLOW s
 #   SEGSIZE=4096         bytes per segment and object
 #   TSV=bench/scale.tsv  the table written; PNG=bench/scale.png the picture
@@ -79,7 +79,7 @@ BINDIR=$1
 HERE=$2
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-2}
-RM_RUNS=${RM_RUNS:-5}
+RM_RUNS=${RM_RUNS:-7}
 SLOW=${SLOW:-15}
 SEGSIZE=${SEGSIZE:-4096}
 KEYBASE=0x5c000000
@@ -177,12 +177,12 @@ measure() {
 	peer=
 	for i in "${!CMDS[@]}"; do
 		if [ "${ROLES[$i]}" = peer ]; then
-			peer=$(jq -r ".results[$i].mean" "$json")
+			peer=$(jq -r ".results[$i].median" "$json")
 			break
 		fi
 	done
 	for i in "${!CMDS[@]}"; do
-		s=$(jq -r ".results[$i].mean" "$json")
+		s=$(jq -r ".results[$i].median" "$json")
 		r=$(awk -v s="$s" -v p="${peer:-0}" 'BEGIN {
 		    if (p > 0) printf "%.3f", s / p }')
 		m=
@@ -243,10 +243,11 @@ done
 
 for n in $SYSV_SIZES; do
 	[ -z "${stopped[sysv-xargs]:-}" ] || break
-	# One key a line for shmrm; "-M KEY" for ipcrm, which takes one key
-	# an option.  xargs packs as many as fit on each command line.
+	# One key a line for shmrm; "-MKEY" for ipcrm, which takes one key
+	# an option (one word, so that xargs never splits an option from its
+	# key).  xargs packs as many as fit on each command line.
 	for (( i = 0; i < n; i++ )); do keyhex "$i"; echo; done > "$work/keys"
-	sed 's/^/-M\n/' "$work/keys" > "$work/ipcrm-keys"
+	sed 's/^/-M/' "$work/keys" > "$work/ipcrm-keys"
 	fresh "$n"; check xargs -a "$work/keys" shmrm; sysv_gone "xargs shmrm"
 	fresh "$n"; check xargs -a "$work/ipcrm-keys" ipcrm; sysv_gone "xargs ipcrm -M"
 	cmd ours "xargs shmrm" "xargs -a $work/keys shmrm"
@@ -344,7 +345,7 @@ done
 {
 	printf '# bench/scale.sh, %s, kernel %s, %s CPUs, %s/\n' \
 	    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -r)" "$(nproc)" "$BINDIR"
-	printf '# means of hyperfine runs; ratio = seconds / the peer'"'"'s seconds; rss_kib = peak RSS (GNU time %%M); growth = log(t/t0)/log(n/n0) from the previous size\n'
+	printf '# medians of hyperfine runs; ratio = seconds / the peer'"'"'s seconds; rss_kib = peak RSS (GNU time %%M); growth = log(t/t0)/log(n/n0) from the previous size\n'
 	printf 'benchmark\tsize\ttool\trole\tseconds\tratio\trss_kib\tgrowth\n'
 	printf '%s\n' "${rows[@]}" | awk -F '\t' -v OFS='\t' '{
 		k = $1 SUBSEP $3; g = ""
