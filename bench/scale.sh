@@ -20,7 +20,8 @@
 #
 # Everything happens inside a private IPC, mount and PID namespace with its
 # own tmpfs on /dev/shm and its own /proc: the machine's segments are never
-# seen or touched, and what the benchmark made goes with the namespace.  The
+# seen or touched, and what the benchmark made goes with the namespace (a
+# private tmpfs on /run/lock holds the tools' lock files too).  The
 # one machine-wide change: vm.max_map_count (not per namespace) is raised
 # for the largest MAP_SIZES while the run lasts, and restored at the end.
 set -eu
@@ -108,6 +109,12 @@ trap 'exit 130' INT TERM HUP
 
 mount --make-rprivate / 2>/dev/null || true
 mount -t tmpfs -o mode=1777,size=2g,nr_inodes=500k shmscale /dev/shm
+# System V operations of the tools take a per-key lock file in /run/lock
+# (src/lib/lock.c), never unlinked: give them a private one, so that the
+# tens of thousands of keys made here leave no file on the machine.
+if [ -d /run/lock ]; then
+	mount -t tmpfs -o mode=1777,size=64m,nr_inodes=500k shmlock /run/lock
+fi
 # This IPC namespace's own limits (the machine's are not touched).
 # shellcheck disable=SC2086
 maxsysv=$(largest $SYSV_SIZES)
