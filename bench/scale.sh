@@ -168,7 +168,7 @@ check_lsof() {
 # add a row per command.  RSS "rss": also run each once under GNU time for
 # its peak RSS (never for the removals: a run destroys the state).
 measure() {
-	local bench=$1 size=$2 rss=$3 i args=() json peer s r m
+	local bench=$1 size=$2 rss=$3 i args=() json peer pcpu s c r cr m
 	shift 3
 	printf '\n=== %s, %s ===\n' "$bench" "$size"
 	for i in "${!CMDS[@]}"; do
@@ -181,16 +181,23 @@ measure() {
 		    [ "$(jq "[.results[$i].exit_codes[] | select(. != 0)] | length" "$json")" -eq 0 ] ||
 		    die "${NAMES[$i]} failed while it was timed"
 	done
-	peer=
+	# Wall clock (the median run) is what a user waits for; CPU time
+	# (user + system, mean) is what another busy process on the machine
+	# disturbs least, so the ratio of both is kept.
+	peer='' pcpu=''
 	for i in "${!CMDS[@]}"; do
 		if [ "${ROLES[$i]}" = peer ]; then
 			peer=$(jq -r ".results[$i].median" "$json")
+			pcpu=$(jq -r ".results[$i] | .user + .system" "$json")
 			break
 		fi
 	done
 	for i in "${!CMDS[@]}"; do
 		s=$(jq -r ".results[$i].median" "$json")
+		c=$(jq -r ".results[$i] | .user + .system" "$json")
 		r=$(awk -v s="$s" -v p="${peer:-0}" 'BEGIN {
+		    if (p > 0) printf "%.3f", s / p }')
+		cr=$(awk -v s="$c" -v p="${pcpu:-0}" 'BEGIN {
 		    if (p > 0) printf "%.3f", s / p }')
 		m=
 		if [ "$rss" = rss ]; then
@@ -199,7 +206,8 @@ measure() {
 			    >/dev/null 2>&1 || true
 			m=$(tail -n 1 "$work/rss")
 		fi
-		rows+=("$bench	$size	${NAMES[$i]}	${ROLES[$i]}	$s	$r	$m")
+		c=$(awk -v c="$c" 'BEGIN { printf "%.6f", c }')
+		rows+=("$bench	$size	${NAMES[$i]}	${ROLES[$i]}	$s	$r	$m	$c	$cr")
 		if awk -v s="$s" -v l="$SLOW" 'BEGIN { exit !(s > l) }'; then
 			stopped[$bench]=1
 			notes+=("$bench: ${NAMES[$i]} took ${s}s at $size; larger sizes skipped")
@@ -352,8 +360,8 @@ done
 {
 	printf '# bench/scale.sh, %s, kernel %s, %s CPUs, %s/\n' \
 	    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -r)" "$(nproc)" "$BINDIR"
-	printf '# medians of hyperfine runs; ratio = seconds / the peer'"'"'s seconds; rss_kib = peak RSS (GNU time %%M); growth = log(t/t0)/log(n/n0) from the previous size\n'
-	printf 'benchmark\tsize\ttool\trole\tseconds\tratio\trss_kib\tgrowth\n'
+	printf '# seconds: the median run (wall clock); ratio = seconds / the peer'"'"'s seconds; rss_kib = peak RSS (GNU time %%M); cpu_seconds: mean user + system, cpu_ratio the same ratio; growth = log(t/t0)/log(n/n0) of seconds from the previous size\n'
+	printf 'benchmark\tsize\ttool\trole\tseconds\tratio\trss_kib\tcpu_seconds\tcpu_ratio\tgrowth\n'
 	printf '%s\n' "${rows[@]}" | awk -F '\t' -v OFS='\t' '{
 		k = $1 SUBSEP $3; g = ""
 		if (k in t && $5 > 0 && t[k] > 0 && $2 != n[k])
@@ -367,8 +375,8 @@ cp "$work/scale.tsv" "$TSV"
 
 printf '\n=== ratios: shmtools / the peer (below 1: shmtools is faster) ===\n\n'
 awk -F '\t' '!/^#/ && $4 == "ours" {
-	printf "%-11s %7s  %-33s %8.4f s  ratio %6s  growth %5s  rss %s KiB\n",
-	    $1, $2, $3, $5, $6, ($8 == "" ? "-" : $8), ($7 == "" ? "-" : $7)
+	printf "%-11s %7s  %-33s %8.4f s  ratio %6s  cpu %6s  growth %5s  rss %s KiB\n",
+	    $1, $2, $3, $5, $6, $9, ($10 == "" ? "-" : $10), ($7 == "" ? "-" : $7)
 }' "$TSV"
 for note in "${notes[@]}"; do
 	printf 'note: %s\n' "$note"
