@@ -358,8 +358,11 @@ done
 # growth: the exponent k of time ~ size^k from the previous size of the
 # same pair and tool: 1 linear, 2 quadratic, 0 constant (or startup-bound).
 {
-	printf '# bench/scale.sh, %s, kernel %s, %s CPUs, %s/\n' \
-	    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -r)" "$(nproc)" "$BINDIR"
+	tree=$(git -C "$BINDIR" describe --always --dirty 2>/dev/null || echo unknown)
+	printf '# bench/scale.sh, %s, kernel %s, %s CPUs, load %s, %s/ (%s, tree %s)\n' \
+	    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -r)" "$(nproc)" \
+	    "$(cut -d ' ' -f 1-3 /proc/loadavg)" "$BINDIR" \
+	    "$(shmls --version | head -n 1)" "$tree"
 	printf '# seconds: the median run (wall clock); ratio = seconds / the peer'"'"'s seconds; rss_kib = peak RSS (GNU time %%M); cpu_seconds: mean user + system, cpu_ratio the same ratio; growth = log(t/t0)/log(n/n0) of seconds from the previous size\n'
 	printf 'benchmark\tsize\ttool\trole\tseconds\tratio\trss_kib\tcpu_seconds\tcpu_ratio\tgrowth\n'
 	printf '%s\n' "${rows[@]}" | awk -F '\t' -v OFS='\t' '{
