@@ -270,13 +270,16 @@ sys.exit(p.wait())
 ' "$@"
 }
 
-# wait_still COUNTER: wait until the number COUNTER prints stops changing
-# (and is above 1): the bulk removal is blocked on its stdout.
+# wait_still COUNTER FROM: wait until the number COUNTER prints has
+# fallen below FROM, stops changing and is above 1: the bulk removal has
+# begun and is blocked on its stdout.  (A count that has not fallen yet
+# is a removal that is still listing, slow under a loaded make -j: it
+# would list what the test changes next.)
 wait_still() {
 	local last=-1 now tries=200
 	while (( tries-- > 0 )); do
 		now=$("$1")
-		(( now == last && now > 1 )) && return 0
+		(( now < $2 && now == last && now > 1 )) && return 0
 		last=$now
 		sleep 0.2
 	done
@@ -299,7 +302,7 @@ blocked_bulk_removal() {
 	: >/dev/shm/zz-victim
 	bg held_run "$T/go" "$T/removed" shmrm --orphans -v
 	remover=$BG_PID
-	wait_still devshm_count
+	wait_still devshm_count 301
 	[[ -e /dev/shm/zz-victim ]] || fail "shmrm did not block before /zz-victim"
 }
 
@@ -333,7 +336,7 @@ blocked_bulk_removal() {
 	shmmk -s 4K "$victim" >/dev/null
 	bg held_run "$T/go" "$T/removed" shmrm --orphans -v
 	remover=$BG_PID
-	wait_still sysv_count
+	wait_still sysv_count 601
 	need_sysv_writer
 	start_sysv "$victim" 'attached late'
 	touch "$T/go"
