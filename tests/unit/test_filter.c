@@ -255,62 +255,15 @@ check_orphans(void)
 
 #define BIT(k)	SHM_KIND_BIT(k)
 
-static struct shm_filter
-all(void)
-{
-	struct shm_filter f;
-
-	memset(&f, 0, sizeof(f));
-	f.kinds = SHM_KINDS_ALL;
-	return f;
-}
-
-static struct shm_filter
-kinds(unsigned mask)
-{
-	struct shm_filter f = all();
-
-	f.kinds = mask;
-	return f;
-}
-
-static struct shm_filter
-user(uid_t uid)
-{
-	struct shm_filter f = all();
-
-	f.has_uid = true;
-	f.uid = uid;
-	return f;
-}
-
-static struct shm_filter
-unused(void)
-{
-	struct shm_filter f = all();
-
-	f.unused = true;
-	return f;
-}
-
-static struct shm_filter
-orphans(void)
-{
-	struct shm_filter f = all();
-
-	f.orphans = true;
-	return f;
-}
-
-static struct shm_filter
-older(time_t seconds)
-{
-	struct shm_filter f = all();
-
-	f.has_older = true;
-	f.older_than = seconds;
-	return f;
-}
+/* A filter for the kinds in MASK and the other members given. */
+#define FILTER(mask, ...) \
+	((struct shm_filter){ .kinds = (mask), __VA_ARGS__ })
+#define ALL			SHM_KINDS_ALL
+#define USER(u)			FILTER(ALL, .has_uid = true, .uid = (u))
+#define UNUSED			FILTER(ALL, .unused = true)
+#define ORPHANS			FILTER(ALL, .orphans = true)
+#define OLDER(seconds)		FILTER(ALL, .has_older = true, \
+				    .older_than = (seconds))
 
 static struct shm_rec
 with_uid(struct shm_rec r, uid_t uid)
@@ -333,26 +286,9 @@ struct match_case {
 	bool		 match;
 };
 
-/* F, limited to the kinds in MASK. */
-static struct shm_filter
-only(struct shm_filter f, unsigned mask)
-{
-	f.kinds = mask;
-	return f;
-}
-
 /* Every filter at once: -u 1000 --unused --orphans --older-than 1d. */
-static struct shm_filter
-every(void)
-{
-	struct shm_filter f = all();
-
-	f.has_uid = true;
-	f.uid = 1000;
-	f.unused = f.orphans = f.has_older = true;
-	f.older_than = DAY;
-	return f;
-}
+#define EVERY	FILTER(ALL, .has_uid = true, .uid = 1000, .unused = true, \
+		    .orphans = true, .has_older = true, .older_than = DAY)
 
 static void
 check_matches(void)
@@ -362,138 +298,141 @@ check_matches(void)
 	size_t i;
 	const struct match_case cases[] = {
 		/* No filter: everything, of every kind. */
-		{ "no filter: sysv", all(), sysv(3, self, self), true },
-		{ "no filter: posix in use", all(), desc(SHM_POSIX, 2, true),
-		    true },
-		{ "no filter: use unknown", all(), desc(SHM_POSIX, -1, false),
-		    true },
-		{ "no filter: memfd", all(), desc(SHM_MEMFD, 1, true), true },
-		{ "no filter: uid unknown", all(),
+		{ "no filter: sysv", FILTER(ALL), sysv(3, self, self), true },
+		{ "no filter: posix in use", FILTER(ALL),
+		    desc(SHM_POSIX, 2, true), true },
+		{ "no filter: use unknown", FILTER(ALL),
+		    desc(SHM_POSIX, -1, false), true },
+		{ "no filter: memfd", FILTER(ALL), desc(SHM_MEMFD, 1, true), true },
+		{ "no filter: uid unknown", FILTER(ALL),
 		    with_uid(rec(SHM_FILE), SHM_UNKNOWN_ID), true },
 		/* The kinds mask. */
-		{ "--sysv: sysv", kinds(BIT(SHM_SYSV)), rec(SHM_SYSV), true },
-		{ "--sysv: not posix", kinds(BIT(SHM_SYSV)), rec(SHM_POSIX),
+		{ "--sysv: sysv", FILTER(BIT(SHM_SYSV)), rec(SHM_SYSV), true },
+		{ "--sysv: not posix", FILTER(BIT(SHM_SYSV)), rec(SHM_POSIX),
 		    false },
-		{ "--sysv: not a file", kinds(BIT(SHM_SYSV)), rec(SHM_FILE),
+		{ "--sysv: not a file", FILTER(BIT(SHM_SYSV)), rec(SHM_FILE),
 		    false },
-		{ "--sysv: not a memfd", kinds(BIT(SHM_SYSV)), rec(SHM_MEMFD),
+		{ "--sysv: not a memfd", FILTER(BIT(SHM_SYSV)), rec(SHM_MEMFD),
 		    false },
-		{ "--posix: posix", kinds(BIT(SHM_POSIX)), rec(SHM_POSIX),
+		{ "--posix: posix", FILTER(BIT(SHM_POSIX)), rec(SHM_POSIX),
 		    true },
-		{ "--posix: not sysv", kinds(BIT(SHM_POSIX)), rec(SHM_SYSV),
+		{ "--posix: not sysv", FILTER(BIT(SHM_POSIX)), rec(SHM_SYSV),
 		    false },
-		{ "--memfd: memfd", kinds(BIT(SHM_MEMFD)), rec(SHM_MEMFD),
+		{ "--memfd: memfd", FILTER(BIT(SHM_MEMFD)), rec(SHM_MEMFD),
 		    true },
-		{ "--memfd: not posix", kinds(BIT(SHM_MEMFD)), rec(SHM_POSIX),
+		{ "--memfd: not posix", FILTER(BIT(SHM_MEMFD)), rec(SHM_POSIX),
 		    false },
-		{ "sysv|memfd: memfd", kinds(BIT(SHM_SYSV) | BIT(SHM_MEMFD)),
+		{ "sysv|memfd: memfd", FILTER(BIT(SHM_SYSV) | BIT(SHM_MEMFD)),
 		    rec(SHM_MEMFD), true },
-		{ "sysv|memfd: sysv", kinds(BIT(SHM_SYSV) | BIT(SHM_MEMFD)),
+		{ "sysv|memfd: sysv", FILTER(BIT(SHM_SYSV) | BIT(SHM_MEMFD)),
 		    rec(SHM_SYSV), true },
 		{ "sysv|memfd: not a file",
-		    kinds(BIT(SHM_SYSV) | BIT(SHM_MEMFD)), rec(SHM_FILE),
+		    FILTER(BIT(SHM_SYSV) | BIT(SHM_MEMFD)), rec(SHM_FILE),
 		    false },
-		{ "no kinds: not sysv", kinds(0), rec(SHM_SYSV), false },
-		{ "no kinds: not posix", kinds(0), rec(SHM_POSIX), false },
+		{ "no kinds: not sysv", FILTER(0), rec(SHM_SYSV), false },
+		{ "no kinds: not posix", FILTER(0), rec(SHM_POSIX), false },
 		/* -u */
-		{ "-u 1000: uid 1000", user(1000), rec(SHM_SYSV), true },
-		{ "-u 1000: not uid 1001", user(1000),
+		{ "-u 1000: uid 1000", USER(1000), rec(SHM_SYSV), true },
+		{ "-u 1000: not uid 1001", USER(1000),
 		    with_uid(rec(SHM_SYSV), 1001), false },
-		{ "-u 0: root's", user(0), with_uid(rec(SHM_POSIX), 0), true },
-		{ "-u 0: not uid 1000", user(0), rec(SHM_POSIX), false },
-		{ "-u 1000: not an unknown owner", user(1000),
+		{ "-u 0: root's", USER(0), with_uid(rec(SHM_POSIX), 0), true },
+		{ "-u 0: not uid 1000", USER(0), rec(SHM_POSIX), false },
+		{ "-u 1000: not an unknown owner", USER(1000),
 		    with_uid(rec(SHM_POSIX), SHM_UNKNOWN_ID), false },
 		/* --unused: NATTCH known to be 0. */
-		{ "--unused: sysv NATTCH 0", unused(), sysv(0, self, self),
+		{ "--unused: sysv NATTCH 0", UNUSED, sysv(0, self, self),
 		    true },
-		{ "--unused: not sysv NATTCH 1", unused(), sysv(1, 0, 0),
+		{ "--unused: not sysv NATTCH 1", UNUSED, sysv(1, 0, 0),
 		    false },
-		{ "--unused: not sysv NATTCH unknown", unused(),
+		{ "--unused: not sysv NATTCH unknown", UNUSED,
 		    sysv(-1, NO_SUCH_PID, NO_SUCH_PID), false },
-		{ "--unused: posix NATTCH 0", unused(),
+		{ "--unused: posix NATTCH 0", UNUSED,
 		    desc(SHM_POSIX, 0, true), true },
-		{ "--unused: not posix NATTCH unknown", unused(),
+		{ "--unused: not posix NATTCH unknown", UNUSED,
 		    desc(SHM_POSIX, -1, false), false },
-		{ "--unused: not posix mapped", unused(),
+		{ "--unused: not posix mapped", UNUSED,
 		    desc(SHM_POSIX, 1, true), false },
-		{ "--unused: not a file NATTCH unknown", unused(),
+		{ "--unused: not a file NATTCH unknown", UNUSED,
 		    desc(SHM_FILE, -1, true), false },
-		{ "--unused: not a memfd held", unused(),
+		{ "--unused: not a memfd held", UNUSED,
 		    desc(SHM_MEMFD, 1, true), false },
 		{ "--unused --sysv: sysv NATTCH 0",
-		    only(unused(), BIT(SHM_SYSV)),
+		    FILTER(BIT(SHM_SYSV), .unused = true),
 		    sysv(0, 0, 0), true },
 		{ "--unused --sysv: not posix NATTCH 0",
-		    only(unused(), BIT(SHM_SYSV)),
+		    FILTER(BIT(SHM_SYSV), .unused = true),
 		    desc(SHM_POSIX, 0, true), false },
 		/* --orphans: shm_is_orphan, through the filter. */
-		{ "--orphans: sysv, creator gone", orphans(),
+		{ "--orphans: sysv, creator gone", ORPHANS,
 		    sysv(0, NO_SUCH_PID, 0), true },
-		{ "--orphans: not sysv, creator runs", orphans(),
+		{ "--orphans: not sysv, creator runs", ORPHANS,
 		    sysv(0, self, 0), false },
-		{ "--orphans: not sysv, CPID 0", orphans(), sysv(0, 0, 0),
+		{ "--orphans: not sysv, CPID 0", ORPHANS, sysv(0, 0, 0),
 		    false },
-		{ "--orphans: not sysv, NATTCH unknown", orphans(),
+		{ "--orphans: not sysv, NATTCH unknown", ORPHANS,
 		    sysv(-1, NO_SUCH_PID, 0), false },
-		{ "--orphans: posix, users known", orphans(),
+		{ "--orphans: posix, users known", ORPHANS,
 		    desc(SHM_POSIX, 0, true), true },
-		{ "--orphans: not posix, users not all seen", orphans(),
+		{ "--orphans: not posix, users not all seen", ORPHANS,
 		    desc(SHM_POSIX, 0, false), false },
-		{ "--orphans: not a memfd", orphans(),
+		{ "--orphans: not a memfd", ORPHANS,
 		    desc(SHM_MEMFD, 0, true), false },
-		{ "--orphans --posix: posix", only(orphans(), BIT(SHM_POSIX)),
+		{ "--orphans --posix: posix",
+		    FILTER(BIT(SHM_POSIX), .orphans = true),
 		    desc(SHM_POSIX, 0, true), true },
 		{ "--orphans --posix: not a file",
-		    only(orphans(), BIT(SHM_POSIX)),
+		    FILTER(BIT(SHM_POSIX), .orphans = true),
 		    desc(SHM_FILE, 0, true), false },
 		{ "--orphans --posix: not a sysv orphan",
-		    only(orphans(), BIT(SHM_POSIX)),
+		    FILTER(BIT(SHM_POSIX), .orphans = true),
 		    sysv(0, NO_SUCH_PID, 0), false },
 		/* --older-than: NOW - CTIME at least the duration. */
-		{ "--older-than 1h: made 1h ago", older(HOUR),
+		{ "--older-than 1h: made 1h ago", OLDER(HOUR),
 		    made(rec(SHM_SYSV), NOW - HOUR), true },
-		{ "--older-than 1h: made 1h+1s ago", older(HOUR),
+		{ "--older-than 1h: made 1h+1s ago", OLDER(HOUR),
 		    made(rec(SHM_SYSV), NOW - HOUR - 1), true },
-		{ "--older-than 1h: not made 1h-1s ago", older(HOUR),
+		{ "--older-than 1h: not made 1h-1s ago", OLDER(HOUR),
 		    made(rec(SHM_SYSV), NOW - HOUR + 1), false },
-		{ "--older-than 1h: not made now", older(HOUR),
+		{ "--older-than 1h: not made now", OLDER(HOUR),
 		    made(rec(SHM_POSIX), NOW), false },
-		{ "--older-than 1h: not made in the future", older(HOUR),
+		{ "--older-than 1h: not made in the future", OLDER(HOUR),
 		    made(rec(SHM_POSIX), NOW + DAY), false },
-		{ "--older-than 1h: not CTIME unknown (0)", older(HOUR),
+		{ "--older-than 1h: not CTIME unknown (0)", OLDER(HOUR),
 		    made(rec(SHM_POSIX), 0), false },
-		{ "--older-than 1h: made at 1 (1970)", older(HOUR),
+		{ "--older-than 1h: made at 1 (1970)", OLDER(HOUR),
 		    made(rec(SHM_FILE), 1), true },
-		{ "--older-than 0: made now", older(0),
+		{ "--older-than 0: made now", OLDER(0),
 		    made(rec(SHM_SYSV), NOW), true },
-		{ "--older-than 0: not made 1s in the future", older(0),
+		{ "--older-than 0: not made 1s in the future", OLDER(0),
 		    made(rec(SHM_SYSV), NOW + 1), false },
-		{ "--older-than 0: not CTIME unknown", older(0),
+		{ "--older-than 0: not CTIME unknown", OLDER(0),
 		    made(rec(SHM_SYSV), 0), false },
-		{ "--older-than max: not made at 1", older((time_t)DUR_MAX),
+		{ "--older-than max: not made at 1", OLDER((time_t)DUR_MAX),
 		    made(rec(SHM_SYSV), 1), false },
 		{ "--older-than 1h, file|memfd: not sysv",
-		    only(older(HOUR), BIT(SHM_FILE) | BIT(SHM_MEMFD)),
+		    FILTER(BIT(SHM_FILE) | BIT(SHM_MEMFD),
+		    .has_older = true, .older_than = HOUR),
 		    made(rec(SHM_SYSV), 1), false },
 		{ "--older-than 1h, file|memfd: memfd",
-		    only(older(HOUR), BIT(SHM_FILE) | BIT(SHM_MEMFD)),
+		    FILTER(BIT(SHM_FILE) | BIT(SHM_MEMFD),
+		    .has_older = true, .older_than = HOUR),
 		    made(rec(SHM_MEMFD), 1), true },
 		/* All of them: each one can refuse. */
-		{ "every filter: a sysv orphan of uid 1000, 1d old", every(),
+		{ "every filter: a sysv orphan of uid 1000, 1d old", EVERY,
 		    made(sysv(0, NO_SUCH_PID, 0), NOW - DAY), true },
-		{ "every filter: not another uid's", every(),
+		{ "every filter: not another uid's", EVERY,
 		    with_uid(made(sysv(0, NO_SUCH_PID, 0), NOW - DAY), 0),
 		    false },
-		{ "every filter: not one too young", every(),
+		{ "every filter: not one too young", EVERY,
 		    made(sysv(0, NO_SUCH_PID, 0), NOW - DAY + 1), false },
-		{ "every filter: not one whose creator runs", every(),
+		{ "every filter: not one whose creator runs", EVERY,
 		    made(sysv(0, self, 0), NOW - DAY), false },
-		{ "every filter: not one attached", every(),
+		{ "every filter: not one attached", EVERY,
 		    made(sysv(1, NO_SUCH_PID, 0), NOW - DAY), false },
-		{ "every filter: a posix orphan", every(),
+		{ "every filter: a posix orphan", EVERY,
 		    made(desc(SHM_POSIX, 0, true), NOW - WEEK), true },
 		{ "every filter: not a posix object whose use is unknown",
-		    every(), made(desc(SHM_POSIX, 0, false), NOW - WEEK), false },
+		    EVERY, made(desc(SHM_POSIX, 0, false), NOW - WEEK), false },
 	};
 
 	for (i = 0; i < NELEM(cases); i++) {
