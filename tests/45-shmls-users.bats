@@ -19,10 +19,7 @@ teardown() {
 # make_one_of_each MEMFD-NAME TEXT: a System V segment $key and a POSIX
 # object $name of 1K, and a memfd_holder MEMFD-NAME holding TEXT at $ADDR.
 make_one_of_each() {
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
+	make_key_and_name
 	start_memfd "$1" "$2"
 }
 
@@ -145,10 +142,7 @@ HIDDEN_NOTE="cannot be seen"
 
 @test "JSON: PIDS and COMMAND of a segment nobody uses are empty arrays" {
 	need_full_scan
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 shmls -J -o ADDRESS,NATTCH,PIDS,COMMAND "$name" "$key"
 	jq -e 'all(.shm[]; .nattch == 0 and .pids == [] and .command == [])' \
 	    <<<"$output" || fail "$output"

@@ -31,10 +31,7 @@ sysv_status() {
 # 1K and keeps a POSIX one, and shmrm --posix MODE the other way round.
 check_keeps_to_kind() {
 	local mode=$1 key name
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
+	make_key_and_name
 	run --separate-stderr -0 shmrm "$mode" --sysv
 	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K)"
 	assert_gone "$key"
@@ -44,6 +41,16 @@ check_keeps_to_kind() {
 	run --separate-stderr -0 shmrm --posix "$mode"
 	assert_gone "$name"
 	assert_kept "$key"
+}
+
+# start_in_use: a System V segment $attached that a sysv_writer is
+# attached to, and a POSIX object $mapped that a posix_writer maps (the
+# last client: client_sees asks it).
+start_in_use() {
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	mapped=$(new_name)
+	start_posix "$mapped" "mapped"
 }
 
 # The summary line: the last line of stderr.
@@ -59,12 +66,9 @@ summary() {
 	orphan_priv=$(shmmk --private -s 2K)
 	orphan_name=$(new_name)
 	shmmk -s 3K "$orphan_name"
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
 	creator_runs=$(new_key)
 	start_creator "$creator_runs"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	file=$BATS_TEST_TMPDIR/file
 	shmmk -s 1K "file:$file"
 
@@ -83,10 +87,7 @@ summary() {
 }
 
 @test "--orphans: once the creator or the user exits, its segment goes too" {
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm --orphans
 	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
 	assert_kept "$attached" "$mapped"
@@ -111,10 +112,7 @@ summary() {
 	shmmk -s 1K "$free_name"
 	creator_runs=$(new_key)
 	start_creator "$creator_runs"
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm -v --unused
 	assert_equal "$(sort <<<"$output")" \
 	    "$(printf 'removed %s\n' "$free_key" "$free_name" "$creator_runs" | sort)"
@@ -227,10 +225,7 @@ summary() {
 		shmmk -s "${i}K" "${names[-1]}"
 	done
 	priv=$(shmmk --private -s 100)
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm --all
 	assert_output ""
 	assert_equal "$(summary)" "shmrm: removed 7 segments, 12388 bytes (12K); kept 2 in use or of unknown use (-f removes them)"

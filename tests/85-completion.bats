@@ -92,10 +92,7 @@ EOF
 
 @test "bash: ADDRESS completes live POSIX names and System V keys" {
 	local name key prog
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	for prog in shmcat shmput shmls shmrm shmresize; do
 		run -0 complete_bash "$prog "
 		assert_line "$name"
@@ -105,10 +102,7 @@ EOF
 
 @test "bash: ADDRESS completion keeps to what was typed" {
 	local name key
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 complete_bash "shmcat ${name:0:8}"
 	assert_line "$name"
 	refute_line "$key"
@@ -236,10 +230,7 @@ EOF
 
 @test "fish: ADDRESS completes live segments with their type" {
 	local name key
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 complete_fish "shmrm "
 	assert_line --partial "$name"$'\tposix, '
 	assert_line --partial "$key"$'\tsysv, '
@@ -267,10 +258,7 @@ EOF
 
 @test "zsh: ADDRESS completes live segments, shmls -o column names" {
 	local name key
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 complete_zsh "shmrm "
 	assert_line "$name"
 	assert_line "$key"

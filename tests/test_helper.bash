@@ -377,6 +377,15 @@ restore_sysctls() {
 	done
 }
 
+# make_key_and_name [SIZE]: a System V segment $key and a POSIX object
+# $name, new, both of SIZE (default 1K).
+make_key_and_name() {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s "${1:-1K}" "$key"
+	shmmk -s "${1:-1K}" "$name"
+}
+
 # --- real clients (tests/clients) ---------------------------------------------
 
 # Each start_* runs a client with its own READYFILE and ECHOFILE in
