@@ -251,18 +251,15 @@ summary() {
 # --- in use: kept without -f, removed with -f -------------------------------------
 
 @test "without -f, an attached System V and a mapped POSIX segment are kept; -v says why" {
-	key=$(new_key)
-	start_sysv "$key" "attached"
-	name=$(new_name)
-	start_posix "$name" "mapped"
+	start_in_use
 	for filter in --all "-u root" "--user=0"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr -0 shmrm -v $filter
 		assert_output ""
-		assert_stderr_has "shmrm: $key: kept: in use"
-		assert_stderr_has "shmrm: $name: kept: in use"
+		assert_stderr_has "shmrm: $attached: kept: in use"
+		assert_stderr_has "shmrm: $mapped: kept: in use"
 		assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B); kept 2 in use or of unknown use (-f removes them)"
-		assert_kept "$key" "$name"
+		assert_kept "$attached" "$mapped"
 	done
 	run --separate-stderr -0 shmrm --all
 	refute_output --partial kept
@@ -296,14 +293,10 @@ summary() {
 }
 
 @test "-f with -u removes the user's segments in use too" {
-	key=$(new_key)
-	start_sysv "$key" "attached"
-	name=$(new_name)
-	start_posix "$name" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm --force -u root
 	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
-	assert_gone "$key"
-	assert_gone "$name"
+	assert_gone "$attached" "$mapped"
 }
 
 # --- -n ----------------------------------------------------------------------------------
