@@ -12,10 +12,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-sysv_exists() {
-	[[ -n $(sysv_field "$1" shmid) ]]
-}
-
 # assert_usage_error: the last run exited 2, printed nothing on stdout,
 # and told the user where to look.
 assert_usage_error() {
@@ -46,6 +42,16 @@ expected_ftok() {
 	python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | ((int(sys.argv[2]) & 0xff) << 24)))' "$1" "$2"
 }
 
+# ftok_key FILE PROJ: set key to what ftok(3) gives FILE and PROJ, for
+# cleanup; skip the test if the machine already has a segment with it.
+ftok_key() {
+	key=$(expected_ftok "$1" "$2")
+	if segment_exists "$key"; then
+		skip "the machine already has a segment with key $key"
+	fi
+	track "$key"
+}
+
 # --- creation of each kind ----------------------------------------------
 
 @test "System V keyed: prints exactly the key; the segment has the size and default mode 0600" {
@@ -66,8 +72,7 @@ expected_ftok() {
 	assert_equal "${#lines[@]}" 1
 	id=${output#id:}
 	track "$output"
-	assert_equal "$(awk -v id="$id" 'NR > 1 && $2 == id { print $1 }' \
-	    /proc/sysvipc/shm)" 0
+	assert_equal "$(sysv_field "id:$id" key)" 0
 	assert_equal "$(sysv_field "id:$id" size)" 4096
 	assert_equal "$(sysv_field "id:$id" perms)" 600
 }
@@ -77,8 +82,7 @@ expected_ftok() {
 	b=$(shmmk -p -s 1K)
 	track "$a" "$b"
 	[[ $a == id:* && $b == id:* && $a != "$b" ]]
-	sysv_exists "$a"
-	sysv_exists "$b"
+	assert_kept "$a" "$b"
 }
 
 @test "POSIX: prints exactly /NAME; the object has the size and default mode 0600" {
@@ -256,11 +260,7 @@ expected_ftok() {
 @test "--ftok PATH gives the key ftok(3) gives with PROJ 1" {
 	f=$BATS_TEST_TMPDIR/ftok-file
 	: >"$f"
-	key=$(expected_ftok "$f" 1)
-	if _key_in_use "$key"; then
-		skip "the machine already has a segment with key $key"
-	fi
-	track "$key"
+	ftok_key "$f" 1
 	run --separate-stderr -0 shmmk --ftok "$f" -s 1K
 	assert_output "$key"
 	assert_equal "$(sysv_field "$key" size)" 1024
@@ -269,24 +269,20 @@ expected_ftok() {
 @test "--ftok PATH:PROJ gives the key ftok(3) gives with PROJ" {
 	f=$BATS_TEST_TMPDIR/ftok-file
 	: >"$f"
-	key=$(expected_ftok "$f" 200)
-	if _key_in_use "$key"; then
-		skip "the machine already has a segment with key $key"
-	fi
-	track "$key"
+	ftok_key "$f" 200
 	run -0 shmmk --ftok "$f:200" -s 1K
 	assert_output "$key"
-	sysv_exists "$key"
+	assert_kept "$key"
 	# The same PATH:PROJ is the same key: exclusive.
 	run -1 shmmk --ftok "$f:200" -s 1K
 }
 
 @test "--ftok with a missing file exits 1 and creates nothing" {
-	before=$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)
+	before=$(sysv_count)
 	run --separate-stderr -1 shmmk --ftok "$BATS_TEST_TMPDIR/missing" -s 1K
 	assert_output ""
 	assert_stderr_has "$BATS_TEST_TMPDIR/missing"
-	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" "$before"
+	assert_equal "$(sysv_count)" "$before"
 }
 
 @test "--ftok with PROJ out of 1-255 is a usage error" {
@@ -326,8 +322,8 @@ expected_ftok() {
 	assert_stderr_has "shmmk: $name: "
 	[[ ${stderr,,} == *"no space"* ]] ||
 	    fail "no 'no space' in: $stderr"
-	[[ ! -e /dev/shm$name ]] || fail "/dev/shm$name was left behind"
-	assert_equal "$(find /dev/shm -mindepth 1 | wc -l)" 0
+	assert_gone "$name"
+	assert_equal "$(devshm_count)" 0
 	# The space it tried to take is free again.
 	shmmk --reserve -s 32M "$(new_name)"
 }
@@ -338,7 +334,7 @@ expected_ftok() {
 	key=$(new_key)
 	run --separate-stderr shmmk "$key"
 	assert_usage_error
-	if sysv_exists "$key"; then fail "$key was created"; fi
+	assert_gone "$key"
 	run --separate-stderr shmmk --private
 	assert_usage_error
 }
@@ -352,10 +348,10 @@ expected_ftok() {
 	assert_output ""
 	assert_stderr_has "shmmk: $key: "
 	assert_stderr_has "kernel.shmmax"
-	if sysv_exists "$key"; then fail "$key was created"; fi
+	assert_gone "$key"
 	run --separate-stderr -1 shmmk -s 2M --private
 	assert_stderr_has "kernel.shmmax"
-	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 0
+	assert_equal "$(sysv_count)" 0
 	# At the limit it still works.
 	run -0 shmmk -s 1M "$key"
 }
@@ -366,7 +362,7 @@ expected_ftok() {
 	name=$(new_name)
 	run --separate-stderr shmmk --private -s 1K "$name"
 	assert_usage_error
-	[[ ! -e /dev/shm$name ]]
+	assert_gone "$name"
 }
 
 @test "usage: id:N is chosen by the kernel, not an ADDRESS to create" {
@@ -386,7 +382,7 @@ expected_ftok() {
 	for m in 8 1000 rw; do
 		run --separate-stderr shmmk -m "$m" "$name"
 		assert_usage_error
-		[[ ! -e /dev/shm$name ]]
+		assert_gone "$name"
 	done
 }
 
@@ -395,7 +391,7 @@ expected_ftok() {
 	for s in 1.5K -1 10X; do
 		run --separate-stderr shmmk -s "$s" "$name"
 		assert_usage_error
-		[[ ! -e /dev/shm$name ]]
+		assert_gone "$name"
 	done
 }
 
@@ -404,7 +400,7 @@ expected_ftok() {
 	b=$(new_name)
 	run --separate-stderr shmmk -s 1K "$a" "$b"
 	assert_usage_error
-	[[ ! -e /dev/shm$a && ! -e /dev/shm$b ]]
+	assert_gone "$a" "$b"
 }
 
 @test "usage: no ADDRESS" {

@@ -31,8 +31,7 @@ random_file() {
 	key=$(new_key)
 	shmmk -s 1K "$key"
 	shmput -d 'by any name' "$key"
-	id=$(awk -v k="$(( key ))" 'NR > 1 && $1 == k { print $2 }' \
-	    /proc/sysvipc/shm)
+	id=$(sysv_id "$key")
 	for a in "key:$(( key ))" "id:$id" "$id"; do
 		run -0 shmcat -s "$a"
 		assert_output 'by any name'

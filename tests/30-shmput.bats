@@ -27,33 +27,6 @@ make_kind() {
 	printf '%s\n' "$a"
 }
 
-# snapshot ADDRESS FILE: the segment's bytes, through shmcat.
-snapshot() {
-	shmcat "$1" >"$2"
-}
-
-# path_of ADDRESS: the file behind a POSIX or file: address, for checks
-# without the tools; empty for System V.
-path_of() {
-	case $1 in
-	file:*) printf '%s\n' "${1#file:}" ;;
-	/*) printf '/dev/shm%s\n' "$1" ;;
-	esac
-}
-
-# expect_bytes ADDRESS FILE: the segment holds exactly the bytes of FILE,
-# as shmcat sees it and, for POSIX and files, as the file system does.
-expect_bytes() {
-	local p expected=$BATS_TEST_TMPDIR/expected
-	cat "$2" >"$expected"	# FILE may be a <(...) that reads once
-	shmcat "$1" >"$BATS_TEST_TMPDIR/actual"
-	cmp "$expected" "$BATS_TEST_TMPDIR/actual"
-	p=$(path_of "$1")
-	if [[ -n $p ]]; then
-		cmp "$expected" "$p"
-	fi
-}
-
 KINDS=(sysv private posix file)
 
 # --- writing ---------------------------------------------------------------
@@ -136,7 +109,7 @@ KINDS=(sysv private posix file)
 @test "-d that does not fit: exit 1, message, segment unchanged (every kind)" {
 	for kind in "${KINDS[@]}"; do
 		a=$(make_kind "$kind" 16)
-		snapshot "$a" "$BATS_TEST_TMPDIR/before"
+		shmcat "$a" >"$BATS_TEST_TMPDIR/before"
 		run --separate-stderr -1 shmput -o 10 -d 'seven!!' "$a"
 		assert_output ""
 		assert_stderr_has "shmput: $a: "
@@ -149,7 +122,7 @@ KINDS=(sysv private posix file)
 	head -c 5000 /dev/urandom >"$BATS_TEST_TMPDIR/in"
 	for kind in "${KINDS[@]}"; do
 		a=$(make_kind "$kind" 4096)
-		snapshot "$a" "$BATS_TEST_TMPDIR/before"
+		shmcat "$a" >"$BATS_TEST_TMPDIR/before"
 		run --separate-stderr -1 shmput -i "$BATS_TEST_TMPDIR/in" "$a"
 		assert_stderr_has "shmput: $a: "
 		expect_bytes "$a" "$BATS_TEST_TMPDIR/before"
@@ -160,7 +133,7 @@ KINDS=(sysv private posix file)
 	head -c 5000 /dev/urandom >"$BATS_TEST_TMPDIR/in"
 	for kind in "${KINDS[@]}"; do
 		a=$(make_kind "$kind" 4096)
-		snapshot "$a" "$BATS_TEST_TMPDIR/before"
+		shmcat "$a" >"$BATS_TEST_TMPDIR/before"
 		run --separate-stderr -1 shmput -o 100 "$a" <"$BATS_TEST_TMPDIR/in"
 		assert_stderr_has "shmput: $a: "
 		expect_bytes "$a" "$BATS_TEST_TMPDIR/before"
@@ -318,7 +291,7 @@ KINDS=(sysv private posix file)
 		assert_stderr_has "shmput: $a: "
 		expect_bytes "$a" <(printf '................')
 	done
-	p=$(path_of "$a")
+	p=$(backing_file "$a")
 	assert_equal "$(stat -c %s "$p")" 16
 }
 
@@ -332,7 +305,7 @@ KINDS=(sysv private posix file)
 		assert_stderr_has "shmput: $a: "
 		run -1 shmput -g -d x "$a"
 	done
-	[[ ! -e /dev/shm$name && ! -e $f ]]
+	assert_gone "$name" "$key" "file:$f"
 	run -1 shmls "$key"
 }
 

@@ -29,10 +29,7 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 }
 
 @test "--sysv lists only System V, --posix only POSIX, both flags both" {
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
+	make_key_and_name
 	run -0 shmls -rn -o TYPE,ADDRESS --sysv
 	assert_line "sysv $key"
 	refute_line --regexp '^posix '

@@ -11,11 +11,6 @@ teardown() {
 	cleanup_nobody
 }
 
-# exists ADDRESS: does the POSIX object exist?
-exists() {
-	[[ -f /dev/shm$1 ]]
-}
-
 # --- 2: the cleanup pipeline cannot be steered ---------------------------------
 
 # The attack: an in-use object /victim, held by a real client, and an
@@ -28,7 +23,7 @@ setup_victim() {
 	BAIT="/victim''"
 	start_posix "$VICTIM" "in use"
 	as_nobody shmmk -s 1K "$BAIT" >/dev/null
-	exists "$VICTIM" && exists "$BAIT"
+	assert_kept "$VICTIM" "$BAIT"
 	run -0 shmls --orphans -rn -o ADDRESS
 	refute_listed "$VICTIM"
 }
@@ -36,8 +31,8 @@ setup_victim() {
 @test "2: the documented pipeline (shmls --orphans -0 | xargs -0 shmrm) keeps /victim and removes /victim''" {
 	setup_victim
 	shmls --orphans -0 -o ADDRESS | xargs -0 -r shmrm
-	exists "$VICTIM" || fail "the in-use $VICTIM was removed"
-	! exists "$BAIT" || fail "the orphan $BAIT is still there"
+	assert_kept "$VICTIM"
+	assert_gone "$BAIT"
 	run -0 shmcat -s "$VICTIM"
 	assert_output "in use"
 }
@@ -53,8 +48,7 @@ setup_victim() {
 	run -123 --separate-stderr bash -c \
 	    'shmls --orphans -rn -o ADDRESS | xargs -r shmrm'
 	assert_stderr_has 'shmrm: /victimx27x27: '
-	exists "$VICTIM" || fail "the in-use $VICTIM was removed"
-	exists "$BAIT" || fail "$BAIT was removed"
+	assert_kept "$VICTIM" "$BAIT"
 	# One word for the shell, and printf %b gives back the exact name,
 	# as the completions do.
 	# shellcheck disable=SC2046
@@ -71,8 +65,8 @@ setup_victim() {
 @test "2: shmrm --orphans itself keeps /victim and removes /victim''" {
 	setup_victim
 	shmrm --orphans
-	exists "$VICTIM" || fail "the in-use $VICTIM was removed"
-	! exists "$BAIT" || fail "the orphan $BAIT is still there"
+	assert_kept "$VICTIM"
+	assert_gone "$BAIT"
 }
 
 @test "2: -0 prints one column, its exact bytes, each value ending in NUL" {
@@ -254,8 +248,7 @@ make_bad_names() {
 	    <<<"$json" | xargs -r shmrm 2>/dev/null || true
 	jq -r '.shm[] | select(.address | type == "array") | .address | tostring' \
 	    <<<"$json" | xargs -r -d '\n' shmrm 2>/dev/null || true
-	exists $'/\xc3\x83' || fail "/Ã was removed"
-	exists $'/\xc3' || fail "/\\xc3 was removed by a bad address"
+	assert_kept $'/\xc3\x83' $'/\xc3'
 	# The bytes, turned back into the name, remove exactly that object.
 	bytes=$(jq -r '.shm[] | select(.address | type == "array") |
 	    .address | map("\\x" + ([(. / 16 | floor), . % 16] |
@@ -263,8 +256,8 @@ make_bad_names() {
 	assert_equal "$bytes" '\x2f\xc3'
 	printf -v a %b "$bytes"
 	shmrm "$a"
-	! exists $'/\xc3' || fail "/\\xc3 is still there"
-	exists $'/\xc3\x83' || fail "/Ã was removed"
+	assert_gone $'/\xc3'
+	assert_kept $'/\xc3\x83'
 }
 
 @test "19: every text value of JSON is exact: NAME, COMMAND and memfd names" {

@@ -16,32 +16,10 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-# Who maps a POSIX object or holds a memfd is known only when the scan
-# of /proc sees every process: in run-bats's PID namespace, all ours.
-need_full_scan() {
-	skip_unless_hermetic "a /proc scan that sees every process"
-}
-
-# start_holder VAR FILE: a process (sleep) that holds FILE open on
-# descriptor 5 and maps nothing; VAR is its pid.
-start_holder() {
-	local _var=$1 file=$2 _holder tries=100
-	start_client _holder sleep 1000 5<"$file"
-	# Until it has exec'd, it is a copy of this shell under another name.
-	while [[ $(cat "/proc/$_holder/comm" 2>/dev/null) != sleep ]]; do
-		(( tries-- > 0 )) || fail "sleep $_holder did not start"
-		sleep 0.05
-	done
-	printf -v "$_var" '%s' "$_holder"
-}
-
 # make_one_of_each MEMFD-NAME TEXT: a System V segment $key and a POSIX
 # object $name of 1K, and a memfd_holder MEMFD-NAME holding TEXT at $ADDR.
 make_one_of_each() {
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
+	make_key_and_name
 	start_memfd "$1" "$2"
 }
 
@@ -164,10 +142,7 @@ HIDDEN_NOTE="cannot be seen"
 
 @test "JSON: PIDS and COMMAND of a segment nobody uses are empty arrays" {
 	need_full_scan
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 shmls -J -o ADDRESS,NATTCH,PIDS,COMMAND "$name" "$key"
 	jq -e 'all(.shm[]; .nattch == 0 and .pids == [] and .command == [])' \
 	    <<<"$output" || fail "$output"
@@ -308,7 +283,7 @@ HIDDEN_NOTE="cannot be seen"
 
 @test "-u root and -u 0 list root's segments of every kind" {
 	need_full_scan
-	[[ $(id -u) -eq 0 ]] || skip "needs to run as root"
+	need_root
 	make_one_of_each shmt-user "user"
 	run -0 shmls -rn -o ADDRESS,UID -u root
 	assert_line "$key 0"

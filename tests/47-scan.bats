@@ -18,35 +18,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-need_full_scan() {
-	skip_unless_hermetic "a /proc scan that sees every process"
-}
-
-need_root() {
-	[[ $(id -u) -eq 0 ]] || skip "needs root"
-}
-
-# kept /NAME...: the POSIX objects are still in /dev/shm.
-kept() {
-	local a
-	for a in "$@"; do
-		[[ -e /dev/shm$a ]] || fail "$a was removed"
-	done
-}
-
-# start_holder VAR FILE: a sleep that holds FILE open on descriptor 5 and
-# maps nothing; VAR is its pid.
-start_holder() {
-	local _var=$1 file=$2 _holder tries=100
-	start_client _holder sleep 1000 5<"$file"
-	# Until it has exec'd, it is a copy of this shell under another name.
-	while [[ $(cat "/proc/$_holder/comm" 2>/dev/null) != sleep ]]; do
-		(( tries-- > 0 )) || fail "sleep $_holder did not start"
-		sleep 0.05
-	done
-	printf -v "$_var" '%s' "$_holder"
-}
-
 # start_leader_exit map|hold /NAME TEXT: a leader_exit whose main thread
 # has exited; PID is the process (the zombie leader's pid).
 start_leader_exit() {
@@ -122,14 +93,14 @@ need_hidepid() {
 	refute_listed "$theirs"
 	run --separate-stderr -0 with_proc hidepid=2 \
 	    "${NOBODY[@]}" "$NOBODY_BIN/shmrm" -v --orphans
-	kept "$theirs"
+	assert_kept "$theirs"
 	run --separate-stderr -0 with_proc hidepid=2 \
 	    "${NOBODY[@]}" "$NOBODY_BIN/shmrm" -v --unused
-	kept "$theirs"
+	assert_kept "$theirs"
 	run --separate-stderr -0 with_proc hidepid=2 \
 	    "${NOBODY[@]}" "$NOBODY_BIN/shmrm" -v -u nobody
 	assert_stderr_has "shmrm: $theirs: kept: who uses it cannot be seen"
-	kept "$theirs"
+	assert_kept "$theirs"
 }
 
 @test "hidepid=noaccess: as nobody, processes listed but not readable make use unknown" {
@@ -144,7 +115,7 @@ need_hidepid() {
 	assert_output "$theirs ?"
 	run --separate-stderr -0 with_proc hidepid=1 \
 	    "${NOBODY[@]}" "$NOBODY_BIN/shmrm" --orphans
-	kept "$theirs"
+	assert_kept "$theirs"
 }
 
 @test "hidepid: root, who may inspect every process, still sees who maps an object" {
@@ -166,10 +137,10 @@ need_hidepid() {
 	run --separate-stderr -0 as_nobody shmls -rn -o ADDRESS,NATTCH "$theirs"
 	assert_output "$theirs ?"
 	run --separate-stderr -0 as_nobody shmrm -v --orphans
-	kept "$theirs"
+	assert_kept "$theirs"
 	run --separate-stderr -0 as_nobody shmrm -v -u nobody
 	assert_stderr_has "shmrm: $theirs: kept: who uses it cannot be seen"
-	kept "$theirs"
+	assert_kept "$theirs"
 }
 
 # --- #9: PID namespaces ---------------------------------------------------------
@@ -183,9 +154,9 @@ need_hidepid() {
 	    shmls -rn -o ADDRESS,NATTCH "$name"
 	assert_output "$name ?"
 	run --separate-stderr -0 env -u SHMTOOLS_PIDNS_PRIVATE shmrm --orphans
-	kept "$name"
+	assert_kept "$name"
 	run --separate-stderr -0 env -u SHMTOOLS_PIDNS_PRIVATE shmrm --unused
-	kept "$name"
+	assert_kept "$name"
 	run --separate-stderr -0 env SHMTOOLS_PIDNS_PRIVATE=0 \
 	    shmls -rn -o ADDRESS,NATTCH "$name"
 	assert_output "$name ?"
@@ -203,12 +174,12 @@ need_hidepid() {
 	run --separate-stderr -0 in_child_pidns shmls -rn -o ADDRESS,NATTCH,PIDS "$name"
 	assert_output "$name ? ?"
 	run --separate-stderr -0 in_child_pidns shmrm -v --orphans
-	kept "$name"
+	assert_kept "$name"
 	run --separate-stderr -0 in_child_pidns shmrm -v --unused
-	kept "$name"
+	assert_kept "$name"
 	run --separate-stderr -0 in_child_pidns shmrm -v --all
 	assert_stderr_has "shmrm: $name: kept: who uses it cannot be seen"
-	kept "$name"
+	assert_kept "$name"
 }
 
 @test "from a child PID namespace, a System V segment keeps the kernel's NATTCH; its PIDS are unknown" {
@@ -241,7 +212,7 @@ need_hidepid() {
 	run --separate-stderr -0 in_child_pidns shmls -rn -o ADDRESS,NATTCH "$name"
 	assert_output "$name ?"
 	run --separate-stderr -0 in_child_pidns shmrm --orphans
-	kept "$name"
+	assert_kept "$name"
 }
 
 # --- #10: a main thread that exited -------------------------------------------
@@ -256,7 +227,7 @@ need_hidepid() {
 	run -0 shmls -rn -o ADDRESS --orphans
 	refute_listed "$name"
 	run --separate-stderr -0 shmrm --orphans
-	kept "$name"
+	assert_kept "$name"
 	run --separate-stderr -1 shmresize "$name" 4K
 	assert_stderr_has "not shrunk"
 	client_sees
@@ -270,7 +241,7 @@ need_hidepid() {
 	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH,PIDS "$name"
 	assert_output "$name 1 $PID"
 	run --separate-stderr -0 shmrm --unused
-	kept "$name"
+	assert_kept "$name"
 }
 
 # --- #11: descriptors by device and inode --------------------------------------------
@@ -289,7 +260,7 @@ need_hidepid() {
 	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH,PIDS "$name"
 	assert_output "$name 1 $holder"
 	run --separate-stderr -0 shmrm --orphans
-	kept "$name"
+	assert_kept "$name"
 	run --separate-stderr -1 shmresize "$name" 1K
 	assert_stderr_has "not shrunk"
 }
@@ -333,7 +304,7 @@ need_hidepid() {
 	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH,PIDS "$name"
 	assert_output "$name 1 $PID"
 	run --separate-stderr -0 shmrm --orphans
-	kept "$name"
+	assert_kept "$name"
 }
 
 @test "libraries every process maps privately do not make an unrelated file used" {
@@ -361,7 +332,7 @@ need_hidepid() {
 		shmls -rn -o ADDRESS,NATTCH "$1"
 		shmrm --orphans' sh "$name"
 	assert_output "$name ?"
-	kept "$name"
+	assert_kept "$name"
 }
 
 @test "from a child PID namespace, a System V segment whose creator it cannot number is no orphan" {
@@ -376,7 +347,7 @@ need_hidepid() {
 	run -0 in_child_pidns shmls -rn -o ADDRESS --orphans
 	refute_listed "$key"
 	run --separate-stderr -0 in_child_pidns shmrm --orphans
-	[[ -n $(sysv_id "$key") ]] || fail "$key was removed"
+	assert_kept "$key"
 	# Where the creator can be numbered, it is seen to run; once it is
 	# gone, the segment is an orphan.
 	run -0 shmls -rn -o ADDRESS --orphans
@@ -399,5 +370,5 @@ need_hidepid() {
 		exec "$@" --orphans' sh \
 	    "${NOBODY[@]}" "$NOBODY_BIN/shmrm"
 	assert_stderr_has "shmrm: cannot list segments"
-	kept "$theirs"
+	assert_kept "$theirs"
 }

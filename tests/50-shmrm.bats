@@ -11,41 +11,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-# sysv_id_exists ID: is there a segment with this shmid, per /proc?
-sysv_id_exists() {
-	awk -v id="$1" 'NR > 1 && $2 == id { f = 1 } END { exit !f }' \
-	    /proc/sysvipc/shm
-}
-
-# assert_gone ADDRESS...: none of the segments exists, checked without the
-# tools under test.
-assert_gone() {
-	local a
-	for a in "$@"; do
-		case $a in
-		0x*) [[ -z $(sysv_id "$a") ]] || fail "$a still exists"
-		     ! ipcs -m | grep -qi "^$a " || fail "ipcs still lists $a" ;;
-		id:*) ! sysv_id_exists "${a#id:}" || fail "$a still exists" ;;
-		/*) [[ ! -e /dev/shm$a && ! -L /dev/shm$a ]] ||
-		    fail "/dev/shm$a still exists" ;;
-		file:*) [[ ! -e ${a#file:} ]] || fail "$a still exists" ;;
-		*) fail "assert_gone: $a?" ;;
-		esac
-	done
-}
-
-assert_present() {
-	local a
-	for a in "$@"; do
-		case $a in
-		0x*) [[ -n $(sysv_id "$a") ]] || fail "$a was removed" ;;
-		id:*) sysv_id_exists "${a#id:}" || fail "$a was removed" ;;
-		/*) [[ -f /dev/shm$a ]] || fail "/dev/shm$a was removed" ;;
-		file:*) [[ -f ${a#file:} ]] || fail "$a was removed" ;;
-		esac
-	done
-}
-
 # make_all: one segment of each kind; sets key priv name file.
 make_all() {
 	key=$(new_key)
@@ -112,7 +77,7 @@ make_all() {
 	shmmk "$other_name"
 	shmrm "$key" "$priv" "$name" "$file"
 	assert_gone "$key" "$priv" "$name" "$file"
-	assert_present "$other_key" "$other_name"
+	assert_kept "$other_key" "$other_name"
 	run -0 shmls -rn -o ADDRESS "$other_key" "$other_name"
 }
 
@@ -139,7 +104,7 @@ make_all() {
 	run --separate-stderr -0 shmrm --force "$key" "$missing" "$name"
 	assert_equal "$stderr" ""
 	assert_gone "$key" "$name"
-	assert_present "$priv" "$file"
+	assert_kept "$priv" "$file"
 }
 
 @test "-n removes nothing and says what would be removed" {
@@ -150,10 +115,10 @@ make_all() {
 	for a in "$key" "$priv" "$name" "$file"; do
 		assert_line --partial "$a"
 	done
-	assert_present "$key" "$priv" "$name" "$file"
+	assert_kept "$key" "$priv" "$name" "$file"
 	run -0 shmrm --dry-run "$name"
 	assert_output --partial "$name"
-	assert_present "$name"
+	assert_kept "$name"
 }
 
 @test "-n with a missing segment says so and exits 1, still removing nothing" {
@@ -162,7 +127,7 @@ make_all() {
 	run --separate-stderr -1 shmrm -n "$key" "$missing"
 	assert_stderr_has "shmrm: $missing: "
 	assert_output --partial "$key"
-	assert_present "$key"
+	assert_kept "$key"
 }
 
 @test "-v prints each removed ADDRESS" {
@@ -193,7 +158,7 @@ make_all() {
 		run --separate-stderr -2 shmrm "$key" "$priv" "$name" "$file" "$bad"
 		assert_output ""
 		assert_stderr_has "Try 'shmrm --help'."
-		assert_present "$key" "$priv" "$name" "$file"
+		assert_kept "$key" "$priv" "$name" "$file"
 	done
 }
 
@@ -202,7 +167,7 @@ make_all() {
 	run --separate-stderr -2 shmrm "$name" "memfd:$$:0"
 	assert_output ""
 	assert_stderr_has "Try 'shmrm --help'."
-	assert_present "$name"
+	assert_kept "$name"
 }
 
 @test "no operand is a usage error" {
@@ -228,8 +193,8 @@ make_all() {
 	assert_stderr_has "shmrm: $key: "
 	assert_stderr_has "still attached"
 	# The key is free at once; the memory lives on, marked dest.
-	[[ -z $(sysv_id "$key") ]]
-	sysv_id_exists "$id"
+	assert_gone "$key"
+	assert_kept "id:$id"
 	run -0 shmls -rn -o ADDRESS,STATUS "id:$id"
 	assert_output "id:$id dest"
 	run -0 ipcs -m -i "$id"
@@ -238,7 +203,7 @@ make_all() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/echo")" attached
 	# It goes when the last process detaches.
 	stop_clients
-	if sysv_id_exists "$id"; then fail "id:$id outlived its last process"; fi
+	assert_gone "id:$id"
 	run -1 shmls "id:$id"
 }
 
@@ -273,7 +238,7 @@ make_all() {
 	shmput -d 'still here' "$name"
 	ln -s "/dev/shm$name" /dev/shm/link
 	run -1 shmrm /link
-	assert_present "$name"
+	assert_kept "$name"
 	run -0 shmcat "$name"
 	assert_output 'still here'
 }

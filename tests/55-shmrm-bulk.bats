@@ -11,10 +11,7 @@
 load test_helper
 
 setup() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespaces of tests/run-bats (a bulk removal)"
-	_in_private_namespace ||
-	    fail "SHMT_HERMETIC=1 but not in run-bats's private namespaces"
+	require_hermetic "a bulk removal"
 }
 
 teardown() {
@@ -30,55 +27,30 @@ sysv_status() {
 	ipcs -m | awk -v id="$1" '$2 == id { print $7 }'
 }
 
-# exists ADDRESS: is the segment there?  Checked without the tools under
-# test: ipcs and /proc/sysvipc/shm for System V, ls for /dev/shm.
-exists() {
-	case $1 in
-	0x*)	[[ -n $(sysv_id "$1") ]] &&
-		    ipcs -m | awk -v k="$1" 'tolower($1) == k { f = 1 } END { exit !f }' ;;
-	id:*)	ipcs -m | awk -v id="${1#id:}" '$2 == id { f = 1 } END { exit !f }' ;;
-	/*)	ls -1A /dev/shm | grep -qxF -- "${1#/}" ;;
-	*)	fail "exists: $1?" ;;
-	esac
-}
-
-assert_removed() {
-	local a
-	for a in "$@"; do
-		! exists "$a" || fail "$a was not removed"
-	done
-}
-
-assert_kept() {
-	local a
-	for a in "$@"; do
-		exists "$a" || fail "$a was removed"
-	done
-}
-
-# snapshot: the System V table and /dev/shm, as ipcs and ls see them.
-snapshot() {
-	ipcs -m
-	ls -la --time-style=full-iso /dev/shm
-}
-
 # check_keeps_to_kind MODE: shmrm MODE --sysv removes a System V segment of
 # 1K and keeps a POSIX one, and shmrm --posix MODE the other way round.
 check_keeps_to_kind() {
 	local mode=$1 key name
-	key=$(new_key)
-	name=$(new_name)
-	shmmk -s 1K "$key"
-	shmmk -s 1K "$name"
+	make_key_and_name
 	run --separate-stderr -0 shmrm "$mode" --sysv
 	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K)"
-	assert_removed "$key"
+	assert_gone "$key"
 	assert_kept "$name"
 	key=$(new_key)
 	shmmk -s 1K "$key"
 	run --separate-stderr -0 shmrm --posix "$mode"
-	assert_removed "$name"
+	assert_gone "$name"
 	assert_kept "$key"
+}
+
+# start_in_use: a System V segment $attached that a sysv_writer is
+# attached to, and a POSIX object $mapped that a posix_writer maps (the
+# last client: client_sees asks it).
+start_in_use() {
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	mapped=$(new_name)
+	start_posix "$mapped" "mapped"
 }
 
 # The summary line: the last line of stderr.
@@ -94,19 +66,16 @@ summary() {
 	orphan_priv=$(shmmk --private -s 2K)
 	orphan_name=$(new_name)
 	shmmk -s 3K "$orphan_name"
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
 	creator_runs=$(new_key)
 	start_creator "$creator_runs"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	file=$BATS_TEST_TMPDIR/file
 	shmmk -s 1K "file:$file"
 
 	run --separate-stderr -0 shmrm --orphans
 	assert_output ""
 	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K)"
-	assert_removed "$orphan_key" "$orphan_priv" "$orphan_name"
+	assert_gone "$orphan_key" "$orphan_priv" "$orphan_name"
 	assert_kept "$attached" "$creator_runs" "$mapped"
 	[[ -f $file ]] || fail "a file was removed in bulk"
 	run -0 shmls -rn -o ADDRESS
@@ -118,10 +87,7 @@ summary() {
 }
 
 @test "--orphans: once the creator or the user exits, its segment goes too" {
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm --orphans
 	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
 	assert_kept "$attached" "$mapped"
@@ -130,7 +96,7 @@ summary() {
 	assert_equal "$(sort <<<"$output")" \
 	    "$(printf 'removed %s\n' "$attached" "$mapped" | sort)"
 	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
-	assert_removed "$attached" "$mapped"
+	assert_gone "$attached" "$mapped"
 }
 
 @test "--orphans --sysv and --orphans --posix keep to their kind" {
@@ -146,27 +112,19 @@ summary() {
 	shmmk -s 1K "$free_name"
 	creator_runs=$(new_key)
 	start_creator "$creator_runs"
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm -v --unused
 	assert_equal "$(sort <<<"$output")" \
 	    "$(printf 'removed %s\n' "$free_key" "$free_name" "$creator_runs" | sort)"
 	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K)"
-	assert_removed "$free_key" "$free_name" "$creator_runs"
+	assert_gone "$free_key" "$free_name" "$creator_runs"
 	assert_kept "$attached" "$mapped"
 }
 
 @test "--unused keeps a POSIX object a process holds open without mapping it" {
 	name=$(new_name)
 	shmmk -s 4K "$name"
-	start_client holder sleep 1000 5<"/dev/shm$name"
-	tries=100
-	while [[ $(cat "/proc/$holder/comm" 2>/dev/null) != sleep ]]; do
-		(( tries-- > 0 )) || fail "sleep $holder did not start"
-		sleep 0.05
-	done
+	start_holder holder "/dev/shm$name"
 	run --separate-stderr -0 shmrm --unused
 	assert_kept "$name"
 	run --separate-stderr -0 shmrm --orphans --posix
@@ -194,7 +152,7 @@ summary() {
 	assert_equal "$(sort <<<"$output")" \
 	    "$(printf 'removed %s\n' "$old_key" "$old_name" | sort)"
 	assert_equal "$(summary)" "shmrm: removed 2 segments, 3072 bytes (3.0K); kept 1 in use or of unknown use (-f removes them)"
-	assert_removed "$old_key" "$old_name"
+	assert_gone "$old_key" "$old_name"
 	assert_kept "$new_key_" "$new_name_" "$old_attached"
 }
 
@@ -205,7 +163,7 @@ summary() {
 	shmmk -s 1K "$old_name"
 	sleep 2.1
 	run --separate-stderr -0 shmrm --older-than=2s --posix --unused
-	assert_removed "$old_name"
+	assert_gone "$old_name"
 	assert_kept "$old_key"
 	run --separate-stderr -0 shmrm --sysv --older-than 1d
 	assert_kept "$old_key"
@@ -229,11 +187,11 @@ summary() {
 	assert_equal "$(sort <<<"$output")" \
 	    "$(printf 'removed %s\n' "$theirs" "$theirs_key" | sort)"
 	assert_equal "$(summary)" "shmrm: removed 2 segments, 3072 bytes (3.0K)"
-	assert_removed "$theirs" "$theirs_key"
+	assert_gone "$theirs" "$theirs_key"
 	assert_kept "$mine" "$mine_key"
 	as_nobody shmmk -s 1K "$theirs"
 	run --separate-stderr -0 shmrm --user=65534 --posix
-	assert_removed "$theirs"
+	assert_gone "$theirs"
 	assert_kept "$mine" "$mine_key"
 	run --separate-stderr -0 shmrm -u 4000000
 	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
@@ -252,7 +210,7 @@ summary() {
 	assert_stderr_has "shmrm: $key: kept: in use"
 	assert_stderr_has "shmrm: $name: kept: in use"
 	assert_equal "$(summary)" "shmrm: removed 1 segment, 1024 bytes (1.0K); kept 2 in use or of unknown use (-f removes them)"
-	assert_removed "$free"
+	assert_gone "$free"
 	assert_kept "$key" "$name"
 }
 
@@ -267,17 +225,14 @@ summary() {
 		shmmk -s "${i}K" "${names[-1]}"
 	done
 	priv=$(shmmk --private -s 100)
-	attached=$(new_key)
-	start_sysv "$attached" "attached"
-	mapped=$(new_name)
-	start_posix "$mapped" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm --all
 	assert_output ""
 	assert_equal "$(summary)" "shmrm: removed 7 segments, 12388 bytes (12K); kept 2 in use or of unknown use (-f removes them)"
-	assert_removed "${keys[@]}" "${names[@]}" "$priv"
+	assert_gone "${keys[@]}" "${names[@]}" "$priv"
 	assert_kept "$attached" "$mapped"
 	assert_equal "$(ls -A /dev/shm)" "${mapped#/}"
-	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
+	assert_equal "$(sysv_count)" 1
 }
 
 @test "--all --sysv and --all --posix keep to their kind" {
@@ -296,18 +251,15 @@ summary() {
 # --- in use: kept without -f, removed with -f -------------------------------------
 
 @test "without -f, an attached System V and a mapped POSIX segment are kept; -v says why" {
-	key=$(new_key)
-	start_sysv "$key" "attached"
-	name=$(new_name)
-	start_posix "$name" "mapped"
+	start_in_use
 	for filter in --all "-u root" "--user=0"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr -0 shmrm -v $filter
 		assert_output ""
-		assert_stderr_has "shmrm: $key: kept: in use"
-		assert_stderr_has "shmrm: $name: kept: in use"
+		assert_stderr_has "shmrm: $attached: kept: in use"
+		assert_stderr_has "shmrm: $mapped: kept: in use"
 		assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B); kept 2 in use or of unknown use (-f removes them)"
-		assert_kept "$key" "$name"
+		assert_kept "$attached" "$mapped"
 	done
 	run --separate-stderr -0 shmrm --all
 	refute_output --partial kept
@@ -326,29 +278,25 @@ summary() {
 	    "$(printf 'removed %s\n' "$key" "$name" | sort)"
 	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
 	# The key is free; the memory lives on, marked dest.
-	[[ -z $(sysv_id "$key") ]] || fail "$key still has its key"
+	assert_gone "$key"
 	assert_equal "$(sysv_status "$id")" dest
 	run -0 shmls -rn -o ADDRESS,NATTCH,STATUS "id:$id"
 	assert_output "id:$id 1 dest"
-	assert_removed "$name"
+	assert_gone "$name"
 	# Both clients still see their data.
 	client_sees
 	assert_output "mapped"
 	PID=$sysv_client ECHO=$BATS_TEST_TMPDIR/client1.echo client_sees
 	assert_output "attached"
 	stop_clients
-	! exists "id:$id" || fail "id:$id outlived its last process"
+	assert_gone "id:$id"
 }
 
 @test "-f with -u removes the user's segments in use too" {
-	key=$(new_key)
-	start_sysv "$key" "attached"
-	name=$(new_name)
-	start_posix "$name" "mapped"
+	start_in_use
 	run --separate-stderr -0 shmrm --force -u root
 	assert_equal "$(summary)" "shmrm: removed 2 segments, 12288 bytes (12K)"
-	[[ -z $(sysv_id "$key") ]] || fail "$key still has its key"
-	assert_removed "$name"
+	assert_gone "$attached" "$mapped"
 }
 
 # --- -n ----------------------------------------------------------------------------------
@@ -361,7 +309,7 @@ summary() {
 	shmmk -s 3000 "$name"
 	attached=$(new_key)
 	start_sysv "$attached" "attached"
-	before=$(snapshot)
+	before=$(snapshot_segments)
 	run --separate-stderr -0 shmrm -n --all
 	assert_equal "${lines[0]}" "TYPE ADDRESS SIZE OWNER NATTCH"
 	assert_equal "${#lines[@]}" 4
@@ -372,18 +320,18 @@ summary() {
 	assert_equal "$rows" \
 	    "$(shmls -rnb -o TYPE,ADDRESS,SIZE,OWNER,NATTCH "$key" "$priv" "$name" | sort)"
 	assert_equal "$(summary)" "shmrm: would remove 3 segments, 6000 bytes (5.9K); kept 1 in use or of unknown use (-f removes them)"
-	assert_equal "$(snapshot)" "$before"
+	assert_equal "$(snapshot_segments)" "$before"
 	# --dry-run is -n, and with -v it notes what it would keep.
 	run --separate-stderr -0 shmrm --dry-run -v --all
 	assert_equal "${#lines[@]}" 4
 	assert_stderr_has "shmrm: $attached: kept: in use"
-	assert_equal "$(snapshot)" "$before"
+	assert_equal "$(snapshot_segments)" "$before"
 	# With -f, it would remove the attached one too.
 	run --separate-stderr -0 shmrm -n -f --all
 	assert_equal "${#lines[@]}" 5
 	assert_line "sysv $attached 4096 root 1"
 	assert_equal "$(summary)" "shmrm: would remove 4 segments, 10096 bytes (9.9K)"
-	assert_equal "$(snapshot)" "$before"
+	assert_equal "$(snapshot_segments)" "$before"
 }
 
 @test "-n then the real run: the same segments, the same counts" {
@@ -429,7 +377,7 @@ summary() {
 		assert_stderr_has "shmrm: $a: kept: who uses it cannot be seen"
 	done
 	assert_equal "$(summary)" "shmrm: removed 1 segment, 4096 bytes (4.0K); kept 3 in use or of unknown use (-f removes them)"
-	assert_removed "$theirs_key"
+	assert_gone "$theirs_key"
 	assert_kept "$mapped" "$roots" "$theirs"
 	# Not its own either, and not with -n.
 	run --separate-stderr -0 as_nobody shmrm -n -u nobody
@@ -456,7 +404,7 @@ summary() {
 	assert_stderr_has "shmrm: $mapped: "
 	assert_stderr_has "shmrm: $roots: "
 	assert_equal "$(summary)" "shmrm: removed 1 segment, 2048 bytes (2.0K)"
-	assert_removed "$theirs"
+	assert_gone "$theirs"
 	assert_kept "$mapped" "$roots"
 	client_sees
 	assert_output "root's"
@@ -470,7 +418,7 @@ summary() {
 	priv=$(shmmk --private -s 1K)
 	name=$(new_name)
 	shmmk -s 1K "$name"
-	before=$(snapshot)
+	before=$(snapshot_segments)
 	while IFS='|' read -r args why; do
 		eval "set -- $args"
 		run --separate-stderr shmrm "$@"
@@ -480,8 +428,8 @@ summary() {
 		    fail "shmrm $args: stderr lacks '$why': $stderr"
 		[[ ${stderr##*$'\n'} == "Try 'shmrm --help'." ]] ||
 		    fail "shmrm $args: stderr: $stderr"
-		[[ $(snapshot) == "$before" ]] ||
-		    fail "shmrm $args changed something:"$'\n'"$(diff <(echo "$before") <(snapshot))"
+		[[ $(snapshot_segments) == "$before" ]] ||
+		    fail "shmrm $args changed something:"$'\n'"$(diff <(echo "$before") <(snapshot_segments))"
 	done <<-EOF
 	--all /x|exclude each other
 	--all $name|exclude each other
@@ -511,19 +459,19 @@ summary() {
 @test "a usage error after the filters removes nothing either (parse all, then act)" {
 	name=$(new_name)
 	shmmk -s 1K "$name"
-	before=$(snapshot)
+	before=$(snapshot_segments)
 	run --separate-stderr -2 shmrm --all --orphans -v -u root --older-than 1x
 	assert_output ""
-	assert_equal "$(snapshot)" "$before"
+	assert_equal "$(snapshot_segments)" "$before"
 	run --separate-stderr -2 shmrm --all -f -- "$name"
-	assert_equal "$(snapshot)" "$before"
+	assert_equal "$(snapshot_segments)" "$before"
 }
 
 @test "--older-than 0 selects every segment, as in shmls" {
 	name=$(new_name)
 	shmmk -s 1K "$name"
 	run --separate-stderr -0 shmrm --older-than 0
-	assert_removed "$name"
+	assert_gone "$name"
 }
 
 @test "bulk mode never removes a POSIX semaphore (sem.NAME in /dev/shm)" {

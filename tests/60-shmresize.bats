@@ -40,13 +40,7 @@ can_give_away() {
 
 # sysv_owner KEY|id:N: "UID GID" from /proc/sysvipc/shm.
 sysv_owner() {
-	if [[ $1 == id:* ]]; then
-		awk -v id="${1#id:}" 'NR > 1 && $2 == id { print $8, $9 }' \
-		    /proc/sysvipc/shm
-	else
-		awk -v k="$(( $1 ))" 'NR > 1 && $1 == k { print $8, $9 }' \
-		    /proc/sysvipc/shm
-	fi
+	echo "$(sysv_field "$1" uid) $(sysv_field "$1" gid)"
 }
 
 # fill ADDRESS SIZE: put SIZE random bytes in the segment, keep a copy in
@@ -61,16 +55,8 @@ fill() {
 expect_content() {
 	local a=$1 new=$2 old=$3 keep
 	keep=$(( new < old ? new : old ))
-	{
-		head -c "$keep" "$BATS_TEST_TMPDIR/data"
-		head -c "$(( new - keep ))" /dev/zero
-	} >"$BATS_TEST_TMPDIR/expected"
-	shmcat "$a" >"$BATS_TEST_TMPDIR/actual"
-	cmp "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
-	case $a in
-	/*) cmp "$BATS_TEST_TMPDIR/expected" "/dev/shm$a" ;;
-	file:*) cmp "$BATS_TEST_TMPDIR/expected" "${a#file:}" ;;
-	esac
+	expect_bytes "$a" <(head -c "$keep" "$BATS_TEST_TMPDIR/data"
+	    head -c "$(( new - keep ))" /dev/zero)
 }
 
 # --- POSIX and files -----------------------------------------------------------
@@ -169,8 +155,7 @@ expect_content() {
 	assert_equal "$stderr" ""
 	assert_equal "$(sysv_field "$key" size)" 12288
 	assert_equal "$(sysv_field "$key" perms)" 640
-	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | awk -v k="$(( key ))" \
-	    '$1 == k' | wc -l)" 1
+	assert_equal "$(sysv_field "$key" shmid | wc -l)" 1
 	expect_content "$key" 12288 4096
 }
 
@@ -213,11 +198,10 @@ expect_content() {
 	track "$new"
 	assert_equal "$(sysv_field "$new" size)" 8192
 	assert_equal "$(sysv_field "$new" perms)" 640
-	assert_equal "$(awk -v id="${new#id:}" 'NR > 1 && $2 == id { print $1 }' \
-	    /proc/sysvipc/shm)" 0
+	assert_equal "$(sysv_field "$new" key)" 0
 	expect_content "$new" 8192 4096
 	if [[ $new != "$old" ]]; then
-		[[ -z $(sysv_field "$old" shmid) ]] || fail "$old is left behind"
+		assert_gone "$old"
 	fi
 }
 
@@ -286,8 +270,8 @@ expect_content() {
 	assert_equal "$(sysv_owner "$key")" "$owner"
 	expect_content "$key" 4096 4096
 	# Nothing left behind but the original.
-	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
-	assert_equal "$(find /dev/shm -mindepth 1 | wc -l)" 0
+	assert_equal "$(sysv_count)" 1
+	assert_equal "$(devshm_count)" 0
 }
 
 # --- errors ---------------------------------------------------------------------------
@@ -298,7 +282,7 @@ expect_content() {
 	run --separate-stderr -1 shmresize "$name" 1K
 	assert_output ""
 	assert_stderr_has "shmresize: $name: "
-	[[ ! -e /dev/shm$name ]]
+	assert_gone "$name"
 	run --separate-stderr -1 shmresize "$key" 1K
 	assert_stderr_has "shmresize: $key: "
 	[[ -z $(sysv_field "$key" shmid) ]]

@@ -46,16 +46,6 @@ recovery_files() {
 	find "$TMPDIR" -maxdepth 1 -name 'shmresize-*' -printf '%f\n'
 }
 
-# wait_until SECONDS CMD...: poll CMD until it succeeds.
-wait_until() {
-	local tries=$(( $1 * 50 ))
-	shift
-	until "$@"; do
-		(( tries-- > 0 )) || { echo "wait_until: $* never held" >&2; return 1; }
-		sleep 0.02
-	done
-}
-
 # has_size KEY SIZE: the segment with KEY has SIZE bytes (the new one).
 has_size() {
 	[[ $(sysv_field "$1" size) == "$2" ]]
@@ -155,7 +145,7 @@ resize_in_background() {
 		wait "$pid" || true
 		expect_whole "$key" 48
 		assert_equal "$(recovery_files)" ""
-		assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
+		assert_equal "$(sysv_count)" 1
 	done
 }
 
@@ -183,7 +173,7 @@ resize_in_background() {
 		fi
 		assert_equal "$(recovery_files)" ""
 		expect_whole "$key" 48
-		assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
+		assert_equal "$(sysv_count)" 1
 	done
 	echo "# of 20 kills, $recovered needed --recover, $stale left a stale file" >&3
 }
@@ -221,7 +211,7 @@ resize_in_background() {
 	assert_equal "$(sysv_field "$key" perms)" 640
 	expect_whole "$key" 8
 	assert_equal "$(recovery_files)" ""
-	assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
+	assert_equal "$(sysv_count)" 1
 	run -0 "$SHMT_BUILDDIR/tests/unit/recovery_list"
 	assert_output ""
 	run --separate-stderr -0 shmls
@@ -422,7 +412,7 @@ resize_in_background() {
 		# shellcheck disable=SC2086
 		run --separate-stderr -1 shmresize $f "id:$id" 8K
 		assert_stderr_has "removed (dest)"
-		assert_equal "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" 1
+		assert_equal "$(sysv_count)" 1
 	done
 	assert_equal "$(recovery_files)" ""
 }

@@ -605,7 +605,7 @@ shrink_while_reading() {
 	assert_equal "$status" 0
 	assert_equal "$stderr" ""
 	cmp "$T/in" "$T/got"
-	[[ -z $(sysv_id "$KEY") ]]
+	assert_gone "$KEY"
 }
 
 # --- a full /dev/shm -------------------------------------------------------------
@@ -707,10 +707,6 @@ closed_pipe() {
 
 # --- System V resize: every failure point -------------------------------------------
 
-sysv_count() {
-	awk 'NR > 1' /proc/sysvipc/shm | wc -l
-}
-
 # sysv_64k: a 64 KiB keyed segment, mode 640, random data in $T/data;
 # KEY, ID.
 sysv_64k() {
@@ -801,8 +797,7 @@ PAGE=$(getconf PAGESIZE)
 	assert_stderr_has "kernel.shmall"
 	assert_stderr_has "the data is intact in $KEY"
 	assert_equal "$(sysv_field "$KEY" size)" 65536
-	assert_equal "$(awk -v k="$(( KEY ))" 'NR > 1 && $1 == k { print $3 }' \
-	    /proc/sysvipc/shm)" 640
+	assert_equal "$(sysv_field "$KEY" perms)" 640
 	shmcat "$KEY" | cmp "$T/data" -
 	assert_equal "$(sysv_count)" 1
 	assert_equal "$(ls -A "$T/tmp")" ""
@@ -822,6 +817,6 @@ PAGE=$(getconf PAGESIZE)
 	[[ $saved == "$T/tmp/"* ]] || fail "saved outside TMPDIR: $saved"
 	# A recovery file: a 56-byte header, then the data.
 	cmp "$T/data" <(tail -c +57 "$saved")
-	[[ -z $(sysv_id "$KEY") ]]
+	assert_gone "$KEY"
 	assert_equal "$(sysv_count)" 0
 }

@@ -36,7 +36,7 @@ teardown() {
 @test "shmcat reads a System V writer's segment by id" {
 	key=$(new_key)
 	start_sysv "$key" "by id"
-	id=$(awk -v k=$(( key )) '$1 == k { print $2 }' /proc/sysvipc/shm)
+	id=$(sysv_id "$key")
 	[[ -n $id ]]
 	run -0 shmcat -s "id:$id"
 	assert_output "by id"
@@ -109,7 +109,7 @@ teardown() {
 @test "shmrm of an attached System V segment leaves the writer its memory" {
 	key=$(new_key)
 	start_sysv "$key" "marked for destruction"
-	id=$(awk -v k=$(( key )) '$1 == k { print $2 }' /proc/sysvipc/shm)
+	id=$(sysv_id "$key")
 	[[ -n $id ]]
 	track "id:$id"
 	shmrm "$key"

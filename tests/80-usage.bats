@@ -28,12 +28,6 @@ man_page() {
 	printf '%s/man/%s.1\n' "$SHMT_SRCDIR" "$1"
 }
 
-# long_options PROG: the long options PROG --help lists, without "--".
-long_options() {
-	"$1" --help | grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' |
-	    sed 's/^[ ,]*--//' | sort -u
-}
-
 # --- --help, --version ----------------------------------------------------------
 
 @test "--help and -h: exit 0, Usage: on stdout, nothing on stderr" {

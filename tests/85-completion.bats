@@ -88,19 +88,11 @@ EOF
 	timeout 30 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" "$COMPLETIONS/zsh" "$1"
 }
 
-# long_options PROG: the long options PROG --help lists, one a line.
-long_options() {
-	"$1" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u
-}
-
 # --- bash ------------------------------------------------------------------
 
 @test "bash: ADDRESS completes live POSIX names and System V keys" {
 	local name key prog
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	for prog in shmcat shmput shmls shmrm shmresize; do
 		run -0 complete_bash "$prog "
 		assert_line "$name"
@@ -110,10 +102,7 @@ long_options() {
 
 @test "bash: ADDRESS completion keeps to what was typed" {
 	local name key
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 complete_bash "shmcat ${name:0:8}"
 	assert_line "$name"
 	refute_line "$key"
@@ -179,7 +168,7 @@ long_options() {
 	local prog opt
 	for prog in "${PROGRAMS[@]}"; do
 		run -0 complete_bash "$prog -"
-		for opt in $(long_options "$prog"); do
+		for opt in $(long_options "$prog" | sed 's/^/--/'); do
 			assert_line "$opt"
 		done
 	done
@@ -233,7 +222,7 @@ long_options() {
 	local prog opt
 	for prog in "${PROGRAMS[@]}"; do
 		run -0 complete_fish "$prog --"
-		for opt in $(long_options "$prog"); do
+		for opt in $(long_options "$prog" | sed 's/^/--/'); do
 			assert_line --regexp "^$opt($|"$'\t'")"
 		done
 	done
@@ -241,10 +230,7 @@ long_options() {
 
 @test "fish: ADDRESS completes live segments with their type" {
 	local name key
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 complete_fish "shmrm "
 	assert_line --partial "$name"$'\tposix, '
 	assert_line --partial "$key"$'\tsysv, '
@@ -272,10 +258,7 @@ long_options() {
 
 @test "zsh: ADDRESS completes live segments, shmls -o column names" {
 	local name key
-	name=$(new_name)
-	key=$(new_key)
-	shmmk -s 4K "$name"
-	shmmk -s 4K "$key"
+	make_key_and_name 4K
 	run -0 complete_zsh "shmrm "
 	assert_line "$name"
 	assert_line "$key"
@@ -288,7 +271,7 @@ long_options() {
 @test "every long option of every program is in all three completions" {
 	local prog opt
 	for prog in "${PROGRAMS[@]}"; do
-		for opt in $(long_options "$prog"); do
+		for opt in $(long_options "$prog" | sed 's/^/--/'); do
 			grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" \
 			    "$COMPLETIONS/bash/$prog" ||
 				fail "$opt of $prog is not in completions/bash/$prog"

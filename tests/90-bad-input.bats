@@ -31,19 +31,18 @@ teardown() {
 	cleanup_segments
 }
 
-# snapshot: what no row may change.  In run-bats's namespaces, all of the
-# System V table and /dev/shm, as ipcs and ls see them (sizes, modes,
-# owners, times); elsewhere, where other programs may change those at any
-# time, this test's own segments and names.
-snapshot() {
+# row_state: what no row may change.  In run-bats's namespaces, all of
+# the System V table and /dev/shm (snapshot_segments); elsewhere, where
+# other programs may change those at any time, this test's own segments
+# and names.
+row_state() {
 	if [[ $SHMT_HERMETIC == 1 ]]; then
-		ipcs -m
-		ls -la --time-style=full-iso /dev/shm
+		snapshot_segments
 	else
 		ipcs -m | grep -i -- "^$K " || true
 		ls -la --time-style=full-iso -d -- "/dev/shm$P" "/dev/shm$N" \
 		    "/dev/shm$N2" "/dev/shm$MISSING" 2>&1 || true
-		[[ -z $(sysv_id "$MISSING_KEY") ]] || echo "$MISSING_KEY exists"
+		! segment_exists "$MISSING_KEY" || echo "$MISSING_KEY exists"
 	fi
 	ls -la --time-style=full-iso -- "$FILE"
 	cksum <"/dev/shm$P"
@@ -66,9 +65,9 @@ check_rows() {
 		fi
 		eval "set -- $cmd"
 		prog=$1
-		before=$(snapshot)
+		before=$(row_state)
 		run --separate-stderr timeout 10 "$@" </dev/null
-		after=$(snapshot)
+		after=$(row_state)
 		n=$(( n + 1 ))
 		(( status != 124 )) || fail "$cmd: timed out"
 		(( status < 128 )) || fail "$cmd: crashed (status $status)"$'\n'"$stderr"

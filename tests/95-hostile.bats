@@ -12,10 +12,7 @@
 load test_helper
 
 setup() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespaces of tests/run-bats (plants files in /dev/shm)"
-	_in_private_namespace ||
-	    fail "SHMT_HERMETIC=1 but not in run-bats's private namespaces"
+	require_hermetic "plants files in /dev/shm"
 }
 
 teardown() {
@@ -24,14 +21,6 @@ teardown() {
 }
 
 # --- local helpers -------------------------------------------------------
-
-# fingerprint FILE: what must not change about FILE: its type, size,
-# mode, owner, inode, link count, modification and change times, and a
-# checksum of its content.
-fingerprint() {
-	stat -c '%F %s %a %u:%g %i %h %y %z' -- "$1"
-	sha256sum <"$1"
-}
 
 # make_target: a file outside /dev/shm with known content, mode and
 # mtime; sets TARGET and TARGET_PRINT.

@@ -12,10 +12,7 @@
 load test_helper
 
 setup() {
-	[[ $SHMT_HERMETIC == 1 ]] ||
-	    skip "needs the private namespaces of tests/run-bats"
-	_in_private_namespace ||
-	    fail "SHMT_HERMETIC=1 but not in run-bats's private namespaces"
+	require_hermetic
 	T=$BATS_TEST_TMPDIR
 }
 
@@ -36,16 +33,11 @@ bg() {
 	BG_PIDS="${BG_PIDS:-} $BG_PID"
 }
 
-# sysv_count: how many System V segments there are.
-sysv_count() {
-	awk 'NR > 1' /proc/sysvipc/shm | wc -l
-}
-
 # --- memfd:PID:FD: the descriptor is checked, not its path -------------------
 
 @test "memfd:PID:FD whose holder swaps the descriptor never reaches the other file" {
 	printf 'precious data\n' >"$T/victim"
-	before=$(stat -c '%s %Y' "$T/victim"; sha256sum <"$T/victim")
+	before=$(fingerprint "$T/victim")
 	bg fd_swapper "$T/victim" "$T/ready"
 	wait_for "$T/ready"
 	read -r pid fd <"$T/ready"
@@ -54,7 +46,7 @@ sysv_count() {
 		shmresize "memfd:$pid:$fd" 64K >/dev/null 2>&1 || true
 		shmcat "memfd:$pid:$fd" 2>/dev/null >>"$T/read" || true
 	done
-	after=$(stat -c '%s %Y' "$T/victim"; sha256sum <"$T/victim")
+	after=$(fingerprint "$T/victim")
 	assert_equal "$after" "$before"
 	run grep -c precious "$T/read"
 	assert_output 0
@@ -242,7 +234,7 @@ to_full() {
 	done
 	assert_equal "$(sysv_count)" 0
 	[[ ! -e /dev/shm/made && ! -e $T/made ]]
-	assert_equal "$(find /dev/shm -mindepth 1 | wc -l)" 0
+	assert_equal "$(devshm_count)" 0
 	# An existing segment it only reused is not its to remove.
 	shmmk -s 4K /kept >/dev/null
 	to_full shmmk --reuse -s 1K /kept
@@ -284,10 +276,6 @@ wait_still() {
 	fail "the removal did not start, or did not stop"
 }
 
-devshm_count() {
-	find /dev/shm -mindepth 1 | wc -l
-}
-
 # blocked_bulk_removal: 300 orphans with long names, and /zz-victim,
 # removed by "shmrm --orphans -v" whose stdout is a pipe nobody reads
 # until $T/go exists: shmrm blocks on it midway, before /zz-victim.
@@ -312,7 +300,7 @@ blocked_bulk_removal() {
 	[[ -e /dev/shm/zz-victim ]] || fail "removed /zz-victim, which a process maps"
 	client_sees
 	assert_output 'mapped late'
-	assert_equal "$(find /dev/shm -mindepth 1 | wc -l)" 1
+	assert_equal "$(devshm_count)" 1
 }
 
 @test "bulk removal: a name that holds another object since the listing is kept" {

@@ -50,23 +50,13 @@ new_name() {
 	printf '%s\n' "$name"
 }
 
-# _key_in_use KEY: is there a System V segment with this key?  KEY is
-# any shell number (0x5e001234, 1234).  /proc/sysvipc/shm prints keys as
-# signed ints: 0x80000000 and above appear negative.
-_key_in_use() {
-	local key=$(( $1 & 0xffffffff ))
-	[[ -r /proc/sysvipc/shm ]] || return 1
-	awk -v k="$key" 'NR > 1 { v = $1 + 0; if (v < 0) v += 4294967296;
-	    if (v == k) found = 1 } END { exit !found }' /proc/sysvipc/shm
-}
-
 # new_key: a System V key, 0x5e followed by six random hex digits, that no
 # existing segment has; printed as 0x%08x, as shmls prints keys.
 new_key() {
 	local key
 	while :; do
 		key=$(printf '0x5e%06x' $(( ((RANDOM << 15) | RANDOM) & 0xffffff )))
-		_key_in_use "$key" || break
+		segment_exists "$key" || break
 	done
 	track "$key"
 	printf '%s\n' "$key"
@@ -125,17 +115,24 @@ cleanup_segments() {
 	rm -f -- "$(_shmt_tracked)"
 }
 
+# wait_until SECONDS CMD...: run CMD every 20 ms until it succeeds; give
+# up (status 1, and a word on stderr) after SECONDS.
+wait_until() {
+	local tries=$(( $1 * 50 ))
+	shift
+	until "$@"; do
+		if (( tries-- <= 0 )); then
+			echo "wait_until: '$*' never held" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
 # wait_for FILE [SECONDS]: wait until FILE exists (a client's readiness
 # signal), at most SECONDS (default 5).
 wait_for() {
-	local file=$1 tries=$(( ${2:-5} * 20 ))
-	while [[ ! -e $file ]]; do
-		if (( tries-- <= 0 )); then
-			echo "wait_for: $file did not appear" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	wait_until "${2:-5}" test -e "$1"
 }
 
 # start_client VAR PROGRAM ARGS...: run a client in the background and set
@@ -201,6 +198,28 @@ skip_unless_hermetic() {
 	    skip "needs the private namespaces of tests/run-bats ($1)"
 }
 
+# require_hermetic WHY: skip unless SHMT_HERMETIC=1, for a test file
+# whose tests act on every segment there is (bulk removals, planted
+# files); SHMT_HERMETIC=1 outside run-bats's namespaces is an error.
+require_hermetic() {
+	[[ $SHMT_HERMETIC == 1 ]] ||
+	    skip "needs the private namespaces of tests/run-bats${1:+ ($1)}"
+	_in_private_namespace ||
+	    fail "SHMT_HERMETIC=1 but not in run-bats's private namespaces"
+}
+
+# need_full_scan: skip unless the /proc scan of who maps a POSIX object
+# or holds a memfd sees every process: in run-bats's PID namespace, all
+# of them are ours.
+need_full_scan() {
+	skip_unless_hermetic "a /proc scan that sees every process"
+}
+
+# need_root: skip unless root.
+need_root() {
+	[[ $(id -u) -eq 0 ]] || skip "needs root"
+}
+
 # need_sysv_writer: skip unless the System V test client is built.
 need_sysv_writer() {
 	command -v sysv_writer >/dev/null ||
@@ -208,11 +227,15 @@ need_sysv_writer() {
 }
 
 # sysv_field KEY|id:N FIELD: a field of /proc/sysvipc/shm for the segment
-# (FIELD: shmid perms size nattch), read without the tools under test.
+# (FIELD: key shmid perms size cpid lpid nattch uid gid), read without
+# the tools under test; nothing if there is no such segment.  The key is
+# printed as /proc prints it, a signed decimal int.
 sysv_field() {
 	local sel=$1 field=$2 col
 	case $field in
-	shmid) col=2 ;; perms) col=3 ;; size) col=4 ;; nattch) col=7 ;;
+	key) col=1 ;; shmid) col=2 ;; perms) col=3 ;; size) col=4 ;;
+	cpid) col=5 ;; lpid) col=6 ;; nattch) col=7 ;; uid) col=8 ;;
+	gid) col=9 ;;
 	*) fail "sysv_field: unknown field $field" ;;
 	esac
 	if [[ $sel == id:* ]]; then
@@ -220,7 +243,7 @@ sysv_field() {
 		    'NR > 1 && $2 == id { print $c }' /proc/sysvipc/shm
 	else
 		# /proc prints the key as a signed int: 0xc8000001 is negative.
-		awk -v k="$(( sel ))" -v c="$col" \
+		awk -v k="$(( sel & 0xffffffff ))" -v c="$col" \
 		    'NR > 1 && ($1 == k || $1 + 4294967296 == k) { print $c }' \
 		    /proc/sysvipc/shm
 	fi
@@ -229,6 +252,118 @@ sysv_field() {
 # sysv_id KEY: the shmid of the live segment with KEY, from /proc; or nothing.
 sysv_id() {
 	sysv_field "$1" shmid
+}
+
+# sysv_count: how many System V segments there are, per /proc.
+sysv_count() {
+	awk 'NR > 1' /proc/sysvipc/shm | wc -l
+}
+
+# devshm_count: how many entries /dev/shm holds, of any type, at any depth.
+devshm_count() {
+	find /dev/shm -mindepth 1 | wc -l
+}
+
+# --- is a segment there? --------------------------------------------------------
+#
+# Checked without the tools under test: System V in /proc/sysvipc/shm,
+# with ipcs -m as a second witness in the assertions; POSIX objects and
+# files in the file system.  ADDRESS is 0xKEY, id:N, /NAME or file:PATH.
+
+# segment_exists ADDRESS: is there a segment at ADDRESS, per /proc or the
+# file system?  For a name or a path any entry counts, a dangling symbolic
+# link too.  (A System V key that IPC_RMID freed has no segment: /proc
+# shows such a segment, still attached, with key 0.)
+segment_exists() {
+	case $1 in
+	0x* | 0X* | id:*) [[ -n $(sysv_field "$1" shmid) ]] ;;
+	/*) [[ -e /dev/shm$1 || -L /dev/shm$1 ]] ;;
+	file:*) [[ -e ${1#file:} || -L ${1#file:} ]] ;;
+	*) echo "segment_exists: $1 is not 0xKEY, id:N, /NAME or file:PATH" >&2
+	   return 2 ;;
+	esac
+}
+
+# _ipcs_lists KEY|id:N: does ipcs -m list the System V segment?
+_ipcs_lists() {
+	case $1 in
+	id:*) ipcs -m | awk -v id="${1#id:}" \
+	    '$2 == id { f = 1 } END { exit !f }' ;;
+	*) ipcs -m | awk -v k="$1" \
+	    'tolower($1) == tolower(k) { f = 1 } END { exit !f }' ;;
+	esac
+}
+
+# assert_gone ADDRESS...: none of the segments exists: not in /proc, not
+# listed by ipcs, no entry of any type in the file system.
+assert_gone() {
+	local a
+	for a in "$@"; do
+		case $a in
+		0x* | 0X* | id:*)
+			! segment_exists "$a" || fail "$a still exists"
+			! _ipcs_lists "$a" || fail "ipcs still lists $a" ;;
+		/* | file:*)
+			! segment_exists "$a" || fail "$a still exists" ;;
+		*)	fail "assert_gone: $a is not 0xKEY, id:N, /NAME or file:PATH" ;;
+		esac
+	done
+}
+
+# assert_kept ADDRESS...: every segment exists: in /proc and listed by
+# ipcs (System V), as a regular file (POSIX objects and files).
+assert_kept() {
+	local a
+	for a in "$@"; do
+		case $a in
+		0x* | 0X* | id:*)
+			segment_exists "$a" || fail "$a was removed"
+			_ipcs_lists "$a" || fail "ipcs does not list $a" ;;
+		/*)	[[ -f /dev/shm$a ]] || fail "/dev/shm$a was removed" ;;
+		file:*)	[[ -f ${a#file:} ]] || fail "$a was removed" ;;
+		*)	fail "assert_kept: $a is not 0xKEY, id:N, /NAME or file:PATH" ;;
+		esac
+	done
+}
+
+# --- what must not change ----------------------------------------------------------
+
+# snapshot_segments: every System V segment and every entry of /dev/shm,
+# as ipcs and ls see them (sizes, modes, owners, times).  Take one before
+# and one after: equal, nothing changed.
+snapshot_segments() {
+	ipcs -m
+	ls -la --time-style=full-iso /dev/shm
+}
+
+# fingerprint FILE: what must not change about FILE: its type, size,
+# mode, owner, inode, link count, modification and change times, and a
+# checksum of its content.
+fingerprint() {
+	stat -c '%F %s %a %u:%g %i %h %y %z' -- "$1"
+	sha256sum <"$1"
+}
+
+# backing_file ADDRESS: the file behind a POSIX or file: address, for
+# checks without the tools; nothing for System V.
+backing_file() {
+	case $1 in
+	file:*) printf '%s\n' "${1#file:}" ;;
+	/*) printf '/dev/shm%s\n' "$1" ;;
+	esac
+}
+
+# expect_bytes ADDRESS FILE: the segment holds exactly the bytes of FILE,
+# as shmcat sees it and, for POSIX and files, as the file system does.
+expect_bytes() {
+	local p expected=$BATS_TEST_TMPDIR/.expected
+	cat "$2" >"$expected"	# FILE may be a <(...) that reads once
+	shmcat "$1" >"$BATS_TEST_TMPDIR/.actual"
+	cmp "$expected" "$BATS_TEST_TMPDIR/.actual"
+	p=$(backing_file "$1")
+	if [[ -n $p ]]; then
+		cmp "$expected" "$p"
+	fi
 }
 
 # restore_sysctls: put back each kernel.shm{max,all,mni} whose old value a
@@ -240,6 +375,15 @@ restore_sysctls() {
 			sysctl -q -w "kernel.$f=$(cat "$BATS_TEST_TMPDIR/$f")"
 		fi
 	done
+}
+
+# make_key_and_name [SIZE]: a System V segment $key and a POSIX object
+# $name, new, both of SIZE (default 1K).
+make_key_and_name() {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s "${1:-1K}" "$key"
+	shmmk -s "${1:-1K}" "$name"
 }
 
 # --- real clients (tests/clients) ---------------------------------------------
@@ -304,6 +448,28 @@ start_creator() {
 client_sees() {
 	signal_echo "$PID" "$ECHO"
 	output=$(cat "$ECHO")
+}
+
+# start_holder VAR FILE: a process (sleep) that holds FILE open on
+# descriptor 5 and maps nothing; VAR is its pid.
+start_holder() {
+	local _var=$1 file=$2 _holder
+	start_client _holder sleep 1000 5<"$file"
+	# Until it has exec'd, it is a copy of this shell under another name.
+	wait_until 5 _runs "$_holder" sleep || fail "sleep $_holder did not start"
+	printf -v "$_var" '%s' "$_holder"
+}
+
+# _runs PID COMM: has PID exec'd COMM?
+_runs() {
+	[[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]
+}
+
+# long_options PROG: the long options PROG --help lists, without "--",
+# one a line.
+long_options() {
+	"$1" --help | grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' |
+	    sed 's/^[ ,]*--//' | sort -u
 }
 
 # --- running as nobody --------------------------------------------------------
