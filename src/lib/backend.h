@@ -1,6 +1,6 @@
 /*
  * backend.h - the small interface each kind of segment implements, and
- * the kernel ABI details that only the backends should see.
+ * what the backends share.  The kernel ABI details are in kernel.h.
  */
 #ifndef SHMTOOLS_BACKEND_H
 #define SHMTOOLS_BACKEND_H
@@ -9,7 +9,8 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
-#include "shm.h"
+#include "kernel.h"
+#include "shm-private.h"
 
 /*
  * Error values the kernel has no words for.  They are real errno values,
@@ -18,14 +19,6 @@
 #define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
 #define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
 #define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
-
-/* <sys/shm.h> hides these without _GNU_SOURCE; the values are the ABI. */
-#ifndef SHM_DEST
-#define SHM_DEST	01000	/* IPC_RMID done: freed at last detach */
-#endif
-#ifndef SHM_LOCKED
-#define SHM_LOCKED	02000
-#endif
 
 struct shm_vec {
 	struct shm_rec	*v;
@@ -82,6 +75,16 @@ struct shm_recovery_header {
 	uint64_t	 new_size;
 	uint64_t	 ipcns;		/* the IPC namespace's inode */
 };
+
+/*
+ * Are the segment's bytes reached through an attached mapping (System V,
+ * seg->base) rather than through a descriptor of its own (seg->fd)?
+ */
+static inline bool
+seg_is_mapping(const struct shm_seg *seg)
+{
+	return seg->fd == -1;
+}
 
 /* io.c */
 int	 write_full(int, const void *, size_t);

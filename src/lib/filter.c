@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 /*
  * A DURATION: a number with an optional unit s, m, h, d or w (seconds by

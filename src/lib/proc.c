@@ -42,9 +42,6 @@
 #define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment */
 #define MEMFD_LINK	"/memfd:"
 
-/* The inode of the initial PID namespace (include/linux/proc_ns.h). */
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-
 /* Says that our PID namespace's segments are its own (shmtools(7)). */
 #define ENV_PIDNS_PRIVATE "SHMTOOLS_PIDNS_PRIVATE"
 
@@ -312,7 +309,7 @@ bad:
 static bool
 is_sysv_path(const char *path)
 {
-	return strncmp(path, "/SYSV", 5) == 0;
+	return strncmp(path, SYSV_MAPS_PREFIX, strlen(SYSV_MAPS_PREFIX)) == 0;
 }
 
 /*

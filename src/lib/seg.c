@@ -121,9 +121,18 @@ shm_resize(struct shm_seg *seg, uint64_t size)
 	return be->resize(seg, size);
 }
 
+/* Can the segment grow in place?  A System V segment cannot. */
+bool
+shm_can_grow(const struct shm_seg *seg)
+{
+	const struct shm_backend *be = backend_of(seg->addr.kind);
+
+	return be != NULL && be->grow != NULL;
+}
+
 /*
  * Make the segment at least size bytes, never smaller (EOPNOTSUPP for a
- * kind that cannot grow in place: System V).
+ * kind that cannot grow in place: see shm_can_grow()).
  */
 int
 shm_grow(struct shm_seg *seg, uint64_t size)

@@ -15,10 +15,6 @@
 
 #include "backend.h"
 
-#ifndef SHM_STAT_ANY
-#define SHM_STAT_ANY	15	/* SHM_STAT without the read check (4.17) */
-#endif
-
 #define PROC_SYSVIPC_SHM "/proc/sysvipc/shm"
 
 /* The shmid an address names, or -1 with errno ENOENT. */
@@ -37,11 +33,10 @@ sysv_resolve(const struct shm_addr *a)
 static void
 fill_from_ds(int id, const struct shmid_ds *ds, struct shm_rec *rec)
 {
-	/* glibc spells the key field __key; it is the kernel's shm_perm.key */
 	rec->addr.kind = SHM_SYSV;
-	rec->addr.key = ds->shm_perm.__key;
+	rec->addr.key = IPC_PERM_KEY(ds->shm_perm);
 	rec->addr.id = id;
-	rec->addr.by_id = ds->shm_perm.__key == IPC_PRIVATE;
+	rec->addr.by_id = IPC_PERM_KEY(ds->shm_perm) == IPC_PRIVATE;
 	rec->addr.fd = -1;
 	rec->size = ds->shm_segsz;
 	rec->mode = ds->shm_perm.mode & 0777;
@@ -171,7 +166,7 @@ sysv_list(struct shm_vec *vec)
 static int
 stat_id(int id, struct shmid_ds *ds)
 {
-	static const int idx_bits[] = { 15, 24 };
+	static const int idx_bits[] = { IPCMNI_SHIFT, IPCMNI_EXTEND_SHIFT };
 	size_t i;
 
 	for (i = 0; i < sizeof(idx_bits) / sizeof(idx_bits[0]); i++)
@@ -240,7 +235,8 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 		return -1;
 	if (stat_id(r->addr.id, &ds) == -1)
 		goto out;
-	if (ds.shm_perm.__key != r->addr.key || (ds.shm_perm.mode & SHM_DEST)) {
+	if (IPC_PERM_KEY(ds.shm_perm) != r->addr.key ||
+	    (ds.shm_perm.mode & SHM_DEST)) {
 		errno = ENOENT;		/* gone, its shmid reused */
 		goto out;
 	}
@@ -295,7 +291,7 @@ sysv_key_of(int id, key_t *key)
 
 	if (stat_id(id, &ds) == -1)
 		return -1;
-	*key = ds.shm_perm.__key;
+	*key = IPC_PERM_KEY(ds.shm_perm);
 	return 0;
 }
 

@@ -300,7 +300,7 @@ recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
 	char tag[32];
 	int fd, e;
 
-	recovery_tag(ds->shm_perm.__key, id, tag, sizeof(tag));
+	recovery_tag(IPC_PERM_KEY(ds->shm_perm), id, tag, sizeof(tag));
 	if (asprintf(path, "%s/" RECOVERY_PREFIX "%s-XXXXXX", dir, tag) == -1) {
 		*path = NULL;
 		errno = ENOMEM;
@@ -309,7 +309,7 @@ recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, recovery_magic, sizeof(h.magic));
 	h.version = SHM_RECOVERY_VERSION;
-	h.key = (uint32_t)ds->shm_perm.__key;
+	h.key = (uint32_t)IPC_PERM_KEY(ds->shm_perm);
 	h.old_id = id;
 	h.mode = ds->shm_perm.mode & 0777;
 	h.uid = ds->shm_perm.uid;
@@ -465,7 +465,7 @@ check_resizable(const struct shm_addr *a, key_t key, int sign, uint64_t n,
 		errno = EIDRM;
 		return -1;
 	}
-	if (ds->shm_perm.__key != key) {	/* replaced before we locked */
+	if (IPC_PERM_KEY(ds->shm_perm) != key) {	/* replaced before we locked */
 		errno = ENOENT;
 		return -1;
 	}
@@ -504,7 +504,7 @@ move_data(const struct shmid_ds *ds, int oldid, unsigned char *old,
     uint64_t size, int fd, bool force, struct shm_resize_result *res)
 {
 	struct copy_to t = {
-		ds->shm_perm.__key, size, ds->shm_perm.mode & 0777,
+		IPC_PERM_KEY(ds->shm_perm), size, ds->shm_perm.mode & 0777,
 		ds->shm_perm.uid, ds->shm_perm.gid, 0
 	};
 	size_t keep = (size_t)(size < ds->shm_segsz ? size : ds->shm_segsz);
