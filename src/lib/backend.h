@@ -34,13 +34,18 @@ struct shm_backend {
 		    struct shm_seg *, bool *);
 	ssize_t	(*pread)(struct shm_seg *, void *, size_t, uint64_t);
 	ssize_t	(*pwrite)(struct shm_seg *, const void *, size_t, uint64_t);
-	int	(*resize)(struct shm_seg *, uint64_t);
-	int	(*grow)(struct shm_seg *, uint64_t);	/* never shrinks */
+	int	(*resize_to)(const struct shm_addr *, int, uint64_t, int,
+		    struct shm_resize_result *);
+	int	(*grow)(struct shm_seg *, uint64_t);	/* in place, never
+							   shrinks; NULL: it
+							   cannot grow */
 	int	(*ungrow)(struct shm_seg *, uint64_t, uint64_t);
 	int	(*close)(struct shm_seg *);
 	int	(*remove)(const struct shm_addr *);
 	int	(*remove_listed)(const struct shm_rec *, int);
 	int	(*list)(struct shm_vec *);
+	int	(*recover)(const struct shm_addr *, int,
+		    struct shm_recover_result *);	/* NULL: nothing to */
 };
 
 extern const struct shm_backend sysv_backend;
@@ -51,6 +56,8 @@ extern const struct shm_backend memfd_backend;
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
 int	 fd_resize(struct shm_seg *, uint64_t);
+int	 fd_resize_to(const struct shm_addr *, int, uint64_t, int,
+	    struct shm_resize_result *);
 int	 fd_grow(struct shm_seg *, uint64_t);
 int	 fd_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 fd_close(struct shm_seg *);
@@ -85,6 +92,12 @@ seg_is_mapping(const struct shm_seg *seg)
 {
 	return seg->fd == -1;
 }
+
+/* sysv_resize.c */
+int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,
+	    struct shm_resize_result *);
+int	 sysv_recover(const struct shm_addr *, int,
+	    struct shm_recover_result *);
 
 /* io.c */
 int	 write_full(int, const void *, size_t);

@@ -249,6 +249,62 @@ fd_resize(struct shm_seg *seg, uint64_t size)
 }
 
 /*
+ * Shrinking an object that a process maps makes that process die of
+ * SIGBUS when it touches the lost pages: refuse while anyone (or someone
+ * we cannot see) uses it.  -1 with EBUSY then, and res says who; -1 with
+ * res->op SHM_OP_STAT when we cannot tell.
+ */
+static int
+shrink_check(const struct shm_addr *a, struct shm_resize_result *res)
+{
+	struct shm_rec *rec;
+	size_t n = 1;
+	int r = 0, e;
+
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		return -1;
+	if (shm_stat(a, rec) == -1 || shm_scan_users(&rec, &n, false) == -1) {
+		res->op = SHM_OP_STAT;
+		r = -1;
+	} else if (rec->nattch != 0) {
+		res->users = rec->nattch;
+		res->user_pid = rec->npids > 0 ? rec->pids[0] : 0;
+		errno = EBUSY;
+		r = -1;
+	}
+	e = errno;
+	shm_rec_list_free(rec, n);
+	errno = e;
+	return r;
+}
+
+/*
+ * Resize a descriptor-backed object in place (see shm_resize_to()).
+ * Growing is harmless to those who map it; shrinking is checked first.
+ */
+int
+fd_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
+    struct shm_resize_result *res)
+{
+	struct shm_seg seg;
+	uint64_t size;
+	int r = -1, e;
+
+	if (shm_addr_copy(&res->addr, a) == -1 ||
+	    shm_open_seg(a, SHM_O_RDWR, &seg) == -1)
+		return -1;
+	res->old_size = seg.size;
+	if (shm_size_apply(seg.size, sign, n, &size) == 0 &&
+	    (size >= seg.size || (flags & SHM_RESIZE_FORCE) ||
+	    shrink_check(a, res) == 0))
+		r = fd_resize(&seg, size);
+	e = errno;
+	shm_close(&seg);
+	errno = e;
+	return r;
+}
+
+/*
  * Make the object at least size bytes, never smaller: another writer may
  * have grown it since we looked, and a truncate to what we think is
  * enough would cut off its data.  Allocating the last byte extends the
@@ -420,7 +476,7 @@ const struct shm_backend posix_backend = {
 	.create = posix_create,
 	.pread = fd_pread,
 	.pwrite = fd_pwrite,
-	.resize = fd_resize,
+	.resize_to = fd_resize_to,
 	.grow = fd_grow,
 	.ungrow = fd_ungrow,
 	.close = fd_close,

@@ -111,14 +111,42 @@ shm_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
 	return backend_of(seg->addr.kind)->pwrite(seg, buf, len, off);
 }
 
+/* See shm.h: every kind resizes, each its own way. */
 int
-shm_resize(struct shm_seg *seg, uint64_t size)
+shm_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
+    struct shm_resize_result *res)
 {
-	const struct shm_backend *be = backend_of(seg->addr.kind);
+	const struct shm_backend *be = backend_of(a->kind);
 
-	if (be->resize == NULL)
+	memset(res, 0, sizeof(*res));
+	res->op = SHM_OP_RESIZE;
+	if (be == NULL || be->resize_to == NULL)
 		return unsupported();
-	return be->resize(seg, size);
+	return be->resize_to(a, sign, n, flags, res);
+}
+
+bool
+shm_can_recover(const struct shm_addr *a)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	return be != NULL && be->recover != NULL;
+}
+
+/*
+ * Put back the data of the oldest recovery file an interrupted resize of
+ * a left (ENOENT with out->path NULL: there is none).
+ */
+int
+shm_recover(const struct shm_addr *a, int flags,
+    struct shm_recover_result *out)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	memset(out, 0, sizeof(*out));
+	if (be == NULL || be->recover == NULL)
+		return unsupported();
+	return be->recover(a, flags, out);
 }
 
 /* Can the segment grow in place?  A System V segment cannot. */

@@ -11,6 +11,9 @@
 /* addr.c */
 int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
 
+/* size.c */
+int	 shm_size_apply(uint64_t, int, uint64_t, uint64_t *);
+
 /* rec.c */
 void	 shm_rec_init(struct shm_rec *);
 

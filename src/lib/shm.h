@@ -113,7 +113,6 @@ int	 shm_open_seg(const struct shm_addr *, int, struct shm_seg *);
 int	 shm_create(const struct shm_addr *, uint64_t, mode_t, int,
 	    struct shm_seg *, bool *);
 ssize_t	 shm_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
-int	 shm_resize(struct shm_seg *, uint64_t);
 bool	 shm_can_grow(const struct shm_seg *);
 int	 shm_grow(struct shm_seg *, uint64_t);
 int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
@@ -132,16 +131,41 @@ int	 shm_copy_in(struct shm_seg *, int, uint64_t, bool, uint64_t *,
 int	 shm_zero(struct shm_seg *, uint64_t, uint64_t);
 bool	 shm_seg_same_file(const struct shm_seg *, int);
 
-/* sysv.c: what only System V needs */
+/* errors.c: the real cause of a failure, in words */
+enum shm_op {
+	SHM_OP_OPEN, SHM_OP_CREATE, SHM_OP_READ, SHM_OP_WRITE,
+	SHM_OP_RESIZE, SHM_OP_REMOVE, SHM_OP_STAT
+};
+const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
+	    size_t);
+
+/*
+ * seg.c: resize the segment at an address to n bytes (sign 0), or by +n
+ * or -n (sign > 0, < 0).  POSIX objects, files and memfds change size in
+ * place; a System V segment cannot, and is copied into a new one under
+ * the same key, mode and owner (sysv_resize.c).  Unless SHM_RESIZE_FORCE,
+ * it refuses to shrink an object that processes use (or may use, unseen:
+ * they would die of SIGBUS), and to copy a System V segment processes are
+ * attached to (they would stay on the old one).  Success: res->addr is
+ * the segment now.  Failure: -1 with errno, and res says why and where
+ * the data is.  Either way the caller frees res.
+ */
 #define SHM_RESIZE_FORCE 0x01
 #define SHM_EPENDING	EALREADY	/* an earlier resize left its data
 					   in a recovery file */
 #define SHM_EINCOMPLETE	ENODATA		/* a recovery file holds less than
 					   its header says */
-/* sysv_resize.c: a resize copies into a new segment; see there. */
 struct shm_resize_result {
 	struct shm_addr	 addr;		/* the segment holding the data now */
 	uint64_t	 old_size;	/* the size before */
+	bool		 by_copy;	/* resized by copying: on failure the
+					   data is intact in addr */
+	enum shm_op	 op;		/* failure: the operation that failed,
+					   for shm_explain() */
+	long		 users;		/* EBUSY: the processes that map or hold
+					   it (-1: cannot see); 0 when it is
+					   the kernel's count of attaches */
+	pid_t		 user_pid;	/* EBUSY: the first of them */
 	char		*saved;		/* failure: the recovery file holding
 					   the data (SHM_EPENDING: the one
 					   pending), else NULL */
@@ -153,11 +177,11 @@ struct shm_resize_result {
 					   during the copy (0: none)... */
 	int		 late_id;	/* ...to this shmid (old or new) */
 };
-int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,
+int	 shm_resize_to(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
 void	 shm_resize_result_free(struct shm_resize_result *);
 
-/* A recovery file that an interrupted resize left in $TMPDIR. */
+/* sysv_resize.c: a recovery file that an interrupted resize left in $TMPDIR. */
 struct shm_recovery {
 	char		*path;
 	key_t		 key;		/* IPC_PRIVATE: a private segment... */
@@ -179,9 +203,16 @@ struct shm_recover_result {
 					   the file was only deleted */
 	pid_t		 busy_pid;	/* EBUSY: a process attached there */
 };
-int	 sysv_recover(const struct shm_addr *, int,
+/*
+ * Put back what an interrupted resize of a left in its recovery file
+ * (System V: shm_can_recover() says whether the kind can leave one).
+ */
+bool	 shm_can_recover(const struct shm_addr *);
+int	 shm_recover(const struct shm_addr *, int,
 	    struct shm_recover_result *);
 void	 shm_recover_result_free(struct shm_recover_result *);
+
+/* sysv.c */
 int	 shm_ftok(const char *, int, key_t *);
 
 /* fmt.c: fields as text */
@@ -232,13 +263,5 @@ int	 shm_user_parse(const char *, uid_t *);
 int	 shm_scan_users(struct shm_rec **, size_t *, bool);
 int	 shm_select(const struct shm_filter *, bool, struct shm_rec **,
 	    size_t *);
-
-/* errors.c: the real cause of a failure, in words */
-enum shm_op {
-	SHM_OP_OPEN, SHM_OP_CREATE, SHM_OP_READ, SHM_OP_WRITE,
-	SHM_OP_RESIZE, SHM_OP_REMOVE, SHM_OP_STAT
-};
-const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
-	    size_t);
 
 #endif

@@ -450,16 +450,6 @@ sysv_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
 	return (ssize_t)len;
 }
 
-/* A System V segment cannot change size: see sysv_resize_copy(). */
-static int
-sysv_resize(struct shm_seg *seg, uint64_t size)
-{
-	(void)seg;
-	(void)size;
-	errno = EOPNOTSUPP;
-	return -1;
-}
-
 static int
 sysv_close(struct shm_seg *seg)
 {
@@ -517,9 +507,10 @@ const struct shm_backend sysv_backend = {
 	.create = sysv_create,
 	.pread = sysv_pread,
 	.pwrite = sysv_pwrite,
-	.resize = sysv_resize,
+	.resize_to = sysv_resize_copy,	/* it cannot change size: a copy */
 	.close = sysv_close,
 	.remove = sysv_remove,
 	.remove_listed = sysv_remove_listed,
 	.list = sysv_list,
+	.recover = sysv_recover,
 };

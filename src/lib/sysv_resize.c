@@ -409,6 +409,7 @@ set_result(struct shm_resize_result *res, key_t key, int id)
 void
 shm_resize_result_free(struct shm_resize_result *res)
 {
+	shm_addr_free(&res->addr);
 	free(res->saved);
 	free(res->savedir);
 	free(res->lockpath);
@@ -426,18 +427,6 @@ lock_failed(key_t key, int id, struct shm_resize_result *res)
 	    shm_lock_path(key, id, path, sizeof(path)) == 0)
 		res->lockpath = strdup(path);
 	errno = e;
-}
-
-/* The new size: n, or the old size plus or minus n (sign > 0, < 0). */
-static int
-new_size(uint64_t old, int sign, uint64_t n, uint64_t *size)
-{
-	if (sign > 0 && (old + n < old || old + n > INT64_MAX))
-		return -1;
-	if (sign < 0 && n > old)
-		return -1;
-	*size = sign > 0 ? old + n : sign < 0 ? old - n : n;
-	return 0;
 }
 
 /*
@@ -477,10 +466,8 @@ check_resizable(const struct shm_addr *a, key_t key, int sign, uint64_t n,
 		errno = SHM_EPENDING;
 		return -1;
 	}
-	if (new_size(ds->shm_segsz, sign, n, size) == -1) {
-		errno = ERANGE;
+	if (shm_size_apply(ds->shm_segsz, sign, n, size) == -1)
 		return -1;
-	}
 	if (*size == ds->shm_segsz)
 		return 0;
 	if (*size == 0 || *size > SIZE_MAX ||
@@ -562,7 +549,7 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 	key_t key;
 	int lockfd = -1, fd = -1, id, r = -1, e;
 
-	memset(res, 0, sizeof(*res));
+	res->by_copy = true;
 	set_result(res, a->key, a->id);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &saved_mask);
