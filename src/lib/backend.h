@@ -43,7 +43,7 @@ struct shm_backend {
 	int	(*close)(struct shm_seg *);
 	int	(*remove)(const struct shm_addr *);
 	int	(*remove_listed)(const struct shm_rec *, int);
-	int	(*list)(struct shm_vec *);
+	int	(*list)(const struct shm_place *, struct shm_vec *);
 	int	(*recover)(const struct shm_addr *, int,
 		    struct shm_recover_result *);	/* NULL: nothing to */
 };

@@ -8,6 +8,20 @@
 
 #include "shm.h"
 
+/* place.c */
+struct shm_place {
+	int		 devshm;	/* the /dev/shm directory (O_PATH)... */
+	int		 devshm_err;	/* ...or -1 and why */
+	int		 proc;		/* the /proc to scan (O_PATH)... */
+	int		 proc_err;	/* ...or -1 and why */
+	int		 ipcns;		/* the IPC namespace to setns() into;
+					   -1: the caller's own */
+};
+const struct shm_place *shm_addr_place(const struct shm_addr *);
+int	 place_devshm(const struct shm_place *);
+int	 place_proc(const struct shm_place *);
+int	 place_enter(const struct shm_place *);
+
 /* addr.c */
 int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
 
@@ -19,7 +33,8 @@ void	 shm_rec_init(struct shm_rec *);
 
 /* seg.c */
 ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
-int	 shm_list(unsigned, struct shm_rec **, size_t *);
+int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
+	    size_t *);
 
 /* sysv.c */
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
@@ -42,7 +57,8 @@ bool	 shm_is_orphan(const struct shm_rec *);
  * reach it through shm_scan_users() and shm_select().
  */
 struct proc_scan;
-struct proc_scan *proc_scan_new(const struct shm_rec *, size_t, bool);
+struct proc_scan *proc_scan_new(const struct shm_place *,
+	    const struct shm_rec *, size_t, bool);
 void	 proc_scan_free(struct proc_scan *);
 int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
 int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,

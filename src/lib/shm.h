@@ -30,6 +30,16 @@ enum shm_kind {
 #define SHM_KINDS_ALL	((1u << SHM_NKINDS) - 1)
 
 #define SHM_DEVSHM	"/dev/shm"
+#define SHM_PROC	"/proc"
+
+/*
+ * place.c: where segments live (an IPC namespace, a /dev/shm, the
+ * processes of a /proc).  Every operation acts in the place of its
+ * address, a listing in the place it is given; NULL is the default one,
+ * the caller's own.
+ */
+struct shm_place;
+const struct shm_place *shm_place_default(void);
 
 /* A parsed ADDRESS.  The record owning it frees name. */
 struct shm_addr {
@@ -41,6 +51,8 @@ struct shm_addr {
 	int		 fd;		/* SHM_MEMFD */
 	char		*name;		/* SHM_POSIX: name without '/';
 					   SHM_FILE: path; SHM_MEMFD: memfd name */
+	const struct shm_place *place;	/* where; NULL: the default place.
+					   Not owned: it outlives the address */
 };
 
 /* addr.c */
@@ -260,8 +272,9 @@ struct shm_filter {
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);
-int	 shm_scan_users(struct shm_rec **, size_t *, bool);
-int	 shm_select(const struct shm_filter *, bool, struct shm_rec **,
-	    size_t *);
+int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
+	    bool);
+int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
+	    struct shm_rec **, size_t *);
 
 #endif

@@ -129,14 +129,16 @@ sysv_list_shmctl(struct shm_vec *vec)
 	return 0;
 }
 
+/* The place is entered already: the table is its IPC namespace's. */
 static int
-sysv_list(struct shm_vec *vec)
+sysv_list(const struct shm_place *place, struct shm_vec *vec)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *fp;
 	int r = 0;
 
+	(void)place;
 	if ((fp = fopen(PROC_SYSVIPC_SHM, "re")) == NULL)
 		return sysv_list_shmctl(vec);
 	while (getline(&line, &cap, fp) != -1) {
@@ -205,7 +207,8 @@ sysv_fill_resident(struct shm_rec *rec)
 
 	if (rec->addr.kind != SHM_SYSV)
 		return 0;
-	if (sysv_list(&vec) == -1)
+	if (place_enter(shm_addr_place(&rec->addr)) == -1 ||
+	    sysv_list(shm_addr_place(&rec->addr), &vec) == -1)
 		return -1;
 	errno = ENOENT;
 	for (i = 0; i < vec.n; i++)
