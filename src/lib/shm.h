@@ -193,7 +193,10 @@ int	 shm_resize_to(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
 void	 shm_resize_result_free(struct shm_resize_result *);
 
-/* sysv_resize.c: a recovery file that an interrupted resize left in $TMPDIR. */
+/*
+ * sysv_resize.c: a recovery file that an interrupted resize left in
+ * $TMPDIR.
+ */
 struct shm_recovery {
 	char		*path;
 	key_t		 key;		/* IPC_PRIVATE: a private segment... */
