@@ -810,7 +810,7 @@ note_recovery_files(void)
 	struct shm_recovery *rv;
 	size_t i, n;
 
-	if (sysv_recovery_list(&rv, &n) == -1)
+	if (sysv_recovery_list(shm_place_default(), &rv, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
 		char addr[32];

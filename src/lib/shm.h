@@ -208,7 +208,8 @@ struct shm_recovery {
 	time_t		 mtime;
 	bool		 complete;	/* holds all old_size bytes */
 };
-int	 sysv_recovery_list(struct shm_recovery **, size_t *);
+int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
+	    size_t *);
 void	 sysv_recovery_list_free(struct shm_recovery *, size_t);
 
 struct shm_recover_result {

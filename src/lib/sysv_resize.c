@@ -207,12 +207,13 @@ recovery_cmp(const void *a, const void *b)
 
 /*
  * The recovery files in $TMPDIR (else /tmp) that the caller may trust,
- * oldest first: those a resize in this IPC namespace left when it was
- * killed or failed.  An unreadable directory is an error; an empty or
- * missing one is no files.
+ * oldest first: those a resize in the IPC namespace of place (NULL: the
+ * default place) left when it was killed or failed.  An unreadable
+ * directory is an error; an empty or missing one is no files.
  */
 int
-sysv_recovery_list(struct shm_recovery **vp, size_t *np)
+sysv_recovery_list(const struct shm_place *place, struct shm_recovery **vp,
+    size_t *np)
 {
 	const char *dir = recovery_dir();
 	struct shm_recovery *v = NULL, rec;
@@ -223,6 +224,8 @@ sysv_recovery_list(struct shm_recovery **vp, size_t *np)
 
 	*vp = NULL;
 	*np = 0;
+	if (place_enter(place != NULL ? place : shm_place_default()) == -1)
+		return -1;
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
@@ -274,7 +277,7 @@ recovery_find(const struct shm_addr *a, struct shm_recovery *found)
 	size_t n, i;
 
 	memset(found, 0, sizeof(*found));
-	if (sysv_recovery_list(&v, &n) == -1)
+	if (sysv_recovery_list(shm_addr_place(a), &v, &n) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (recovery_matches(&v[i], a)) {
