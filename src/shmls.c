@@ -810,7 +810,7 @@ note_recovery_files(void)
 	struct shm_recovery *rv;
 	size_t i, n;
 
-	if (sysv_recovery_list(&rv, &n) == -1)
+	if (sysv_recovery_list(shm_place_default(), &rv, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
 		char addr[32];
@@ -974,9 +974,11 @@ main(int argc, char *argv[])
 		v = operands.v;
 		n = operands.n;
 		/* One pass over /proc, and only when something needs it. */
-		if (needs_scan() && shm_scan_users(&v, &n, false) == -1)
+		if (needs_scan() && shm_scan_users(shm_place_default(), &v,
+		    &n, false) == -1)
 			err(EXIT_OPFAIL, "cannot scan /proc");
-	} else if (shm_select(&ls.filter, needs_scan(), &v, &n) == -1)
+	} else if (shm_select(shm_place_default(), &ls.filter, needs_scan(),
+	    &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 
 	/* Operands are shown in the order given (shm_select sorts lists). */

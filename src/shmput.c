@@ -59,13 +59,11 @@ fit(const char *arg, struct shm_seg *seg, uint64_t len)
 	}
 	if (end <= seg->size)
 		return 0;
-	if (grow) {
+	if (grow && shm_can_grow(seg)) {
 		if (shm_grow(seg, end) == 0)
 			return 0;
-		if (errno != EOPNOTSUPP) {
-			cli_op_fail(arg, errno, SHM_OP_RESIZE, &seg->addr);
-			return -1;
-		}
+		cli_op_fail(arg, errno, SHM_OP_RESIZE, &seg->addr);
+		return -1;
 	}
 	if (offset > seg->size)
 		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
@@ -113,20 +111,6 @@ input_error(int e, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Is the input the segment itself?  Appending an object to itself would
- * read what it has just written, until /dev/shm is full.
- */
-static bool
-same_object(int fd, struct shm_seg *seg)
-{
-	struct stat in, out;
-
-	return seg->fd != -1 && fstat(fd, &in) == 0 &&
-	    fstat(seg->fd, &out) == 0 && in.st_dev == out.st_dev &&
-	    in.st_ino == out.st_ino;
-}
-
 static int
 put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
 {
@@ -135,7 +119,8 @@ put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
 	int r;
 
 	*written = 0;
-	if (same_object(fd, seg)) {
+	/* Appending an object to itself would fill /dev/shm. */
+	if (shm_seg_same_file(seg, fd)) {
 		cli_warn(arg, "the input is the segment itself");
 		return -1;
 	}

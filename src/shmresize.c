@@ -33,6 +33,10 @@ static const char usage_text[] =
 
 enum { OPT_RECOVER = CHAR_MAX + 1 };
 
+static int flags;		/* SHM_RESIZE_FORCE */
+static int sign;		/* SIZE is +n (> 0), -n (< 0) or n (0) */
+static uint64_t amount;		/* n */
+
 static const struct option longopts[] = {
 	{ "force",	no_argument,	NULL, 'f' },
 	{ "recover",	no_argument,	NULL, OPT_RECOVER },
@@ -41,9 +45,9 @@ static const struct option longopts[] = {
 	{ NULL,		0,		NULL, 0 }
 };
 
-/* Why a System V resize failed, and where the data is. */
+/* Why a resize failed, and where the data is. */
 static void
-resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
+resize_fail(const char *arg, int e, const struct shm_addr *a,
     const struct shm_resize_result *res)
 {
 	char out[SHM_ADDR_BUFSZ], buf[256];
@@ -82,29 +86,45 @@ resize_sysv_fail(const char *arg, int e, const struct shm_addr *a,
 		cli_warn(arg, "locked: another resize, or a shmcat, shmput or "
 		    "shmrm of it, is still running; nothing changed");
 		return;
+	case EBUSY:
+		if (res->users < 0) {
+			cli_warn(arg, "cannot see whether processes map it: "
+			    "not shrunk (use -f to force)");
+			return;
+		}
+		if (res->users > 0) {
+			cli_warn(arg, "mapped or held by %ld process%s (pid "
+			    "%d%s): not shrunk (use -f to force)", res->users,
+			    res->users == 1 ? "" : "es", (int)res->user_pid,
+			    res->users > 1 ? ", ..." : "");
+			return;
+		}
+		break;
 	case ENOENT:
 	case EACCES:
 	case EPERM:
-		cli_op_fail(arg, e, SHM_OP_RESIZE, a);
+		cli_op_fail(arg, e, res->op, a);
 		return;
 	}
 	if (res->saved != NULL)
 		cli_warn(arg, "%s; to put it back, run 'shmresize --recover "
 		    "%s': the data is saved in %s", shm_explain(e,
-		    SHM_OP_RESIZE, a, buf, sizeof(buf)), out, res->saved);
-	else
+		    res->op, a, buf, sizeof(buf)), out, res->saved);
+	else if (res->by_copy)
 		cli_warn(arg, "%s; the data is intact in %s",
-		    shm_explain(e, SHM_OP_RESIZE, a, buf, sizeof(buf)), out);
+		    shm_explain(e, res->op, a, buf, sizeof(buf)), out);
+	else
+		cli_op_fail(arg, e, res->op, a);
 }
 
 /*
- * Every signal that can be is blocked until the new ADDRESS is printed
- * (the library blocks them only during its own work): a Ctrl-C then
- * kills us with the key whole and its ADDRESS told.
+ * Resize one segment and print the ADDRESS that holds it now.  Every
+ * signal that can be is blocked until then (the library blocks them
+ * only during its own work): a Ctrl-C during a System V copy then kills
+ * us with the key whole and its new ADDRESS told.
  */
 static int
-resize_sysv(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
-    int flags)
+resize_one(const char *arg, const struct shm_addr *a)
 {
 	char out[SHM_ADDR_BUFSZ];
 	struct shm_resize_result res;
@@ -113,7 +133,7 @@ resize_sysv(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &saved);
-	if (sysv_resize_copy(a, sign, n, flags, &res) == 0) {
+	if (shm_resize_to(a, sign, amount, flags, &res) == 0) {
 		shm_addr_format(&res.addr, out, sizeof(out));
 		printf("%s\n", out);
 		fflush(stdout);
@@ -131,7 +151,7 @@ resize_sysv(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 			r = EXIT_OPFAIL;
 		}
 	} else {
-		resize_sysv_fail(arg, errno, a, &res);
+		resize_fail(arg, errno, a, &res);
 		r = EXIT_OPFAIL;
 	}
 	shm_resize_result_free(&res);
@@ -141,14 +161,14 @@ resize_sysv(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
 
 /* Put back what interrupted resizes of a left, oldest file first. */
 static int
-recover_one(const char *arg, const struct shm_addr *a, int flags)
+recover_one(const char *arg, const struct shm_addr *a)
 {
 	char out[SHM_ADDR_BUFSZ], buf[256];
 	struct shm_recover_result res;
 	int done = 0, r, e;
 
 	for (;;) {
-		r = sysv_recover(a, flags, &res);
+		r = shm_recover(a, flags, &res);
 		e = errno;
 		if (r == -1 && e == ENOENT && res.path == NULL)
 			break;
@@ -189,85 +209,13 @@ recover_one(const char *arg, const struct shm_addr *a, int flags)
 	return EXIT_SUCCESS;
 }
 
-/*
- * Shrinking an object that a process maps makes that process die of
- * SIGBUS when it touches the lost pages: refuse while anyone (or someone
- * we cannot see) uses it.  Growing is harmless.
- */
-static bool
-shrink_is_safe(const char *arg, const struct shm_addr *a)
-{
-	struct shm_rec *rec;
-	size_t n = 1;
-	bool safe;
-
-	if ((rec = calloc(1, sizeof(*rec))) == NULL)
-		err(EXIT_OPFAIL, NULL);
-	if (shm_stat(a, rec) == -1 || shm_scan_users(&rec, &n, false) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_STAT, a);
-		shm_rec_list_free(rec, n);
-		return false;
-	}
-	safe = rec->nattch == 0;
-	if (rec->nattch < 0)
-		cli_warn(arg, "cannot see whether processes map it: not "
-		    "shrunk (use -f to force)");
-	else if (!safe)
-		cli_warn(arg, "mapped or held by %ld process%s (pid %d%s): "
-		    "not shrunk (use -f to force)", rec->nattch,
-		    rec->nattch == 1 ? "" : "es", (int)rec->pids[0],
-		    rec->npids > 1 ? ", ..." : "");
-	shm_rec_list_free(rec, n);
-	return safe;
-}
-
-static int
-resize_one(const char *arg, const struct shm_addr *a, int sign, uint64_t n,
-    int flags)
-{
-	char out[SHM_ADDR_BUFSZ];
-	struct shm_seg seg;
-	uint64_t size = n;
-	int r = EXIT_SUCCESS;
-
-	/* The size it has now is read under the key's lock. */
-	if (a->kind == SHM_SYSV)
-		return resize_sysv(arg, a, sign, n, flags);
-	if (shm_open_seg(a, SHM_O_RDWR, &seg) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_RESIZE, a);
-		return EXIT_OPFAIL;
-	}
-	if (sign > 0)
-		size = seg.size + n;
-	else if (sign < 0)
-		size = seg.size - n;
-	if ((sign > 0 && (size < seg.size || size > INT64_MAX)) ||
-	    (sign < 0 && n > seg.size)) {
-		cli_warn(arg, "new size out of range (segment is %llu bytes)",
-		    (unsigned long long)seg.size);
-		r = EXIT_OPFAIL;
-	} else if (size < seg.size && !(flags & SHM_RESIZE_FORCE) &&
-	    !shrink_is_safe(arg, a)) {
-		r = EXIT_OPFAIL;
-	} else if (shm_resize(&seg, size) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_RESIZE, a);
-		r = EXIT_OPFAIL;
-	} else {
-		shm_addr_format(a, out, sizeof(out));
-		printf("%s\n", out);
-	}
-	shm_close(&seg);
-	return r;
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct shm_addr addr;
 	const char *why;
-	uint64_t n;
-	int ch, flags = 0, sign, r;
 	bool recover = false;
+	int ch, r;
 
 	cli_init(argv);
 	/* "+": options stop at ADDRESS, so that "-1M" after it is a SIZE. */
@@ -294,21 +242,19 @@ main(int argc, char *argv[])
 			cli_usage(argc < 1 ? "--recover: expected ADDRESS" :
 			    "--recover: too many operands: expected ADDRESS");
 		cli_addr(argv[0], &addr);
-		if (addr.kind != SHM_SYSV)
+		if (!shm_can_recover(&addr))
 			cli_usage("%s: --recover is for a System V segment "
 			    "(0xKEY, key:N or id:N)", argv[0]);
-		r = recover_one(argv[0], &addr, flags);
-		shm_addr_free(&addr);
-		return cli_exit_status(r);
+		r = recover_one(argv[0], &addr);
+	} else {
+		if (argc != 2)
+			cli_usage(argc < 2 ? "expected ADDRESS and SIZE" :
+			    "too many operands: expected ADDRESS and SIZE");
+		cli_addr(argv[0], &addr);
+		if (shm_size_parse_rel(argv[1], &sign, &amount, &why) == -1)
+			cli_usage("size '%s': %s", argv[1], why);
+		r = resize_one(argv[0], &addr);
 	}
-	if (argc != 2)
-		cli_usage(argc < 2 ? "expected ADDRESS and SIZE" :
-		    "too many operands: expected ADDRESS and SIZE");
-	cli_addr(argv[0], &addr);
-	if (shm_size_parse_rel(argv[1], &sign, &n, &why) == -1)
-		cli_usage("size '%s': %s", argv[1], why);
-
-	r = resize_one(argv[0], &addr, sign, n, flags);
 	shm_addr_free(&addr);
 	return cli_exit_status(r);
 }

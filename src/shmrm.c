@@ -177,7 +177,7 @@ now_ms(void)
 static void
 rescan(struct shm_rec *v, size_t n, int64_t *when)
 {
-	if (shm_scan_users(&v, &n, false) == 0)
+	if (shm_scan_users(shm_place_default(), &v, &n, false) == 0)
 		*when = now_ms();
 }
 
@@ -205,7 +205,7 @@ remove_all(const struct shm_filter *f)
 	int64_t scanned;
 	int ret = EXIT_SUCCESS;
 
-	if (shm_select(f, true, &v, &n) == -1)
+	if (shm_select(shm_place_default(), f, true, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 	scanned = now_ms();
 	if (dry_run)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 static const char *const kind_names[SHM_NKINDS] = {
 	[SHM_SYSV] = "sysv",

@@ -1,6 +1,6 @@
 /*
  * backend.h - the small interface each kind of segment implements, and
- * the kernel ABI details that only the backends should see.
+ * what the backends share.  The kernel ABI details are in kernel.h.
  */
 #ifndef SHMTOOLS_BACKEND_H
 #define SHMTOOLS_BACKEND_H
@@ -9,7 +9,8 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
-#include "shm.h"
+#include "kernel.h"
+#include "shm-private.h"
 
 /*
  * Error values the kernel has no words for.  They are real errno values,
@@ -18,14 +19,6 @@
 #define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
 #define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
 #define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
-
-/* <sys/shm.h> hides these without _GNU_SOURCE; the values are the ABI. */
-#ifndef SHM_DEST
-#define SHM_DEST	01000	/* IPC_RMID done: freed at last detach */
-#endif
-#ifndef SHM_LOCKED
-#define SHM_LOCKED	02000
-#endif
 
 struct shm_vec {
 	struct shm_rec	*v;
@@ -41,13 +34,18 @@ struct shm_backend {
 		    struct shm_seg *, bool *);
 	ssize_t	(*pread)(struct shm_seg *, void *, size_t, uint64_t);
 	ssize_t	(*pwrite)(struct shm_seg *, const void *, size_t, uint64_t);
-	int	(*resize)(struct shm_seg *, uint64_t);
-	int	(*grow)(struct shm_seg *, uint64_t);	/* never shrinks */
+	int	(*resize_to)(const struct shm_addr *, int, uint64_t, int,
+		    struct shm_resize_result *);
+	int	(*grow)(struct shm_seg *, uint64_t);	/* in place, never
+							   shrinks; NULL: it
+							   cannot grow */
 	int	(*ungrow)(struct shm_seg *, uint64_t, uint64_t);
 	int	(*close)(struct shm_seg *);
 	int	(*remove)(const struct shm_addr *);
 	int	(*remove_listed)(const struct shm_rec *, int);
-	int	(*list)(struct shm_vec *);
+	int	(*list)(const struct shm_place *, struct shm_vec *);
+	int	(*recover)(const struct shm_addr *, int,
+		    struct shm_recover_result *);	/* NULL: nothing to */
 };
 
 extern const struct shm_backend sysv_backend;
@@ -58,6 +56,8 @@ extern const struct shm_backend memfd_backend;
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
 int	 fd_resize(struct shm_seg *, uint64_t);
+int	 fd_resize_to(const struct shm_addr *, int, uint64_t, int,
+	    struct shm_resize_result *);
 int	 fd_grow(struct shm_seg *, uint64_t);
 int	 fd_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 fd_close(struct shm_seg *);
@@ -82,6 +82,22 @@ struct shm_recovery_header {
 	uint64_t	 new_size;
 	uint64_t	 ipcns;		/* the IPC namespace's inode */
 };
+
+/*
+ * Are the segment's bytes reached through an attached mapping (System V,
+ * seg->base) rather than through a descriptor of its own (seg->fd)?
+ */
+static inline bool
+seg_is_mapping(const struct shm_seg *seg)
+{
+	return seg->fd == -1;
+}
+
+/* sysv_resize.c */
+int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,
+	    struct shm_resize_result *);
+int	 sysv_recover(const struct shm_addr *, int,
+	    struct shm_recover_result *);
 
 /* io.c */
 int	 write_full(int, const void *, size_t);

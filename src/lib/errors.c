@@ -15,19 +15,20 @@
 #include "backend.h"
 
 static size_t
-count_sysv_segments(void)
+count_sysv_segments(const struct shm_addr *a)
 {
 	struct shm_rec *v;
 	size_t n;
 
-	if (shm_list(SHM_KIND_BIT(SHM_SYSV), &v, &n) == -1)
+	if (shm_list(shm_addr_place(a), SHM_KIND_BIT(SHM_SYSV), &v, &n) == -1)
 		return 0;
 	shm_rec_list_free(v, n);
 	return n;
 }
 
 static const char *
-explain_sysv(int err, enum shm_op op, char *buf, size_t len)
+explain_sysv(int err, enum shm_op op, const struct shm_addr *a, char *buf,
+    size_t len)
 {
 	uint64_t v;
 
@@ -42,7 +43,7 @@ explain_sysv(int err, enum shm_op op, char *buf, size_t len)
 		break;
 	case ENOSPC:
 		if (shm_sysctl("kernel/shmmni", &v) == 0 &&
-		    count_sysv_segments() >= v) {
+		    count_sysv_segments(a) >= v) {
 			snprintf(buf, len, "limit kernel.shmmni reached "
 			    "(%" PRIu64 " segments)", v);
 			return buf;
@@ -134,7 +135,8 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 
 	switch (err) {
 	case ENOSPC:
-		if (a->kind == SHM_POSIX && statvfs(SHM_DEVSHM, &sv) == 0) {
+		if (a->kind == SHM_POSIX &&
+		    fstatvfs(place_devshm(shm_addr_place(a)), &sv) == 0) {
 			char size[SHM_SIZE_BUFSZ], avail[SHM_SIZE_BUFSZ];
 
 			shm_size_human((uint64_t)sv.f_blocks * sv.f_frsize,
@@ -230,7 +232,7 @@ shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		return buf;
 	}
 	if (a->kind == SHM_SYSV)
-		s = explain_sysv(err, op, buf, len);
+		s = explain_sysv(err, op, a, buf, len);
 	else
 		s = explain_fd(err, op, a, buf, len);
 	if (s == NULL && err == EACCES)

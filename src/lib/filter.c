@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 /*
  * A DURATION: a number with an optional unit s, m, h, d or w (seconds by
@@ -186,19 +186,21 @@ users_unknown(struct shm_rec *r)
 }
 
 /*
- * Fill in who uses each of v[0..n) with one pass over /proc; with memfds,
+ * Fill in who uses each of v[0..n) with one pass over the /proc of place
+ * (NULL: the default place); with memfds,
  * append every memfd some process holds.  On failure, -1, and the users
  * of every segment not filled in are unknown: an error never becomes
  * "unused".
  */
 int
-shm_scan_users(struct shm_rec **v, size_t *n, bool memfds)
+shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
+    bool memfds)
 {
 	struct proc_scan *scan;
 	size_t i;
 	int r = 0, e = 0;
 
-	if ((scan = proc_scan_new(*v, *n, memfds)) == NULL) {
+	if ((scan = proc_scan_new(place, *v, *n, memfds)) == NULL) {
 		e = errno;
 		for (i = 0; i < *n; i++)
 			users_unknown(&(*v)[i]);
@@ -221,21 +223,23 @@ shm_scan_users(struct shm_rec **v, size_t *n, bool memfds)
 }
 
 /*
- * Every segment f selects, as an array the caller frees.  With scan (or
- * when a filter needs it), who uses each is filled in.
+ * Every segment f selects in place (NULL: the default place), as an
+ * array the caller frees.  With scan (or when a filter needs it), who
+ * uses each is filled in.
  */
 int
-shm_select(const struct shm_filter *f, bool scan, struct shm_rec **v,
-    size_t *n)
+shm_select(const struct shm_place *place, const struct shm_filter *f,
+    bool scan, struct shm_rec **v, size_t *n)
 {
 	time_t now = time(NULL);
 	size_t i, kept;
 
-	if (shm_list(f->kinds, v, n) == -1)
+	if (shm_list(place, f->kinds, v, n) == -1)
 		return -1;
 	if ((scan || shm_filter_needs_scan(f) ||
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
-	    shm_scan_users(v, n, (f->kinds & SHM_KIND_BIT(SHM_MEMFD)) != 0) == -1) {
+	    shm_scan_users(place, v, n,
+	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD)) != 0) == -1) {
 		int e = errno;
 
 		shm_rec_list_free(*v, *n);

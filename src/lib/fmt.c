@@ -14,7 +14,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 /* "rw-r-----", or "640" when numeric. */
 void

@@ -26,9 +26,6 @@
 
 #define IO_BUFSZ	(1024 * 1024)
 #define KERNEL_CHUNK	(1 << 30)	/* per splice/copy_file_range call */
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22		/* Linux 5.14 */
-#endif
 
 /* Errors that mean "this kernel path does not apply": fall back. */
 static bool
@@ -210,7 +207,7 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 	}
 	end = len > seg->size - off ? seg->size : off + len;
 
-	if (seg->fd == -1) {
+	if (seg_is_mapping(seg)) {
 		/* System V: the mapping is the buffer. */
 		const unsigned char *p;
 		size_t n = (size_t)(end - off);
@@ -363,17 +360,18 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 
 	*written = 0;
 	*overflow = false;
-	if (seg->fd == -1)
-		grow = false;	/* System V cannot grow in place */
+	if (!shm_can_grow(seg))
+		grow = false;
 	if (off > seg->size && !grow) {
 		errno = ERANGE;
 		return -1;
 	}
-	if (seg->fd == -1 && sysv_attach(seg) == -1)
+	if (seg_is_mapping(seg) && sysv_attach(seg) == -1)
 		return -1;
-	if (seg->fd != -1 && kernel_in(seg, infd, &pos, grow, written) == -1)
+	if (!seg_is_mapping(seg) &&
+	    kernel_in(seg, infd, &pos, grow, written) == -1)
 		return -1;
-	if (seg->fd != -1 && (buf = malloc(IO_BUFSZ)) == NULL)
+	if (!seg_is_mapping(seg) && (buf = malloc(IO_BUFSZ)) == NULL)
 		return -1;
 	(void)fcntl(infd, F_SETPIPE_SZ, IO_BUFSZ);	/* fewer, larger reads */
 	for (;;) {
@@ -395,7 +393,7 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		want = IO_BUFSZ;
 		if (!grow && room < want)
 			want = (size_t)room;
-		if (seg->fd == -1) {
+		if (seg_is_mapping(seg)) {
 			/* System V: read straight into the mapping. */
 			n = read_some(infd, seg->base + pos, want);
 		} else {
@@ -429,6 +427,20 @@ out:
 	return r;
 }
 
+/*
+ * Is descriptor fd the segment's own file?  Copying an object into
+ * itself would read what it has just written, until /dev/shm is full.
+ */
+bool
+shm_seg_same_file(const struct shm_seg *seg, int fd)
+{
+	struct stat a, b;
+
+	return !seg_is_mapping(seg) && fstat(fd, &a) == 0 &&
+	    fstat(seg->fd, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino;
+}
+
 /* Clear [from, to): punch a hole where the filesystem can, else write. */
 int
 shm_zero(struct shm_seg *seg, uint64_t from, uint64_t to)
@@ -439,7 +451,7 @@ shm_zero(struct shm_seg *seg, uint64_t from, uint64_t to)
 		to = seg->size;
 	if (from >= to)
 		return 0;
-	if (seg->fd == -1) {
+	if (seg_is_mapping(seg)) {
 		if (sysv_attach(seg) == -1)
 			return -1;
 		memset(seg->base + from, 0, (size_t)(to - from));

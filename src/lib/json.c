@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 /* Must the code point cp be written as \uXXXX? */
 static bool

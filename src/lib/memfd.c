@@ -23,10 +23,11 @@
 #define MEMFD_PREFIX	"/memfd:"
 #define DELETED_SUFFIX	" (deleted)"
 
+/* PID/fd/FD, in the /proc of the address's place. */
 static void
 fd_link_path(const struct shm_addr *a, char *buf, size_t len)
 {
-	snprintf(buf, len, "/proc/%d/fd/%d", (int)a->pid, a->fd);
+	snprintf(buf, len, "%d/fd/%d", (int)a->pid, a->fd);
 }
 
 /*
@@ -112,10 +113,12 @@ static int
 memfd_open_path(const struct shm_addr *a, struct stat *st, char **name)
 {
 	char path[64];
-	int fd;
+	int procfd, fd;
 
+	if ((procfd = place_proc(shm_addr_place(a))) == -1)
+		return -1;
 	fd_link_path(a, path, sizeof(path));
-	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+	if ((fd = openat(procfd, path, O_PATH | O_CLOEXEC)) == -1)
 		return -1;
 	if ((*name = memfd_verify(fd, st)) == NULL) {
 		int e = errno;
@@ -181,7 +184,7 @@ const struct shm_backend memfd_backend = {
 	.create = NULL,		/* only memfd_create() in the holder makes one */
 	.pread = fd_pread,
 	.pwrite = fd_pwrite,
-	.resize = fd_resize,
+	.resize_to = fd_resize_to,
 	.grow = fd_grow,
 	.ungrow = fd_ungrow,
 	.close = fd_close,

@@ -23,23 +23,16 @@
 
 #define OPEN_SAFE	(O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
-/* The directory a POSIX name lives in, or AT_FDCWD for a file: path. */
+/*
+ * The directory a POSIX name lives in: the /dev/shm of its place, which
+ * the place keeps open; AT_FDCWD for a file: path.
+ */
 static int
 dir_of(const struct shm_addr *a, int *dirfd)
 {
-	if (a->kind == SHM_FILE) {
-		*dirfd = AT_FDCWD;
-		return 0;
-	}
-	*dirfd = open(SHM_DEVSHM, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*dirfd = a->kind == SHM_FILE ? AT_FDCWD :
+	    place_devshm(shm_addr_place(a));
 	return *dirfd == -1 ? -1 : 0;
-}
-
-static void
-dir_close(int dirfd)
-{
-	if (dirfd != AT_FDCWD)
-		close(dirfd);
 }
 
 void
@@ -90,13 +83,11 @@ static int
 posix_stat(const struct shm_addr *a, struct shm_rec *info)
 {
 	struct stat st;
-	int dirfd, r;
+	int dirfd;
 
 	if (dir_of(a, &dirfd) == -1)
 		return -1;
-	r = fstatat(dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW);
-	dir_close(dirfd);
-	if (r == -1)
+	if (fstatat(dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
 		errno = S_ISLNK(st.st_mode) ? ELOOP : SHM_ENOTREG;
@@ -154,15 +145,12 @@ fail:
 static int
 posix_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
-	int dirfd, fd, e;
+	int dirfd, fd;
 
 	if (dir_of(a, &dirfd) == -1)
 		return -1;
 	fd = open_regular(dirfd, a->name,
 	    (flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY);
-	e = errno;
-	dir_close(dirfd);
-	errno = e;
 	if (fd == -1)
 		return -1;
 	return fd_adopt(fd, flags, seg);
@@ -181,16 +169,11 @@ posix_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	if (fd == -1 && errno == EISDIR)
 		errno = EEXIST;
 	if (fd == -1 && errno == EEXIST && (flags & SHM_C_REUSE)) {
-		dir_close(dirfd);
 		*existed = true;
 		return posix_open(a, SHM_O_RDWR, seg);
 	}
-	if (fd == -1) {
-		e = errno;
-		dir_close(dirfd);
-		errno = e;
+	if (fd == -1)
 		return -1;
-	}
 	/* -m MODE means that mode, whatever the umask. */
 	if (fchmod(fd, mode) == -1 || ftruncate(fd, (off_t)size) == -1)
 		goto undo;
@@ -201,14 +184,12 @@ posix_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	if ((flags & SHM_C_RESERVE) && size > 0 &&
 	    (errno = posix_fallocate(fd, 0, (off_t)size)) != 0)
 		goto undo;
-	dir_close(dirfd);
 	return fd_adopt(fd, SHM_O_RDWR, seg);
 undo:
 	/* Leave nothing half-made behind. */
 	e = errno;
 	unlinkat(dirfd, a->name, 0);
 	close(fd);
-	dir_close(dirfd);
 	errno = e;
 	return -1;
 }
@@ -246,6 +227,63 @@ fd_resize(struct shm_seg *seg, uint64_t size)
 		return -1;
 	seg->size = size;
 	return 0;
+}
+
+/*
+ * Shrinking an object that a process maps makes that process die of
+ * SIGBUS when it touches the lost pages: refuse while anyone (or someone
+ * we cannot see) uses it.  -1 with EBUSY then, and res says who; -1 with
+ * res->op SHM_OP_STAT when we cannot tell.
+ */
+static int
+shrink_check(const struct shm_addr *a, struct shm_resize_result *res)
+{
+	struct shm_rec *rec;
+	size_t n = 1;
+	int r = 0, e;
+
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		return -1;
+	if (shm_stat(a, rec) == -1 ||
+	    shm_scan_users(shm_addr_place(a), &rec, &n, false) == -1) {
+		res->op = SHM_OP_STAT;
+		r = -1;
+	} else if (rec->nattch != 0) {
+		res->users = rec->nattch;
+		res->user_pid = rec->npids > 0 ? rec->pids[0] : 0;
+		errno = EBUSY;
+		r = -1;
+	}
+	e = errno;
+	shm_rec_list_free(rec, n);
+	errno = e;
+	return r;
+}
+
+/*
+ * Resize a descriptor-backed object in place (see shm_resize_to()).
+ * Growing is harmless to those who map it; shrinking is checked first.
+ */
+int
+fd_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
+    struct shm_resize_result *res)
+{
+	struct shm_seg seg;
+	uint64_t size;
+	int r = -1, e;
+
+	if (shm_addr_copy(&res->addr, a) == -1 ||
+	    shm_open_seg(a, SHM_O_RDWR, &seg) == -1)
+		return -1;
+	res->old_size = seg.size;
+	if (shm_size_apply(seg.size, sign, n, &size) == 0 &&
+	    (size >= seg.size || (flags & SHM_RESIZE_FORCE) ||
+	    shrink_check(a, res) == 0))
+		r = fd_resize(&seg, size);
+	e = errno;
+	shm_close(&seg);
+	errno = e;
+	return r;
 }
 
 /*
@@ -326,12 +364,6 @@ posix_remove(const struct shm_addr *a)
 	}
 	if (r == 0)
 		r = unlinkat(dirfd, a->name, 0);
-	{
-		int e = errno;
-
-		dir_close(dirfd);
-		errno = e;
-	}
 	return r;
 }
 
@@ -344,7 +376,7 @@ static int
 posix_remove_listed(const struct shm_rec *r, int flags)
 {
 	struct stat st;
-	int dirfd, rv, e;
+	int dirfd, rv;
 
 	(void)flags;	/* who uses it is the caller's to check */
 	if (dir_of(&r->addr, &dirfd) == -1)
@@ -356,9 +388,6 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 	}
 	if (rv == 0)
 		rv = unlinkat(dirfd, r->addr.name, 0);
-	e = errno;
-	dir_close(dirfd);
-	errno = e;
 	return rv;
 }
 
@@ -370,15 +399,19 @@ is_semaphore(const char *name)
 }
 
 static int
-posix_list(struct shm_vec *vec)
+posix_list(const struct shm_place *place, struct shm_vec *vec)
 {
 	struct dirent *de;
 	struct stat st;
 	DIR *dir;
 	int dirfd;
 
-	if ((dirfd = open(SHM_DEVSHM, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((dirfd = place_devshm(place)) == -1)
 		return errno == ENOENT ? 0 : -1;
+	/* Our own descriptor to read, at its start: not the place's. */
+	if ((dirfd = openat(dirfd, ".",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
 	if ((dir = fdopendir(dirfd)) == NULL) {
 		close(dirfd);
 		return -1;
@@ -420,7 +453,7 @@ const struct shm_backend posix_backend = {
 	.create = posix_create,
 	.pread = fd_pread,
 	.pwrite = fd_pwrite,
-	.resize = fd_resize,
+	.resize_to = fd_resize_to,
 	.grow = fd_grow,
 	.ungrow = fd_ungrow,
 	.close = fd_close,

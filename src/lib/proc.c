@@ -42,9 +42,6 @@
 #define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment */
 #define MEMFD_LINK	"/memfd:"
 
-/* The inode of the initial PID namespace (include/linux/proc_ns.h). */
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-
 /* Says that our PID namespace's segments are its own (shmtools(7)). */
 #define ENV_PIDNS_PRIVATE "SHMTOOLS_PIDNS_PRIVATE"
 
@@ -74,6 +71,7 @@ struct proc_scan {
 	bool		 has_memfd_dev;
 	dev_t		 memfd_dev;
 	pid_t		 self;		/* our pid as this /proc numbers it */
+	const struct shm_place *place;	/* whose /proc; the memfds' place */
 	bool		 complete;
 };
 
@@ -312,7 +310,7 @@ bad:
 static bool
 is_sysv_path(const char *path)
 {
-	return strncmp(path, "/SYSV", 5) == 0;
+	return strncmp(path, SYSV_MAPS_PREFIX, strlen(SYSV_MAPS_PREFIX)) == 0;
 }
 
 /*
@@ -718,7 +716,7 @@ in_group(gid_t gid)
  * decides.  subset=pid hides only the files that are not processes.
  */
 static bool
-proc_shows_all(void)
+proc_shows_all(int procfd)
 {
 	struct proc_mount_opts opts, found = {
 		PROC_HIDEPID_RESTRICTED, (gid_t)-1, false
@@ -729,7 +727,7 @@ proc_shows_all(void)
 	bool seen = false;
 	FILE *fp;
 
-	if (stat("/proc", &st) == -1 ||
+	if (fstat(procfd, &st) == -1 ||
 	    (fp = fopen("/proc/self/mountinfo", "re")) == NULL)
 		return false;
 	while (getline(&line, &cap, fp) > 0) {
@@ -753,11 +751,12 @@ proc_shows_all(void)
 }
 
 static bool
-is_init_pidns(const char *path)
+is_init_pidns(int procfd, const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && st.st_ino == PROC_PID_INIT_INO;
+	return fstatat(procfd, path, &st, 0) == 0 &&
+	    st.st_ino == PROC_PID_INIT_INO;
 }
 
 /*
@@ -767,26 +766,26 @@ is_init_pidns(const char *path)
  * unseen, unless the environment says this namespace keeps its own.
  */
 static bool
-proc_sees_all_pidns(void)
+proc_sees_all_pidns(int procfd)
 {
 	const char *env = getenv(ENV_PIDNS_PRIVATE);
 
 	if (env != NULL && strcmp(env, "1") == 0)
 		return true;
-	return is_init_pidns("/proc/self/ns/pid") ||
-	    is_init_pidns("/proc/1/ns/pid");
+	return is_init_pidns(procfd, "self/ns/pid") ||
+	    is_init_pidns(procfd, "1/ns/pid");
 }
 
 /* Our pid as this /proc numbers it (it may be another namespace's). */
 static pid_t
-self_pid(void)
+self_pid(int procfd)
 {
 	char buf[32];
 	ssize_t n;
 	long v;
 	char *end;
 
-	if ((n = readlink("/proc/self", buf, sizeof(buf) - 1)) > 0) {
+	if ((n = readlinkat(procfd, "self", buf, sizeof(buf) - 1)) > 0) {
 		buf[n] = '\0';
 		v = strtol(buf, &end, 10);
 		if (*end == '\0' && v > 0 && v <= INT_MAX)
@@ -815,20 +814,26 @@ learn_memfd_dev(struct proc_scan *scan)
 }
 
 /*
- * Scan /proc for the users of the segments v[0..n), and with memfds for
- * every memfd a process holds.  NULL only if /proc cannot be scanned at
- * all; any other failure leaves the scan incomplete.
+ * Scan the place's /proc for the users of the segments v[0..n), and with
+ * memfds for every memfd a process holds.  NULL only if /proc cannot be
+ * scanned at all; any other failure leaves the scan incomplete.
  */
 struct proc_scan *
-proc_scan_new(const struct shm_rec *v, size_t n, bool memfds)
+proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
+    size_t n, bool memfds)
 {
 	struct proc_scan *scan;
 	struct dirent *de;
 	size_t i;
 	DIR *proc;
+	int procfd, fd;
 
-	if ((scan = calloc(1, sizeof(*scan))) == NULL)
+	if (place == NULL)
+		place = shm_place_default();
+	if ((procfd = place_proc(place)) == -1 ||
+	    (scan = calloc(1, sizeof(*scan))) == NULL)
 		return NULL;
+	scan->place = place;
 	scan->complete = true;
 	scan->memfds = memfds;
 	for (i = 0; i < n; i++) {
@@ -840,11 +845,19 @@ proc_scan_new(const struct shm_rec *v, size_t n, bool memfds)
 	}
 	if (memfds)
 		learn_memfd_dev(scan);
-	if (!proc_shows_all() || !proc_sees_all_pidns())
+	if (!proc_shows_all(procfd) || !proc_sees_all_pidns(procfd))
 		lost(scan);
-	scan->self = self_pid();
-	if ((proc = opendir("/proc")) == NULL) {
+	scan->self = self_pid(procfd);
+	/* Our own descriptor to read, at its start: not the place's. */
+	if ((fd = openat(procfd, ".",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (proc = fdopendir(fd)) == NULL) {
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
 		proc_scan_free(scan);
+		errno = e;
 		return NULL;
 	}
 	for (;;) {
@@ -968,6 +981,7 @@ proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 			goto fail;
 		fd_fill_info(&h->st, rec);
 		rec->addr.kind = SHM_MEMFD;
+		rec->addr.place = scan->place;
 		rec->addr.pid = h->pid;
 		rec->addr.fd = h->fd;
 		if ((rec->addr.name = strdup(h->name)) == NULL ||

@@ -23,6 +23,22 @@ backend_of(enum shm_kind kind)
 	return kind < SHM_NKINDS ? backends[kind] : NULL;
 }
 
+/*
+ * The backend of a's kind, acting in a's place from now on; NULL with
+ * errno if there is none or the place cannot be entered.
+ */
+static const struct shm_backend *
+backend_in_place(const struct shm_addr *a)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	if (be == NULL) {
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
+	return place_enter(shm_addr_place(a)) == 0 ? be : NULL;
+}
+
 static void
 seg_init(struct shm_seg *seg)
 {
@@ -43,21 +59,28 @@ unsupported(void)
 int
 shm_stat(const struct shm_addr *a, struct shm_rec *info)
 {
-	const struct shm_backend *be = backend_of(a->kind);
+	const struct shm_backend *be;
 
 	shm_rec_init(info);
-	if (be == NULL || be->stat == NULL)
+	if ((be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->stat == NULL)
 		return unsupported();
-	return be->stat(a, info);
+	if (be->stat(a, info) == -1)
+		return -1;
+	info->addr.place = a->place;
+	return 0;
 }
 
 int
 shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
-	const struct shm_backend *be = backend_of(a->kind);
+	const struct shm_backend *be;
 
 	seg_init(seg);
-	if (be == NULL || be->open == NULL)
+	if ((be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->open == NULL)
 		return unsupported();
 	seg->writable = (flags & SHM_O_RDWR) != 0;
 	if (be->open(a, flags, seg) == -1)
@@ -80,11 +103,13 @@ int
 shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
     struct shm_seg *seg, bool *existed)
 {
-	const struct shm_backend *be = backend_of(a->kind);
+	const struct shm_backend *be;
 
 	seg_init(seg);
 	*existed = false;
-	if (be == NULL || be->create == NULL)
+	if ((be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->create == NULL)
 		return unsupported();
 	seg->writable = true;
 	if (shm_addr_copy(&seg->addr, a) == -1)
@@ -111,19 +136,61 @@ shm_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
 	return backend_of(seg->addr.kind)->pwrite(seg, buf, len, off);
 }
 
+/* See shm.h: every kind resizes, each its own way. */
 int
-shm_resize(struct shm_seg *seg, uint64_t size)
+shm_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
+    struct shm_resize_result *res)
+{
+	const struct shm_backend *be;
+
+	memset(res, 0, sizeof(*res));
+	res->op = SHM_OP_RESIZE;
+	res->addr.place = a->place;
+	if ((be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->resize_to == NULL)
+		return unsupported();
+	return be->resize_to(a, sign, n, flags, res);
+}
+
+bool
+shm_can_recover(const struct shm_addr *a)
+{
+	const struct shm_backend *be = backend_of(a->kind);
+
+	return be != NULL && be->recover != NULL;
+}
+
+/*
+ * Put back the data of the oldest recovery file an interrupted resize of
+ * a left (ENOENT with out->path NULL: there is none).
+ */
+int
+shm_recover(const struct shm_addr *a, int flags,
+    struct shm_recover_result *out)
+{
+	const struct shm_backend *be;
+
+	memset(out, 0, sizeof(*out));
+	if ((be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->recover == NULL)
+		return unsupported();
+	return be->recover(a, flags, out);
+}
+
+/* Can the segment grow in place?  A System V segment cannot. */
+bool
+shm_can_grow(const struct shm_seg *seg)
 {
 	const struct shm_backend *be = backend_of(seg->addr.kind);
 
-	if (be->resize == NULL)
-		return unsupported();
-	return be->resize(seg, size);
+	return be != NULL && be->grow != NULL;
 }
 
 /*
  * Make the segment at least size bytes, never smaller (EOPNOTSUPP for a
- * kind that cannot grow in place: System V).
+ * kind that cannot grow in place: see shm_can_grow()).
  */
 int
 shm_grow(struct shm_seg *seg, uint64_t size)
@@ -161,9 +228,11 @@ shm_close(struct shm_seg *seg)
 int
 shm_remove(const struct shm_addr *a)
 {
-	const struct shm_backend *be = backend_of(a->kind);
+	const struct shm_backend *be;
 
-	if (be == NULL || be->remove == NULL)
+	if ((be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->remove == NULL)
 		return unsupported();
 	return be->remove(a);
 }
@@ -177,30 +246,39 @@ shm_remove(const struct shm_addr *a)
 int
 shm_remove_listed(const struct shm_rec *r, int flags)
 {
-	const struct shm_backend *be = backend_of(r->addr.kind);
+	const struct shm_backend *be;
 
-	if (be == NULL || be->remove_listed == NULL)
+	if ((be = backend_in_place(&r->addr)) == NULL)
+		return -1;
+	if (be->remove_listed == NULL)
 		return unsupported();
 	return be->remove_listed(r, flags);
 }
 
 /*
- * Every segment of the kinds in the mask, as an array the caller frees.
+ * Every segment of the kinds in the mask in place (NULL: the default),
+ * as an array the caller frees; each record's address is in that place.
  * Files are never listed: there is no table of them, only their names.
  */
 int
-shm_list(unsigned kinds, struct shm_rec **v, size_t *n)
+shm_list(const struct shm_place *place, unsigned kinds, struct shm_rec **v,
+    size_t *n)
 {
 	struct shm_vec vec = { NULL, 0, 0 };
+	size_t i;
 	int k;
 
+	if (place == NULL)
+		place = shm_place_default();
+	if (place_enter(place) == -1)
+		return -1;
 	for (k = 0; k < SHM_NKINDS; k++) {
 		const struct shm_backend *be = backends[k];
 
 		if (!(kinds & SHM_KIND_BIT(k)) || k == SHM_FILE ||
 		    be->list == NULL)
 			continue;
-		if (be->list(&vec) == -1) {
+		if (be->list(place, &vec) == -1) {
 			int e = errno;
 
 			shm_rec_list_free(vec.v, vec.n);
@@ -208,6 +286,8 @@ shm_list(unsigned kinds, struct shm_rec **v, size_t *n)
 			return -1;
 		}
 	}
+	for (i = 0; i < vec.n; i++)
+		vec.v[i].addr.place = place;
 	*v = vec.v;
 	*n = vec.n;
 	return 0;

@@ -4,6 +4,9 @@
  *
  * The library never prints and never exits.  Functions return -1 (or NULL)
  * with errno set; parsers also give a short reason naming the rule broken.
+ *
+ * This header is what the programs call; what only the library and its
+ * tests use is in shm-private.h.
  */
 #ifndef SHMTOOLS_SHM_H
 #define SHMTOOLS_SHM_H
@@ -27,6 +30,16 @@ enum shm_kind {
 #define SHM_KINDS_ALL	((1u << SHM_NKINDS) - 1)
 
 #define SHM_DEVSHM	"/dev/shm"
+#define SHM_PROC	"/proc"
+
+/*
+ * place.c: where segments live (an IPC namespace, a /dev/shm, the
+ * processes of a /proc).  Every operation acts in the place of its
+ * address, a listing in the place it is given; NULL is the default one,
+ * the caller's own.
+ */
+struct shm_place;
+const struct shm_place *shm_place_default(void);
 
 /* A parsed ADDRESS.  The record owning it frees name. */
 struct shm_addr {
@@ -38,12 +51,13 @@ struct shm_addr {
 	int		 fd;		/* SHM_MEMFD */
 	char		*name;		/* SHM_POSIX: name without '/';
 					   SHM_FILE: path; SHM_MEMFD: memfd name */
+	const struct shm_place *place;	/* where; NULL: the default place.
+					   Not owned: it outlives the address */
 };
 
 /* addr.c */
 int	 shm_addr_parse(const char *, struct shm_addr *, const char **);
 int	 shm_addr_format(const struct shm_addr *, char *, size_t);
-int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
 void	 shm_addr_free(struct shm_addr *);
 const char *shm_kind_name(enum shm_kind);
 /* Enough for every ADDRESS but file: paths, which are formatted to fit. */
@@ -83,7 +97,6 @@ struct shm_rec {
 	bool		 users_known;	/* the scan saw every process */
 };
 
-void	 shm_rec_init(struct shm_rec *);
 void	 shm_rec_free(struct shm_rec *);
 void	 shm_rec_list_free(struct shm_rec *, size_t);
 int	 shm_rec_cmp(const void *, const void *);
@@ -111,16 +124,14 @@ int	 shm_stat(const struct shm_addr *, struct shm_rec *);
 int	 shm_open_seg(const struct shm_addr *, int, struct shm_seg *);
 int	 shm_create(const struct shm_addr *, uint64_t, mode_t, int,
 	    struct shm_seg *, bool *);
-ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 shm_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
-int	 shm_resize(struct shm_seg *, uint64_t);
+bool	 shm_can_grow(const struct shm_seg *);
 int	 shm_grow(struct shm_seg *, uint64_t);
 int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
-int	 shm_list(unsigned, struct shm_rec **, size_t *);
 
 /* io.c: moving bytes between a segment and a descriptor */
 #define SHM_IO_OTHER	(-2)	/* failed on the other descriptor, not the
@@ -130,17 +141,43 @@ int	 shm_copy_out(struct shm_seg *, int, uint64_t, uint64_t, bool,
 int	 shm_copy_in(struct shm_seg *, int, uint64_t, bool, uint64_t *,
 	    bool *);
 int	 shm_zero(struct shm_seg *, uint64_t, uint64_t);
+bool	 shm_seg_same_file(const struct shm_seg *, int);
 
-/* sysv.c: what only System V needs */
+/* errors.c: the real cause of a failure, in words */
+enum shm_op {
+	SHM_OP_OPEN, SHM_OP_CREATE, SHM_OP_READ, SHM_OP_WRITE,
+	SHM_OP_RESIZE, SHM_OP_REMOVE, SHM_OP_STAT
+};
+const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
+	    size_t);
+
+/*
+ * seg.c: resize the segment at an address to n bytes (sign 0), or by +n
+ * or -n (sign > 0, < 0).  POSIX objects, files and memfds change size in
+ * place; a System V segment cannot, and is copied into a new one under
+ * the same key, mode and owner (sysv_resize.c).  Unless SHM_RESIZE_FORCE,
+ * it refuses to shrink an object that processes use (or may use, unseen:
+ * they would die of SIGBUS), and to copy a System V segment processes are
+ * attached to (they would stay on the old one).  Success: res->addr is
+ * the segment now.  Failure: -1 with errno, and res says why and where
+ * the data is.  Either way the caller frees res.
+ */
 #define SHM_RESIZE_FORCE 0x01
 #define SHM_EPENDING	EALREADY	/* an earlier resize left its data
 					   in a recovery file */
 #define SHM_EINCOMPLETE	ENODATA		/* a recovery file holds less than
 					   its header says */
-/* sysv_resize.c: a resize copies into a new segment; see there. */
 struct shm_resize_result {
 	struct shm_addr	 addr;		/* the segment holding the data now */
 	uint64_t	 old_size;	/* the size before */
+	bool		 by_copy;	/* resized by copying: on failure the
+					   data is intact in addr */
+	enum shm_op	 op;		/* failure: the operation that failed,
+					   for shm_explain() */
+	long		 users;		/* EBUSY: the processes that map or hold
+					   it (-1: cannot see); 0 when it is
+					   the kernel's count of attaches */
+	pid_t		 user_pid;	/* EBUSY: the first of them */
 	char		*saved;		/* failure: the recovery file holding
 					   the data (SHM_EPENDING: the one
 					   pending), else NULL */
@@ -152,11 +189,14 @@ struct shm_resize_result {
 					   during the copy (0: none)... */
 	int		 late_id;	/* ...to this shmid (old or new) */
 };
-int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,
+int	 shm_resize_to(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
 void	 shm_resize_result_free(struct shm_resize_result *);
 
-/* A recovery file that an interrupted resize left in $TMPDIR. */
+/*
+ * sysv_resize.c: a recovery file that an interrupted resize left in
+ * $TMPDIR.
+ */
 struct shm_recovery {
 	char		*path;
 	key_t		 key;		/* IPC_PRIVATE: a private segment... */
@@ -168,7 +208,8 @@ struct shm_recovery {
 	time_t		 mtime;
 	bool		 complete;	/* holds all old_size bytes */
 };
-int	 sysv_recovery_list(struct shm_recovery **, size_t *);
+int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
+	    size_t *);
 void	 sysv_recovery_list_free(struct shm_recovery *, size_t);
 
 struct shm_recover_result {
@@ -178,11 +219,16 @@ struct shm_recover_result {
 					   the file was only deleted */
 	pid_t		 busy_pid;	/* EBUSY: a process attached there */
 };
-int	 sysv_recover(const struct shm_addr *, int,
+/*
+ * Put back what an interrupted resize of a left in its recovery file
+ * (System V: shm_can_recover() says whether the kind can leave one).
+ */
+bool	 shm_can_recover(const struct shm_addr *);
+int	 shm_recover(const struct shm_addr *, int,
 	    struct shm_recover_result *);
 void	 shm_recover_result_free(struct shm_recover_result *);
-int	 sysv_parse_proc_line(const char *, struct shm_rec *);
-int	 sysv_fill_resident(struct shm_rec *);
+
+/* sysv.c */
 int	 shm_ftok(const char *, int, key_t *);
 
 /* fmt.c: fields as text */
@@ -192,8 +238,6 @@ const char *shm_fmt_user(uid_t, char *, size_t);
 const char *shm_fmt_group(gid_t, char *, size_t);
 void	 shm_fmt_time(time_t, enum shm_time_style, char *, size_t);
 void	 shm_fmt_status(unsigned, char *, size_t);
-size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
-bool	 shm_utf8_valid(const char *, size_t);
 char	*shm_escape(const char *);
 bool	 shm_needs_escape(const char *);
 char	*shm_escape_hex(const char *, const char *);
@@ -214,22 +258,8 @@ enum shm_json_type {
 int	 shm_json_string(FILE *, const char *, size_t);
 int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 
-/*
- * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
- * segments to the processes that map them or hold them open.  Where it
- * cannot see every process, users are unknown, never none.
- */
-struct proc_scan;
-struct proc_scan *proc_scan_new(const struct shm_rec *, size_t, bool);
-void	 proc_scan_free(struct proc_scan *);
-int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
-int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
-	    size_t *);
-int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
-	    const char **);
+/* proc.c: a process's command name, or NULL if it is gone */
 const char *proc_comm(pid_t, char *, size_t);
-const char *memfd_link_name(const char *, size_t *);
-bool	 proc_alive(pid_t);
 
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
 int	 shm_sysctl(const char *, uint64_t *);
@@ -246,20 +276,9 @@ struct shm_filter {
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);
-bool	 shm_filter_needs_scan(const struct shm_filter *);
-bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
-	    time_t);
-bool	 shm_is_orphan(const struct shm_rec *);
-int	 shm_scan_users(struct shm_rec **, size_t *, bool);
-int	 shm_select(const struct shm_filter *, bool, struct shm_rec **,
-	    size_t *);
-
-/* errors.c: the real cause of a failure, in words */
-enum shm_op {
-	SHM_OP_OPEN, SHM_OP_CREATE, SHM_OP_READ, SHM_OP_WRITE,
-	SHM_OP_RESIZE, SHM_OP_REMOVE, SHM_OP_STAT
-};
-const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
-	    size_t);
+int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
+	    bool);
+int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
+	    struct shm_rec **, size_t *);
 
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 /*
  * libbsd's expand_number() accepts "-1" (as 2^64-1), leading blanks,
@@ -79,6 +79,24 @@ shm_size_parse_rel(const char *s, int *sign, uint64_t *out, const char **why)
 	if (*s == '+' || *s == '-')
 		*sign = *s++ == '+' ? 1 : -1;
 	return shm_size_parse(s, out, why);
+}
+
+/*
+ * The size that [+|-]n (sign > 0, < 0, or 0 for n itself) makes of old:
+ * -1 with ERANGE when it would be below 0 or above INT64_MAX, the most a
+ * file (off_t) can be.  An absolute n is not judged: the backend says
+ * what it cannot be.
+ */
+int
+shm_size_apply(uint64_t old, int sign, uint64_t n, uint64_t *size)
+{
+	if ((sign > 0 && (old + n < old || old + n > INT64_MAX)) ||
+	    (sign < 0 && n > old)) {
+		errno = ERANGE;
+		return -1;
+	}
+	*size = sign > 0 ? old + n : sign < 0 ? old - n : n;
+	return 0;
 }
 
 /* MODE is always octal (FreeBSD's base 0 makes "644" decimal) and <= 0777. */

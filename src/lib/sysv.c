@@ -15,10 +15,6 @@
 
 #include "backend.h"
 
-#ifndef SHM_STAT_ANY
-#define SHM_STAT_ANY	15	/* SHM_STAT without the read check (4.17) */
-#endif
-
 #define PROC_SYSVIPC_SHM "/proc/sysvipc/shm"
 
 /* The shmid an address names, or -1 with errno ENOENT. */
@@ -37,11 +33,10 @@ sysv_resolve(const struct shm_addr *a)
 static void
 fill_from_ds(int id, const struct shmid_ds *ds, struct shm_rec *rec)
 {
-	/* glibc spells the key field __key; it is the kernel's shm_perm.key */
 	rec->addr.kind = SHM_SYSV;
-	rec->addr.key = ds->shm_perm.__key;
+	rec->addr.key = IPC_PERM_KEY(ds->shm_perm);
 	rec->addr.id = id;
-	rec->addr.by_id = ds->shm_perm.__key == IPC_PRIVATE;
+	rec->addr.by_id = IPC_PERM_KEY(ds->shm_perm) == IPC_PRIVATE;
 	rec->addr.fd = -1;
 	rec->size = ds->shm_segsz;
 	rec->mode = ds->shm_perm.mode & 0777;
@@ -134,14 +129,16 @@ sysv_list_shmctl(struct shm_vec *vec)
 	return 0;
 }
 
+/* The place is entered already: the table is its IPC namespace's. */
 static int
-sysv_list(struct shm_vec *vec)
+sysv_list(const struct shm_place *place, struct shm_vec *vec)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *fp;
 	int r = 0;
 
+	(void)place;
 	if ((fp = fopen(PROC_SYSVIPC_SHM, "re")) == NULL)
 		return sysv_list_shmctl(vec);
 	while (getline(&line, &cap, fp) != -1) {
@@ -171,7 +168,7 @@ sysv_list(struct shm_vec *vec)
 static int
 stat_id(int id, struct shmid_ds *ds)
 {
-	static const int idx_bits[] = { 15, 24 };
+	static const int idx_bits[] = { IPCMNI_SHIFT, IPCMNI_EXTEND_SHIFT };
 	size_t i;
 
 	for (i = 0; i < sizeof(idx_bits) / sizeof(idx_bits[0]); i++)
@@ -210,7 +207,8 @@ sysv_fill_resident(struct shm_rec *rec)
 
 	if (rec->addr.kind != SHM_SYSV)
 		return 0;
-	if (sysv_list(&vec) == -1)
+	if (place_enter(shm_addr_place(&rec->addr)) == -1 ||
+	    sysv_list(shm_addr_place(&rec->addr), &vec) == -1)
 		return -1;
 	errno = ENOENT;
 	for (i = 0; i < vec.n; i++)
@@ -240,7 +238,8 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 		return -1;
 	if (stat_id(r->addr.id, &ds) == -1)
 		goto out;
-	if (ds.shm_perm.__key != r->addr.key || (ds.shm_perm.mode & SHM_DEST)) {
+	if (IPC_PERM_KEY(ds.shm_perm) != r->addr.key ||
+	    (ds.shm_perm.mode & SHM_DEST)) {
 		errno = ENOENT;		/* gone, its shmid reused */
 		goto out;
 	}
@@ -295,7 +294,7 @@ sysv_key_of(int id, key_t *key)
 
 	if (stat_id(id, &ds) == -1)
 		return -1;
-	*key = ds.shm_perm.__key;
+	*key = IPC_PERM_KEY(ds.shm_perm);
 	return 0;
 }
 
@@ -454,16 +453,6 @@ sysv_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
 	return (ssize_t)len;
 }
 
-/* A System V segment cannot change size: see sysv_resize_copy(). */
-static int
-sysv_resize(struct shm_seg *seg, uint64_t size)
-{
-	(void)seg;
-	(void)size;
-	errno = EOPNOTSUPP;
-	return -1;
-}
-
 static int
 sysv_close(struct shm_seg *seg)
 {
@@ -521,9 +510,10 @@ const struct shm_backend sysv_backend = {
 	.create = sysv_create,
 	.pread = sysv_pread,
 	.pwrite = sysv_pwrite,
-	.resize = sysv_resize,
+	.resize_to = sysv_resize_copy,	/* it cannot change size: a copy */
 	.close = sysv_close,
 	.remove = sysv_remove,
 	.remove_listed = sysv_remove_listed,
 	.list = sysv_list,
+	.recover = sysv_recover,
 };

@@ -207,12 +207,13 @@ recovery_cmp(const void *a, const void *b)
 
 /*
  * The recovery files in $TMPDIR (else /tmp) that the caller may trust,
- * oldest first: those a resize in this IPC namespace left when it was
- * killed or failed.  An unreadable directory is an error; an empty or
- * missing one is no files.
+ * oldest first: those a resize in the IPC namespace of place (NULL: the
+ * default place) left when it was killed or failed.  An unreadable
+ * directory is an error; an empty or missing one is no files.
  */
 int
-sysv_recovery_list(struct shm_recovery **vp, size_t *np)
+sysv_recovery_list(const struct shm_place *place, struct shm_recovery **vp,
+    size_t *np)
 {
 	const char *dir = recovery_dir();
 	struct shm_recovery *v = NULL, rec;
@@ -223,6 +224,8 @@ sysv_recovery_list(struct shm_recovery **vp, size_t *np)
 
 	*vp = NULL;
 	*np = 0;
+	if (place_enter(place != NULL ? place : shm_place_default()) == -1)
+		return -1;
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
@@ -274,7 +277,7 @@ recovery_find(const struct shm_addr *a, struct shm_recovery *found)
 	size_t n, i;
 
 	memset(found, 0, sizeof(*found));
-	if (sysv_recovery_list(&v, &n) == -1)
+	if (sysv_recovery_list(shm_addr_place(a), &v, &n) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (recovery_matches(&v[i], a)) {
@@ -300,7 +303,7 @@ recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
 	char tag[32];
 	int fd, e;
 
-	recovery_tag(ds->shm_perm.__key, id, tag, sizeof(tag));
+	recovery_tag(IPC_PERM_KEY(ds->shm_perm), id, tag, sizeof(tag));
 	if (asprintf(path, "%s/" RECOVERY_PREFIX "%s-XXXXXX", dir, tag) == -1) {
 		*path = NULL;
 		errno = ENOMEM;
@@ -309,7 +312,7 @@ recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, recovery_magic, sizeof(h.magic));
 	h.version = SHM_RECOVERY_VERSION;
-	h.key = (uint32_t)ds->shm_perm.__key;
+	h.key = (uint32_t)IPC_PERM_KEY(ds->shm_perm);
 	h.old_id = id;
 	h.mode = ds->shm_perm.mode & 0777;
 	h.uid = ds->shm_perm.uid;
@@ -409,6 +412,7 @@ set_result(struct shm_resize_result *res, key_t key, int id)
 void
 shm_resize_result_free(struct shm_resize_result *res)
 {
+	shm_addr_free(&res->addr);
 	free(res->saved);
 	free(res->savedir);
 	free(res->lockpath);
@@ -426,18 +430,6 @@ lock_failed(key_t key, int id, struct shm_resize_result *res)
 	    shm_lock_path(key, id, path, sizeof(path)) == 0)
 		res->lockpath = strdup(path);
 	errno = e;
-}
-
-/* The new size: n, or the old size plus or minus n (sign > 0, < 0). */
-static int
-new_size(uint64_t old, int sign, uint64_t n, uint64_t *size)
-{
-	if (sign > 0 && (old + n < old || old + n > INT64_MAX))
-		return -1;
-	if (sign < 0 && n > old)
-		return -1;
-	*size = sign > 0 ? old + n : sign < 0 ? old - n : n;
-	return 0;
 }
 
 /*
@@ -465,7 +457,7 @@ check_resizable(const struct shm_addr *a, key_t key, int sign, uint64_t n,
 		errno = EIDRM;
 		return -1;
 	}
-	if (ds->shm_perm.__key != key) {	/* replaced before we locked */
+	if (IPC_PERM_KEY(ds->shm_perm) != key) {	/* replaced before we locked */
 		errno = ENOENT;
 		return -1;
 	}
@@ -477,10 +469,8 @@ check_resizable(const struct shm_addr *a, key_t key, int sign, uint64_t n,
 		errno = SHM_EPENDING;
 		return -1;
 	}
-	if (new_size(ds->shm_segsz, sign, n, size) == -1) {
-		errno = ERANGE;
+	if (shm_size_apply(ds->shm_segsz, sign, n, size) == -1)
 		return -1;
-	}
 	if (*size == ds->shm_segsz)
 		return 0;
 	if (*size == 0 || *size > SIZE_MAX ||
@@ -504,7 +494,7 @@ move_data(const struct shmid_ds *ds, int oldid, unsigned char *old,
     uint64_t size, int fd, bool force, struct shm_resize_result *res)
 {
 	struct copy_to t = {
-		ds->shm_perm.__key, size, ds->shm_perm.mode & 0777,
+		IPC_PERM_KEY(ds->shm_perm), size, ds->shm_perm.mode & 0777,
 		ds->shm_perm.uid, ds->shm_perm.gid, 0
 	};
 	size_t keep = (size_t)(size < ds->shm_segsz ? size : ds->shm_segsz);
@@ -562,7 +552,7 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 	key_t key;
 	int lockfd = -1, fd = -1, id, r = -1, e;
 
-	memset(res, 0, sizeof(*res));
+	res->by_copy = true;
 	set_result(res, a->key, a->id);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &saved_mask);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shm.h"
+#include "shm-private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

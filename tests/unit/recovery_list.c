@@ -21,7 +21,7 @@ main(void)
 	struct shm_recovery *v;
 	size_t n, i;
 
-	if (sysv_recovery_list(&v, &n) == -1) {
+	if (sysv_recovery_list(shm_place_default(), &v, &n) == -1) {
 		fprintf(stderr, "recovery_list: %s\n", strerror(errno));
 		return 1;
 	}

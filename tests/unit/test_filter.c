@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shm.h"
+#include "shm-private.h"
 #include "tap.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shm.h"
+#include "shm-private.h"
 #include "tap.h"
 
 struct esc {

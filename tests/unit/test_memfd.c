@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shm.h"
+#include "shm-private.h"
 #include "tap.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

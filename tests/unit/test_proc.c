@@ -12,7 +12,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 
-#include "shm.h"
+#include "shm-private.h"
 #include "proc.h"
 #include "tap.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "shm.h"
+#include "shm-private.h"
 #include "tap.h"
 
 #define KiB	UINT64_C(1024)
@@ -288,6 +288,49 @@ check_human_edges(void)
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* What [+|-]n makes of a size: the arithmetic of shmresize. */
+struct apply_case {
+	uint64_t	 old;
+	int		 sign;
+	uint64_t	 n;
+	bool		 ok;
+	uint64_t	 want;
+};
+
+static const struct apply_case apply_cases[] = {
+	{ 4096, 0, 1000, true, 1000 },		/* absolute: n itself */
+	{ 4096, 0, 0, true, 0 },
+	{ 4096, 0, UINT64_MAX, true, UINT64_MAX }, /* the backend judges */
+	{ 4096, 1, 1024, true, 5120 },
+	{ 0, 1, 0, true, 0 },
+	{ 4096, -1, 1024, true, 3072 },
+	{ 4096, -1, 4096, true, 0 },		/* down to empty */
+	{ 4096, -1, 4097, false, 0 },		/* below zero */
+	{ 0, -1, 1, false, 0 },
+	{ INT64_MAX - 1, 1, 1, true, INT64_MAX },	/* the most a file is */
+	{ INT64_MAX, 1, 1, false, 0 },
+	{ 1, 1, UINT64_MAX, false, 0 },	/* wraps around */
+	{ UINT64_MAX, 1, 1, false, 0 },
+};
+
+static void
+check_apply(const struct apply_case *c)
+{
+	uint64_t v = 12345;
+	int r;
+
+	errno = 0;
+	r = shm_size_apply(c->old, c->sign, c->n, &v);
+	if (c->ok)
+		tap_ok(r == 0 && v == c->want, "%" PRIu64 " %s %" PRIu64
+		    " is %" PRIu64, c->old, c->sign > 0 ? "+" : c->sign < 0 ?
+		    "-" : "to", c->n, c->want);
+	else
+		tap_ok(r == -1 && errno == ERANGE && v == 12345,
+		    "%" PRIu64 " %s %" PRIu64 " is out of range, nothing set",
+		    c->old, c->sign > 0 ? "+" : "-", c->n);
+}
+
 int
 main(void)
 {
@@ -305,5 +348,7 @@ main(void)
 	for (i = 0; i < NELEM(human_cases); i++)
 		check_human(&human_cases[i]);
 	check_human_edges();
+	for (i = 0; i < NELEM(apply_cases); i++)
+		check_apply(&apply_cases[i]);
 	return tap_done();
 }

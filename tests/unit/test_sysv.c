@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "shm.h"
+#include "shm-private.h"
 #include "tap.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,71 @@
+/*
+ * shm-private.h - the parts of the helper library that the programs do
+ * not call: its own building blocks, and the pure parsers that the unit
+ * tests (tests/unit) and the fuzzers (tests/fuzz) reach directly.
+ */
+#ifndef SHMTOOLS_SHM_PRIVATE_H
+#define SHMTOOLS_SHM_PRIVATE_H
+
+#include "shm.h"
+
+/* place.c */
+struct shm_place {
+	int		 devshm;	/* the /dev/shm directory (O_PATH)... */
+	int		 devshm_err;	/* ...or -1 and why */
+	int		 proc;		/* the /proc to scan (O_PATH)... */
+	int		 proc_err;	/* ...or -1 and why */
+	int		 ipcns;		/* the IPC namespace to setns() into;
+					   -1: the caller's own */
+};
+const struct shm_place *shm_addr_place(const struct shm_addr *);
+int	 place_devshm(const struct shm_place *);
+int	 place_proc(const struct shm_place *);
+int	 place_enter(const struct shm_place *);
+
+/* addr.c */
+int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
+
+/* size.c */
+int	 shm_size_apply(uint64_t, int, uint64_t, uint64_t *);
+
+/* rec.c */
+void	 shm_rec_init(struct shm_rec *);
+
+/* seg.c */
+ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
+int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
+	    size_t *);
+
+/* sysv.c */
+int	 sysv_parse_proc_line(const char *, struct shm_rec *);
+int	 sysv_fill_resident(struct shm_rec *);
+
+/* fmt.c */
+size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
+bool	 shm_utf8_valid(const char *, size_t);
+
+/* filter.c */
+bool	 shm_filter_needs_scan(const struct shm_filter *);
+bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
+	    time_t);
+bool	 shm_is_orphan(const struct shm_rec *);
+
+/*
+ * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
+ * segments to the processes that map them or hold them open.  Where it
+ * cannot see every process, users are unknown, never none.  The programs
+ * reach it through shm_scan_users() and shm_select().
+ */
+struct proc_scan;
+struct proc_scan *proc_scan_new(const struct shm_place *,
+	    const struct shm_rec *, size_t, bool);
+void	 proc_scan_free(struct proc_scan *);
+int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
+int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
+	    size_t *);
+int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
+	    const char **);
+const char *memfd_link_name(const char *, size_t *);
+bool	 proc_alive(pid_t);
+
+#endif
