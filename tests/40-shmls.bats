@@ -218,7 +218,7 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	shmmk -s 1536 "$name"
 	run -0 shmls -J "$name"
 	jq -e '.shm[0] | (.size == 1536) and
-	    (.ctime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:?[0-9]{2}|Z)$"))' \
+	    (.ctime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2}|Z)$"))' \
 	    <<<"$output" || fail "$output"
 }
 
@@ -226,7 +226,7 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	name=$(new_name)
 	shmmk "$name"
 	run -0 shmls -rn --time-format iso -o CTIME "$name"
-	assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:?[0-9]{2}|Z)$'
+	assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2}|Z)$'
 	t=$(date -d "$output" +%s)
 	now=$(date +%s)
 	(( now - t >= 0 && now - t < 120 )) || fail "CTIME $output is not now"

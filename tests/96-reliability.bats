@@ -270,13 +270,16 @@ sys.exit(p.wait())
 ' "$@"
 }
 
-# wait_still COUNTER: wait until the number COUNTER prints stops changing
-# (and is above 1): the bulk removal is blocked on its stdout.
+# wait_still COUNTER [START]: wait until the number COUNTER prints stops
+# changing (and is above 1, and below START if given: the removal has
+# begun, so it has listed; a slow start must not pass for a block): the
+# bulk removal is blocked on its stdout.
 wait_still() {
-	local last=-1 now tries=200
+	local last=-1 now tries=200 start=${2:-0}
 	while (( tries-- > 0 )); do
 		now=$("$1")
-		(( now == last && now > 1 )) && return 0
+		(( now == last && now > 1 && (start == 0 || now < start) )) &&
+		    return 0
 		last=$now
 		sleep 0.2
 	done
@@ -299,7 +302,7 @@ blocked_bulk_removal() {
 	: >/dev/shm/zz-victim
 	bg held_run "$T/go" "$T/removed" shmrm --orphans -v
 	remover=$BG_PID
-	wait_still devshm_count
+	wait_still devshm_count 301
 	[[ -e /dev/shm/zz-victim ]] || fail "shmrm did not block before /zz-victim"
 }
 

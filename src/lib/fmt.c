@@ -91,9 +91,28 @@ shm_fmt_group(gid_t gid, char *buf, size_t len)
 }
 
 /*
+ * tm in RFC 3339 (ISO 8601 with a colon in the offset, "+00:00", as
+ * JSON readers and date -Iseconds expect; strftime's %z has none).
+ * Returns the length, or 0 if buf is too small.
+ */
+static size_t
+iso_time(const struct tm *tm, char *buf, size_t len)
+{
+	char zone[8];
+	size_t n;
+
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", tm);
+	if (n == 0 || strftime(zone, sizeof(zone), "%z", tm) != 5 ||
+	    len - n < 7)
+		return 0;
+	snprintf(buf + n, len - n, "%.3s:%.2s", zone, zone + 3);
+	return n + 6;
+}
+
+/*
  * A time in one of three styles: SHM_TIME_SHORT is lsipc's (the time of
  * day for today, else the date), SHM_TIME_FULL ctime-like, SHM_TIME_ISO
- * ISO 8601 with the zone.
+ * RFC 3339 (iso_time).
  */
 void
 shm_fmt_time(time_t t, enum shm_time_style style, char *buf, size_t len)
@@ -113,7 +132,7 @@ shm_fmt_time(time_t t, enum shm_time_style style, char *buf, size_t len)
 	if (style == SHM_TIME_FULL)
 		n = strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
 	else if (style == SHM_TIME_ISO)
-		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm);
+		n = iso_time(&tm, buf, len);
 	else if (tm.tm_year == now_tm.tm_year && tm.tm_yday == now_tm.tm_yday)
 		n = strftime(buf, len, "%H:%M", &tm);
 	else if (tm.tm_year == now_tm.tm_year)
