@@ -369,3 +369,69 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	assert_output ""
 	assert_stderr_has "Try 'shmls --help'."
 }
+
+# --- columns named twice, empty listings, JSON of --summary and --limits -----
+
+@test "-o: a column named twice is shown once, where it is named first" {
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	run -0 shmls -r -o TYPE,ADDRESS,TYPE "$name"
+	assert_equal "${lines[0]}" "TYPE ADDRESS"
+	assert_equal "${lines[1]}" "posix $name"
+	run -0 shmls -r -o type,SIZE,Type,size -b "$name"
+	assert_output "$(printf 'TYPE SIZE\nposix 1024')"
+	# +LIST of a default column leaves the default columns.
+	assert_equal "$(shmls -r -o +SIZE "$name" | head -1)" \
+	    "$(shmls -r "$name" | head -1)"
+	run -0 shmls -r -o +NAME,SIZE "$name"
+	assert_equal "${lines[0]}" "$DEFAULT_HEADER NAME"
+	# JSON holds each key once.
+	run -0 shmls -J -o ADDRESS,ADDRESS,SIZE "$name"
+	jq -e --arg n "$name" '.shm == [{"address": $n, "size": 1024}]' \
+	    <<<"$output" || fail "$output"
+}
+
+@test "an empty listing prints its heading, as ipcs does; -n prints nothing" {
+	run --separate-stderr -0 shmls -u 4000000
+	assert_equal "$(tr -s ' ' <<<"$output" | sed 's/ $//')" \
+	    "$DEFAULT_HEADER"
+	assert_equal "${#lines[@]}" 1
+	run -0 shmls -r -u 4000000
+	assert_output "$DEFAULT_HEADER"
+	run -0 shmls -r -o ADDRESS,SIZE --posix -u 4000000
+	assert_output "ADDRESS SIZE"
+	run -0 shmls -n -u 4000000
+	assert_output ""
+	run -0 shmls -rn -u 4000000
+	assert_output ""
+	run -0 shmls -e -u 4000000
+	assert_output ""
+	run -0 shmls -0 -o ADDRESS -u 4000000
+	assert_output ""
+	run -0 shmls -J -u 4000000
+	jq -e '.shm == []' <<<"$output" || fail "$output"
+}
+
+@test "--summary -J and --limits -J are JSON, numbers as numbers" {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s 2K "$key"
+	shmmk -s 1K "$name"
+	run -0 shmls --summary -J
+	jq -e '(.shm | length) == 3 and
+	    ([.shm[] | (.count, .size, .rss) | type] | unique) == ["number"] and
+	    ([.shm[].type] == ["sysv", "posix", "memfd"])' <<<"$output" ||
+	    fail "$output"
+	run -0 shmls --summary -J --posix
+	jq -e '.shm == [{"type": "posix", "count": 1, "size": 1024, "rss": 0}]' \
+	    <<<"$output" || fail "$output"
+	run -0 shmls --limits -J
+	jq -e '(.shm | length) == 5 and
+	    ([.shm[].value | type] | unique) == ["number"] and
+	    ([.shm[] | .limit, .description | type] | unique) == ["string"] and
+	    (.shm[] | select(.limit == "kernel.shmmni") | .value) ==
+	    '"$(cat /proc/sys/kernel/shmmni)" <<<"$output" || fail "$output"
+	# The same writer as the listing: its layout, its indentation.
+	assert_equal "${lines[0]}" "{"
+	assert_equal "${lines[1]}" '   "shm": ['
+}
