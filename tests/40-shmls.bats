@@ -435,3 +435,25 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	assert_equal "${lines[0]}" "{"
 	assert_equal "${lines[1]}" '   "shm": ['
 }
+
+@test "OWNER and GROUP show a long name whole, never cut" {
+	skip_unless_hermetic "a user of its own in a bind-mounted /etc/passwd"
+	long=u$(printf '%0100d' 0)
+	grp=g$(printf '%070d' 0)
+	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd"
+	cp /etc/group "$BATS_TEST_TMPDIR/group"
+	echo "$long:x:4000001:4000002::/:/bin/false" >>"$BATS_TEST_TMPDIR/passwd"
+	echo "$grp:x:4000002:" >>"$BATS_TEST_TMPDIR/group"
+	mount --bind "$BATS_TEST_TMPDIR/passwd" /etc/passwd
+	mount --bind "$BATS_TEST_TMPDIR/group" /etc/group
+	name=$(new_name)
+	shmmk "$name"
+	chown 4000001:4000002 "/dev/shm$name"
+	run -0 shmls -rn -o OWNER,GROUP "$name"
+	status_long=$output
+	umount /etc/group
+	umount /etc/passwd
+	assert_equal "$status_long" "$long $grp"
+	run -0 shmls -rn -o OWNER,GROUP "$name"
+	assert_output "4000001 4000002"
+}
