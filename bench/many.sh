@@ -1,5 +1,6 @@
 #!/bin/bash
-# bench/many.sh - shmls --posix against ls -l /dev/shm over many objects:
+# bench/many.sh - shmls --posix against ls -l /dev/shm over many objects
+# (figures and how to read them: bench/many.md):
 # time (hyperfine) and peak memory (GNU time's %M).
 #
 # Usage (as root):  bash bench/many.sh [BINDIR]

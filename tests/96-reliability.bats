@@ -270,20 +270,18 @@ sys.exit(p.wait())
 ' "$@"
 }
 
-# wait_still COUNTER [START]: wait until the number COUNTER prints stops
-# changing (and is above 1, and below START if given: the removal has
-# begun, so it has listed; a slow start must not pass for a block): the
-# bulk removal is blocked on its stdout.
+# wait_still COUNTER FIRST: wait until the number COUNTER prints has gone
+# down from FIRST (the removal has started) and then stops changing (above
+# 1): the bulk removal is blocked on its stdout.
 wait_still() {
-	local last=-1 now tries=200 start=${2:-0}
+	local first=$2 last=-1 now tries=300
 	while (( tries-- > 0 )); do
 		now=$("$1")
-		(( now == last && now > 1 && (start == 0 || now < start) )) &&
-		    return 0
+		(( now < first && now == last && now > 1 )) && return 0
 		last=$now
 		sleep 0.2
 	done
-	fail "the removal did not stop"
+	fail "the removal did not start, or did not stop"
 }
 
 devshm_count() {
@@ -336,7 +334,7 @@ blocked_bulk_removal() {
 	shmmk -s 4K "$victim" >/dev/null
 	bg held_run "$T/go" "$T/removed" shmrm --orphans -v
 	remover=$BG_PID
-	wait_still sysv_count
+	wait_still sysv_count 601
 	need_sysv_writer
 	start_sysv "$victim" 'attached late'
 	touch "$T/go"
