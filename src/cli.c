@@ -164,12 +164,12 @@ cli_size(const char *arg, const char *opt)
 /*
  * Run fn on each ADDRESS operand, all of them parsed first: a usage error
  * in the last operand must stop the program before it acts on the first.
- * Only the kinds in the mask are accepted.  Keeps going past a failure;
- * returns the first failure's status.
+ * Only the kinds in the mask are accepted; fn gets ctx, the program's
+ * options.  Keeps going past a failure; returns the first failure's status.
  */
 int
 cli_each_addr(int argc, char **argv, unsigned kinds,
-    int (*fn)(const char *, const struct shm_addr *))
+    int (*fn)(void *, const char *, const struct shm_addr *), void *ctx)
 {
 	struct shm_addr *addrs;
 	int i, r, ret = EXIT_SUCCESS;
@@ -185,13 +185,72 @@ cli_each_addr(int argc, char **argv, unsigned kinds,
 			    getprogname(), shm_kind_name(addrs[i].kind));
 	}
 	for (i = 0; i < argc; i++) {
-		r = fn(argv[i], &addrs[i]);
+		r = fn(ctx, argv[i], &addrs[i]);
 		if (r != 0 && ret == 0)
 			ret = r;
 		shm_addr_free(&addrs[i]);
 	}
 	free(addrs);
 	return ret;
+}
+
+/*
+ * If ch is one of the filter options, put it in f and return true; a bad
+ * argument is a usage error.
+ */
+bool
+cli_filter_option(int ch, const char *arg, struct shm_filter *f)
+{
+	const char *why;
+
+	switch (ch) {
+	case CLI_OPT_SYSV:
+		f->kinds |= SHM_KIND_BIT(SHM_SYSV);
+		break;
+	case CLI_OPT_POSIX:
+		f->kinds |= SHM_KIND_BIT(SHM_POSIX);
+		break;
+	case CLI_OPT_MEMFD:
+		f->kinds |= SHM_KIND_BIT(SHM_MEMFD);
+		break;
+	case 'u':
+		if (shm_user_parse(arg, &f->uid) == -1)
+			cli_usage("--user '%s': no such user", arg);
+		f->has_uid = true;
+		break;
+	case CLI_OPT_UNUSED:
+		f->unused = true;
+		break;
+	case CLI_OPT_ORPHANS:
+		f->orphans = true;
+		break;
+	case CLI_OPT_OLDER_THAN:
+		if (shm_duration_parse(arg, &f->older_than, &why) == -1)
+			cli_usage("--older-than '%s': %s", arg, why);
+		f->has_older = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Does f select by more than the kinds? */
+bool
+cli_filter_narrows(const struct shm_filter *f)
+{
+	return f->has_uid || f->unused || f->orphans || f->has_older;
+}
+
+/* strdup, or exit: out of memory. */
+char *
+cli_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		err(EXIT_OPFAIL, NULL);
+	return p;
 }
 
 static bool stdout_error_told;

@@ -6,6 +6,7 @@
 #ifndef SHMTOOLS_CLI_H
 #define SHMTOOLS_CLI_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <err.h>
 #include <stdnoreturn.h>
@@ -16,6 +17,28 @@
 #define EXIT_USAGE	2
 
 enum { OPT_HELP = 'h', OPT_VERSION = 'V' };
+
+/*
+ * The filters shmls and shmrm share, parsed in one place.  A program's
+ * own long-only options start at CLI_OPT_FILTER_END.
+ */
+enum {
+	CLI_OPT_SYSV = CHAR_MAX + 1,
+	CLI_OPT_POSIX,
+	CLI_OPT_MEMFD,
+	CLI_OPT_UNUSED,
+	CLI_OPT_ORPHANS,
+	CLI_OPT_OLDER_THAN,
+	CLI_OPT_FILTER_END
+};
+/* Their long options but --memfd, which shmrm cannot take. */
+#define CLI_FILTER_LONGOPTS \
+	{ "sysv",	no_argument,		NULL, CLI_OPT_SYSV }, \
+	{ "posix",	no_argument,		NULL, CLI_OPT_POSIX }, \
+	{ "user",	required_argument,	NULL, 'u' }, \
+	{ "unused",	no_argument,		NULL, CLI_OPT_UNUSED }, \
+	{ "orphans",	no_argument,		NULL, CLI_OPT_ORPHANS }, \
+	{ "older-than",	required_argument,	NULL, CLI_OPT_OLDER_THAN }
 
 void	 cli_init(char **);
 noreturn void cli_usage(const char *, ...)
@@ -29,8 +52,11 @@ void	 cli_warn(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 cli_op_fail(const char *, int, enum shm_op, const struct shm_addr *);
 int	 cli_each_addr(int, char **, unsigned,
-	    int (*)(const char *, const struct shm_addr *));
+	    int (*)(void *, const char *, const struct shm_addr *), void *);
+bool	 cli_filter_option(int, const char *, struct shm_filter *);
+bool	 cli_filter_narrows(const struct shm_filter *);
 int	 cli_exit_status(int);
+char	*cli_xstrdup(const char *);
 void	 cli_stdout_error_told(void);
 
 #endif

@@ -34,12 +34,15 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL, 0 }
 };
 
-static uint64_t offset, length = UINT64_MAX;
-static bool string;
+struct cat_opts {
+	uint64_t	 offset, length;
+	bool		 string;
+};
 
 static int
-cat_one(const char *arg, const struct shm_addr *a)
+cat_one(void *ctx, const char *arg, const struct shm_addr *a)
 {
+	const struct cat_opts *o = ctx;
 	struct shm_seg seg;
 	uint64_t copied;
 	int n, r = EXIT_SUCCESS;
@@ -48,12 +51,12 @@ cat_one(const char *arg, const struct shm_addr *a)
 		cli_op_fail(arg, errno, SHM_OP_OPEN, a);
 		return EXIT_OPFAIL;
 	}
-	if (offset > seg.size) {
+	if (o->offset > seg.size) {
 		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
-		    (unsigned long long)offset, (unsigned long long)seg.size);
+		    (unsigned long long)o->offset, (unsigned long long)seg.size);
 		r = EXIT_OPFAIL;
-	} else if ((n = shm_copy_out(&seg, STDOUT_FILENO, offset, length,
-	    string, &copied)) == SHM_IO_OTHER) {
+	} else if ((n = shm_copy_out(&seg, STDOUT_FILENO, o->offset,
+	    o->length, o->string, &copied)) == SHM_IO_OTHER) {
 		/* stdout's fault, not the segment's: no more operands. */
 		if (errno != EPIPE)	/* the reader left, as with cat */
 			cli_warn(NULL, "write error: %s", strerror(errno));
@@ -69,19 +72,20 @@ cat_one(const char *arg, const struct shm_addr *a)
 int
 main(int argc, char *argv[])
 {
+	struct cat_opts o = { 0, UINT64_MAX, false };
 	int ch;
 
 	cli_init(argv);
 	while ((ch = getopt_long(argc, argv, "o:n:shV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
-			offset = cli_size(optarg, "--offset");
+			o.offset = cli_size(optarg, "--offset");
 			break;
 		case 'n':
-			length = cli_size(optarg, "--length");
+			o.length = cli_size(optarg, "--length");
 			break;
 		case 's':
-			string = true;
+			o.string = true;
 			break;
 		case 'h':
 			cli_help(usage_text);
@@ -94,5 +98,5 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	return cli_exit_status(cli_each_addr(argc, argv,
-	    SHM_KINDS_ALL, cat_one));
+	    SHM_KINDS_ALL, cat_one, &o));
 }

@@ -77,21 +77,30 @@ ftok_key(const char *arg)
 	return key;
 }
 
+/* Everything the options say. */
+struct mk_opts {
+	uint64_t	 size;
+	bool		 have_size;
+	mode_t		 mode;
+	int		 flags;		/* SHM_C_* */
+	bool		 private;
+	const char	*ftok_arg;	/* --ftok PATH[:PROJ], or NULL */
+};
+
 static int
-make_one(const char *arg, const struct shm_addr *a, uint64_t size,
-    mode_t mode, int flags)
+make_one(const struct mk_opts *o, const char *arg, const struct shm_addr *a)
 {
 	char out[SHM_ADDR_BUFSZ];
 	struct shm_seg seg;
 	bool existed;
 
-	if (shm_create(a, size, mode, flags, &seg, &existed) == -1) {
+	if (shm_create(a, o->size, o->mode, o->flags, &seg, &existed) == -1) {
 		cli_op_fail(arg, errno, SHM_OP_CREATE, a);
 		return EXIT_OPFAIL;
 	}
-	if (existed && seg.size < size) {
+	if (existed && seg.size < o->size) {
 		cli_warn(arg, "exists with %llu bytes, smaller than %llu",
-		    (unsigned long long)seg.size, (unsigned long long)size);
+		    (unsigned long long)seg.size, (unsigned long long)o->size);
 		shm_close(&seg);
 		return EXIT_OPFAIL;
 	}
@@ -117,39 +126,33 @@ make_one(const char *arg, const struct shm_addr *a, uint64_t size,
 	return EXIT_SUCCESS;
 }
 
-int
-main(int argc, char *argv[])
+static void
+parse_options(struct mk_opts *o, int argc, char *argv[])
 {
-	struct shm_addr addr;
-	const char *ftok_arg = NULL, *why, *arg;
-	bool private = false, have_size = false;
-	mode_t mode = 0600;
-	uint64_t size = 0;
-	char keybuf[32];
-	int flags = 0, ch, r;
+	const char *why;
+	int ch;
 
-	cli_init(argv);
 	while ((ch = getopt_long(argc, argv, "s:m:phV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			size = cli_size(optarg, "--size");
-			have_size = true;
+			o->size = cli_size(optarg, "--size");
+			o->have_size = true;
 			break;
 		case 'm':
-			if (shm_mode_parse(optarg, &mode, &why) == -1)
+			if (shm_mode_parse(optarg, &o->mode, &why) == -1)
 				cli_usage("--mode '%s': %s", optarg, why);
 			break;
 		case 'p':
-			private = true;
+			o->private = true;
 			break;
 		case OPT_REUSE:
-			flags |= SHM_C_REUSE;
+			o->flags |= SHM_C_REUSE;
 			break;
 		case OPT_RESERVE:
-			flags |= SHM_C_RESERVE;
+			o->flags |= SHM_C_RESERVE;
 			break;
 		case OPT_FTOK:
-			ftok_arg = optarg;
+			o->ftok_arg = optarg;
 			break;
 		case 'h':
 			cli_help(usage_text);
@@ -159,50 +162,77 @@ main(int argc, char *argv[])
 			cli_bad_option();
 		}
 	}
-	argc -= optind;
-	argv += optind;
+}
 
-	if ((private || ftok_arg != NULL) && argc > 0)
+/*
+ * The segment to make, from --private, --ftok or the ADDRESS operand,
+ * with the text that names it in messages (in keybuf for --ftok).  Every
+ * mistake is a usage error, found before anything is made.
+ */
+static const char *
+target(const struct mk_opts *o, int argc, char *argv[], struct shm_addr *addr,
+    char *keybuf, size_t len)
+{
+	const char *why, *arg;
+
+	if ((o->private || o->ftok_arg != NULL) && argc > 0)
 		cli_usage("an ADDRESS cannot be given with %s",
-		    private ? "--private" : "--ftok");
-	if (private && ftok_arg != NULL)
+		    o->private ? "--private" : "--ftok");
+	if (o->private && o->ftok_arg != NULL)
 		cli_usage("--private and --ftok exclude each other");
-	if (private && (flags & SHM_C_REUSE))
+	if (o->private && (o->flags & SHM_C_REUSE))
 		cli_usage("--reuse makes no sense with --private");
-	if (!private && ftok_arg == NULL && argc != 1)
+	if (!o->private && o->ftok_arg == NULL && argc != 1)
 		cli_usage(argc == 0 ? "missing ADDRESS" :
 		    "one ADDRESS at a time");
 
-	if (private) {
-		memset(&addr, 0, sizeof(addr));
-		addr.kind = SHM_SYSV;
-		addr.by_id = true;
-		addr.key = 0;
-		addr.id = addr.fd = -1;
+	if (o->private) {
+		memset(addr, 0, sizeof(*addr));
+		addr->kind = SHM_SYSV;
+		addr->by_id = true;
+		addr->key = 0;
+		addr->id = addr->fd = -1;
 		arg = "--private";
-	} else if (ftok_arg != NULL) {
-		key_t key = ftok_key(ftok_arg);
+	} else if (o->ftok_arg != NULL) {
+		key_t key = ftok_key(o->ftok_arg);
 
-		snprintf(keybuf, sizeof(keybuf), "0x%08x", (unsigned)key);
-		if (shm_addr_parse(keybuf, &addr, &why) == -1)
-			cli_usage("--ftok '%s': gives key %s: %s", ftok_arg,
+		snprintf(keybuf, len, "0x%08x", (unsigned)key);
+		if (shm_addr_parse(keybuf, addr, &why) == -1)
+			cli_usage("--ftok '%s': gives key %s: %s", o->ftok_arg,
 			    keybuf, why);
 		arg = keybuf;
 	} else {
-		cli_addr(argv[0], &addr);
+		cli_addr(argv[0], addr);
 		arg = argv[0];
 	}
 
-	if (addr.kind == SHM_MEMFD)
+	if (addr->kind == SHM_MEMFD)
 		cli_usage("%s: a memfd is made by memfd_create(2) in the "
 		    "process that holds it", arg);
-	if (addr.kind == SHM_SYSV && addr.by_id && !private)
+	if (addr->kind == SHM_SYSV && addr->by_id && !o->private)
 		cli_usage("%s: a shmid is chosen by the kernel: use a key, "
 		    "or --private", arg);
-	if (addr.kind == SHM_SYSV && !have_size && !(flags & SHM_C_REUSE))
+	if (addr->kind == SHM_SYSV && !o->have_size &&
+	    !(o->flags & SHM_C_REUSE))
 		cli_usage("a System V segment needs a size (-s SIZE)");
+	return arg;
+}
 
-	r = make_one(arg, &addr, size, mode, flags);
+int
+main(int argc, char *argv[])
+{
+	struct mk_opts o = { .mode = 0600 };
+	struct shm_addr addr;
+	const char *arg;
+	char keybuf[32];
+	int r;
+
+	cli_init(argv);
+	parse_options(&o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	arg = target(&o, argc, argv, &addr, keybuf, sizeof(keybuf));
+	r = make_one(&o, arg, &addr);
 	shm_addr_free(&addr);
 	return cli_exit_status(r);
 }

@@ -12,9 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <libsmartcols.h>
-
 #include "cli.h"
+#include "cols.h"
 
 static const char usage_text[] =
 "Usage: shmrm [-n] [-v] [-f] ADDRESS...\n"
@@ -43,31 +42,31 @@ static const char usage_text[] =
 "while a process holds it and cannot be removed).  See shmtools(7).\n";
 
 enum {
-	OPT_SYSV = CHAR_MAX + 1,
-	OPT_POSIX,
-	OPT_UNUSED,
-	OPT_ORPHANS,
-	OPT_OLDER_THAN,
-	OPT_ALL,
+	OPT_ALL = CLI_OPT_FILTER_END,
 };
 
 static const struct option longopts[] = {
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "force",	no_argument,		NULL, 'f' },
-	{ "sysv",	no_argument,		NULL, OPT_SYSV },
-	{ "posix",	no_argument,		NULL, OPT_POSIX },
-	{ "user",	required_argument,	NULL, 'u' },
-	{ "unused",	no_argument,		NULL, OPT_UNUSED },
-	{ "orphans",	no_argument,		NULL, OPT_ORPHANS },
-	{ "older-than",	required_argument,	NULL, OPT_OLDER_THAN },
+	CLI_FILTER_LONGOPTS,
 	{ "all",	no_argument,		NULL, OPT_ALL },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
 };
 
-static bool dry_run, verbose, force;
+/* Everything the options say, and what a run has done so far. */
+struct rm_opts {
+	bool		 dry_run, verbose, force;
+	bool		 bulk, all;
+	struct shm_filter filter;
+	/* bulk mode's counts, and with -n its rows */
+	size_t		 removed, kept;
+	uint64_t	 bytes;
+	struct shm_rec	*would;		/* shallow copies: no strings owned */
+	size_t		 nwould;
+};
 
 /* "removed ADDRESS", the ADDRESS escaped: a name may hold a newline. */
 static void
@@ -79,77 +78,81 @@ print_escaped(const char *what, const char *addr)
 	free(esc);
 }
 
-static int
-remove_one(const char *arg, const struct shm_addr *a)
+static void
+kept(struct rm_opts *o, const char *addr, const char *why)
 {
-	struct shm_rec rec;
-	bool attached = false;
+	o->kept++;
+	if (o->verbose)
+		cli_warn(addr, "kept: %s", why);
+}
 
-	if (shm_stat(a, &rec) == -1) {
-		if (errno == ENOENT && force)
-			return EXIT_SUCCESS;
-		cli_op_fail(arg, errno, SHM_OP_REMOVE, a);
-		return EXIT_OPFAIL;
-	}
-	attached = rec.nattch > 0;
-	shm_rec_free(&rec);
-	if (dry_run) {
-		print_escaped("would remove", arg);
+/*
+ * The one removal worker, for a segment named (listed false) or found by
+ * the filters (listed true, r as the listing found it).  The one rule for
+ * a segment that is gone already: named, it is an error unless -f;
+ * listed, someone else was faster, and it is passed over in silence.  A
+ * listed segment is removed only if it still is the one listed and, but
+ * with -f, still unused (shm_remove_listed).
+ */
+static int
+remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
+    bool listed)
+{
+	int rc;
+
+	if (o->dry_run) {
+		if (!listed)
+			print_escaped("would remove", arg);
+		else
+			o->would[o->nwould++] = *r;
+		o->removed++;
+		o->bytes += r->size;
 		return EXIT_SUCCESS;
 	}
-	if (shm_remove(a) == -1) {
-		if (errno == ENOENT && force)
+	if (listed)
+		rc = shm_remove_listed(r, o->force ? SHM_RM_FORCE : 0);
+	else
+		rc = shm_remove(&r->addr);
+	if (rc == -1) {
+		if (errno == ENOENT && (listed || o->force))
 			return EXIT_SUCCESS;
-		cli_op_fail(arg, errno, SHM_OP_REMOVE, a);
-		return EXIT_OPFAIL;
+		if (listed && errno == EBUSY)
+			kept(o, arg, "attached since it was listed");
+		else if (listed && errno == ESTALE)
+			kept(o, arg, "replaced since it was listed");
+		else {
+			cli_op_fail(arg, errno, SHM_OP_REMOVE, &r->addr);
+			return EXIT_OPFAIL;
+		}
+		return EXIT_SUCCESS;
 	}
-	if (attached)
+	if (r->nattch > 0)
 		cli_warn(arg, "removed while still attached: freed when the "
 		    "last process detaches");
-	if (verbose)
+	if (o->verbose)
 		print_escaped("removed", arg);
+	o->removed++;
+	o->bytes += r->size;
 	return EXIT_SUCCESS;
 }
 
-/* --dry-run in bulk: the rows as shmls -r prints them. */
-static struct libscols_table *
-dry_run_table(void)
+/* An ADDRESS operand: looked at, then removed by the worker. */
+static int
+remove_one(void *ctx, const char *arg, const struct shm_addr *a)
 {
-	static const char *const cols[] = {
-		"TYPE", "ADDRESS", "SIZE", "OWNER", "NATTCH"
-	};
-	struct libscols_table *tb = scols_new_table();
-	size_t i;
+	struct rm_opts *o = ctx;
+	struct shm_rec rec;
+	int r;
 
-	if (tb == NULL)
-		err(EXIT_OPFAIL, NULL);
-	scols_table_enable_raw(tb, 1);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		if (scols_table_new_column(tb, cols[i], 0, 0) == NULL)
-			err(EXIT_OPFAIL, NULL);
-	return tb;
-}
-
-static void
-dry_run_row(struct libscols_table *tb, const struct shm_rec *r)
-{
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	char addr[SHM_ADDR_BUFSZ], size[32], owner[64], nattch[32];
-
-	shm_addr_format(&r->addr, addr, sizeof(addr));
-	snprintf(size, sizeof(size), "%" PRIu64, r->size);
-	shm_fmt_user(r->uid, owner, sizeof(owner));
-	if (r->nattch < 0)
-		snprintf(nattch, sizeof(nattch), "?");
-	else
-		snprintf(nattch, sizeof(nattch), "%ld", r->nattch);
-	if (ln == NULL ||
-	    scols_line_set_data(ln, 0, shm_kind_name(r->addr.kind)) ||
-	    scols_line_set_data(ln, 1, addr) ||
-	    scols_line_set_data(ln, 2, size) ||
-	    scols_line_set_data(ln, 3, owner) ||
-	    scols_line_set_data(ln, 4, nattch))
-		err(EXIT_OPFAIL, NULL);
+	if (shm_stat(a, &rec) == -1) {
+		if (errno == ENOENT && o->force)
+			return EXIT_SUCCESS;
+		cli_op_fail(arg, errno, SHM_OP_REMOVE, a);
+		return EXIT_OPFAIL;
+	}
+	r = remove_rec(o, arg, &rec, false);
+	shm_rec_free(&rec);
+	return r;
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -181,14 +184,6 @@ rescan(struct shm_rec *v, size_t n, int64_t *when)
 		*when = now_ms();
 }
 
-static void
-kept(const char *addr, const char *why, size_t *count)
-{
-	(*count)++;
-	if (verbose)
-		cli_warn(addr, "kept: %s", why);
-}
-
 /*
  * Bulk mode: remove what the filters select, but never a segment that a
  * process uses or whose use cannot be seen, unless forced.  Each is
@@ -196,63 +191,49 @@ kept(const char *addr, const char *why, size_t *count)
  * just before, still unused.
  */
 static int
-remove_all(const struct shm_filter *f)
+remove_all(struct rm_opts *o)
 {
-	struct libscols_table *tb = NULL;
-	uint64_t bytes = 0;
-	size_t i, n, removed = 0, nkept = 0;
+	/* The rows shmls -rb -o TYPE,ADDRESS,SIZE,OWNER,NATTCH prints. */
+	static const int dry_cols[] = {
+		COL_TYPE, COL_ADDRESS, COL_SIZE, COL_OWNER, COL_NATTCH
+	};
+	struct cols_fmt fmt = { .mode = COLS_RAW, .bytes = true };
+	struct cols_list cl;
+	size_t i, n;
 	struct shm_rec *v;
 	int64_t scanned;
-	int ret = EXIT_SUCCESS;
+	int r, ret = EXIT_SUCCESS;
 
-	if (shm_select(shm_place_default(), f, true, &v, &n) == -1)
+	if (shm_select(shm_place_default(), &o->filter, true, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 	scanned = now_ms();
-	if (dry_run)
-		tb = dry_run_table();
+	if (o->dry_run && (o->would = calloc(n + 1, sizeof(*v))) == NULL)
+		err(EXIT_OPFAIL, NULL);
 	for (i = 0; i < n; i++) {
-		struct shm_rec *r = &v[i];
+		struct shm_rec *rec = &v[i];
 		char addr[SHM_ADDR_BUFSZ];
 
-		shm_addr_format(&r->addr, addr, sizeof(addr));
-		if (r->status & SHM_ST_DEST)
+		shm_addr_format(&rec->addr, addr, sizeof(addr));
+		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
-		if (!force && !dry_run && r->addr.kind != SHM_SYSV &&
+		if (!o->force && !o->dry_run && rec->addr.kind != SHM_SYSV &&
 		    now_ms() - scanned > SCAN_MAX_AGE_MS)
-			rescan(r, n - i, &scanned);
-		if (r->nattch != 0 && !force) {
-			kept(addr, r->nattch < 0 ? "who uses it cannot be seen" :
-			    "in use", &nkept);
+			rescan(rec, n - i, &scanned);
+		if (rec->nattch != 0 && !o->force) {
+			kept(o, addr, rec->nattch < 0 ?
+			    "who uses it cannot be seen" : "in use");
 			continue;
 		}
-		if (dry_run) {
-			dry_run_row(tb, r);
-			removed++;
-			bytes += r->size;
-			continue;
-		}
-		if (shm_remove_listed(r, force ? SHM_RM_FORCE : 0) == -1) {
-			if (errno == ENOENT)
-				continue;	/* someone else was faster */
-			if (errno == EBUSY)
-				kept(addr, "attached since it was listed", &nkept);
-			else if (errno == ESTALE)
-				kept(addr, "replaced since it was listed", &nkept);
-			else {
-				cli_op_fail(addr, errno, SHM_OP_REMOVE, &r->addr);
-				ret = EXIT_OPFAIL;
-			}
-			continue;
-		}
-		if (verbose)
-			print_escaped("removed", addr);
-		removed++;
-		bytes += r->size;
+		r = remove_rec(o, addr, rec, true);
+		if (r != 0 && ret == 0)
+			ret = r;
 	}
-	if (tb != NULL) {
-		if (scols_print_table(tb) != 0)
+	if (o->dry_run) {
+		memcpy(cl.col, dry_cols, sizeof(dry_cols));
+		cl.n = sizeof(dry_cols) / sizeof(dry_cols[0]);
+		if (cols_print_recs(&fmt, &cl, o->would, o->nwould, false) != 0)
 			ret = EXIT_OPFAIL;
-		scols_unref_table(tb);
+		free(o->would);
 	}
 	{
 		char human[SHM_SIZE_BUFSZ];
@@ -262,14 +243,13 @@ remove_all(const struct shm_filter *f)
 		 * when both go to one pipe.
 		 */
 		fflush(stdout);
-		shm_size_human(bytes, human, sizeof(human));
+		shm_size_human(o->bytes, human, sizeof(human));
 		fprintf(stderr, "%s: %s %zu segment%s, %" PRIu64 " bytes (%s)",
-		    getprogname(), dry_run ?
-		    "would remove" : "removed", removed, removed == 1 ? "" :
-		    "s", bytes, human);
-		if (nkept > 0)
+		    getprogname(), o->dry_run ? "would remove" : "removed",
+		    o->removed, o->removed == 1 ? "" : "s", o->bytes, human);
+		if (o->kept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
-			    "(-f removes them)", nkept);
+			    "(-f removes them)", o->kept);
 		fputc('\n', stderr);
 	}
 	shm_rec_list_free(v, n);
@@ -279,49 +259,27 @@ remove_all(const struct shm_filter *f)
 int
 main(int argc, char *argv[])
 {
-	struct shm_filter f = { 0 };
-	const char *why;
-	bool bulk = false, all = false;
+	struct rm_opts o = { 0 };
 	int ch;
 
 	cli_init(argv);
 	while ((ch = getopt_long(argc, argv, "nvfu:hV", longopts, NULL)) != -1) {
+		if (cli_filter_option(ch, optarg, &o.filter)) {
+			o.bulk = true;
+			continue;
+		}
 		switch (ch) {
 		case 'n':
-			dry_run = true;
+			o.dry_run = true;
 			break;
 		case 'v':
-			verbose = true;
+			o.verbose = true;
 			break;
 		case 'f':
-			force = true;
-			break;
-		case OPT_SYSV:
-			f.kinds |= SHM_KIND_BIT(SHM_SYSV);
-			bulk = true;
-			break;
-		case OPT_POSIX:
-			f.kinds |= SHM_KIND_BIT(SHM_POSIX);
-			bulk = true;
-			break;
-		case 'u':
-			if (shm_user_parse(optarg, &f.uid) == -1)
-				cli_usage("--user '%s': no such user", optarg);
-			f.has_uid = bulk = true;
-			break;
-		case OPT_UNUSED:
-			f.unused = bulk = true;
-			break;
-		case OPT_ORPHANS:
-			f.orphans = bulk = true;
-			break;
-		case OPT_OLDER_THAN:
-			if (shm_duration_parse(optarg, &f.older_than, &why) == -1)
-				cli_usage("--older-than '%s': %s", optarg, why);
-			f.has_older = bulk = true;
+			o.force = true;
 			break;
 		case OPT_ALL:
-			all = bulk = true;
+			o.all = o.bulk = true;
 			break;
 		case 'h':
 			cli_help(usage_text);
@@ -334,16 +292,16 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	/* Everything is checked before anything is removed. */
-	if (bulk && argc > 0)
+	if (o.bulk && argc > 0)
 		cli_usage("ADDRESS operands and filters exclude each other");
-	if (!bulk)
+	if (!o.bulk)
 		return cli_exit_status(cli_each_addr(argc, argv,
-		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one));
+		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o));
 	/* --sysv or --posix alone would mean "all of that kind": say so. */
-	if (!all && !f.unused && !f.orphans && !f.has_uid && !f.has_older)
+	if (!o.all && !cli_filter_narrows(&o.filter))
 		cli_usage("a bulk removal needs --orphans, --unused, "
 		    "--older-than, -u or --all");
-	if (f.kinds == 0)
-		f.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
-	return cli_exit_status(remove_all(&f));
+	if (o.filter.kinds == 0)
+		o.filter.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
+	return cli_exit_status(remove_all(&o));
 }

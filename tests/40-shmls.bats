@@ -215,7 +215,7 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	shmmk -s 1536 "$name"
 	run -0 shmls -J "$name"
 	jq -e '.shm[0] | (.size == 1536) and
-	    (.ctime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:?[0-9]{2}|Z)$"))' \
+	    (.ctime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2}|Z)$"))' \
 	    <<<"$output" || fail "$output"
 }
 
@@ -223,7 +223,7 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	name=$(new_name)
 	shmmk "$name"
 	run -0 shmls -rn --time-format iso -o CTIME "$name"
-	assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:?[0-9]{2}|Z)$'
+	assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2}|Z)$'
 	t=$(date -d "$output" +%s)
 	now=$(date +%s)
 	(( now - t >= 0 && now - t < 120 )) || fail "CTIME $output is not now"
@@ -365,4 +365,92 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	run --separate-stderr -2 shmls --posix "$name"
 	assert_output ""
 	assert_stderr_has "Try 'shmls --help'."
+}
+
+# --- columns named twice, empty listings, JSON of --summary and --limits -----
+
+@test "-o: a column named twice is shown once, where it is named first" {
+	name=$(new_name)
+	shmmk -s 1K "$name"
+	run -0 shmls -r -o TYPE,ADDRESS,TYPE "$name"
+	assert_equal "${lines[0]}" "TYPE ADDRESS"
+	assert_equal "${lines[1]}" "posix $name"
+	run -0 shmls -r -o type,SIZE,Type,size -b "$name"
+	assert_output "$(printf 'TYPE SIZE\nposix 1024')"
+	# +LIST of a default column leaves the default columns.
+	assert_equal "$(shmls -r -o +SIZE "$name" | head -1)" \
+	    "$(shmls -r "$name" | head -1)"
+	run -0 shmls -r -o +NAME,SIZE "$name"
+	assert_equal "${lines[0]}" "$DEFAULT_HEADER NAME"
+	# JSON holds each key once.
+	run -0 shmls -J -o ADDRESS,ADDRESS,SIZE "$name"
+	jq -e --arg n "$name" '.shm == [{"address": $n, "size": 1024}]' \
+	    <<<"$output" || fail "$output"
+}
+
+@test "an empty listing prints its heading, as ipcs does; -n prints nothing" {
+	run --separate-stderr -0 shmls -u 4000000
+	assert_equal "$(tr -s ' ' <<<"$output" | sed 's/ $//')" \
+	    "$DEFAULT_HEADER"
+	assert_equal "${#lines[@]}" 1
+	run -0 shmls -r -u 4000000
+	assert_output "$DEFAULT_HEADER"
+	run -0 shmls -r -o ADDRESS,SIZE --posix -u 4000000
+	assert_output "ADDRESS SIZE"
+	run -0 shmls -n -u 4000000
+	assert_output ""
+	run -0 shmls -rn -u 4000000
+	assert_output ""
+	run -0 shmls -e -u 4000000
+	assert_output ""
+	run -0 shmls -0 -o ADDRESS -u 4000000
+	assert_output ""
+	run -0 shmls -J -u 4000000
+	jq -e '.shm == []' <<<"$output" || fail "$output"
+}
+
+@test "--summary -J and --limits -J are JSON, numbers as numbers" {
+	key=$(new_key)
+	name=$(new_name)
+	shmmk -s 2K "$key"
+	shmmk -s 1K "$name"
+	run -0 shmls --summary -J
+	jq -e '(.shm | length) == 3 and
+	    ([.shm[] | (.count, .size, .rss) | type] | unique) == ["number"] and
+	    ([.shm[].type] == ["sysv", "posix", "memfd"])' <<<"$output" ||
+	    fail "$output"
+	run -0 shmls --summary -J --posix
+	jq -e '.shm == [{"type": "posix", "count": 1, "size": 1024, "rss": 0}]' \
+	    <<<"$output" || fail "$output"
+	run -0 shmls --limits -J
+	jq -e '(.shm | length) == 5 and
+	    ([.shm[].value | type] | unique) == ["number"] and
+	    ([.shm[] | .limit, .description | type] | unique) == ["string"] and
+	    (.shm[] | select(.limit == "kernel.shmmni") | .value) ==
+	    '"$(cat /proc/sys/kernel/shmmni)" <<<"$output" || fail "$output"
+	# The same writer as the listing: its layout, its indentation.
+	assert_equal "${lines[0]}" "{"
+	assert_equal "${lines[1]}" '   "shm": ['
+}
+
+@test "OWNER and GROUP show a long name whole, never cut" {
+	skip_unless_hermetic "a user of its own in a bind-mounted /etc/passwd"
+	long=u$(printf '%0100d' 0)
+	grp=g$(printf '%070d' 0)
+	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd"
+	cp /etc/group "$BATS_TEST_TMPDIR/group"
+	echo "$long:x:4000001:4000002::/:/bin/false" >>"$BATS_TEST_TMPDIR/passwd"
+	echo "$grp:x:4000002:" >>"$BATS_TEST_TMPDIR/group"
+	mount --bind "$BATS_TEST_TMPDIR/passwd" /etc/passwd
+	mount --bind "$BATS_TEST_TMPDIR/group" /etc/group
+	name=$(new_name)
+	shmmk "$name"
+	chown 4000001:4000002 "/dev/shm$name"
+	run -0 shmls -rn -o OWNER,GROUP "$name"
+	status_long=$output
+	umount /etc/group
+	umount /etc/passwd
+	assert_equal "$status_long" "$long $grp"
+	run -0 shmls -rn -o OWNER,GROUP "$name"
+	assert_output "4000001 4000002"
 }

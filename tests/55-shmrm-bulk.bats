@@ -360,6 +360,39 @@ summary() {
 
 # --- the view of a user who cannot see every process -----------------------------------
 
+@test "-n prints the very rows shmls -rb prints, for names with quotes, blanks and bytes that are not UTF-8" {
+	key=$(new_key)
+	shmmk -s 1000 "$key"
+	priv=$(shmmk --private -s 2000)
+	names=("/q\"uo'te" "/a b" "/$(printf 'bad\xff\xc3x')" "/$(printf 't\tn')" \
+	    "/é中")
+	for n in "${names[@]}"; do
+		track "$n"
+		shmmk -s 7 "$n"
+	done
+	attached=$(new_key)
+	start_sysv "$attached" "attached"
+	# shmrm's selection, and the same one for shmls (--all: the unused).
+	for pair in "--all|--unused" "--orphans|--orphans" \
+	    "--unused --posix|--unused --posix" \
+	    "--older-than 0 --sysv|--older-than 0 --sysv --unused"; do
+		run --separate-stderr -0 shmrm -n ${pair%%|*}
+		dry=$output
+		run --separate-stderr -0 shmls -rb \
+		    -o TYPE,ADDRESS,SIZE,OWNER,NATTCH ${pair#*|}
+		assert_equal "$dry" "$output"
+	done
+	run --separate-stderr -0 shmrm -n --all
+	assert_line 'posix /q\x22uo\x27te 7 root 0'
+	assert_line 'posix /a\x20b 7 root 0'
+	assert_line 'posix /bad\xff\xc3x 7 root 0'
+	assert_line 'posix /\xc3\xa9\xe4\xb8\xad 7 root 0'
+	assert_equal "${#lines[@]}" 8
+	for n in "${names[@]}"; do
+		assert_kept "$n"
+	done
+}
+
 @test "as nobody, --all never removes a POSIX object whose use it cannot see" {
 	need_nobody
 	mapped=$(new_name)

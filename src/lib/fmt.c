@@ -36,21 +36,29 @@ shm_fmt_perms(mode_t mode, bool numeric, char *buf, size_t len)
 
 /*
  * User and group names, remembered: a listing of thousands of segments
- * owned by a handful of users must not ask NSS thousands of times.
+ * owned by a handful of users must not ask NSS thousands of times.  A
+ * name is kept whole, however long: libbsd's user_from_uid() and
+ * group_from_gid() would do the remembering, but they cut a name to 31
+ * bytes without a word, and a cut name can be another user's.
  */
 struct name_cache {
+	bool		 used;
 	unsigned	 id;
-	char		 name[64];
+	char		*name;		/* NULL: no such user or group */
 };
 #define NAME_CACHE_SLOTS 64
 
+/*
+ * The name of id in buf; its number when it has none or buf is too
+ * small for all of it.
+ */
 static const char *
 cached_name(struct name_cache *cache, unsigned id, bool group, char *buf,
     size_t len)
 {
 	struct name_cache *slot = &cache[id % NAME_CACHE_SLOTS];
 
-	if (slot->name[0] == '\0' || slot->id != id) {
+	if (!slot->used || slot->id != id) {
 		const char *name = NULL;
 
 		if (group) {
@@ -64,13 +72,15 @@ cached_name(struct name_cache *cache, unsigned id, bool group, char *buf,
 			if (pw != NULL)
 				name = pw->pw_name;
 		}
+		free(slot->name);
+		/* Out of memory: the number, and ask again next time. */
+		slot->name = name != NULL ? strdup(name) : NULL;
+		slot->used = name == NULL || slot->name != NULL;
 		slot->id = id;
-		if (name != NULL && strlen(name) < sizeof(slot->name))
-			snprintf(slot->name, sizeof(slot->name), "%s", name);
-		else
-			snprintf(slot->name, sizeof(slot->name), "%u", id);
 	}
-	snprintf(buf, len, "%s", slot->name);
+	if (slot->name == NULL || (size_t)snprintf(buf, len, "%s",
+	    slot->name) >= len)
+		snprintf(buf, len, "%u", id);
 	return buf;
 }
 
@@ -91,9 +101,28 @@ shm_fmt_group(gid_t gid, char *buf, size_t len)
 }
 
 /*
+ * tm in RFC 3339 (ISO 8601 with a colon in the offset, "+00:00", as
+ * JSON readers and date -Iseconds expect; strftime's %z has none).
+ * Returns the length, or 0 if buf is too small.
+ */
+static size_t
+iso_time(const struct tm *tm, char *buf, size_t len)
+{
+	char zone[8];
+	size_t n;
+
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", tm);
+	if (n == 0 || strftime(zone, sizeof(zone), "%z", tm) != 5 ||
+	    len - n < 7)
+		return 0;
+	snprintf(buf + n, len - n, "%.3s:%.2s", zone, zone + 3);
+	return n + 6;
+}
+
+/*
  * A time in one of three styles: SHM_TIME_SHORT is lsipc's (the time of
  * day for today, else the date), SHM_TIME_FULL ctime-like, SHM_TIME_ISO
- * ISO 8601 with the zone.
+ * RFC 3339 (iso_time).
  */
 void
 shm_fmt_time(time_t t, enum shm_time_style style, char *buf, size_t len)
@@ -113,7 +142,7 @@ shm_fmt_time(time_t t, enum shm_time_style style, char *buf, size_t len)
 	if (style == SHM_TIME_FULL)
 		n = strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
 	else if (style == SHM_TIME_ISO)
-		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm);
+		n = iso_time(&tm, buf, len);
 	else if (tm.tm_year == now_tm.tm_year && tm.tm_yday == now_tm.tm_yday)
 		n = strftime(buf, len, "%H:%M", &tm);
 	else if (tm.tm_year == now_tm.tm_year)

@@ -41,7 +41,6 @@ int	 sysv_parse_proc_line(const char *, struct shm_rec *);
 int	 sysv_fill_resident(struct shm_rec *);
 
 /* fmt.c */
-size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
 bool	 shm_utf8_valid(const char *, size_t);
 
 /* filter.c */

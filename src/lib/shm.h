@@ -239,6 +239,8 @@ const char *shm_fmt_group(gid_t, char *, size_t);
 void	 shm_fmt_time(time_t, enum shm_time_style, char *, size_t);
 void	 shm_fmt_status(unsigned, char *, size_t);
 char	*shm_escape(const char *);
+/* One UTF-8 character at p: its length and code point, or 0 if invalid. */
+size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
 bool	 shm_needs_escape(const char *);
 char	*shm_escape_hex(const char *, const char *);
 bool	 shm_needs_escape_hex(const char *, const char *);

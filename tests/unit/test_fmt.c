@@ -1,7 +1,8 @@
 /*
  * test_fmt.c - the escapers: what a person reads in a table or a message
  * (shm_escape) and what a script reads in raw or export output
- * (shm_escape_hex), and the UTF-8 decoder under both.
+ * (shm_escape_hex), and the UTF-8 decoder under both; and times in
+ * RFC 3339 (shm_fmt_time).
  */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shm-private.h"
 #include "tap.h"
@@ -191,10 +193,43 @@ check_decoder(void)
 	tap_ok(shm_utf8_valid("", 0), "the empty string is valid");
 }
 
+/* SHM_TIME_ISO has a colon in its offset, in zones east and west. */
+static void
+check_iso_time(void)
+{
+	static const struct {
+		const char	*tz;		/* POSIX TZ: no tzdata needed */
+		const char	*out;
+	} cases[] = {
+		{ "UTC0", "2026-11-21T19:30:00+00:00" },
+		{ "IST-5:30", "2026-11-22T01:00:00+05:30" },
+		{ "NST3:30", "2026-11-21T16:00:00-03:30" },
+		{ "XST-14", "2026-11-22T09:30:00+14:00" },
+	};
+	const time_t t = 1795289400;	/* 2026-11-21T19:30:00Z */
+	char buf[64], small[25];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setenv("TZ", cases[i].tz, 1);
+		tzset();
+		shm_fmt_time(t, SHM_TIME_ISO, buf, sizeof(buf));
+		if (!tap_ok(strcmp(buf, cases[i].out) == 0,
+		    "ISO time in TZ=%s", cases[i].tz))
+			tap_diag("got '%s', want '%s'", buf, cases[i].out);
+	}
+	/* One byte short of the offset: nothing, rather than half a zone. */
+	shm_fmt_time(t, SHM_TIME_ISO, small, sizeof(small));
+	tap_ok(small[0] == '\0', "ISO time: a buffer too small gives ''");
+	unsetenv("TZ");
+	tzset();
+}
+
 int
 main(void)
 {
 	check_decoder();
+	check_iso_time();
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		tap_diag("no C.UTF-8 locale: UTF-8 cases skipped");
 	else

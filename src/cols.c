@@ -1,0 +1,727 @@
+/*
+ * cols.c - the columns of a listing, and the writers of every output
+ * format: the table (laid out here, in one pass over the cells: a
+ * general table library measures each cell again and keeps a structure
+ * per cell, which made 100,000 objects slow and large), raw, export,
+ * -0 and JSON.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+#include "cli.h"
+#include "cols.h"
+
+const struct col_desc col_table[NCOLS] = {
+	[COL_TYPE] =	{ "TYPE", 5, false, SHM_JSON_STRING,
+			  "kind: sysv, posix, file or memfd", 0 },
+	[COL_ADDRESS] =	{ "ADDRESS", 12, false, SHM_JSON_STRING,
+			  "address to give the other programs", 0 },
+	[COL_KEY] =	{ "KEY", 10, false, SHM_JSON_STRING,
+			  "System V key", 0 },
+	[COL_ID] =	{ "ID", 5, true, SHM_JSON_NUMBER,
+			  "System V shmid", 0 },
+	[COL_NAME] =	{ "NAME", 12, false, SHM_JSON_STRING,
+			  "POSIX, file or memfd name", 0 },
+	[COL_SIZE] =	{ "SIZE", 5, true, SHM_JSON_NUMBER,
+			  "size (bytes with --bytes and in JSON)", 0 },
+	[COL_RSS] =	{ "RSS", 5, true, SHM_JSON_NUMBER,
+			  "memory resident", 0 },
+	[COL_OWNER] =	{ "OWNER", 8, false, SHM_JSON_STRING,
+			  "owner's user name", 0 },
+	[COL_GROUP] =	{ "GROUP", 8, false, SHM_JSON_STRING,
+			  "group name", 0 },
+	[COL_UID] =	{ "UID", 5, true, SHM_JSON_NUMBER,
+			  "owner's user id", 0 },
+	[COL_GID] =	{ "GID", 5, true, SHM_JSON_NUMBER,
+			  "group id", 0 },
+	[COL_CUID] =	{ "CUID", 5, true, SHM_JSON_NUMBER,
+			  "creator's user id (System V)", 0 },
+	[COL_CGID] =	{ "CGID", 5, true, SHM_JSON_NUMBER,
+			  "creator's group id (System V)", 0 },
+	[COL_PERMS] =	{ "PERMS", 9, false, SHM_JSON_STRING,
+			  "permissions", 0 },
+	[COL_NATTCH] =	{ "NATTCH", 6, true, SHM_JSON_NUMBER,
+			  "processes attached, mapping or holding it",
+			  COLF_SCAN_FD },
+	[COL_PIDS] =	{ "PIDS", 8, false, SHM_JSON_ARRAY_NUMBER,
+			  "those processes' ids", COLF_SCAN },
+	[COL_COMMAND] =	{ "COMMAND", 10, false, SHM_JSON_ARRAY_STRING,
+			  "those processes' command names", COLF_SCAN },
+	[COL_CPID] =	{ "CPID", 6, true, SHM_JSON_NUMBER,
+			  "creator's process id (System V)", 0 },
+	[COL_LPID] =	{ "LPID", 6, true, SHM_JSON_NUMBER,
+			  "last attach or detach process id (System V)", 0 },
+	[COL_CTIME] =	{ "CTIME", 5, false, SHM_JSON_STRING,
+			  "last change", 0 },
+	[COL_ATIME] =	{ "ATIME", 5, false, SHM_JSON_STRING,
+			  "last attach (System V) or access", 0 },
+	[COL_DTIME] =	{ "DTIME", 5, false, SHM_JSON_STRING,
+			  "last detach (System V)", 0 },
+	[COL_MTIME] =	{ "MTIME", 5, false, SHM_JSON_STRING,
+			  "last modification (POSIX, files, memfds)", 0 },
+	[COL_STATUS] =	{ "STATUS", 6, false, SHM_JSON_STRING,
+			  "dest (removed, still attached), locked", 0 },
+};
+
+static const int default_columns[] = {
+	COL_TYPE, COL_ADDRESS, COL_SIZE, COL_OWNER, COL_PERMS, COL_NATTCH,
+	COL_STATUS, COL_CTIME,
+};
+
+int
+cols_by_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLS; i++)
+		if (strlen(col_table[i].name) == len &&
+		    strncasecmp(col_table[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+cols_default(struct cols_list *l)
+{
+	memcpy(l->col, default_columns, sizeof(default_columns));
+	l->n = sizeof(default_columns) / sizeof(default_columns[0]);
+}
+
+/*
+ * -o LIST: "A,B" replaces the columns, "+A,B" adds to them.  A column
+ * named twice is shown once, where it was named first (JSON cannot hold
+ * one key twice, and "+SIZE" asks for SIZE, shown already).  On error, returns -1 with *why, a static
+ * string or one in a static buffer, and leaves l as it was.
+ */
+int
+cols_parse(struct cols_list *l, const char *arg, const char **why)
+{
+	static char msg[128];
+	struct cols_list nl = *l;
+	const char *p = arg;
+	size_t i;
+
+	if (*p == '+')
+		p++;
+	else
+		nl.n = 0;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		int col = cols_by_name(p, len);
+
+		if (col == -1) {
+			snprintf(msg, sizeof(msg), "unknown column '%.*s' "
+			    "(see --list-columns)", (int)(len > 64 ? 64 : len), p);
+			*why = msg;
+			return -1;
+		}
+		for (i = 0; i < nl.n && nl.col[i] != col; i++)
+			;
+		if (i == nl.n)
+			nl.col[nl.n++] = col;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (nl.n == 0) {
+		snprintf(msg, sizeof(msg), "no columns in '%.64s'", arg);
+		*why = msg;
+		return -1;
+	}
+	*l = nl;
+	return 0;
+}
+
+/*
+ * Do the columns need to know which processes use what, for the kinds
+ * listed?  (shm_select() knows when the filters do.)
+ */
+bool
+cols_need_scan(const struct cols_list *l, unsigned kinds)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		int needs = col_table[l->col[i]].needs;
+
+		if ((needs & COLF_SCAN) || ((needs & COLF_SCAN_FD) &&
+		    (kinds & ~SHM_KIND_BIT(SHM_SYSV))))
+			return true;
+	}
+	return false;
+}
+
+static char *
+fmt_num(long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return cli_xstrdup(buf);
+}
+
+static char *
+fmt_size(const struct cols_fmt *f, uint64_t v)
+{
+	char buf[32];
+
+	if (f->bytes || f->mode == COLS_JSON)
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	else
+		shm_size_human(v, buf, sizeof(buf));
+	return cli_xstrdup(buf);
+}
+
+static char *
+fmt_time(const struct cols_fmt *f, time_t t)
+{
+	char buf[64];
+
+	if (t == 0)
+		return NULL;
+	shm_fmt_time(t, f->mode == COLS_JSON && !f->time_set ? SHM_TIME_ISO :
+	    f->time_style, buf, sizeof(buf));
+	return cli_xstrdup(buf);
+}
+
+/*
+ * A name, or another text that anyone can choose (a user, a command).  In
+ * the table it is escaped here, for people (shm_escape), so that a newline
+ * or an escape sequence cannot forge rows or drive the terminal.  Raw and
+ * export output escape every cell when they print it (\xHH), JSON keeps
+ * the bytes, and -0 prints them as they are.
+ */
+static char *
+fmt_text(struct cols_fmt *f, const char *s)
+{
+	char *p;
+
+	switch (f->mode) {
+	case COLS_TABLE:
+		if (!shm_needs_escape(s))
+			return cli_xstrdup(s);
+		f->escaped = true;
+		if ((p = shm_escape(s)) == NULL)
+			err(EXIT_OPFAIL, NULL);
+		return p;
+	case COLS_RAW:
+	case COLS_EXPORT:
+		if (shm_needs_escape_hex(s, f->mode == COLS_RAW ? SHM_ESC_RAW :
+		    SHM_ESC_EXPORT))
+			f->escaped = true;
+		break;
+	case COLS_JSON:
+	case COLS_NULL:
+		break;
+	}
+	return cli_xstrdup(s);
+}
+
+/* Not known ("?", null in JSON), as opposed to not applicable (empty). */
+static char *
+fmt_unknown(const struct cols_fmt *f)
+{
+	return f->mode == COLS_JSON ? NULL : cli_xstrdup("?");
+}
+
+/*
+ * The processes using r, their PIDS or their COMMAND names, on fp: for
+ * the text of a cell, comma-separated, names escaped as fmt_text() does;
+ * in JSON, the items of an array.
+ */
+static void
+put_users(FILE *fp, struct cols_fmt *f, const struct shm_rec *r, bool comm,
+    bool json)
+{
+	size_t i;
+
+	for (i = 0; i < r->npids; i++) {
+		char buf[64];
+
+		if (i > 0)
+			fputs(json ? ", " : ",", fp);
+		if (!comm)
+			fprintf(fp, "%d", (int)r->pids[i]);
+		else if (proc_comm(r->pids[i], buf, sizeof(buf)) == NULL)
+			fputs(json ? "\"?\"" : "?", fp);
+		else if (json)
+			shm_json_string(fp, buf, strlen(buf));
+		else {
+			char *esc = fmt_text(f, buf);
+
+			fputs(esc, fp);
+			free(esc);
+		}
+	}
+}
+
+/*
+ * PIDS or COMMAND: the processes using r, comma-separated, and "?" when
+ * there may be more that the scan could not see.  (JSON writes arrays.)
+ */
+static char *
+fmt_users(struct cols_fmt *f, const struct shm_rec *r, bool comm)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (!r->users_known)
+		f->hidden = true;
+	if (r->npids == 0 && !r->users_known)
+		return fmt_unknown(f);
+	if (r->npids == 0)
+		return NULL;
+	if ((fp = open_memstream(&out, &len)) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	put_users(fp, f, r, comm, false);
+	if (!r->users_known && f->mode != COLS_JSON)
+		fputs(",?", fp);
+	if (fclose(fp) != 0)
+		err(EXIT_OPFAIL, NULL);
+	return out;
+}
+
+/* The text of one cell, or NULL for none (null in JSON); the caller frees. */
+char *
+cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
+{
+	char buf[SHM_ADDR_BUFSZ];
+	bool sysv = r->addr.kind == SHM_SYSV;
+
+	switch (col) {
+	case COL_TYPE:
+		return cli_xstrdup(shm_kind_name(r->addr.kind));
+	case COL_ADDRESS:
+		if (shm_addr_format(&r->addr, buf, sizeof(buf)) >=
+		    (int)sizeof(buf))
+			return NULL;
+		return fmt_text(f, buf);
+	case COL_KEY:
+		if (!sysv)
+			return NULL;
+		snprintf(buf, sizeof(buf), "0x%08" PRIx32, (uint32_t)r->addr.key);
+		return cli_xstrdup(buf);
+	case COL_ID:
+		return sysv ? fmt_num(r->addr.id) : NULL;
+	case COL_NAME:
+		return r->addr.name != NULL ? fmt_text(f, r->addr.name) : NULL;
+	case COL_SIZE:
+		return fmt_size(f, r->size);
+	case COL_RSS:
+		return r->rss < 0 ? fmt_unknown(f) : fmt_size(f, (uint64_t)r->rss);
+	case COL_OWNER:
+		if (r->uid == SHM_UNKNOWN_ID)
+			return fmt_unknown(f);
+		return fmt_text(f, shm_fmt_user(r->uid, buf, sizeof(buf)));
+	case COL_GROUP:
+		if (r->gid == SHM_UNKNOWN_ID)
+			return fmt_unknown(f);
+		return fmt_text(f, shm_fmt_group(r->gid, buf, sizeof(buf)));
+	case COL_UID:
+		return r->uid == SHM_UNKNOWN_ID ? fmt_unknown(f) : fmt_num(r->uid);
+	case COL_GID:
+		return r->gid == SHM_UNKNOWN_ID ? fmt_unknown(f) : fmt_num(r->gid);
+	case COL_CUID:
+		return r->cuid == SHM_UNKNOWN_ID ? NULL : fmt_num(r->cuid);
+	case COL_CGID:
+		return r->cgid == SHM_UNKNOWN_ID ? NULL : fmt_num(r->cgid);
+	case COL_PERMS:
+		shm_fmt_perms(r->mode, f->numeric_perms, buf, sizeof(buf));
+		return cli_xstrdup(buf);
+	case COL_NATTCH:
+		if (r->nattch >= 0)
+			return fmt_num(r->nattch);
+		f->hidden = true;
+		return fmt_unknown(f);
+	case COL_PIDS:
+	case COL_COMMAND:
+		return fmt_users(f, r, col == COL_COMMAND);
+	case COL_CPID:
+		return r->cpid > 0 ? fmt_num(r->cpid) : NULL;
+	case COL_LPID:
+		return r->lpid > 0 ? fmt_num(r->lpid) : NULL;
+	case COL_CTIME:
+		return fmt_time(f, r->ctime);
+	case COL_ATIME:
+		return fmt_time(f, r->atime);
+	case COL_DTIME:
+		return fmt_time(f, r->dtime);
+	case COL_MTIME:
+		return fmt_time(f, r->mtime);
+	case COL_STATUS:
+		shm_fmt_status(r->status, buf, sizeof(buf));
+		return buf[0] != '\0' ? cli_xstrdup(buf) : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * What the writers below print: ncols columns of nrows rows, whose cells
+ * come from cell() (the caller's malloc, or NULL for none).  A column of
+ * an array type is written in JSON by array(), if given.
+ */
+struct source {
+	size_t		  ncols, nrows;
+	const char	*(*name)(const struct source *, size_t);
+	bool		 (*right)(const struct source *, size_t);
+	size_t		 (*whint)(const struct source *, size_t);
+	enum shm_json_type (*json_type)(const struct source *, size_t);
+	char		*(*cell)(const struct source *, size_t, size_t);
+	void		 (*array)(const struct source *, size_t, size_t, FILE *);
+	struct cols_fmt	 *fmt;
+	const void	 *data;
+	const void	 *cols;
+};
+
+/* The columns a person sees s take: UTF-8 wide characters count two. */
+static size_t
+display_width(const char *s, bool utf8)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), w = 0, len;
+	uint32_t cp;
+
+	if (!utf8)
+		return n;
+	while (n > 0) {
+		int cw;
+
+		if (*p < 0x80) {
+			w++;
+			p++;
+			n--;
+			continue;
+		}
+		if ((len = shm_utf8_char(p, n, &cp)) == 0) {
+			len = 1;
+			cw = 1;
+		} else if ((cw = wcwidth((wchar_t)cp)) < 0)
+			cw = 0;
+		w += (size_t)cw;
+		p += len;
+		n -= len;
+	}
+	return w;
+}
+
+static void
+pad(size_t n)
+{
+	while (n-- > 0)
+		putchar(' ');
+}
+
+/*
+ * How wide a column of the table is: as its widest cell, but at least as
+ * its header, and (a column with a cell wider than its header) at least
+ * its width hint, as libsmartcols makes it when stdout is not a terminal.
+ */
+static size_t
+column_width(size_t data, size_t header, size_t whint)
+{
+	if (data < header)
+		return header;
+	return data < whint && header < whint ? whint : data;
+}
+
+/* One cell of the table, padded to w; the last one only when right. */
+static void
+put_table_cell(const char *s, size_t sw, size_t w, bool right, bool last)
+{
+	if (!right) {
+		fputs(s, stdout);
+		if (!last)
+			pad(w - sw);
+	} else if (s[0] != '\0') {
+		pad(w - sw);
+		fputs(s, stdout);
+	} else if (!last)
+		pad(w);
+	if (!last)
+		putchar(' ');
+}
+
+/*
+ * The table, laid out as libsmartcols lays it out when stdout is not a
+ * terminal (column_width()), one blank between columns, the last column
+ * not padded; but never cut to a terminal's width, as ls -l.  Cells are kept in
+ * one buffer, NUL after each, until the widths are known.
+ */
+static int
+print_table(const struct source *s, bool empty_heading)
+{
+	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	size_t *width, i, j, len = 0, cap = 0;
+	char *buf = NULL, *p;
+
+	if ((width = calloc(s->ncols, sizeof(*width))) == NULL)
+		err(EXIT_OPFAIL, NULL);
+	for (i = 0; i < s->nrows; i++)
+		for (j = 0; j < s->ncols; j++) {
+			char *c = s->cell(s, i, j);
+			size_t n = c != NULL ? strlen(c) : 0, w;
+
+			if (len + n + 1 > cap) {
+				cap = (cap + n + 1) * 2;
+				if ((buf = realloc(buf, cap)) == NULL)
+					err(EXIT_OPFAIL, NULL);
+			}
+			if (n > 0)
+				memcpy(buf + len, c, n);
+			buf[len + n] = '\0';
+			len += n + 1;
+			if (n > 0 && (w = display_width(c, utf8)) > width[j])
+				width[j] = w;
+			free(c);
+		}
+	for (j = 0; j < s->ncols; j++)
+		width[j] = column_width(width[j], display_width(s->name(s, j),
+		    utf8), s->whint(s, j));
+	if (!s->fmt->noheadings && (s->nrows > 0 || empty_heading)) {
+		for (j = 0; j < s->ncols; j++)
+			put_table_cell(s->name(s, j), display_width(s->name(s,
+			    j), utf8), width[j], s->right(s, j),
+			    j + 1 == s->ncols);
+		putchar('\n');
+	}
+	for (i = 0, p = buf; i < s->nrows; i++) {
+		for (j = 0; j < s->ncols; j++) {
+			put_table_cell(p, display_width(p, utf8), width[j],
+			    s->right(s, j), j + 1 == s->ncols);
+			p += strlen(p) + 1;
+		}
+		putchar('\n');
+	}
+	free(buf);
+	free(width);
+	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
+}
+
+/* s on stdout, escaped for raw or export output. */
+static void
+put_escaped_hex(const char *s, const char *special)
+{
+	char *esc = shm_escape_hex(s, special);
+
+	if (esc == NULL)
+		err(EXIT_OPFAIL, NULL);
+	fputs(esc, stdout);
+	free(esc);
+}
+
+/*
+ * Raw, export and -0 output: raw and export escape as libsmartcols does
+ * (\xHH), and quotes too, for xargs(1) and the shell; -0 lets a cell's
+ * exact bytes through.
+ */
+static int
+print_lines(const struct source *s, bool empty_heading)
+{
+	enum cols_mode mode = s->fmt->mode;
+	size_t i, j;
+
+	if (mode == COLS_RAW && !s->fmt->noheadings &&
+	    (s->nrows > 0 || empty_heading)) {
+		for (j = 0; j < s->ncols; j++)
+			printf("%s%s", j > 0 ? " " : "", s->name(s, j));
+		putchar('\n');
+	}
+	for (i = 0; i < s->nrows; i++) {
+		for (j = 0; j < s->ncols; j++) {
+			char *data = s->cell(s, i, j);
+
+			if (j > 0)
+				putchar(' ');
+			if (mode == COLS_EXPORT)
+				printf("%s=\"", s->name(s, j));
+			if (data == NULL)
+				;
+			else if (mode == COLS_NULL)
+				fputs(data, stdout);
+			else
+				put_escaped_hex(data, mode == COLS_RAW ?
+				    SHM_ESC_RAW : SHM_ESC_EXPORT);
+			if (mode == COLS_EXPORT)
+				putchar('"');
+			free(data);
+		}
+		putchar(mode == COLS_NULL ? '\0' : '\n');
+	}
+	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
+}
+
+/*
+ * JSON, in the layout of libsmartcols' (which this replaces: its arrays
+ * cannot be empty, "[null]" for a segment nobody uses, and its strings
+ * cannot hold a name that is not UTF-8; see shm_json_string).
+ */
+static int
+print_json(const struct source *s)
+{
+	size_t i, j;
+
+	fputs("{\n   \"shm\": [", stdout);
+	for (i = 0; i < s->nrows; i++) {
+		fputs(i ? ",{\n" : "\n      {\n", stdout);
+		for (j = 0; j < s->ncols; j++) {
+			enum shm_json_type t = s->json_type(s, j);
+			const char *q;
+
+			fputs("         \"", stdout);
+			for (q = s->name(s, j); *q != '\0'; q++)
+				putchar(tolower((unsigned char)*q));
+			fputs("\": ", stdout);
+			if (s->array != NULL && (t == SHM_JSON_ARRAY_NUMBER ||
+			    t == SHM_JSON_ARRAY_STRING))
+				s->array(s, i, j, stdout);
+			else {
+				char *data = s->cell(s, i, j);
+
+				shm_json_value(stdout, t, data);
+				free(data);
+			}
+			fputs(j + 1 < s->ncols ? ",\n" : "\n", stdout);
+		}
+		fputs("      }", stdout);
+	}
+	fputs(s->nrows ? "\n   ]\n}\n" : "]\n}\n", stdout);
+	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
+}
+
+static int
+print_source(const struct source *s, bool empty_heading)
+{
+	switch (s->fmt->mode) {
+	case COLS_TABLE:
+		return print_table(s, empty_heading);
+	case COLS_JSON:
+		return print_json(s);
+	case COLS_RAW:
+	case COLS_EXPORT:
+	case COLS_NULL:
+		break;
+	}
+	return print_lines(s, empty_heading);
+}
+
+/* Records as the source. */
+static const char *
+rec_name(const struct source *s, size_t j)
+{
+	return col_table[((const struct cols_list *)s->cols)->col[j]].name;
+}
+
+static bool
+rec_right(const struct source *s, size_t j)
+{
+	return col_table[((const struct cols_list *)s->cols)->col[j]].right;
+}
+
+static size_t
+rec_whint(const struct source *s, size_t j)
+{
+	return col_table[((const struct cols_list *)s->cols)->col[j]].whint;
+}
+
+static enum shm_json_type
+rec_json_type(const struct source *s, size_t j)
+{
+	return col_table[((const struct cols_list *)s->cols)->col[j]].json_type;
+}
+
+static char *
+rec_cell(const struct source *s, size_t i, size_t j)
+{
+	return cols_cell(s->fmt, (const struct shm_rec *)s->data + i,
+	    ((const struct cols_list *)s->cols)->col[j]);
+}
+
+/*
+ * PIDS or COMMAND as a JSON array, one item per process; null when none
+ * is known and there may be some the scan could not see.
+ */
+static void
+rec_array(const struct source *s, size_t row, size_t j, FILE *fp)
+{
+	const struct shm_rec *r = (const struct shm_rec *)s->data + row;
+	bool comm = ((const struct cols_list *)s->cols)->col[j] == COL_COMMAND;
+
+	if (r->npids == 0 && !r->users_known) {
+		fputs("null", fp);
+		return;
+	}
+	putc('[', fp);
+	put_users(fp, s->fmt, r, comm, true);
+	putc(']', fp);
+}
+
+int
+cols_print_recs(struct cols_fmt *f, const struct cols_list *l,
+    const struct shm_rec *v, size_t n, bool empty_heading)
+{
+	struct source s = {
+		.ncols = l->n, .nrows = n, .name = rec_name,
+		.right = rec_right, .whint = rec_whint, .json_type = rec_json_type,
+		.cell = rec_cell, .array = rec_array, .fmt = f, .data = v,
+		.cols = l,
+	};
+
+	return print_source(&s, empty_heading);
+}
+
+/* A table of text as the source. */
+static const char *
+text_name(const struct source *s, size_t j)
+{
+	return ((const struct cols_text_col *)s->cols)[j].name;
+}
+
+static bool
+text_right(const struct source *s, size_t j)
+{
+	return ((const struct cols_text_col *)s->cols)[j].right;
+}
+
+static size_t
+text_whint(const struct source *s, size_t j)
+{
+	(void)s;
+	(void)j;
+	return 0;
+}
+
+static enum shm_json_type
+text_json_type(const struct source *s, size_t j)
+{
+	return ((const struct cols_text_col *)s->cols)[j].json_type;
+}
+
+static char *
+text_cell(const struct source *s, size_t i, size_t j)
+{
+	const char *c = ((char *const *)s->data)[i * s->ncols + j];
+
+	return c != NULL ? cli_xstrdup(c) : NULL;
+}
+
+int
+cols_print_text(struct cols_fmt *f, const struct cols_text_col *cols,
+    size_t ncols, char *const *cells, size_t nrows)
+{
+	struct source s = {
+		.ncols = ncols, .nrows = nrows, .name = text_name,
+		.right = text_right, .whint = text_whint, .json_type = text_json_type,
+		.cell = text_cell, .fmt = f, .data = cells, .cols = cols,
+	};
+
+	return print_source(&s, true);
+}

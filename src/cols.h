@@ -1,0 +1,79 @@
+/*
+ * cols.h - shmls's columns: one descriptor table, the text of a cell,
+ * and the writers of the output formats (table, raw, export, -0, JSON).
+ * shmrm -n prints its rows through the same code, so that they are the
+ * rows shmls -r prints.
+ */
+#ifndef SHMTOOLS_COLS_H
+#define SHMTOOLS_COLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "shm.h"
+
+enum {
+	COL_TYPE, COL_ADDRESS, COL_KEY, COL_ID, COL_NAME, COL_SIZE, COL_RSS,
+	COL_OWNER, COL_GROUP, COL_UID, COL_GID, COL_CUID, COL_CGID, COL_PERMS,
+	COL_NATTCH, COL_PIDS, COL_COMMAND, COL_CPID, COL_LPID, COL_CTIME,
+	COL_ATIME, COL_DTIME, COL_MTIME, COL_STATUS, NCOLS
+};
+
+#define COLF_SCAN	0x01	/* needs the /proc scan for every kind */
+#define COLF_SCAN_FD	0x02	/* needs it for POSIX objects and files */
+
+/* One table drives --help, --list-columns, -o and the output. */
+struct col_desc {
+	const char	*name;
+	size_t		 whint;		/* width hint in the table */
+	bool		 right;		/* aligned right in the table */
+	enum shm_json_type json_type;
+	const char	*help;
+	int		 needs;		/* COLF_* */
+};
+extern const struct col_desc col_table[NCOLS];
+
+enum cols_mode { COLS_TABLE, COLS_RAW, COLS_JSON, COLS_EXPORT, COLS_NULL };
+
+/* How cells are written, and what writing them found. */
+struct cols_fmt {
+	enum cols_mode	 mode;
+	bool		 noheadings;
+	bool		 bytes;		/* sizes in bytes (always in JSON) */
+	bool		 numeric_perms;
+	bool		 time_set;	/* time_style given: also in JSON */
+	enum shm_time_style time_style;
+	bool		 escaped;	/* out: some name was shown escaped */
+	bool		 hidden;	/* out: some use was unknown: "?" */
+};
+
+/* The columns of a listing: -o LIST. */
+struct cols_list {
+	int		 col[NCOLS];
+	size_t		 n;
+};
+
+int	 cols_by_name(const char *, size_t);
+void	 cols_default(struct cols_list *);
+int	 cols_parse(struct cols_list *, const char *, const char **);
+bool	 cols_need_scan(const struct cols_list *, unsigned);
+char	*cols_cell(struct cols_fmt *, const struct shm_rec *, int);
+
+/* Records as rows; with empty_heading, no rows still print the heading. */
+int	 cols_print_recs(struct cols_fmt *, const struct cols_list *,
+	    const struct shm_rec *, size_t, bool);
+
+/*
+ * A small table of text (--summary, --limits): nrows * ncols cells, row
+ * after row, NULL for none (null in JSON).
+ */
+struct cols_text_col {
+	const char	*name;
+	bool		 right;
+	enum shm_json_type json_type;
+};
+int	 cols_print_text(struct cols_fmt *, const struct cols_text_col *,
+	    size_t, char *const *, size_t);
+
+#endif
