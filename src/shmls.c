@@ -19,6 +19,7 @@
 #include <libsmartcols.h>
 
 #include "cli.h"
+#include "metrics.h"
 
 enum {
 	COL_TYPE, COL_ADDRESS, COL_KEY, COL_ID, COL_NAME, COL_SIZE, COL_RSS,
@@ -106,6 +107,8 @@ enum {
 	OPT_LIMITS,
 	OPT_LIST_COLUMNS,
 	OPT_TIME_FORMAT,
+	OPT_METRICS,
+	OPT_METRICS_OWNERS,
 };
 
 static const struct option longopts[] = {
@@ -129,6 +132,8 @@ static const struct option longopts[] = {
 	{ "time-format",	required_argument,	NULL, OPT_TIME_FORMAT },
 	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "limits",		no_argument,		NULL, OPT_LIMITS },
+	{ "metrics",		no_argument,		NULL, OPT_METRICS },
+	{ "metrics-owners",	required_argument,	NULL, OPT_METRICS_OWNERS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -160,6 +165,7 @@ usage(void)
 "             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "             [ADDRESS...]\n"
 "       shmls --summary | --limits [-J | -r | -e] [-n] [-b]\n"
+"       shmls --metrics [--metrics-owners N] [filters]\n"
 "List shared memory segments of every kind, with the processes using them.\n"
 "\n"
 "      --sysv                System V segments\n"
@@ -182,6 +188,8 @@ usage(void)
 "      --time-format FORMAT  short, full or iso\n"
 "      --summary             counts and bytes per kind, as ipcs -u\n"
 "      --limits              kernel.shm* limits and /dev/shm space, as ipcs -l\n"
+"      --metrics             Prometheus text format, for node_exporter\n"
+"      --metrics-owners N    owners labelled per type (default 10, 0: none)\n"
 "  -h, --help                show this help\n"
 "  -V, --version             show the version\n"
 "\n"
@@ -850,7 +858,8 @@ main(int argc, char *argv[])
 {
 	struct libscols_table *tb;
 	struct shm_rec *v = NULL;
-	bool summary = false, limits = false;
+	bool summary = false, limits = false, metrics = false, owners = false;
+	struct metrics_opts mo = { .owners = METRICS_OWNERS_DEFAULT };
 	const char *why;
 	size_t i, n = 0;
 	int ch, r, ret = EXIT_SUCCESS;
@@ -937,6 +946,15 @@ main(int argc, char *argv[])
 		case OPT_LIMITS:
 			limits = true;
 			break;
+		case OPT_METRICS:
+			metrics = true;
+			break;
+		case OPT_METRICS_OWNERS:
+			if (metrics_owners_parse(optarg, &mo.owners, &why) == -1)
+				cli_usage("--metrics-owners '%s': %s", optarg,
+				    why);
+			owners = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -949,6 +967,11 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (summary && limits)
 		cli_usage("--summary and --limits exclude each other");
+	if (metrics && (summary || limits || ls.mode != MODE_TABLE || argc > 0))
+		cli_usage("--metrics takes filters only: no --summary, --limits, "
+		    "-J, -r, -e, -0 or ADDRESS");
+	if (owners && !metrics)
+		cli_usage("--metrics-owners needs --metrics");
 	/*
 	 * NUL ends a value, and nothing else does: with two columns a reader
 	 * could not tell where one ends and the next begins.
@@ -966,6 +989,10 @@ main(int argc, char *argv[])
 		ls.filter.kinds = SHM_KINDS_ALL;
 	if (limits)
 		return cli_exit_status(print_limits());
+	if (metrics) {
+		mo.filter = &ls.filter;
+		return cli_exit_status(metrics_print(stdout, &mo));
+	}
 
 	if (argc > 0) {
 		if ((operands.v = calloc((size_t)argc, sizeof(*v))) == NULL)
