@@ -310,7 +310,9 @@ read_facts(struct metrics *m)
 		if (shm_sysctl(limits[i].sysctl, &val) == 0)
 			set_fact(p, limits[i].fact, val);
 	set_fact(p, FACT_PAGE_SIZE, m->page_size);
-	if (shm_list(SHM_KIND_BIT(SHM_SYSV), &v, &n) == 0) {
+	/* Only printed with System V selected: list the table only then. */
+	if ((m->o->filter->kinds & SHM_KIND_BIT(SHM_SYSV)) &&
+	    shm_list(SHM_KIND_BIT(SHM_SYSV), &v, &n) == 0) {
 		/* The kernel charges shmall whole pages per segment. */
 		for (i = 0; i < n; i++) {
 			struct place *q = place_of(m, &v[i]);
