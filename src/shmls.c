@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cols.h"
+#include "metrics.h"
 
 enum {
 	OPT_SORT = CLI_OPT_FILTER_END,
@@ -25,6 +26,8 @@ enum {
 	OPT_LIMITS,
 	OPT_LIST_COLUMNS,
 	OPT_TIME_FORMAT,
+	OPT_METRICS,
+	OPT_METRICS_OWNERS,
 };
 
 static const struct option longopts[] = {
@@ -43,6 +46,8 @@ static const struct option longopts[] = {
 	{ "time-format",	required_argument,	NULL, OPT_TIME_FORMAT },
 	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "limits",		no_argument,		NULL, OPT_LIMITS },
+	{ "metrics",		no_argument,		NULL, OPT_METRICS },
+	{ "metrics-owners",	required_argument,	NULL, OPT_METRICS_OWNERS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -54,7 +59,8 @@ struct ls_opts {
 	struct cols_fmt	 fmt;
 	struct shm_filter filter;
 	int		 sort_col;	/* -1: by kind and address */
-	bool		 summary, limits;
+	bool		 summary, limits, metrics, owners;
+	struct metrics_opts metrics_opts;
 };
 
 static noreturn void
@@ -68,6 +74,7 @@ usage(void)
 "             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "             [ADDRESS...]\n"
 "       shmls --summary | --limits [-J | -r | -e] [-n] [-b]\n"
+"       shmls --metrics [--metrics-owners N] [filters]\n"
 "List shared memory segments of every kind, with the processes using them.\n"
 "\n"
 "      --sysv                System V segments\n"
@@ -90,6 +97,8 @@ usage(void)
 "      --time-format FORMAT  short, full or iso\n"
 "      --summary             counts and bytes per kind, as ipcs -u\n"
 "      --limits              kernel.shm* limits and /dev/shm space, as ipcs -l\n"
+"      --metrics             Prometheus text format, for node_exporter\n"
+"      --metrics-owners N    owners labelled per type (default 10, 0: none)\n"
 "  -h, --help                show this help\n"
 "  -V, --version             show the version\n"
 "\n"
@@ -387,6 +396,16 @@ parse_options(struct ls_opts *o, int argc, char *argv[])
 		case OPT_LIMITS:
 			o->limits = true;
 			break;
+		case OPT_METRICS:
+			o->metrics = true;
+			break;
+		case OPT_METRICS_OWNERS:
+			if (metrics_owners_parse(optarg, &o->metrics_opts.owners,
+			    &why) == -1)
+				cli_usage("--metrics-owners '%s': %s", optarg,
+				    why);
+			o->owners = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -406,6 +425,12 @@ check_options(struct ls_opts *o, int argc)
 
 	if (o->summary && o->limits)
 		cli_usage("--summary and --limits exclude each other");
+	if (o->metrics && (o->summary || o->limits ||
+	    o->fmt.mode != COLS_TABLE || argc > 0))
+		cli_usage("--metrics takes filters only: no --summary, --limits, "
+		    "-J, -r, -e, -0 or ADDRESS");
+	if (o->owners && !o->metrics)
+		cli_usage("--metrics-owners needs --metrics");
 	/*
 	 * NUL ends a value, and nothing else does: with two columns a reader
 	 * could not tell where one ends and the next begins.
@@ -456,7 +481,8 @@ int
 main(int argc, char *argv[])
 {
 	struct ls_opts o = {
-		.fmt = { .time_style = SHM_TIME_SHORT }, .sort_col = -1
+		.fmt = { .time_style = SHM_TIME_SHORT }, .sort_col = -1,
+		.metrics_opts = { .owners = METRICS_OWNERS_DEFAULT },
 	};
 	struct shm_rec *v = NULL;
 	size_t n = 0;
@@ -470,6 +496,10 @@ main(int argc, char *argv[])
 	check_options(&o, argc);
 	if (o.limits)
 		return cli_exit_status(print_limits(&o));
+	if (o.metrics) {
+		o.metrics_opts.filter = &o.filter;
+		return cli_exit_status(metrics_print(stdout, &o.metrics_opts));
+	}
 
 	ret = select_recs(&o, argc, argv, &v, &n);
 	if (o.summary)

@@ -14,7 +14,7 @@ end
 
 # Filters choose the segments, as ADDRESS operands do: one or the other.
 function __fish_shmls_no_filter --description 'no filter and no --limits on the command line yet'
-    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|limits)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
+    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|limits|metrics)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
 end
 
 complete -c shmls -f  # operands are addresses, not files
@@ -39,5 +39,7 @@ complete -c shmls -s P -l numeric-perms -d 'Print permissions in octal'
 complete -c shmls -l time-format -x -a 'short full iso' -d 'Format of times'
 complete -c shmls -l summary -d 'Print counts and bytes per kind, as ipcs -u'
 complete -c shmls -l limits -d 'Print kernel.shm* limits and /dev/shm space, as ipcs -l'
+complete -c shmls -l metrics -d 'Print Prometheus metrics, for node_exporter'
+complete -c shmls -l metrics-owners -x -d 'With --metrics: owners labelled per type (default 10)'
 complete -c shmls -s h -l help -d 'Display help and exit'
 complete -c shmls -s V -l version -d 'Display version and exit'

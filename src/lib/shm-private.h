@@ -33,21 +33,13 @@ void	 shm_rec_init(struct shm_rec *);
 
 /* seg.c */
 ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
-int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
-	    size_t *);
 
 /* sysv.c */
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
 int	 sysv_fill_resident(struct shm_rec *);
 
-/* fmt.c */
-bool	 shm_utf8_valid(const char *, size_t);
-
 /* filter.c */
 bool	 shm_filter_needs_scan(const struct shm_filter *);
-bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
-	    time_t);
-bool	 shm_is_orphan(const struct shm_rec *);
 
 /*
  * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps

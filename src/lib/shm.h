@@ -241,6 +241,7 @@ void	 shm_fmt_status(unsigned, char *, size_t);
 char	*shm_escape(const char *);
 /* One UTF-8 character at p: its length and code point, or 0 if invalid. */
 size_t	 shm_utf8_char(const unsigned char *, size_t, uint32_t *);
+bool	 shm_utf8_valid(const char *, size_t);
 bool	 shm_needs_escape(const char *);
 char	*shm_escape_hex(const char *, const char *);
 bool	 shm_needs_escape_hex(const char *, const char *);
@@ -282,5 +283,12 @@ int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    bool);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
+/* Every segment of the kinds, unfiltered, with no scan (shmls --metrics). */
+int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
+	    size_t *);
+/* The one judgement of shmls's filters and shmrm's bulk mode. */
+bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
+	    time_t);
+bool	 shm_is_orphan(const struct shm_rec *);
 
 #endif

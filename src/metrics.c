@@ -1,0 +1,580 @@
+/*
+ * metrics.c - shmls --metrics: what shmls lists, counted, in the
+ * Prometheus text exposition format that node_exporter's textfile
+ * collector reads.  Every number comes from the engine the listing uses
+ * (shm_select) and the predicates shmrm uses, so that a dashboard and a
+ * bulk removal never disagree about what is an orphan.
+ *
+ * The format: one "# HELP" and one "# TYPE" line per metric family, then
+ * its samples; everything is a gauge, in base units (bytes, not KiB),
+ * with no timestamps; label values escaped (\\, \", \n).  Label sets are
+ * bounded: a type (4 kinds), at most --metrics-owners owners per type plus
+ * "other", and never a label per segment.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/statvfs.h>
+
+#include "cli.h"
+#include "metrics.h"
+#include "sysv_swap.h"
+
+struct owner {
+	uid_t		 uid;
+	uint64_t	 segments, bytes;
+};
+
+/* What one place holds of one kind. */
+struct bucket {
+	uint64_t	 segments, bytes, resident, swapped;
+	uint64_t	 orphans, orphan_bytes, unused, unknown;
+	uint64_t	 oldest_orphan;	/* its CTIME; 0: no orphan with one */
+	struct owner	*owners;
+	size_t		 nowners, owners_cap;
+};
+
+/* A fact about a place (a limit, a use, a size), where it is known. */
+struct fact {
+	bool		 known;
+	uint64_t	 v;
+};
+
+enum {
+	FACT_SHMMNI, FACT_SHMALL, FACT_SHMMAX, FACT_USED_SEGMENTS,
+	FACT_USED_PAGES, FACT_PAGE_SIZE, FACT_DEVSHM_SIZE, FACT_DEVSHM_FREE,
+	NFACTS
+};
+
+/* An IPC namespace and /dev/shm: today only the caller's own. */
+struct place {
+	char		*label;		/* opts->place_label's value */
+	struct bucket	 kinds[SHM_NKINDS];
+	struct fact	 facts[NFACTS];
+};
+
+struct metrics {
+	const struct metrics_opts *o;
+	struct place	*places;
+	size_t		 nplaces;
+	uint64_t	 page_size;
+	bool		 swap_known;	/* the table's swap column was read */
+};
+
+/* The metrics of one kind in one place, in the order they are printed. */
+static const struct kind_family {
+	const char	*name, *help;
+	size_t		 off;		/* a uint64_t in struct bucket */
+	unsigned	 kinds;		/* the kinds it is about */
+} kind_families[] = {
+	{ "shm_segments", "Shared memory segments.",
+	  offsetof(struct bucket, segments), SHM_KINDS_ALL },
+	{ "shm_bytes", "Size of the shared memory segments in bytes.",
+	  offsetof(struct bucket, bytes), SHM_KINDS_ALL },
+	{ "shm_resident_bytes",
+	  "Memory resident in the shared memory segments in bytes "
+	  "(where known).",
+	  offsetof(struct bucket, resident), SHM_KINDS_ALL },
+	{ "shm_swapped_bytes",
+	  "Memory of the System V segments swapped out in bytes.",
+	  offsetof(struct bucket, swapped), SHM_KIND_BIT(SHM_SYSV) },
+	{ "shm_orphan_segments",
+	  "Segments nobody uses whose creator is gone (shmrm --orphans).",
+	  offsetof(struct bucket, orphans), SHM_KINDS_ALL },
+	{ "shm_orphan_bytes", "Size of the orphan segments in bytes.",
+	  offsetof(struct bucket, orphan_bytes), SHM_KINDS_ALL },
+	{ "shm_oldest_orphan_timestamp_seconds",
+	  "CTIME of the oldest orphan, as --older-than ages it, in seconds "
+	  "since the epoch; absent when there is none.",
+	  offsetof(struct bucket, oldest_orphan), SHM_KINDS_ALL },
+	{ "shm_unused_segments",
+	  "Segments no process uses, NATTCH 0 (shmrm --unused).",
+	  offsetof(struct bucket, unused), SHM_KINDS_ALL },
+	{ "shm_unknown_use_segments",
+	  "Segments whose users cannot all be seen: neither used nor "
+	  "unused.",
+	  offsetof(struct bucket, unknown), SHM_KINDS_ALL },
+};
+
+/* The facts of a place, with the kind that makes them relevant. */
+static const struct place_family {
+	const char	*name, *help;
+	int		 fact;
+	enum shm_kind	 kind;
+} place_families[] = {
+	{ "shm_sysv_limit_segments",
+	  "kernel.shmmni: the most System V segments.",
+	  FACT_SHMMNI, SHM_SYSV },
+	{ "shm_sysv_limit_pages",
+	  "kernel.shmall: the most pages in all System V segments.",
+	  FACT_SHMALL, SHM_SYSV },
+	{ "shm_sysv_limit_segment_bytes",
+	  "kernel.shmmax: the largest System V segment in bytes.",
+	  FACT_SHMMAX, SHM_SYSV },
+	{ "shm_sysv_used_segments",
+	  "System V segments counted against kernel.shmmni, whatever the "
+	  "filters.",
+	  FACT_USED_SEGMENTS, SHM_SYSV },
+	{ "shm_sysv_used_pages",
+	  "Pages counted against kernel.shmall: each segment rounded up to "
+	  "whole pages, whatever the filters.",
+	  FACT_USED_PAGES, SHM_SYSV },
+	{ "shm_sysv_page_size_bytes",
+	  "The page size kernel.shmall counts in, in bytes.",
+	  FACT_PAGE_SIZE, SHM_SYSV },
+	{ "shm_devshm_size_bytes",
+	  "Size of the file system on /dev/shm in bytes.",
+	  FACT_DEVSHM_SIZE, SHM_POSIX },
+	{ "shm_devshm_free_bytes",
+	  "Space left on /dev/shm for POSIX objects in bytes.",
+	  FACT_DEVSHM_FREE, SHM_POSIX },
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* --metrics-owners N: 0 (no owner label) to METRICS_OWNERS_MAX. */
+int
+metrics_owners_parse(const char *s, size_t *out, const char **why)
+{
+	long long v = strtonum(s, 0, METRICS_OWNERS_MAX, why);
+
+	if (*why != NULL)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* A label value between double quotes, escaped as the format says. */
+int
+metrics_label_value(FILE *fp, const char *s)
+{
+	putc('"', fp);
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\':
+			fputs("\\\\", fp);
+			break;
+		case '"':
+			fputs("\\\"", fp);
+			break;
+		case '\n':
+			fputs("\\n", fp);
+			break;
+		default:
+			putc(*s, fp);
+		}
+	}
+	putc('"', fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+static void
+xfail(void)
+{
+	err(EXIT_OPFAIL, NULL);
+}
+
+static struct place *
+place_of(struct metrics *m, const struct shm_rec *r)
+{
+	const char *label = m->o->place_of != NULL ? m->o->place_of(r) : NULL;
+	struct place *p;
+	size_t i;
+
+	for (i = 0; i < m->nplaces; i++) {
+		const char *l = m->places[i].label;
+
+		if ((l == NULL && label == NULL) ||
+		    (l != NULL && label != NULL && strcmp(l, label) == 0))
+			return &m->places[i];
+	}
+	p = reallocarray(m->places, m->nplaces + 1, sizeof(*p));
+	if (p == NULL)
+		xfail();
+	m->places = p;
+	p = &m->places[m->nplaces++];
+	memset(p, 0, sizeof(*p));
+	if (label != NULL && (p->label = strdup(label)) == NULL)
+		xfail();
+	return p;
+}
+
+static void
+add_owner(struct bucket *b, const struct shm_rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < b->nowners; i++)
+		if (b->owners[i].uid == r->uid)
+			break;
+	if (i == b->nowners) {
+		if (b->nowners == b->owners_cap) {
+			size_t cap = b->owners_cap ? b->owners_cap * 2 : 8;
+			struct owner *nv = reallocarray(b->owners, cap,
+			    sizeof(*nv));
+
+			if (nv == NULL)
+				xfail();
+			b->owners = nv;
+			b->owners_cap = cap;
+		}
+		b->owners[i] = (struct owner){ .uid = r->uid };
+		b->nowners++;
+	}
+	b->owners[i].segments++;
+	b->owners[i].bytes += r->size;
+}
+
+/*
+ * Count one record.  Unused is what --unused selects, orphan what
+ * --orphans selects and unknown what shmrm keeps as "who uses it cannot
+ * be seen" (NATTCH unknown): the three never overlap, and unknown is
+ * never folded into used or unused.
+ */
+static void
+count(struct metrics *m, const struct shm_rec *r, const struct sysv_swap *sw,
+    size_t nsw, time_t now)
+{
+	static const struct shm_filter unused = {
+		.kinds = SHM_KINDS_ALL, .unused = true,
+	};
+	struct bucket *b = &place_of(m, r)->kinds[r->addr.kind];
+
+	b->segments++;
+	b->bytes += r->size;
+	if (r->rss > 0)
+		b->resident += (uint64_t)r->rss;
+	if (r->addr.kind == SHM_SYSV)
+		b->swapped += sysv_swap_of(sw, nsw, r->addr.id);
+	if (r->nattch < 0)
+		b->unknown++;
+	else if (shm_filter_match(&unused, r, now))
+		b->unused++;
+	if (shm_is_orphan(r)) {
+		b->orphans++;
+		b->orphan_bytes += r->size;
+		if (r->ctime > 0 && (b->oldest_orphan == 0 ||
+		    (uint64_t)r->ctime < b->oldest_orphan))
+			b->oldest_orphan = (uint64_t)r->ctime;
+	}
+	if (m->o->owners > 0)
+		add_owner(b, r);
+}
+
+static void
+set_fact(struct place *p, int fact, uint64_t v)
+{
+	p->facts[fact].known = true;
+	p->facts[fact].v = v;
+}
+
+/*
+ * The facts of each place: the limits, what the whole System V table
+ * uses of them (the kernel counts every segment, whatever our filters),
+ * and /dev/shm's space.  A fact that cannot be read is left out, never
+ * printed as 0.  (-A will read each namespace's own.)
+ */
+static void
+read_facts(struct metrics *m)
+{
+	static const struct {
+		const char	*sysctl;
+		int		 fact;
+	} limits[] = {
+		{ "kernel/shmmni", FACT_SHMMNI },
+		{ "kernel/shmall", FACT_SHMALL },
+		{ "kernel/shmmax", FACT_SHMMAX },
+	};
+	struct shm_rec *v = NULL;
+	struct statvfs sv;
+	struct place *p;
+	size_t i, n = 0;
+	uint64_t val;
+
+	if (m->o->place_of == NULL)
+		(void)place_of(m, NULL);
+	if (m->nplaces == 0)
+		return;
+	/* Only the caller's own place until -A. */
+	p = &m->places[0];
+	for (i = 0; i < NELEM(limits); i++)
+		if (shm_sysctl(limits[i].sysctl, &val) == 0)
+			set_fact(p, limits[i].fact, val);
+	set_fact(p, FACT_PAGE_SIZE, m->page_size);
+	/* Only printed with System V selected: list the table only then. */
+	if ((m->o->filter->kinds & SHM_KIND_BIT(SHM_SYSV)) &&
+	    shm_list(shm_place_default(), SHM_KIND_BIT(SHM_SYSV), &v, &n) == 0) {
+		/* The kernel charges shmall whole pages per segment. */
+		for (i = 0; i < n; i++) {
+			struct place *q = place_of(m, &v[i]);
+
+			set_fact(q, FACT_USED_SEGMENTS,
+			    q->facts[FACT_USED_SEGMENTS].v + 1);
+			set_fact(q, FACT_USED_PAGES,
+			    q->facts[FACT_USED_PAGES].v +
+			    (v[i].size + m->page_size - 1) / m->page_size);
+		}
+		if (n == 0) {
+			set_fact(p, FACT_USED_SEGMENTS, 0);
+			set_fact(p, FACT_USED_PAGES, 0);
+		}
+		shm_rec_list_free(v, n);
+	}
+	p = &m->places[0];
+	if (statvfs(SHM_DEVSHM, &sv) == 0) {
+		set_fact(p, FACT_DEVSHM_SIZE, (uint64_t)sv.f_blocks * sv.f_frsize);
+		set_fact(p, FACT_DEVSHM_FREE, (uint64_t)sv.f_bavail * sv.f_frsize);
+	}
+}
+
+static void
+family(FILE *fp, const char *name, const char *help)
+{
+	fprintf(fp, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/*
+ * NAME{place,type,owner} VALUE: the labels that apply, in that order; no
+ * braces when none does.
+ */
+static void
+sample(FILE *fp, const struct metrics *m, const char *name,
+    const struct place *p, int kind, const char *owner, uint64_t v)
+{
+	const char *sep = "{";
+
+	fputs(name, fp);
+	if (p->label != NULL) {
+		fprintf(fp, "%s%s=", sep, m->o->place_label);
+		metrics_label_value(fp, p->label);
+		sep = ",";
+	}
+	if (kind >= 0) {
+		fprintf(fp, "%stype=\"%s\"", sep, shm_kind_name(kind));
+		sep = ",";
+	}
+	if (owner != NULL) {
+		fprintf(fp, "%sowner=", sep);
+		metrics_label_value(fp, owner);
+		sep = ",";
+	}
+	if (*sep == ',')
+		putc('}', fp);
+	fprintf(fp, " %" PRIu64 "\n", v);
+}
+
+/*
+ * The kinds that get samples: every kind the filters select, so that a
+ * series reads 0 rather than vanish when the last segment goes.  Files
+ * are never listed, only named, and have none.
+ */
+static bool
+kind_shown(const struct metrics *m, int kind, unsigned kinds)
+{
+	return kind != SHM_FILE && (kinds & SHM_KIND_BIT(kind)) &&
+	    (m->o->filter->kinds & SHM_KIND_BIT(kind));
+}
+
+static int
+owner_cmp(const void *x, const void *y)
+{
+	const struct owner *a = x, *b = y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes < b->bytes ? 1 : -1;
+	return (a->uid > b->uid) - (a->uid < b->uid);
+}
+
+/*
+ * An owner as a label value: the user name, or the uid where the name is
+ * not UTF-8 (a label value must be) or there is none.
+ */
+static const char *
+owner_label(uid_t uid, char *buf, size_t len)
+{
+	const char *name;
+
+	if (uid == SHM_UNKNOWN_ID)
+		return "unknown";
+	name = shm_fmt_user(uid, buf, len);
+	if (!shm_utf8_valid(name, strlen(name))) {
+		snprintf(buf, len, "%u", (unsigned)uid);
+		return buf;
+	}
+	return name;
+}
+
+/*
+ * shm_owner_segments and shm_owner_bytes: the largest owners by bytes
+ * (--metrics-owners of them) per type, and the rest together as "other",
+ * so that the label set stays bounded however many users there are.
+ */
+static void
+print_owners(FILE *fp, const struct metrics *m, bool bytes)
+{
+	const char *name = bytes ? "shm_owner_bytes" : "shm_owner_segments";
+	size_t i, j;
+	int k;
+
+	family(fp, name, bytes ?
+	    "Size of the segments of the largest owners in bytes; the rest "
+	    "as owner=\"other\"." :
+	    "Segments of the largest owners; the rest as owner=\"other\".");
+	for (i = 0; i < m->nplaces; i++) {
+		const struct place *p = &m->places[i];
+
+		for (k = 0; k < SHM_NKINDS; k++) {
+			const struct bucket *b = &p->kinds[k];
+			uint64_t other = 0;
+			bool any_other = false;
+
+			if (!kind_shown(m, k, SHM_KINDS_ALL))
+				continue;
+			for (j = 0; j < b->nowners; j++) {
+				const struct owner *o = &b->owners[j];
+				uint64_t v = bytes ? o->bytes : o->segments;
+				char buf[64];
+
+				if (j >= m->o->owners) {
+					other += v;
+					any_other = true;
+					continue;
+				}
+				sample(fp, m, name, p, k,
+				    owner_label(o->uid, buf, sizeof(buf)), v);
+			}
+			if (any_other)
+				sample(fp, m, name, p, k, "other", other);
+		}
+	}
+}
+
+/* A bucket's value for a family; false where it has none to print. */
+static bool
+bucket_value(const struct metrics *m, const struct kind_family *kf,
+    const struct bucket *b, uint64_t *v)
+{
+	*v = *(const uint64_t *)(const void *)((const char *)b + kf->off);
+	/* A time, not a count: no orphan is no sample, never 1970. */
+	if (kf->off == offsetof(struct bucket, oldest_orphan))
+		return *v != 0;
+	if (kf->off == offsetof(struct bucket, swapped))
+		return m->swap_known;
+	return true;
+}
+
+static void
+print_all(FILE *fp, struct metrics *m)
+{
+	size_t f, i;
+	uint64_t v;
+	int k;
+
+	for (f = 0; f < NELEM(kind_families); f++) {
+		const struct kind_family *kf = &kind_families[f];
+		bool header = false;
+
+		for (i = 0; i < m->nplaces; i++)
+			for (k = 0; k < SHM_NKINDS; k++) {
+				const struct bucket *b = &m->places[i].kinds[k];
+
+				if (!kind_shown(m, k, kf->kinds) ||
+				    !bucket_value(m, kf, b, &v))
+					continue;
+				if (!header)
+					family(fp, kf->name, kf->help);
+				header = true;
+				sample(fp, m, kf->name, &m->places[i], k,
+				    NULL, v);
+			}
+	}
+	if (m->o->owners > 0) {
+		for (i = 0; i < m->nplaces; i++)
+			for (k = 0; k < SHM_NKINDS; k++) {
+				struct bucket *b = &m->places[i].kinds[k];
+
+				if (b->nowners > 1)
+					qsort(b->owners, b->nowners,
+					    sizeof(*b->owners), owner_cmp);
+			}
+		print_owners(fp, m, false);
+		print_owners(fp, m, true);
+	}
+	for (f = 0; f < NELEM(place_families); f++) {
+		const struct place_family *pf = &place_families[f];
+		bool header = false;
+
+		if (!(m->o->filter->kinds & SHM_KIND_BIT(pf->kind)))
+			continue;
+		for (i = 0; i < m->nplaces; i++) {
+			const struct fact *fa = &m->places[i].facts[pf->fact];
+
+			if (!fa->known)
+				continue;
+			if (!header)
+				family(fp, pf->name, pf->help);
+			header = true;
+			sample(fp, m, pf->name, &m->places[i], -1, NULL, fa->v);
+		}
+	}
+}
+
+static void
+metrics_free(struct metrics *m)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < m->nplaces; i++) {
+		for (k = 0; k < SHM_NKINDS; k++)
+			free(m->places[i].kinds[k].owners);
+		free(m->places[i].label);
+	}
+	free(m->places);
+}
+
+/*
+ * List what the filters select (with who uses each: unused, orphan and
+ * unknown need it), count, and print.  Nothing is printed when the
+ * listing fails: a half-written file must not look like an empty host.
+ */
+int
+metrics_print(FILE *fp, const struct metrics_opts *o)
+{
+	struct metrics m = { .o = o };
+	struct sysv_swap *sw = NULL;
+	struct shm_rec *v = NULL;
+	time_t now = time(NULL);
+	size_t i, n = 0, nsw = 0;
+	long ps = sysconf(_SC_PAGESIZE);
+
+	m.page_size = ps > 0 ? (uint64_t)ps : 4096;
+	if (shm_select(shm_place_default(), o->filter, true, &v, &n) == -1)
+		err(EXIT_OPFAIL, "cannot list segments");
+	/* Without /proc/sysvipc/shm, swap is unknown: no shm_swapped_bytes. */
+	if (o->filter->kinds & SHM_KIND_BIT(SHM_SYSV)) {
+		if (sysv_swap_list(&sw, &nsw) == 0)
+			m.swap_known = true;
+		else if (errno != ENOENT)
+			err(EXIT_OPFAIL, "cannot read the System V table's swap");
+	}
+	for (i = 0; i < n; i++)
+		count(&m, &v[i], sw, nsw, now);
+	read_facts(&m);
+	print_all(fp, &m);
+	metrics_free(&m);
+	free(sw);
+	shm_rec_list_free(v, n);
+	if (fflush(fp) != 0 || ferror(fp))
+		return EXIT_OPFAIL;
+	return EXIT_SUCCESS;
+}
