@@ -33,7 +33,10 @@ const struct col_desc col_table[NCOLS] = {
 	[COL_SIZE] =	{ "SIZE", 5, true, SHM_JSON_NUMBER,
 			  "size (bytes with --bytes and in JSON)", 0 },
 	[COL_RSS] =	{ "RSS", 5, true, SHM_JSON_NUMBER,
-			  "memory resident", 0 },
+			  "memory resident", COLF_TABLE },
+	[COL_SWAP] =	{ "SWAP", 5, true, SHM_JSON_NUMBER,
+			  "memory swapped out (System V; else unknown)",
+			  COLF_TABLE },
 	[COL_OWNER] =	{ "OWNER", 8, false, SHM_JSON_STRING,
 			  "owner's user name", 0 },
 	[COL_GROUP] =	{ "GROUP", 8, false, SHM_JSON_STRING,
@@ -156,6 +159,18 @@ cols_need_scan(const struct cols_list *l, unsigned kinds)
 		    (kinds & ~SHM_KIND_BIT(SHM_SYSV))))
 			return true;
 	}
+	return false;
+}
+
+/* Does a column show what only the System V table has (RSS, SWAP)? */
+bool
+cols_need_table(const struct cols_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (col_table[l->col[i]].needs & COLF_TABLE)
+			return true;
 	return false;
 }
 
@@ -318,6 +333,8 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 		return fmt_size(f, r->size);
 	case COL_RSS:
 		return r->rss < 0 ? fmt_unknown(f) : fmt_size(f, (uint64_t)r->rss);
+	case COL_SWAP:
+		return r->swap < 0 ? fmt_unknown(f) : fmt_size(f, (uint64_t)r->swap);
 	case COL_OWNER:
 		if (r->uid == SHM_UNKNOWN_ID)
 			return fmt_unknown(f);

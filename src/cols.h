@@ -14,7 +14,7 @@
 #include "shm.h"
 
 enum {
-	COL_TYPE, COL_ADDRESS, COL_KEY, COL_ID, COL_NAME, COL_SIZE, COL_RSS,
+	COL_TYPE, COL_ADDRESS, COL_KEY, COL_ID, COL_NAME, COL_SIZE, COL_RSS, COL_SWAP,
 	COL_OWNER, COL_GROUP, COL_UID, COL_GID, COL_CUID, COL_CGID, COL_PERMS,
 	COL_NATTCH, COL_PIDS, COL_COMMAND, COL_CPID, COL_LPID, COL_CTIME,
 	COL_ATIME, COL_DTIME, COL_MTIME, COL_STATUS, NCOLS
@@ -22,6 +22,7 @@ enum {
 
 #define COLF_SCAN	0x01	/* needs the /proc scan for every kind */
 #define COLF_SCAN_FD	0x02	/* needs it for POSIX objects and files */
+#define COLF_TABLE	0x04	/* System V: only /proc/sysvipc/shm has it */
 
 /* One table drives --help, --list-columns, -o and the output. */
 struct col_desc {
@@ -58,6 +59,7 @@ int	 cols_by_name(const char *, size_t);
 void	 cols_default(struct cols_list *);
 int	 cols_parse(struct cols_list *, const char *, const char **);
 bool	 cols_need_scan(const struct cols_list *, unsigned);
+bool	 cols_need_table(const struct cols_list *);
 char	*cols_cell(struct cols_fmt *, const struct shm_rec *, int);
 
 /* Records as rows; with empty_heading, no rows still print the heading. */

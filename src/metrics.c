@@ -27,7 +27,6 @@
 
 #include "cli.h"
 #include "metrics.h"
-#include "sysv_swap.h"
 
 struct owner {
 	uid_t		 uid;
@@ -241,8 +240,7 @@ add_owner(struct bucket *b, const struct shm_rec *r)
  * never folded into used or unused.
  */
 static void
-count(struct metrics *m, const struct shm_rec *r, const struct sysv_swap *sw,
-    size_t nsw, time_t now)
+count(struct metrics *m, const struct shm_rec *r, time_t now)
 {
 	static const struct shm_filter unused = {
 		.kinds = SHM_KINDS_ALL, .unused = true,
@@ -253,8 +251,11 @@ count(struct metrics *m, const struct shm_rec *r, const struct sysv_swap *sw,
 	b->bytes += r->size;
 	if (r->rss > 0)
 		b->resident += (uint64_t)r->rss;
-	if (r->addr.kind == SHM_SYSV)
-		b->swapped += sysv_swap_of(sw, nsw, r->addr.id);
+	/* Known for System V from the table; a record without it: none. */
+	if (r->swap > 0)
+		b->swapped += (uint64_t)r->swap;
+	else if (r->swap < 0 && r->addr.kind == SHM_SYSV)
+		m->swap_known = false;
 	if (r->nattch < 0)
 		b->unknown++;
 	else if (shm_filter_match(&unused, r, now))
@@ -321,7 +322,7 @@ read_facts(struct metrics *m)
 			    q->facts[FACT_USED_SEGMENTS].v + 1);
 			set_fact(q, FACT_USED_PAGES,
 			    q->facts[FACT_USED_PAGES].v +
-			    (v[i].size + m->page_size - 1) / m->page_size);
+			    shm_sysv_pages(v[i].size));
 		}
 		if (n == 0) {
 			set_fact(p, FACT_USED_SEGMENTS, 0);
@@ -551,28 +552,24 @@ int
 metrics_print(FILE *fp, const struct metrics_opts *o)
 {
 	struct metrics m = { .o = o };
-	struct sysv_swap *sw = NULL;
 	struct shm_rec *v = NULL;
 	time_t now = time(NULL);
-	size_t i, n = 0, nsw = 0;
+	size_t i, n = 0;
 	long ps = sysconf(_SC_PAGESIZE);
 
 	m.page_size = ps > 0 ? (uint64_t)ps : 4096;
 	if (shm_select(shm_place_default(), o->filter, true, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
-	/* Without /proc/sysvipc/shm, swap is unknown: no shm_swapped_bytes. */
-	if (o->filter->kinds & SHM_KIND_BIT(SHM_SYSV)) {
-		if (sysv_swap_list(&sw, &nsw) == 0)
-			m.swap_known = true;
-		else if (errno != ENOENT)
-			err(EXIT_OPFAIL, "cannot read the System V table's swap");
-	}
+	/*
+	 * Without /proc/sysvipc/shm (listed by SHM_STAT), swap is unknown:
+	 * then no shm_swapped_bytes at all.
+	 */
+	m.swap_known = access("/proc/sysvipc/shm", R_OK) == 0;
 	for (i = 0; i < n; i++)
-		count(&m, &v[i], sw, nsw, now);
+		count(&m, &v[i], now);
 	read_facts(&m);
 	print_all(fp, &m);
 	metrics_free(&m);
-	free(sw);
 	shm_rec_list_free(v, n);
 	if (fflush(fp) != 0 || ferror(fp))
 		return EXIT_OPFAIL;

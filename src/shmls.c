@@ -118,6 +118,7 @@ sort_number(const struct shm_rec *r, int col, long long *v)
 	case COL_ID:		*v = r->addr.id; break;
 	case COL_SIZE:		*v = (long long)r->size; break;
 	case COL_RSS:		*v = r->rss; break;
+	case COL_SWAP:		*v = r->swap; break;
 	case COL_UID:		*v = r->uid; break;
 	case COL_GID:		*v = r->gid; break;
 	case COL_CUID:		*v = r->cuid; break;
@@ -192,6 +193,14 @@ free_cells(char **cells, size_t n)
 }
 
 /* --summary: how many segments of each kind, and how much memory. */
+/* Not known: "?", null in JSON. */
+static char *
+unknown_text(const struct ls_opts *o)
+{
+	return o->fmt.mode == COLS_JSON ? NULL : cli_xstrdup("?");
+}
+
+/* --summary: how many segments of each kind, and how much memory. */
 static int
 print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 {
@@ -200,20 +209,30 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		{ "COUNT", true, SHM_JSON_NUMBER },
 		{ "SIZE", true, SHM_JSON_NUMBER },
 		{ "RSS", true, SHM_JSON_NUMBER },
+		{ "SWAP", true, SHM_JSON_NUMBER },
 	};
+	enum { NHDR = sizeof(hdr) / sizeof(hdr[0]) };
 	uint64_t size[SHM_NKINDS] = { 0 }, rss[SHM_NKINDS] = { 0 };
+	uint64_t swap[SHM_NKINDS] = { 0 };
+	bool swap_unknown[SHM_NKINDS] = { false };
 	size_t count[SHM_NKINDS] = { 0 }, i, nrows = 0;
-	char *cells[SHM_NKINDS * 4];
+	char *cells[SHM_NKINDS * NHDR];
 	int k, r;
 
 	for (i = 0; i < n; i++) {
-		count[v[i].addr.kind]++;
-		size[v[i].addr.kind] += v[i].size;
+		k = v[i].addr.kind;
+		count[k]++;
+		size[k] += v[i].size;
 		if (v[i].rss > 0)
-			rss[v[i].addr.kind] += (uint64_t)v[i].rss;
+			rss[k] += (uint64_t)v[i].rss;
+		/* Unknown is not zero: one unknown makes the sum unknown. */
+		if (v[i].swap < 0)
+			swap_unknown[k] = true;
+		else
+			swap[k] += (uint64_t)v[i].swap;
 	}
 	for (k = 0; k < SHM_NKINDS; k++) {
-		char **c = &cells[nrows * 4];
+		char **c = &cells[nrows * NHDR];
 
 		/* Files are never listed, only named: no row unless named. */
 		if (!(o->filter.kinds & SHM_KIND_BIT(k)) ||
@@ -223,68 +242,122 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		c[1] = xasprintf_u64(count[k]);
 		c[2] = size_text(o, size[k]);
 		c[3] = size_text(o, rss[k]);
+		c[4] = swap_unknown[k] ? unknown_text(o) : size_text(o, swap[k]);
 		nrows++;
 	}
-	r = cols_print_text(&o->fmt, hdr, 4, cells, nrows);
-	free_cells(cells, nrows * 4);
+	r = cols_print_text(&o->fmt, hdr, NHDR, cells, nrows);
+	free_cells(cells, nrows * NHDR);
 	return r;
 }
 
-/* --limits: what bounds a new segment, as ipcs -l does. */
+/* "42%", or "?" when the limit is not known or is 0. */
+static char *
+percent_text(const struct ls_opts *o, uint64_t used, uint64_t limit)
+{
+	char buf[32];
+
+	if (limit == 0)
+		return unknown_text(o);
+	if (o->fmt.mode == COLS_JSON)
+		snprintf(buf, sizeof(buf), "%.2f", 100.0 * (double)used /
+		    (double)limit);
+	else
+		snprintf(buf, sizeof(buf), "%.0f%%", 100.0 * (double)used /
+		    (double)limit);
+	return cli_xstrdup(buf);
+}
+
+/*
+ * --limits: what bounds a new segment, as ipcs -l does, with how much of
+ * each is used, as lsipc -g does: segments against kernel.shmmni, pages
+ * against kernel.shmall (whole pages per segment, as the kernel charges
+ * them), the largest segment against kernel.shmmax, and /dev/shm.
+ */
 static int
 print_limits(struct ls_opts *o)
 {
+	enum { L_SHMMAX, L_SHMALL, L_SHMMNI, NLIMITS };
 	static const struct {
 		const char	*name, *sysctl, *help;
 		bool		 bytes;
-	} limits[] = {
-		{ "kernel.shmmax", "kernel/shmmax",
+	} limits[NLIMITS] = {
+		[L_SHMMAX] = { "kernel.shmmax", "kernel/shmmax",
 		  "largest System V segment", true },
-		{ "kernel.shmall", "kernel/shmall",
+		[L_SHMALL] = { "kernel.shmall", "kernel/shmall",
 		  "pages in all System V segments", false },
-		{ "kernel.shmmni", "kernel/shmmni",
+		[L_SHMMNI] = { "kernel.shmmni", "kernel/shmmni",
 		  "System V segments", false },
 	};
 	static const struct cols_text_col hdr[] = {
 		{ "LIMIT", false, SHM_JSON_STRING },
 		{ "VALUE", true, SHM_JSON_NUMBER },
+		{ "USED", true, SHM_JSON_NUMBER },
+		{ "USE%", true, SHM_JSON_NUMBER },
 		{ "DESCRIPTION", false, SHM_JSON_STRING },
 	};
-	char *cells[(sizeof(limits) / sizeof(limits[0]) + 2) * 3];
+	enum { NHDR = sizeof(hdr) / sizeof(hdr[0]) };
+	char *cells[(NLIMITS + 2) * NHDR];
+	uint64_t used[NLIMITS] = { 0 };
+	bool have_used = false;
+	struct shm_rec *v;
 	struct statvfs sv;
-	size_t i, nrows = 0;
+	size_t i, n, nrows = 0;
 	int r;
 
-	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
-		char **c = &cells[nrows++ * 3];
-		uint64_t v;
+	if (shm_list(shm_place_default(), SHM_KIND_BIT(SHM_SYSV), &v,
+	    &n) == 0) {
+		for (i = 0; i < n; i++) {
+			if (v[i].size > used[L_SHMMAX])
+				used[L_SHMMAX] = v[i].size;
+			used[L_SHMALL] += shm_sysv_pages(v[i].size);
+		}
+		used[L_SHMMNI] = n;
+		have_used = true;
+		shm_rec_list_free(v, n);
+	}
+	for (i = 0; i < NLIMITS; i++) {
+		char **c = &cells[nrows++ * NHDR];
+		uint64_t val;
+		bool known = shm_sysctl(limits[i].sysctl, &val) == 0;
 
 		c[0] = cli_xstrdup(limits[i].name);
-		if (shm_sysctl(limits[i].sysctl, &v) == -1)
+		if (!known)
 			c[1] = NULL;
 		else if (limits[i].bytes)
-			c[1] = size_text(o, v);
+			c[1] = size_text(o, val);
 		else
-			c[1] = xasprintf_u64(v);
-		c[2] = cli_xstrdup(limits[i].help);
+			c[1] = xasprintf_u64(val);
+		if (!have_used) {
+			c[2] = unknown_text(o);
+			c[3] = unknown_text(o);
+		} else {
+			c[2] = limits[i].bytes ? size_text(o, used[i]) :
+			    xasprintf_u64(used[i]);
+			c[3] = percent_text(o, used[i], known ? val : 0);
+		}
+		c[4] = cli_xstrdup(limits[i].help);
 	}
 	if (statvfs(SHM_DEVSHM, &sv) == 0) {
-		const char *names[] = { SHM_DEVSHM " size", SHM_DEVSHM " free" };
-		const char *help[] = { "space for POSIX objects",
-		    "space left for POSIX objects" };
-		uint64_t vals[] = { (uint64_t)sv.f_blocks * sv.f_frsize,
-		    (uint64_t)sv.f_bavail * sv.f_frsize };
+		uint64_t total = (uint64_t)sv.f_blocks * sv.f_frsize;
+		uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		uint64_t taken = (uint64_t)(sv.f_blocks - sv.f_bfree) *
+		    sv.f_frsize;
+		char **c = &cells[nrows++ * NHDR];
 
-		for (i = 0; i < 2; i++) {
-			char **c = &cells[nrows++ * 3];
-
-			c[0] = cli_xstrdup(names[i]);
-			c[1] = size_text(o, vals[i]);
-			c[2] = cli_xstrdup(help[i]);
-		}
+		c[0] = cli_xstrdup(SHM_DEVSHM " size");
+		c[1] = size_text(o, total);
+		c[2] = size_text(o, taken);
+		c[3] = percent_text(o, taken, total);
+		c[4] = cli_xstrdup("space for POSIX objects");
+		c = &cells[nrows++ * NHDR];
+		c[0] = cli_xstrdup(SHM_DEVSHM " free");
+		c[1] = size_text(o, avail);
+		c[2] = NULL;
+		c[3] = NULL;
+		c[4] = cli_xstrdup("space left for POSIX objects");
 	}
-	r = cols_print_text(&o->fmt, hdr, 3, cells, nrows);
-	free_cells(cells, nrows * 3);
+	r = cols_print_text(&o->fmt, hdr, NHDR, cells, nrows);
+	free_cells(cells, nrows * NHDR);
 	return r;
 }
 
@@ -467,6 +540,10 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 		ret = cli_each_addr(argc, argv, SHM_KINDS_ALL, stat_one, &ops);
 		*v = ops.v;
 		*n = ops.n;
+		/* Named segments cost one call each; the table, one read. */
+		if (cols_need_table(&o->cols) && shm_fill_resident(shm_place_default(),
+		    *v, *n) == -1)
+			err(EXIT_OPFAIL, "cannot read the System V table");
 		/* One pass over /proc, and only when something needs it. */
 		if (scan && shm_scan_users(shm_place_default(), v, n, false) == -1)
 			err(EXIT_OPFAIL, "cannot scan /proc");

@@ -420,7 +420,8 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	    ([.shm[].type] == ["sysv", "posix", "memfd"])' <<<"$output" ||
 	    fail "$output"
 	run -0 shmls --summary -J --posix
-	jq -e '.shm == [{"type": "posix", "count": 1, "size": 1024, "rss": 0}]' \
+	jq -e '.shm == [{"type": "posix", "count": 1, "size": 1024, "rss": 0,
+	    "swap": null}]' \
 	    <<<"$output" || fail "$output"
 	run -0 shmls --limits -J
 	jq -e '(.shm | length) == 5 and

@@ -558,11 +558,12 @@ make_summary_set() {
 	need_full_scan
 	make_summary_set
 	run --separate-stderr -0 shmls --summary -r
-	assert_equal "${lines[0]}" "TYPE COUNT SIZE RSS"
+	assert_equal "${lines[0]}" "TYPE COUNT SIZE RSS SWAP"
 	run -0 shmls --summary -rnb
-	assert_line --regexp '^sysv 2 4000 [0-9]+$'
-	assert_line --regexp '^posix 1 5000 [0-9]+$'
-	assert_line --regexp '^memfd 1 4096 [0-9]+$'
+	# SWAP: the System V table has it; no kernel file tells it per object.
+	assert_line --regexp '^sysv 2 4000 [0-9]+ [0-9]+$'
+	assert_line --regexp '^posix 1 5000 [0-9]+ \?$'
+	assert_line --regexp '^memfd 1 4096 [0-9]+ \?$'
 	assert_equal "${#lines[@]}" 3
 	run -0 shmls --summary -rn
 	assert_line --regexp '^sysv 2 3\.9K '
@@ -573,9 +574,9 @@ make_summary_set() {
 	assert_line --regexp '^memfd 1 4096 '
 	# The kinds chosen, and the filters.
 	run -0 shmls --summary -rnb --sysv
-	assert_output --regexp '^sysv 2 4000 [0-9]+$'
+	assert_output --regexp '^sysv 2 4000 [0-9]+ 0$'
 	run -0 shmls --summary -rnb --posix --memfd --older-than 1h
-	assert_output "$(printf 'posix 0 0 0\nmemfd 0 0 0')"
+	assert_output "$(printf 'posix 0 0 0 0\nmemfd 0 0 0 0')"
 }
 
 @test "--summary -J is typed: COUNT, SIZE and RSS are numbers" {
@@ -587,7 +588,9 @@ make_summary_set() {
 	        {"sysv": [2, 4000], "posix": [1, 5000], "memfd": [1, 4096]} and
 	    all(.shm[]; (.type | type) == "string" and
 	        (.count | type) == "number" and (.size | type) == "number" and
-	        (.rss | type) == "number")
+	        (.rss | type) == "number") and
+	    (.shm[] | select(.type == "sysv") | .swap | type) == "number" and
+	    (.shm[] | select(.type == "posix") | .swap) == null
 	' <<<"$output" || fail "$output"
 }
 
@@ -611,7 +614,7 @@ set_limits() {	# SHMMAX SHMALL SHMMNI
 	skip_unless_hermetic "changes kernel.shm*"
 	set_limits 1073741824 262144 1000
 	run --separate-stderr -0 shmls --limits -r
-	assert_equal "${lines[0]}" "LIMIT VALUE DESCRIPTION"
+	assert_equal "${lines[0]}" "LIMIT VALUE USED USE% DESCRIPTION"
 	run -0 shmls --limits -rnb
 	for f in shmmax shmall shmmni; do
 		assert_line --regexp "^kernel\\.$f $(cat /proc/sys/kernel/$f) "
@@ -762,4 +765,39 @@ set_limits() {	# SHMMAX SHMALL SHMMNI
 		esac
 	done <<<"$listed"
 	assert_equal "$(wc -l <<<"$listed")" 5
+}
+
+@test "--limits: USED and USE% as the kernel counts them (whole pages per segment)" {
+	skip_unless_hermetic "changes kernel.shm* and needs an empty table"
+	set_limits 1073741824 1000 10
+	shmmk -s 1 0x5e0a0001 >/dev/null
+	shmmk -s 4097 0x5e0a0002 >/dev/null
+	shmmk -s 100000 0x5e0a0003 >/dev/null
+	pages=$(( 1 + 2 + (100000 + 4095) / 4096 ))
+	run -0 shmls --limits -rnb
+	assert_line 'kernel.shmmni 10 3 30% System\x20V\x20segments'
+	assert_line --regexp "^kernel\.shmall 1000 $pages [0-9]+% "
+	assert_line --regexp "^kernel\.shmmax 1073741824 100000 0% "
+	run -0 shmls --limits -J
+	jq -e --argjson p "$pages" '
+	    (.shm | map({(.limit): [.used, .["use%"]]}) | add) as $l |
+	    $l["kernel.shmmni"] == [3, 30] and $l["kernel.shmall"][0] == $p and
+	    ($l["kernel.shmall"][1] | type) == "number" and
+	    $l["/dev/shm free"] == [null, null]
+	' <<<"$output" || fail "$output"
+	ipcrm -M 0x5e0a0001 -M 0x5e0a0002 -M 0x5e0a0003
+}
+
+@test "SWAP: a System V segment's from the table, named or listed; unknown for POSIX" {
+	key=$(new_key)
+	shmmk -s 64K "$key" >/dev/null
+	name=$(new_name)
+	shmmk -s 4K "$name" >/dev/null
+	run -0 shmls -rnb -o ADDRESS,RSS,SWAP "$key" "$name"
+	assert_line --regexp "^$key [0-9]+ [0-9]+\$"
+	assert_line "$name 0 ?"
+	run -0 shmls -rnb -o ADDRESS,SWAP --sysv
+	assert_line --regexp "^$key [0-9]+\$"
+	run -0 shmls -J -o ADDRESS,SWAP "$name"
+	assert_equal "$(jq -c '.shm[0].swap' <<<"$output")" null
 }

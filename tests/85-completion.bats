@@ -183,7 +183,7 @@ EOF
 	assert_output TYPE,SIZE
 	run -0 complete_bash "shmls -o +NAM"
 	assert_output +NAME
-	run -0 complete_bash "shmls -o TYPE,SIZE,S"
+	run -0 complete_bash "shmls -o TYPE,SIZE,ST"
 	assert_output TYPE,SIZE,STATUS
 	# all of them, from shmls --list-columns
 	run -0 complete_bash "shmls -o "

@@ -13,7 +13,7 @@ void
 shm_rec_init(struct shm_rec *rec)
 {
 	memset(rec, 0, sizeof(*rec));
-	rec->rss = -1;
+	rec->rss = rec->swap = -1;
 	rec->nattch = -1;
 	rec->uid = rec->cuid = SHM_UNKNOWN_ID;
 	rec->gid = rec->cgid = SHM_UNKNOWN_ID;

@@ -292,3 +292,45 @@ shm_list(const struct shm_place *place, unsigned kinds, struct shm_rec **v,
 	*n = vec.n;
 	return 0;
 }
+
+static int
+id_cmp(const void *x, const void *y)
+{
+	int a = ((const struct shm_rec *)x)->addr.id;
+	int b = ((const struct shm_rec *)y)->addr.id;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The resident and swapped sizes of the System V records among v[0..n),
+ * from one read of the place's table: for a listing of named segments
+ * that shows them, never for naming one (a stat is one call).
+ */
+int
+shm_fill_resident(const struct shm_place *place, struct shm_rec *v, size_t n)
+{
+	struct shm_rec *t;
+	size_t i, nt;
+
+	for (i = 0; i < n && v[i].addr.kind != SHM_SYSV; i++)
+		;
+	if (i == n)
+		return 0;
+	if (shm_list(place, SHM_KIND_BIT(SHM_SYSV), &t, &nt) == -1)
+		return -1;
+	if (nt > 1)
+		qsort(t, nt, sizeof(*t), id_cmp);
+	for (i = 0; i < n; i++) {
+		const struct shm_rec *row;
+
+		if (v[i].addr.kind != SHM_SYSV || nt == 0)
+			continue;
+		if ((row = bsearch(&v[i], t, nt, sizeof(*t), id_cmp)) != NULL) {
+			v[i].rss = row->rss;
+			v[i].swap = row->swap;
+		}
+	}
+	shm_rec_list_free(t, nt);
+	return 0;
+}

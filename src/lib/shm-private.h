@@ -36,7 +36,6 @@ ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 
 /* sysv.c */
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
-int	 sysv_fill_resident(struct shm_rec *);
 
 /* filter.c */
 bool	 shm_filter_needs_scan(const struct shm_filter *);

@@ -83,6 +83,7 @@ struct shm_rec {
 	struct shm_addr	 addr;
 	uint64_t	 size;
 	int64_t		 rss;		/* bytes resident; -1: unknown */
+	int64_t		 swap;		/* bytes swapped out; -1: unknown */
 	mode_t		 mode;		/* permission bits only */
 	uid_t		 uid, cuid;	/* SHM_UNKNOWN_ID: unknown */
 	gid_t		 gid, cgid;
@@ -230,6 +231,7 @@ void	 shm_recover_result_free(struct shm_recover_result *);
 
 /* sysv.c */
 int	 shm_ftok(const char *, int, key_t *);
+uint64_t shm_sysv_pages(uint64_t);
 
 /* fmt.c: fields as text */
 enum shm_time_style { SHM_TIME_SHORT, SHM_TIME_FULL, SHM_TIME_ISO };
@@ -283,6 +285,9 @@ int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    bool);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
+/* RSS and SWAP of named System V segments, from one read of the table. */
+int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
+	    size_t);
 /* Every segment of the kinds, unfiltered, with no scan (shmls --metrics). */
 int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
 	    size_t *);

@@ -87,6 +87,7 @@ sysv_parse_proc_line(const char *line, struct shm_rec *rec)
 	rec->addr.fd = -1;
 	rec->size = size;
 	rec->rss = rss > INT64_MAX ? INT64_MAX : (int64_t)rss;
+	rec->swap = swap > INT64_MAX ? INT64_MAX : (int64_t)swap;
 	rec->mode = perms & 0777;
 	rec->uid = uid;
 	rec->gid = gid;
@@ -190,36 +191,11 @@ sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 	if ((id = sysv_resolve(a)) == -1 || stat_id(id, &ds) == -1)
 		return -1;
 	fill_from_ds(id, &ds, rec);
-	rec->rss = -1;		/* only the table has it: sysv_fill_resident() */
+	rec->rss = rec->swap = -1;	/* only the table has them:
+					   shm_fill_resident() */
 	return 0;
 }
 
-/*
- * The resident size of a System V record, from its row of
- * /proc/sysvipc/shm: for a listing that shows it, never for naming one.
- */
-int
-sysv_fill_resident(struct shm_rec *rec)
-{
-	struct shm_vec vec = { NULL, 0, 0 };
-	size_t i;
-	int r = -1;
-
-	if (rec->addr.kind != SHM_SYSV)
-		return 0;
-	if (place_enter(shm_addr_place(&rec->addr)) == -1 ||
-	    sysv_list(shm_addr_place(&rec->addr), &vec) == -1)
-		return -1;
-	errno = ENOENT;
-	for (i = 0; i < vec.n; i++)
-		if (vec.v[i].addr.id == rec->addr.id) {
-			rec->rss = vec.v[i].rss;
-			r = 0;
-			break;
-		}
-	shm_rec_list_free(vec.v, vec.n);
-	return r;
-}
 
 /*
  * Remove the segment a listing found, if it still is that one (same
@@ -485,6 +461,23 @@ sysv_remove(const struct shm_addr *a)
 	}
 	shm_key_unlock(lockfd);
 	return r;
+}
+
+/*
+ * The pages a segment of size bytes is charged against kernel.shmall:
+ * whole pages, each segment rounded up on its own.
+ */
+uint64_t
+shm_sysv_pages(uint64_t size)
+{
+	static uint64_t page;
+
+	if (page == 0) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		page = ps > 0 ? (uint64_t)ps : 4096;
+	}
+	return size / page + (size % page != 0);
 }
 
 int

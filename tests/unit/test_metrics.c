@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "metrics.h"
-#include "sysv_swap.h"
+#include "shm-private.h"
 #include "tap.h"
 
 static char *
@@ -45,8 +45,7 @@ main(void)
 	    "       4660      32769 1000600    5000   123   456      0 "
 	    "1000  1000  1000  1000 1700000000 1700000001 1700000002 "
 	    "8192 12288\n";
-	struct sysv_swap sw[3] = { { 5, 100 }, { 7, 200 }, { 9, 300 } };
-	struct sysv_swap one;
+	struct shm_rec one;
 	const char *why;
 	size_t n;
 
@@ -57,18 +56,12 @@ main(void)
 	check_label("", "\"\"");
 	check_label("\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\"");
 
-	tap_ok(sysv_swap_parse_line(line, &one) == 0 && one.id == 32769 &&
-	    one.swap == 12288, "the swap column of a /proc/sysvipc/shm line");
-	tap_ok(sysv_swap_parse_line("       key      shmid perms       size  "
-	    "cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime "
-	    "     ctime        rss       swap\n", &one) == -1,
-	    "the header is no segment");
-	tap_ok(sysv_swap_parse_line("4660 32769 600 5000 1 2 0 0 0 0 0 0 0 0 "
-	    "8192\n", &one) == -1, "a line without the swap column is refused");
-	tap_ok(sysv_swap_of(sw, 3, 7) == 200 && sysv_swap_of(sw, 3, 9) == 300 &&
-	    sysv_swap_of(sw, 3, 5) == 100, "swap found by shmid");
-	tap_ok(sysv_swap_of(sw, 3, 8) == 0 && sysv_swap_of(NULL, 0, 8) == 0,
-	    "a shmid not in the table has none swapped");
+	shm_rec_init(&one);
+	tap_ok(sysv_parse_proc_line(line, &one) == 0 && one.addr.id == 32769 &&
+	    one.swap == 12288 && one.rss == 8192,
+	    "the swap column of a /proc/sysvipc/shm line is the record's");
+	shm_rec_init(&one);
+	tap_ok(one.swap == -1, "a record's swap is unknown until read");
 
 	tap_ok(metrics_owners_parse("0", &n, &why) == 0 && n == 0,
 	    "--metrics-owners 0");
