@@ -206,15 +206,8 @@ target(const struct mk_opts *o, int argc, char *argv[], struct shm_addr *addr,
 		arg = argv[0];
 	}
 
-	if (addr->kind == SHM_MEMFD)
-		cli_usage("%s: a memfd is made by memfd_create(2) in the "
-		    "process that holds it", arg);
-	if (addr->kind == SHM_SYSV && addr->by_id && !o->private)
-		cli_usage("%s: a shmid is chosen by the kernel: use a key, "
-		    "or --private", arg);
-	if (addr->kind == SHM_SYSV && !o->have_size &&
-	    !(o->flags & SHM_C_REUSE))
-		cli_usage("a System V segment needs a size (-s SIZE)");
+	if (shm_create_check(addr, o->have_size, o->flags, &why) == -1)
+		cli_usage("%s: %s", arg, why);
 	return arg;
 }
 

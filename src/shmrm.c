@@ -216,7 +216,7 @@ remove_all(struct rm_opts *o)
 		shm_addr_format(&rec->addr, addr, sizeof(addr));
 		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
-		if (!o->force && !o->dry_run && rec->addr.kind != SHM_SYSV &&
+		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
 		    now_ms() - scanned > SCAN_MAX_AGE_MS)
 			rescan(rec, n - i, &scanned);
 		if (rec->nattch != 0 && !o->force) {

@@ -91,6 +91,17 @@ shm_user_parse(const char *s, uid_t *out)
 	return 0;
 }
 
+/*
+ * Are r's users known only from a scan of /proc?  The kernel counts a
+ * System V segment's attachments itself; nobody counts those of POSIX
+ * objects, files and memfds.
+ */
+bool
+shm_use_from_scan(const struct shm_rec *r)
+{
+	return r->addr.kind != SHM_SYSV;
+}
+
 /* Does any filter need to know which processes use a segment? */
 bool
 shm_filter_needs_scan(const struct shm_filter *f)

@@ -96,6 +96,29 @@ shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 }
 
 /*
+ * Can shm_create() make what a names, with or without a size?  A memfd is
+ * made only by its holder, a shmid only by the kernel (a private segment
+ * is by_id with no id yet), and a System V
+ * segment has a size from its birth (unless SHM_C_REUSE takes an
+ * existing one).  -1 with *why for a usage error.
+ */
+int
+shm_create_check(const struct shm_addr *a, bool sized, int flags,
+    const char **why)
+{
+	*why = NULL;
+	if (a->kind == SHM_MEMFD)
+		*why = "a memfd is made by memfd_create(2) in the process "
+		    "that holds it";
+	else if (a->kind == SHM_SYSV && a->by_id && a->id >= 0)
+		*why = "a shmid is chosen by the kernel: use a key, or "
+		    "--private";
+	else if (a->kind == SHM_SYSV && !sized && !(flags & SHM_C_REUSE))
+		*why = "a System V segment needs a size (-s SIZE)";
+	return *why != NULL ? -1 : 0;
+}
+
+/*
  * Create a segment exclusively.  With SHM_C_REUSE an existing one is
  * opened instead and *existed says so; the caller judges its size.
  */

@@ -123,6 +123,7 @@ struct shm_seg {
 /* seg.c: dispatch to the backend of the address's kind */
 int	 shm_stat(const struct shm_addr *, struct shm_rec *);
 int	 shm_open_seg(const struct shm_addr *, int, struct shm_seg *);
+int	 shm_create_check(const struct shm_addr *, bool, int, const char **);
 int	 shm_create(const struct shm_addr *, uint64_t, mode_t, int,
 	    struct shm_seg *, bool *);
 ssize_t	 shm_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
@@ -295,5 +296,6 @@ int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
 	    time_t);
 bool	 shm_is_orphan(const struct shm_rec *);
+bool	 shm_use_from_scan(const struct shm_rec *);
 
 #endif
