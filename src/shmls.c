@@ -589,6 +589,8 @@ main(int argc, char *argv[])
 		r = cols_print_recs(&o.fmt, &o.cols, v, n, argc == 0);
 	if (r != 0 && ret == 0)
 		ret = r;
+	/* Notes on stderr follow the rows they speak of, in one pipe too. */
+	fflush(stdout);
 	if (!o.summary && o.fmt.mode != COLS_JSON) {
 		if (o.fmt.hidden)
 			cli_warn(NULL, "some processes cannot be seen (another "

@@ -338,3 +338,10 @@ blocked_bulk_removal() {
 	run -0 bash -c 'shmrm -v --all 2>&1 | cat'
 	assert_equal "${lines[3]%%,*}" "shmrm: removed 3 segments"
 }
+
+@test "shmls: its notes on stderr come after its rows on stdout in one pipe" {
+	shmmk -s 1K "/a name" >/dev/null
+	run -0 bash -c 'shmls --posix -rn -o ADDRESS 2>&1 | cat'
+	assert_equal "${lines[0]}" '/a\x20name'
+	assert_equal "${lines[1]%%:*}" "shmls"
+}
