@@ -52,6 +52,9 @@ extern const struct shm_backend sysv_backend;
 extern const struct shm_backend posix_backend;	/* POSIX objects and files */
 extern const struct shm_backend memfd_backend;
 
+/* memfd.c: the device memfds live on (0: none can be made here) */
+dev_t	 memfd_dev(void);
+
 /* posix.c: descriptor-backed operations that memfd.c shares */
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);

@@ -52,7 +52,7 @@ memfd_link_name(const char *link, size_t *len)
  * The device that memfds live on: the kernel's internal shmem mount,
  * learnt from a memfd of our own.  0 if we cannot make one.
  */
-static dev_t
+dev_t
 memfd_dev(void)
 {
 	static dev_t dev;

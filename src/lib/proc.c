@@ -803,16 +803,13 @@ self_pid(int procfd)
 static void
 learn_memfd_dev(struct proc_scan *scan)
 {
-	struct stat st;
-	int fd;
+	dev_t dev = memfd_dev();
 
-	if ((fd = memfd_create("shmtools-probe", MFD_CLOEXEC)) == -1)
-		return;		/* none here; holders are found by name */
-	if (fstat(fd, &st) == 0 && want_dev(scan, st.st_dev) == 0) {
-		scan->memfd_dev = st.st_dev;
+	/* 0: no memfds here; holders are found by name. */
+	if (dev != 0 && want_dev(scan, dev) == 0) {
+		scan->memfd_dev = dev;
 		scan->has_memfd_dev = true;
 	}
-	close(fd);
 }
 
 /*

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -144,6 +145,26 @@ write_file(const char *path, const char *data, size_t len)
 }
 
 /* Writes FMT and the rest into READYFILE: the client is ready. */
+/* Size fd to SIZE; unused by the clients that map nothing. */
+static inline void
+client_size(int fd, const struct client *c)
+{
+	if (ftruncate(fd, (off_t)c->size) == -1)
+		die("ftruncate");
+}
+
+/* Size fd to SIZE and map all of it with prot and flags (MAP_SHARED...). */
+static inline char *
+client_map(int fd, const struct client *c, int prot, int flags)
+{
+	void *p;
+
+	client_size(fd, c);
+	if ((p = mmap(NULL, (size_t)c->size, prot, flags, fd, 0)) == MAP_FAILED)
+		die("mmap");
+	return p;
+}
+
 static void __attribute__((format(printf, 2, 3)))
 client_ready(const struct client *c, const char *fmt, ...)
 {

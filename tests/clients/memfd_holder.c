@@ -62,8 +62,7 @@ main(int argc, char *argv[])
 	if ((fd = memfd_create(argv[1], MFD_CLOEXEC |
 	    (seals != NULL ? MFD_ALLOW_SEALING : 0))) == -1)
 		die("memfd_create");
-	if (ftruncate(fd, (off_t)c.size) == -1)
-		die("ftruncate");
+	client_size(fd, &c);
 	len = strlen(c.text) + 1;
 	for (off = 0; off < len; off += (size_t)n)
 		if ((n = pwrite(fd, c.text + off, len - off,

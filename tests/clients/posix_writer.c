@@ -35,12 +35,7 @@ main(int argc, char *argv[])
 
 	if ((fd = shm_open(argv[1], O_CREAT | O_RDWR, 0600)) == -1)
 		die("shm_open");
-	if (ftruncate(fd, (off_t)c.size) == -1)
-		die("ftruncate");
-	base = mmap(NULL, (size_t)c.size, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, 0);
-	if (base == MAP_FAILED)
-		die("mmap");
+	base = client_map(fd, &c, PROT_READ | PROT_WRITE, MAP_SHARED);
 	/* The mapping keeps the object; the descriptor is not needed. */
 	close(fd);
 	strcpy(base, c.text);

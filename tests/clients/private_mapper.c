@@ -38,8 +38,7 @@ main(int argc, char *argv[])
 
 	if ((fd = open(argv[1], O_CREAT | O_RDWR | O_CLOEXEC, 0600)) == -1)
 		die(argv[1]);
-	if (ftruncate(fd, (off_t)c.size) == -1)
-		die("ftruncate");
+	client_size(fd, &c);
 	len = strlen(c.text) + 1;
 	while (off < len) {
 		if ((n = pwrite(fd, c.text + off, len - off, (off_t)off)) == -1)
