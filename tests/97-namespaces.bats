@@ -324,13 +324,8 @@ cleanup_cgroups() {
 }
 
 @test "shmrm -N PID --orphans removes the container's orphans only" {
-	start_container C
-	key=$(new_key) name=$(new_name)
 	# The same key and name here, orphans too: kept.
-	orphan_in $$ "$key"
-	orphan_in $$ "$name"
-	orphan_in "$C" "$key"
-	orphan_in "$C" "$name"
+	same_in_both
 	# In use in the container: by a process inside, and by a process
 	# of ours that maps the container's object through its root.
 	used_key=$(new_key) used_name=$(new_name) ours_maps=$(new_name)
