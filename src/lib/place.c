@@ -473,6 +473,8 @@ shm_place_id(const struct shm_place *p)
 {
 	static bool looked;
 
+	if (p == NULL)
+		p = shm_place_default();
 	if (p == &here && !looked) {
 		char path[64], cg[8192], id[65];
 		pid_t pp = getppid();

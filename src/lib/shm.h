@@ -310,6 +310,8 @@ int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    bool);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
+int	 shm_select_places(const struct shm_place *const *, size_t,
+	    const struct shm_filter *, bool, struct shm_rec **, size_t *);
 /* RSS and SWAP of named System V segments, from one read of the table. */
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
 	    size_t);
