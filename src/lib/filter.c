@@ -233,6 +233,35 @@ shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
 	return r;
 }
 
+/* Append the records of what place lists of kinds to *v. */
+static int
+append_place(const struct shm_place *place, unsigned kinds,
+    struct shm_rec **v, size_t *n)
+{
+	struct shm_rec *pv, *nv;
+	size_t pn;
+
+	if (kinds == 0)
+		return 0;
+	if (shm_list(place, kinds, &pv, &pn) == -1)
+		return -1;
+	if (*v == NULL) {
+		*v = pv;
+		*n = pn;
+		return 0;
+	}
+	if ((nv = reallocarray(*v, *n + pn, sizeof(**v))) == NULL) {
+		shm_rec_list_free(pv, pn);
+		return -1;
+	}
+	if (pn > 0)
+		memcpy(nv + *n, pv, pn * sizeof(*pv));
+	free(pv);
+	*v = nv;
+	*n += pn;
+	return 0;
+}
+
 /*
  * Every segment f selects in place (NULL: the default place), as an
  * array the caller frees.  With scan (or when a filter needs it), who
@@ -242,14 +271,38 @@ int
 shm_select(const struct shm_place *place, const struct shm_filter *f,
     bool scan, struct shm_rec **v, size_t *n)
 {
+	if (place == NULL)
+		place = shm_place_default();
+	return shm_select_places(&place, 1, f, scan, v, n);
+}
+
+/*
+ * The same in every place of pl[0..np) (-A), each listing the kinds it
+ * holds alone (shm_place_lists), with one pass over /proc for all: the
+ * users of every place are among the same processes.  Memfds are the
+ * processes', listed once, in pl[0].  Sorted by place, then as ever.
+ */
+int
+shm_select_places(const struct shm_place *const *pl, size_t np,
+    const struct shm_filter *f, bool scan, struct shm_rec **v, size_t *n)
+{
 	time_t now = time(NULL);
 	size_t i, kept;
 
-	if (shm_list(place, f->kinds, v, n) == -1)
-		return -1;
+	*v = NULL;
+	*n = 0;
+	for (i = 0; i < np; i++)
+		if (append_place(pl[i], f->kinds & shm_place_lists(pl[i]) &
+		    ~SHM_KIND_BIT(SHM_MEMFD), v, n) == -1) {
+			int e = errno;
+
+			shm_rec_list_free(*v, *n);
+			errno = e;
+			return -1;
+		}
 	if ((scan || shm_filter_needs_scan(f) ||
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
-	    shm_scan_users(place, v, n,
+	    shm_scan_users(pl[0], v, n,
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD)) != 0) == -1) {
 		int e = errno;
 

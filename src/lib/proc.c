@@ -3,8 +3,10 @@
  * /proc/PID/fd for every process, building a table from a segment's
  * identity to the processes that map it or hold it open.
  *
- * Identity: a System V segment by its shmid (its mappings show as
- * "/SYSV%08x" with the shmid as inode); everything else by device and
+ * Identity: a System V segment by its IPC namespace and shmid (its
+ * mappings show as "/SYSV%08x" with the shmid as inode, and a process
+ * attaches only segments of the namespace it is in: shmid 0 of a
+ * container is not shmid 0 of the host); everything else by device and
  * inode, whatever path reaches it (a bind mount of /dev/shm, /run/shm)
  * and however it is mapped (MAP_PRIVATE too), so that a renamed or
  * unlinked object still matches.
@@ -39,7 +41,17 @@
 #include "backend.h"
 #include "proc.h"
 
-#define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment */
+#define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment... */
+
+/*
+ * ...whose inode is its namespace's inode (32 bits, as the kernel numbers
+ * them) above its shmid: one number, and no two segments share it.
+ */
+static ino_t
+sysv_ino(unsigned long long ipcns, int shmid)
+{
+	return (ino_t)((uint64_t)(uint32_t)ipcns << 32 | (uint32_t)shmid);
+}
 #define MEMFD_LINK	"/memfd:"
 
 /* Says that our PID namespace's segments are its own (shmtools(7)). */
@@ -323,6 +335,7 @@ is_sysv_path(const char *path)
 static int
 scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 {
+	unsigned long long ipcns = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	bool any = false;
@@ -362,10 +375,21 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 		}
 		if (path == NULL)
 			continue;
-		/* A System V mapping's inode is its shmid, and 0 is one. */
-		if (is_sysv_path(path))
-			add_user(scan, SYSV_DEV, ino, pid, true);
-		else if (ino != 0)
+		/*
+		 * A System V mapping's inode is its shmid, and 0 is one; it
+		 * is a segment of the process's IPC namespace.
+		 */
+		if (is_sysv_path(path)) {
+			struct stat st;
+
+			if (ipcns == 0 && fstatat(dirfd, "ns/ipc", &st, 0) == 0)
+				ipcns = (unsigned long long)st.st_ino;
+			if (ipcns != 0)
+				add_user(scan, SYSV_DEV, sysv_ino(ipcns,
+				    (int)ino), pid, true);
+			else if (!gone(errno))
+				lost(scan);
+		} else if (ino != 0)
 			add_user(scan, dev, ino, pid, scan->memfds &&
 			    ((scan->has_memfd_dev && dev == scan->memfd_dev) ||
 			    strncmp(path, MEMFD_LINK, strlen(MEMFD_LINK)) == 0));
@@ -931,7 +955,8 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	const struct users *u;
 
 	if (rec->addr.kind == SHM_SYSV)
-		u = lookup(scan, SYSV_DEV, (ino_t)rec->addr.id);
+		u = lookup(scan, SYSV_DEV, sysv_ino(place_ipcns_ino(
+		    shm_addr_place(&rec->addr)), rec->addr.id));
 	else
 		u = rec->ino != 0 ? lookup(scan, rec->dev, rec->ino) : NULL;
 	free(rec->pids);
