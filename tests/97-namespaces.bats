@@ -43,6 +43,7 @@ teardown() {
 #   ipc            the caller's (only the IPC namespace is new)
 #   symlink:PATH   a symbolic link to PATH, on a tmpfs over /dev
 #   fifo, file     a FIFO or a regular file, on a tmpfs over /dev
+#   none           nothing: an empty tmpfs over /dev
 # stop_clients kills it, and with it its namespaces and what they held.
 start_container() {
 	local _var=$1 how=${2:-own} setup _c ready
@@ -56,6 +57,7 @@ start_container() {
 		setup="mount -t tmpfs shmt-dev /dev && ln -s '${how#symlink:}' /dev/shm" ;;
 	fifo)	setup='mount -t tmpfs shmt-dev /dev && mkfifo /dev/shm' ;;
 	file)	setup='mount -t tmpfs shmt-dev /dev && echo planted >/dev/shm' ;;
+	none)	setup='mount -t tmpfs shmt-dev /dev' ;;
 	*)	fail "start_container: unknown HOW $how" ;;
 	esac
 	start_client _c unshare --ipc --mount --propagation private \
@@ -483,8 +485,8 @@ many_places() {
 	# No cgroup names a container here: CONTAINER is null, and empty
 	# in the other formats.
 	jq -e 'all(.shm[]; .container == null)' <<<"$output" || fail "$output"
-	run -0 shmls -A -rn -o CONTAINER,ADDRESS "$NA"
-	assert_output " $NA"
+	run -0 shmls -A -rn -o CONTAINER,ADDRESS
+	assert_line " $NA"
 }
 
 @test "shmls -A: the default columns gain NSPID and CONTAINER after TYPE" {
@@ -510,8 +512,9 @@ many_places() {
 	done < <(jq -r '.shm[] | [.address, .nspid] | @tsv' <<<"$output")
 	assert_equal "$n" 9
 	# And the texts are the ones put there: not all the same place.
-	run -0 shmls -A -J -o ADDRESS,NSPID "$DUP"
-	texts=$(jq -r '.shm[] | [.address, .nspid] | @tsv' <<<"$output" |
+	run -0 shmls -A -J -o ADDRESS,NSPID
+	texts=$(jq -r --arg d "$DUP" '.shm[] | select(.address == $d) |
+	    [.address, .nspid] | @tsv' <<<"$output" |
 	    while IFS=$'\t' read -r a p; do shmcat -s -N "$p" "$a"; echo; done |
 	    sort | tr '\n' ' ')
 	assert_equal "$texts" "A's ours "
@@ -522,8 +525,8 @@ many_places() {
 	start_container A
 	key=$(new_key)
 	in_c "$A" shmmk -s 1K "$key" >/dev/null
-	run --separate-stderr -0 shmls -A -rn -o IPCNS,MNTNS,NSPID "$key"
-	read -r ipcns mntns nspid <<<"$output"
+	run --separate-stderr -0 shmls -A -rn -o ADDRESS,IPCNS,MNTNS,NSPID
+	read -r _ ipcns mntns nspid < <(grep "^$key " <<<"$output")
 	assert_equal "$nspid" "$A"
 	assert_equal "$ipcns" "$(lsns -n -o NS -t ipc -p "$A")"
 	assert_equal "$mntns" "$(lsns -n -o NS -t mnt -p "$A")"
@@ -550,9 +553,14 @@ many_places() {
 	c_exists "$A" "$NA" || fail "$NA, held inside A, was removed"
 	c_exists "$B" "$used_key" || fail "$used_key, attached inside B, was removed"
 	c_exists "$C" "$used_name" || fail "$used_name, mapped from here, was removed"
-	# Each removal said once.
-	assert_equal "$(grep -c "^removed $DUP\$" <<<"$output")" 2
-	assert_equal "$(grep -c "^removed $NS\$" <<<"$output")" 1
+	# Each removal said once, those of another place as -N PID ADDRESS
+	# with a PID of that place, as the other programs take it.
+	assert_line "removed $DUP"
+	assert_line --regexp "^removed -N ($A|$A2) $DUP\$"
+	assert_line --regexp "^removed -N ($B|$C) $NS\$"
+	assert_line --regexp "^removed -N $D $KD\$"
+	assert_line "removed $KH"
+	assert_equal "$(grep -c "^removed " <<<"$output")" 8
 }
 
 @test "shmrm -A -n removes nothing, and -A with an ADDRESS is a usage error" {
@@ -575,12 +583,20 @@ make_secret() {
 	SECRET=$BATS_TEST_TMPDIR/secret
 	mkdir -p "$SECRET"
 	printf 'precious data\n' >"$SECRET/victim"
-	SECRET_PRINT=$(ls -la --time-style=full-iso "$SECRET"; fingerprint "$SECRET/victim")
+	SECRET_PRINT=$(_secret_print)
+}
+
+# _secret_print: what must not change: SECRET (its entries, its own
+# times) and the victim.
+_secret_print() {
+	stat -c '%F %a %i %y %z' -- "$SECRET"
+	ls -lA --time-style=full-iso "$SECRET"
+	fingerprint "$SECRET/victim"
 }
 
 assert_secret_untouched() {
 	local now
-	now=$(ls -la --time-style=full-iso "$SECRET"; fingerprint "$SECRET/victim")
+	now=$(_secret_print)
 	assert_equal "$1: $now" "$1: $SECRET_PRINT"
 }
 
@@ -643,6 +659,38 @@ assert_secret_untouched() {
 	done
 }
 
+@test "a container without /dev/shm: its System V segments, no POSIX object, and nothing created elsewhere" {
+	start_container C none
+	key=$(new_key)
+	in_c "$C" shmmk -s 1K "$key" >/dev/null
+	run --separate-stderr -0 shmls -N "$C" -rn -o TYPE,ADDRESS
+	assert_output "sysv $key"
+	run --separate-stderr -1 shmmk -N "$C" -s 1K /nowhere
+	assert_output ""
+	[[ ! -e $(c_devshm "$C") ]] || fail "shmmk -N made the container a /dev/shm"
+	assert_gone /nowhere
+}
+
+@test "-N and -A exclude each other; shmls -A takes no ADDRESS and no --limits" {
+	start_container C
+	name=$(new_name)
+	orphan_in "$C" "$name"
+	orphan_in "$C" "$(new_key)"
+	for cmd in "shmls -A -N $C" "shmrm -A -N $C --orphans" \
+	    "shmls -A --limits" "shmls -A $name" "shmrm -A $name"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr $cmd
+		assert_equal "$cmd: $status" "$cmd: 2"
+		assert_equal "$cmd: stdout: $output" "$cmd: stdout: "
+	done
+	c_exists "$C" "$name" || fail "$name was removed"
+	# -N takes --limits: that IPC namespace's own.
+	in_c "$C" sysctl -q -w kernel.shmmni=77
+	run --separate-stderr -0 shmls -N "$C" --limits -J
+	jq -e '.shm[] | select(.limit == "kernel.shmmni") | .value == 77 and
+	    .used == 1' <<<"$output" || fail "not the container's: $output"
+}
+
 # --- who may enter, and which PIDs -------------------------------------------
 
 @test "-N as nobody: an error that names CAP_SYS_ADMIN, exit 1, no partial listing" {
@@ -658,6 +706,14 @@ assert_secret_untouched() {
 		assert_equal "$cmd: stdout: $output" "$cmd: stdout: "
 		assert_stderr_has "CAP_SYS_ADMIN"
 		assert_stderr_has "$C"
+	done
+	# -A too: nothing, rather than our place alone.
+	for cmd in "shmls -A" "shmrm -A --orphans"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr as_nobody $cmd
+		assert_equal "$cmd: $status" "$cmd: 1"
+		assert_equal "$cmd: stdout: $output" "$cmd: stdout: "
+		assert_stderr_has "CAP_SYS_ADMIN"
 	done
 	assert_equal "$(in_c "$C" ipcs -m | grep -c 0x)" 1
 	assert_equal "$(ls "$(c_devshm "$C")" | wc -l)" 1
@@ -706,20 +762,17 @@ assert_secret_untouched() {
 	done
 }
 
-@test "-N with what is not a PID: a clear error, nothing done" {
+@test "-N with what is not a PID: a usage error, nothing done" {
 	name=$(new_name)
 	orphan_in $$ "$name"
 	for pid in abc '' -1 0 1x 99999999999999999999; do
+		# A usage error (exit 2) that says what it expected.
 		run --separate-stderr shmls -N "$pid"
-		(( status == 1 || status == 2 )) ||
-		    fail "shmls -N '$pid' exited $status"
+		assert_equal "shmls -N '$pid': $status" "shmls -N '$pid': 2"
 		assert_output ""
-		assert_stderr_has "shmls: "
-		[[ $stderr == *"$pid"* || $stderr == *PID* ]] ||
-		    fail "shmls -N '$pid': $stderr"
+		assert_stderr_has "shmls: --namespace '$pid': expected a PID"
 		run --separate-stderr shmrm -N "$pid" --orphans
-		(( status == 1 || status == 2 )) ||
-		    fail "shmrm -N '$pid' exited $status"
+		assert_equal "shmrm -N '$pid': $status" "shmrm -N '$pid': 2"
 		assert_kept "$name"
 	done
 	run --separate-stderr shmls -N
@@ -746,7 +799,7 @@ assert_secret_untouched() {
 	key=$(new_key) other=$(new_key)
 	in_c "$C" shmmk -s 1K "$key" >/dev/null
 	in_c "$E" shmmk -s 1K "$other" >/dev/null
-	run --separate-stderr -0 shmls -A -J -o ADDRESS,NSPID,CONTAINER "$key" "$other"
+	run --separate-stderr -0 shmls -A -J -o ADDRESS,NSPID,CONTAINER
 	jq -e --arg k "$key" --arg id "$id" '
 	    .shm[] | select(.address == $k) | .container == $id' <<<"$output" ||
 	    fail "$output"
