@@ -316,6 +316,22 @@ EOF
 	assert_line --partial "--namespace=$IPC"$'\t'
 }
 
+@test "fish and zsh: after -N PID, ADDRESS completes that place's segments" {
+	local ours theirs
+	other_places
+	ours=$(new_key) theirs=$(new_key)
+	shmmk -s 1K "$ours" >/dev/null
+	nsenter -t "$IPC" --ipc shmmk -s 1K "$theirs" >/dev/null
+	run -0 complete_fish "shmcat -N $IPC "
+	assert_line --partial "$theirs"$'\tsysv, '
+	refute_line --partial "$ours"
+	run -0 complete_fish "shmrm --namespace=$IPC "
+	assert_line --partial "$theirs"$'\tsysv, '
+	run -0 complete_zsh "shmcat -N $IPC "
+	assert_line "$theirs"
+	refute_line "$ours"
+}
+
 # --- zsh -------------------------------------------------------------------
 
 @test "zsh: every completion file is #compdef PROG and passes zsh -n" {
