@@ -130,7 +130,7 @@ got=$(for p in $pids; do nsenter -t "$p" -i -m lsipc -m --noheadings; done | wc 
 # to it).
 results=()
 measure() {
-	local bench=$1 json args=() i n s peer
+	local bench=$1 json args=() i n s c peer pcpu
 	shift
 	printf '\n=== %s ===\n' "$bench"
 	while [ $# -gt 0 ]; do
@@ -140,13 +140,18 @@ measure() {
 	json=$out/ns-$bench.json
 	hyperfine -N --style basic --runs "$RUNS" --warmup "$WARMUP" \
 	    --export-json "$json" "${args[@]}"
+	# Wall clock (the median run) is what a user waits for; CPU time
+	# (user + system, mean) moves less when the machine is busy.
 	n=$(jq '.results | length' "$json")
 	peer=$(jq -r '.results[1].median' "$json")
+	pcpu=$(jq -r '.results[1] | .user + .system' "$json")
 	for ((i = 0; i < n; i++)); do
 		s=$(jq -r ".results[$i].median" "$json")
-		results+=("$(printf '%s\t%s\t%.3f\t%.3f' "$bench" \
+		c=$(jq -r ".results[$i] | .user + .system" "$json")
+		results+=("$(printf '%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f' "$bench" \
 		    "$(jq -r ".results[$i].command" "$json")" "$s" \
-		    "$(awk -v s="$s" -v p="$peer" 'BEGIN { print s / p }')")")
+		    "$(awk -v s="$s" -v p="$peer" 'BEGIN { print s / p }')" "$c" \
+		    "$(awk -v s="$c" -v p="$pcpu" 'BEGIN { print s / p }')")")
 	done
 }
 
@@ -163,10 +168,10 @@ measure all \
     'nsenter ... lsipc -m; ls -l /dev/shm' "$(loop 'sh -c "lsipc -m; ls -l /dev/shm"')" \
     'nsenter ... ipcs -m; ls -l /dev/shm' "$(loop 'sh -c "ipcs -m; ls -l /dev/shm"')"
 
-printf '\n%d containers x (%d System V + %d POSIX); median seconds, ratio to the second row\n' \
+printf '\n%d containers x (%d System V + %d POSIX); seconds, ratios to the second row\n' \
     "$NCONT" "$NSEG" "$NPOSIX"
-printf '%-6s %-40s %9s %7s\n' test command median ratio
+printf '%-4s %-38s %7s %6s %7s %6s\n' test command median ratio cpu ratio
 for r in "${results[@]}"; do
-	IFS=$'\t' read -r b c s x <<<"$r"
-	printf '%-6s %-40s %9s %7s\n' "$b" "$c" "$s" "$x"
+	IFS=$'\t' read -r b c s x u y <<<"$r"
+	printf '%-4s %-38s %7s %6s %7s %6s\n' "$b" "$c" "$s" "$x" "$u" "$y"
 done
