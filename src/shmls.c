@@ -331,8 +331,8 @@ print_limits(struct ls_opts *o)
 	for (i = 0; i < NLIMITS; i++) {
 		char **c = &cells[nrows++ * NHDR];
 		uint64_t val;
-		/* The IPC namespace's own: shm_list() entered it. */
-		bool known = shm_sysctl(limits[i].sysctl, &val) == 0;
+		bool known = shm_place_sysctl(cli_place(), limits[i].sysctl,
+		    &val) == 0;
 
 		c[0] = cli_xstrdup(limits[i].name);
 		if (!known)
@@ -615,6 +615,9 @@ main(int argc, char *argv[])
 		return cli_exit_status(print_limits(&o));
 	if (o.metrics) {
 		o.metrics_opts.filter = &o.filter;
+		o.metrics_opts.places = o.places;
+		o.metrics_opts.nplaces = o.nplaces;
+		o.metrics_opts.label_places = o.all_ns;
 		return cli_exit_status(metrics_print(stdout, &o.metrics_opts));
 	}
 
