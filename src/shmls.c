@@ -407,15 +407,21 @@ note_recovery_files(const struct shm_place *place)
 	if (sysv_recovery_list(place, &rv, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		char addr[32];
+		char addr[32], ns[32] = "";
 
 		if (rv[i].key == IPC_PRIVATE)
 			snprintf(addr, sizeof(addr), "id:%d", rv[i].old_id);
 		else
 			snprintf(addr, sizeof(addr), "0x%08x",
 			    (unsigned)rv[i].key);
+		/* Another place's key: the hint names the place. */
+		if (place != shm_place_default() &&
+		    shm_place_id(place)->pid > 0)
+			snprintf(ns, sizeof(ns), "-N %d ",
+			    (int)shm_place_id(place)->pid);
 		cli_warn(addr, "a resize was interrupted: its data is in %s; "
-		    "'shmresize --recover %s' puts it back", rv[i].path, addr);
+		    "'shmresize %s--recover %s' puts it back", rv[i].path, ns,
+		    addr);
 	}
 	sysv_recovery_list_free(rv, n);
 }
