@@ -331,8 +331,8 @@ print_limits(struct ls_opts *o)
 	for (i = 0; i < NLIMITS; i++) {
 		char **c = &cells[nrows++ * NHDR];
 		uint64_t val;
-		/* The IPC namespace's own: shm_list() entered it. */
-		bool known = shm_sysctl(limits[i].sysctl, &val) == 0;
+		bool known = shm_place_sysctl(cli_place(), limits[i].sysctl,
+		    &val) == 0;
 
 		c[0] = cli_xstrdup(limits[i].name);
 		if (!known)
@@ -407,15 +407,21 @@ note_recovery_files(const struct shm_place *place)
 	if (sysv_recovery_list(place, &rv, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		char addr[32];
+		char addr[32], ns[32] = "";
 
 		if (rv[i].key == IPC_PRIVATE)
 			snprintf(addr, sizeof(addr), "id:%d", rv[i].old_id);
 		else
 			snprintf(addr, sizeof(addr), "0x%08x",
 			    (unsigned)rv[i].key);
+		/* Another place's key: the hint names the place. */
+		if (place != shm_place_default() &&
+		    shm_place_id(place)->pid > 0)
+			snprintf(ns, sizeof(ns), "-N %d ",
+			    (int)shm_place_id(place)->pid);
 		cli_warn(addr, "a resize was interrupted: its data is in %s; "
-		    "'shmresize --recover %s' puts it back", rv[i].path, addr);
+		    "'shmresize %s--recover %s' puts it back", rv[i].path, ns,
+		    addr);
 	}
 	sysv_recovery_list_free(rv, n);
 }
@@ -615,6 +621,9 @@ main(int argc, char *argv[])
 		return cli_exit_status(print_limits(&o));
 	if (o.metrics) {
 		o.metrics_opts.filter = &o.filter;
+		o.metrics_opts.places = o.places;
+		o.metrics_opts.nplaces = o.nplaces;
+		o.metrics_opts.label_places = o.all_ns;
 		return cli_exit_status(metrics_print(stdout, &o.metrics_opts));
 	}
 

@@ -194,12 +194,13 @@ rescan(struct shm_rec *v, size_t n, int64_t *when)
  * says where, as the other programs take it: "-N PID ADDRESS".
  */
 static void
-place_addr(const struct shm_rec *r, char *buf, size_t len)
+place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
+    size_t len)
 {
 	char addr[SHM_ADDR_BUFSZ];
 
 	shm_addr_format(&r->addr, addr, sizeof(addr));
-	if (r->addr.place != NULL && r->addr.place != shm_place_default() &&
+	if (o->all_ns && r->addr.place != shm_place_default() &&
 	    shm_place_id(r->addr.place)->pid > 0)
 		snprintf(buf, len, "-N %d %s",
 		    (int)shm_place_id(r->addr.place)->pid, addr);
@@ -238,7 +239,7 @@ remove_all(struct rm_opts *o)
 		struct shm_rec *rec = &v[i];
 		char addr[SHM_ADDR_BUFSZ + 32];
 
-		place_addr(rec, addr, sizeof(addr));
+		place_addr(o, rec, addr, sizeof(addr));
 		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
 		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&

@@ -245,17 +245,19 @@ append_place(const struct shm_place *place, unsigned kinds,
 		return 0;
 	if (shm_list(place, kinds, &pv, &pn) == -1)
 		return -1;
-	if (*v == NULL) {
-		*v = pv;
-		*n = pn;
+	if (*v == NULL || pn == 0) {
+		if (*v == NULL) {
+			*v = pv;
+			*n = pn;
+		} else
+			free(pv);
 		return 0;
 	}
 	if ((nv = reallocarray(*v, *n + pn, sizeof(**v))) == NULL) {
 		shm_rec_list_free(pv, pn);
 		return -1;
 	}
-	if (pn > 0)
-		memcpy(nv + *n, pv, pn * sizeof(*pv));
+	memcpy(nv + *n, pv, pn * sizeof(*pv));
 	free(pv);
 	*v = nv;
 	*n += pn;

@@ -293,6 +293,7 @@ const char *proc_comm(pid_t, char *, size_t);
 
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
 int	 shm_sysctl(const char *, uint64_t *);
+int	 shm_place_sysctl(const struct shm_place *, const char *, uint64_t *);
 
 /* filter.c: the filters shmls and shmrm share */
 struct shm_filter {
