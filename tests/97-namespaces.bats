@@ -44,13 +44,18 @@ teardown() {
 #   symlink:PATH   a symbolic link to PATH, on a tmpfs over /dev
 #   fifo, file     a FIFO or a regular file, on a tmpfs over /dev
 #   none           nothing: an empty tmpfs over /dev
+#   pidns [CMD]    a tmpfs of its own, and a PID namespace of its own, as
+#                  Docker makes: VAR is its PID 1 (as we number it); CMD
+#                  runs in the background inside
 # stop_clients kills it, and with it its namespaces and what they held.
 start_container() {
-	local _var=$1 how=${2:-own} setup _c ready
+	local _var=$1 how=${2:-own} setup _c ready pidns=()
 	NCONTAINERS=$(( NCONTAINERS + 1 ))
 	ready=$BATS_TEST_TMPDIR/container$NCONTAINERS.ready
 	case $how in
 	own)	setup='mount -t tmpfs -o size=16m,mode=1777 shmt-c /dev/shm' ;;
+	pidns)	setup="mount -t tmpfs -o size=16m,mode=1777 shmt-c /dev/shm${3:+ && { ($3) & true; \}}"
+		pidns=(--pid --fork --kill-child --mount-proc) ;;
 	bind:*)	setup="mount --bind '${how#bind:}' /dev/shm" ;;
 	ipc)	setup=: ;;
 	symlink:*)
@@ -60,11 +65,31 @@ start_container() {
 	none)	setup='mount -t tmpfs shmt-dev /dev' ;;
 	*)	fail "start_container: unknown HOW $how" ;;
 	esac
-	start_client _c unshare --ipc --mount --propagation private \
-	    sh -c "$setup && : >'$ready' && exec sleep 1000"
+	if (( ${#pidns[@]} == 0 )); then
+		start_client _c unshare --ipc --mount --propagation private \
+		    sh -c "$setup && : >'$ready' && exec sleep 1000"
+		wait_for "$ready" || fail "container $NCONTAINERS ($how) did not start"
+		wait_until 5 _runs "$_c" sleep || fail "container $_c did not exec sleep"
+		printf -v "$_var" '%s' "$_c"
+		return
+	fi
+	# PID 1 of a PID namespace ignores the signals it has no handler for,
+	# and unshare ignores SIGTERM while it waits: PID 1 is a shell that
+	# exits on SIGTERM, and stop_clients stops it before unshare.
+	unshare --ipc --mount "${pidns[@]}" --propagation private \
+	    sh -c "$setup && : >'$ready' && trap 'exit 0' TERM && { sleep 1000 & wait; }" 3>&- &
+	local unshare=$!
+	wait_until 5 _has_child "$unshare" || fail "unshare $unshare did not fork"
+	_c=$(cat "/proc/$unshare/task/$unshare/children")
+	_c=${_c%% *}
+	printf '%s\n' "$_c" "$unshare" >>"$BATS_TEST_TMPDIR/.shmt-clients"
 	wait_for "$ready" || fail "container $NCONTAINERS ($how) did not start"
-	wait_until 5 _runs "$_c" sleep || fail "container $_c did not exec sleep"
 	printf -v "$_var" '%s' "$_c"
+}
+
+# _has_child PID: has PID a child yet?  (A file of /proc has size 0.)
+_has_child() {
+	[[ -n $(cat "/proc/$1/task/$1/children" 2>/dev/null) ]]
 }
 
 # shared_tmpfs: a tmpfs at $SHARED, to bind-mount into containers.
@@ -402,6 +427,39 @@ cleanup_cgroups() {
 	assert_output "$name 1 $mapper"
 	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH,PIDS "$name"
 	assert_output "$name 0 "
+}
+
+@test "a container with its own PID namespace, as Docker makes: reached by our PID for it, users and orphans judged from here" {
+	need_sysv_writer
+	need_full_scan
+	used=$(new_key) orphan=$(new_key) name=$(new_name)
+	ready=$BATS_TEST_TMPDIR/inside.ready
+	start_container C pidns "exec sysv_writer ${used#0x} 4096 inside '$ready'"
+	wait_for "$ready"
+	writer=
+	for p in $(cat "/proc/$C/task/$C/children"); do
+		! _runs "$p" sysv_writer || writer=$p
+	done
+	[[ -n $writer ]] || fail "no sysv_writer among the children of $C"
+	# Made by processes of its PID namespace, which have exited.
+	nsenter -t "$C" --pid --ipc --mount -- shmmk -s 1K "$orphan" >/dev/null
+	nsenter -t "$C" --pid --ipc --mount -- shmmk -s 1K "$name" >/dev/null
+	run --separate-stderr -0 shmls -N "$C" -J -o ADDRESS,NATTCH,PIDS,NSPID
+	jq -e --arg u "$used" --argjson w "$writer" --argjson c "$C" '
+	    .shm[] | select(.address == $u) |
+	    .nattch == 1 and .pids == [$w] and .nspid == $c' <<<"$output" ||
+	    fail "$output"
+	run --separate-stderr -0 shmls -A -J -o ADDRESS,NSPID
+	nspid=$(jq -r --arg u "$used" '.shm[] | select(.address == $u) | .nspid' <<<"$output")
+	assert_equal "$(ns_ino "$nspid" ipc)" "$(ns_ino "$C" ipc)"
+	run -0 shmcat -s -N "$nspid" "$used"
+	assert_output inside
+	run --separate-stderr -0 shmrm -v -A --orphans
+	assert_line "removed -N $nspid $orphan"
+	assert_line "removed -N $nspid $name"
+	refute_listed --partial "$used"
+	c_exists "$C" "$used" || fail "$used, attached inside, was removed"
+	! c_exists "$C" "$orphan" || fail "orphan $orphan was kept"
 }
 
 # --- -A: every place, once --------------------------------------------------
