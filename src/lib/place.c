@@ -579,7 +579,9 @@ keyset_has(struct keyset *s, unsigned long long a, unsigned long long b,
  * and processes gone meanwhile are passed over.  A /dev/shm that cannot
  * be reached gives a place that lists no POSIX objects, for the caller
  * to say so (shm_place_devshm_err).  -1 with errno EPERM and *bad the
- * process whose namespaces we may not see or enter.
+ * process whose namespaces we may not see or enter; SHM_EHIDDEN when
+ * /proc hides processes (hidepid, a PID namespace below the host's):
+ * the places of those would be missing from a listing that looks whole.
  */
 int
 shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
@@ -601,6 +603,10 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 	v[n++] = dflt;
 	if (dflt->proc == -1) {
 		e = dflt->proc_err;
+		goto fail;
+	}
+	if (!proc_sees_every_process(dflt->proc)) {
+		e = SHM_EHIDDEN;
 		goto fail;
 	}
 	if (fstatat(AT_FDCWD, "/proc/self/root", &own_root, 0) == -1) {

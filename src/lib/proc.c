@@ -802,6 +802,16 @@ proc_sees_all_pidns(int procfd)
 	    is_init_pidns(procfd, "1/ns/pid");
 }
 
+/*
+ * Does this /proc show every process of the host?  -A finds places only
+ * through processes: one it cannot see may be a whole container.
+ */
+bool
+proc_sees_every_process(int procfd)
+{
+	return proc_shows_all(procfd) && proc_sees_all_pidns(procfd);
+}
+
 /* Our pid as this /proc numbers it (it may be another namespace's). */
 static pid_t
 self_pid(int procfd)

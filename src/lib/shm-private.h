@@ -66,5 +66,6 @@ int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 	    const char **);
 const char *memfd_link_name(const char *, size_t *);
 bool	 proc_alive(pid_t);
+bool	 proc_sees_every_process(int);
 
 #endif

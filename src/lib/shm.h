@@ -52,6 +52,7 @@ const struct shm_place *shm_place_default(void);
  */
 #define SHM_EZOMBIE	EOWNERDEAD
 #define SHM_EKTHREAD	ENOEXEC
+#define SHM_EHIDDEN	EREMOTEIO	/* -A: /proc hides processes */
 struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
 	pid_t		 pid;		/* a process there, for -N; 0: none */
