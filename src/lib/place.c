@@ -406,8 +406,12 @@ place_make(pid_t pid)
 			goto fail;
 		}
 	}
-	/* Still the process asked for: its files were its own. */
-	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == -1) {
+	/*
+	 * Still the process asked for: its files were its own.  (EPERM:
+	 * it runs, but is not ours to signal.)
+	 */
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == -1 &&
+	    errno == ESRCH) {
 		e = ESRCH;
 		goto fail;
 	}
