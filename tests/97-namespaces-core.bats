@@ -81,10 +81,10 @@ inside() {
 	mnt=$(stat -Lc %i "/proc/$c/ns/mnt")
 	ours="ipc:$(stat -Lc %i /proc/self/ns/ipc),mnt:$(stat -Lc %i /proc/self/ns/mnt)"
 	run -0 shmls --metrics -A
-	assert_line "shm_segments{namespace=\"ipc:$ipc,mnt:$mnt\",type=\"sysv\"} 2"
-	assert_line "shm_segments{namespace=\"$ours\",type=\"sysv\"} 1"
-	assert_line "shm_sysv_used_segments{namespace=\"ipc:$ipc,mnt:$mnt\"} 2"
-	assert_line "shm_devshm_size_bytes{namespace=\"ipc:$ipc,mnt:$mnt\"} 5242880"
+	assert_line "shm_segments{place=\"ipc:$ipc,mnt:$mnt\",type=\"sysv\"} 2"
+	assert_line "shm_segments{place=\"$ours\",type=\"sysv\"} 1"
+	assert_line "shm_sysv_used_segments{place=\"ipc:$ipc,mnt:$mnt\"} 2"
+	assert_line "shm_devshm_size_bytes{place=\"ipc:$ipc,mnt:$mnt\"} 5242880"
 	# Without -A, no label says where.
 	run -0 shmls --metrics -N "$c"
 	assert_line 'shm_segments{type="sysv"} 2'
