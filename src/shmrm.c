@@ -330,9 +330,11 @@ main(int argc, char *argv[])
 		cli_usage("ADDRESS operands and filters exclude each other");
 	if (o.all_ns && cli_namespace_given())
 		cli_usage("-N and -A exclude each other");
-	if (o.all_ns && !o.bulk)
+	if (o.all_ns && !o.bulk && argc > 0)
 		cli_usage("-A is for bulk mode (filters), not for ADDRESS "
 		    "operands: use -N PID");
+	if (o.all_ns)
+		o.bulk = true;	/* what to remove is said below */
 	if (!o.bulk)
 		return cli_exit_status(cli_each_addr(argc, argv,
 		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o));
