@@ -134,6 +134,14 @@ place_ipcns_ino(const struct shm_place *p)
 	return p->ipcns == -1 ? self_ipcns_ino : p->id.ipcns;
 }
 
+/* The inode of the IPC namespace we are in now (0: unknown). */
+unsigned long long
+place_current_ipcns(void)
+{
+	(void)shm_place_default();
+	return cur_ipcns_ino;
+}
+
 /* Enter the IPC namespace fd (ino): -1 on failure. */
 static int
 switch_ipcns(int fd, unsigned long long ino)

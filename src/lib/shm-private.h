@@ -28,6 +28,7 @@ int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);
 unsigned long long place_ipcns_ino(const struct shm_place *);
+unsigned long long place_current_ipcns(void);
 int	 place_container_parse(const char *, char *, size_t);
 int	 place_stat_parse(const char *, char *, unsigned long *);
 
