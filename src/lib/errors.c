@@ -163,6 +163,9 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case ENOENT:
 		if (a->kind == SHM_MEMFD)
 			return "no such process or descriptor";
+		/* The place has no /dev/shm at all (a container without). */
+		if (a->kind == SHM_POSIX && place_devshm(shm_addr_place(a)) == -1)
+			return "there is no " SHM_DEVSHM " to hold it";
 		return a->kind == SHM_POSIX ? "no such object in " SHM_DEVSHM :
 		    "no such file";
 	case EOPNOTSUPP:
