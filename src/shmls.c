@@ -113,7 +113,7 @@ usage(void)
 "\n"
 "Columns:\n", stdout);
 	for (i = 0; i < NCOLS; i++)
-		printf("  %8s  %s\n", col_table[i].name, col_table[i].help);
+		printf("  %9s  %s\n", col_table[i].name, col_table[i].help);
 	exit(cli_exit_status(EXIT_SUCCESS));
 }
 
@@ -458,7 +458,7 @@ parse_options(struct ls_opts *o, int argc, char *argv[])
 			break;
 		case OPT_LIST_COLUMNS:
 			for (i = 0; i < NCOLS; i++)
-				printf("%-8s %s\n", col_table[i].name,
+				printf("%-9s %s\n", col_table[i].name,
 				    col_table[i].help);
 			exit(cli_exit_status(EXIT_SUCCESS));
 		case 'J':
