@@ -890,7 +890,7 @@ proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
 	}
 	if (memfds)
 		learn_memfd_dev(scan);
-	if (!proc_shows_all(procfd) || !proc_sees_all_pidns(procfd))
+	if (!proc_sees_every_process(procfd))
 		lost(scan);
 	scan->self = self_pid(procfd);
 	/* Our own descriptor to read, at its start: not the place's. */
