@@ -19,6 +19,8 @@
 #define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
 #define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
 #define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
+#define SHM_ENOTHUGE	EXDEV		/* huge pages asked for a POSIX
+					   object or file not on hugetlbfs */
 
 struct shm_vec {
 	struct shm_rec	*v;
@@ -54,6 +56,13 @@ extern const struct shm_backend memfd_backend;
 
 /* memfd.c: the device memfds live on (0: none can be made here) */
 dev_t	 memfd_dev(void);
+
+/* huge.c */
+uint64_t huge_flags_size(int);
+int	 huge_shmflg(uint64_t);
+uint64_t huge_dev_pagesize(dev_t);
+uint64_t huge_map_pagesize(const void *);
+int	 huge_fs_check(int, uint64_t);
 
 /* posix.c: descriptor-backed operations that memfd.c shares */
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);

@@ -127,6 +127,31 @@ explain_seals(enum shm_op op, const struct shm_addr *a, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * What a name that is not a regular file is instead: never opened, never
+ * followed, never removed by any program.
+ */
+static const char *
+explain_type(const struct shm_addr *a)
+{
+	struct stat st;
+	int dirfd = a->kind == SHM_POSIX ? place_devshm(shm_addr_place(a)) :
+	    AT_FDCWD;
+
+	if (a->kind == SHM_MEMFD || dirfd == -1 ||
+	    fstatat(dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return "not a regular file";
+	if (S_ISDIR(st.st_mode))
+		return "not a regular file (a directory: not entered)";
+	if (S_ISFIFO(st.st_mode))
+		return "not a regular file (a FIFO: not opened)";
+	if (S_ISSOCK(st.st_mode))
+		return "not a regular file (a socket)";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "not a regular file (a device: not opened)";
+	return "not a regular file";
+}
+
 static const char *
 explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
     size_t len)
@@ -151,9 +176,11 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case ELOOP:
 		return "is a symbolic link (not followed)";
 	case SHM_ENOTREG:
-		return "not a regular file";
+		return explain_type(a);
 	case SHM_ENOTMEMFD:
 		return "that descriptor is not a memfd";
+	case SHM_ENOTHUGE:
+		return shm_huge_explain(err, 0, buf, len);
 	case SHM_ESHRUNK:
 		return "segment shrank while being read";
 	case ERANGE:

@@ -160,6 +160,7 @@ memfd_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	/* Reopen our own checked descriptor, not the holder's. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
 	fd = open(path, ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
+	    ((flags & SHM_O_NOATIME) ? O_NOATIME : 0) |
 	    O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	{
 		int e = errno;

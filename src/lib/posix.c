@@ -150,10 +150,47 @@ posix_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	if (dir_of(a, &dirfd) == -1)
 		return -1;
 	fd = open_regular(dirfd, a->name,
-	    (flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY);
+	    ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
+	    ((flags & SHM_O_NOATIME) ? O_NOATIME : 0));
 	if (fd == -1)
 		return -1;
 	return fd_adopt(fd, flags, seg);
+}
+
+/*
+ * Huge pages for a POSIX object or file come only from the file system
+ * it is made on: refuse, before making anything, where that is not
+ * hugetlbfs of the page size asked for.
+ */
+static int
+huge_dir_check(const struct shm_addr *a, int dirfd, uint64_t size)
+{
+	const char *slash;
+	char *dir;
+	int fd, r;
+
+	if (a->kind != SHM_FILE)
+		return huge_fs_check(dirfd, size);
+	slash = strrchr(a->name, '/');
+	if (slash == NULL)
+		dir = strdup(".");
+	else
+		dir = strndup(a->name, slash == a->name ? 1 :
+		    (size_t)(slash - a->name));
+	if (dir == NULL)
+		return -1;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd == -1)
+		return -1;
+	r = huge_fs_check(fd, size);
+	{
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return r;
 }
 
 static int
@@ -162,7 +199,8 @@ posix_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 {
 	int dirfd, fd, e;
 
-	if (dir_of(a, &dirfd) == -1)
+	if (dir_of(a, &dirfd) == -1 || ((flags & SHM_C_HUGE) &&
+	    huge_dir_check(a, dirfd, huge_flags_size(flags)) == -1))
 		return -1;
 	fd = openat(dirfd, a->name, O_RDWR | O_CREAT | O_EXCL | OPEN_SAFE,
 	    mode);
@@ -260,6 +298,20 @@ shrink_check(const struct shm_addr *a, struct shm_resize_result *res)
 	return r;
 }
 
+/* On hugetlbfs a file's size is whole huge pages: say so, not EINVAL. */
+static int
+fd_page_check(const struct shm_seg *seg, uint64_t size,
+    struct shm_resize_result *res)
+{
+	uint64_t page = shm_seg_pagesize(seg);
+
+	if (page <= (uint64_t)getpagesize() || size % page == 0)
+		return 0;
+	res->pagesize = page;
+	errno = SHM_EPAGESIZE;
+	return -1;
+}
+
 /*
  * Resize a descriptor-backed object in place (see shm_resize_to()).
  * Growing is harmless to those who map it; shrinking is checked first.
@@ -277,6 +329,7 @@ fd_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		return -1;
 	res->old_size = seg.size;
 	if (shm_size_apply(seg.size, sign, n, &size) == 0 &&
+	    fd_page_check(&seg, size, res) == 0 &&
 	    (size >= seg.size || (flags & SHM_RESIZE_FORCE) ||
 	    shrink_check(a, res) == 0))
 		r = fd_resize(&seg, size);
@@ -391,13 +444,6 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 	return rv;
 }
 
-/* POSIX semaphores live in /dev/shm as "sem.NAME": they are not segments. */
-static bool
-is_semaphore(const char *name)
-{
-	return strncmp(name, "sem.", 4) == 0;
-}
-
 static int
 posix_list(const struct shm_place *place, struct shm_vec *vec)
 {
@@ -421,7 +467,7 @@ posix_list(const struct shm_place *place, struct shm_vec *vec)
 
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
-		if (is_semaphore(de->d_name))
+		if (shm_name_is_semaphore(de->d_name))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))

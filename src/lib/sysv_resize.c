@@ -345,6 +345,7 @@ struct copy_to {
 	uid_t		 uid;
 	gid_t		 gid;
 	pid_t		 late_pid;	/* out: someone attached it meanwhile */
+	int		 hugeflg;	/* shmget()'s huge page flags, or 0 */
 };
 
 /*
@@ -360,7 +361,8 @@ make_copy(struct copy_to *t, const unsigned char *src, int srcfd, size_t len)
 	unsigned char *dst;
 	int id, e;
 
-	id = shmget(t->key, (size_t)t->size, IPC_CREAT | IPC_EXCL | 0600);
+	id = shmget(t->key, (size_t)t->size, IPC_CREAT | IPC_EXCL | 0600 |
+	    t->hugeflg);
 	if (id == -1)
 		return -1;
 	if ((dst = shmat(id, NULL, 0)) == (void *)-1)
@@ -486,6 +488,32 @@ check_resizable(const struct shm_addr *a, key_t key, int sign, uint64_t n,
 }
 
 /*
+ * The copy keeps the pages the original is made of, learnt from our own
+ * mapping of it (old): huge pages stay huge, of the same size, and the
+ * new size must then be a whole number of them (shmresize(1)).  A page
+ * size we cannot tell is not guessed: nothing is done.
+ */
+static int
+check_pagesize(const unsigned char *old, uint64_t size,
+    struct shm_resize_result *res)
+{
+	uint64_t page = huge_map_pagesize(old);
+
+	if (page == 0) {
+		errno = SHM_EPAGESIZE;
+		return -1;
+	}
+	if (page <= (uint64_t)getpagesize())
+		return 0;
+	res->pagesize = page;
+	if (size % page != 0) {
+		errno = SHM_EPAGESIZE;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Past the point of no return: the original is removed and its memory is
  * ours (attached at old).  Put the data under the key again.
  */
@@ -495,7 +523,8 @@ move_data(const struct shmid_ds *ds, int oldid, unsigned char *old,
 {
 	struct copy_to t = {
 		IPC_PERM_KEY(ds->shm_perm), size, ds->shm_perm.mode & 0777,
-		ds->shm_perm.uid, ds->shm_perm.gid, 0
+		ds->shm_perm.uid, ds->shm_perm.gid, 0,
+		res->pagesize != 0 ? huge_shmflg(res->pagesize) : 0
 	};
 	size_t keep = (size_t)(size < ds->shm_segsz ? size : ds->shm_segsz);
 	struct shmid_ds now;
@@ -576,6 +605,8 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		old = NULL;
 		goto out;
 	}
+	if (check_pagesize(old, size, res) == -1)
+		goto out;
 	if ((fd = recovery_save(&ds, id, size, old, &res->saved)) == -1) {
 		res->savedir = res->saved;
 		res->saved = NULL;
@@ -696,8 +727,9 @@ sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out
 			goto out;
 	}
 	{
+		/* The file does not say the page size: ordinary pages. */
 		struct copy_to t = {
-			rec.key, rec.new_size, rec.mode, rec.uid, rec.gid, 0
+			rec.key, rec.new_size, rec.mode, rec.uid, rec.gid, 0, 0
 		};
 		size_t keep = (size_t)(rec.new_size < rec.old_size ?
 		    rec.new_size : rec.old_size);
