@@ -55,6 +55,7 @@ int
 fd_adopt(int fd, int flags, struct shm_seg *seg)
 {
 	struct stat st;
+	int fl;
 
 	if (fstat(fd, &st) == -1)
 		goto fail;
@@ -62,8 +63,12 @@ fd_adopt(int fd, int flags, struct shm_seg *seg)
 		errno = SHM_ENOTREG;
 		goto fail;
 	}
-	/* O_NONBLOCK only kept a FIFO from hanging the open. */
-	if (fcntl(fd, F_SETFL, 0) == -1)
+	/*
+	 * O_NONBLOCK only kept a FIFO from hanging the open; O_NOATIME
+	 * stays (F_SETFL 0 would clear it, and a mapping set the atime).
+	 */
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
 		goto fail;
 	seg->fd = fd;
 	seg->size = (uint64_t)st.st_size;

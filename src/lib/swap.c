@@ -3,23 +3,26 @@
  * much is swapped out.
  *
  * The kernel tells System V's split in /proc/sysvipc/shm.  For a file on
- * tmpfs (POSIX objects, memfds) it tells two things: st_blocks counts
- * every page the file has, in memory or in swap, and mincore(2) over a
- * mapping of it says which of them are in memory (a page in the swap
- * cache counts as in memory: it is).  The rest is in swap.
+ * tmpfs (POSIX objects, memfds) it tells it too, in two places: st_blocks
+ * counts every page the file has, in memory or in swap, and the Swap: of
+ * a shared mapping of the whole file in /proc/self/smaps is the file's
+ * own count of swapped pages (shmem_swap_usage), the one System V's swap
+ * column shows (a page in the swap cache counts as swapped: mincore(2)
+ * would call it resident, so it is not used).  The rest is resident.
  *
- * mincore() is honest only to the file's owner or one who may write it
- * (Linux 5.0: to others it says every page is resident), and mmap()
- * would set the access time: so the file is opened with O_NOATIME, which
- * the kernel allows to its owner (and CAP_FOWNER) alone, and a file we
- * cannot open so keeps its split unknown, never zero.
+ * mmap() would set the access time: so the file is opened with O_NOATIME,
+ * which the kernel allows to its owner (and CAP_FOWNER) alone, and a file
+ * we cannot open so keeps its split unknown, never zero.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/magic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -28,23 +31,20 @@
 
 #include "backend.h"
 
-#define MINCORE_CHUNK	(1u << 20)	/* pages asked of mincore at once */
-
 /*
  * Split a file's allocated bytes (in memory or swap) given those in
- * memory.  Pages can come and go between the two looks: more resident
- * than allocated is taken as nothing swapped.
+ * swap.  Pages can come and go between the two looks: more swapped than
+ * allocated is taken as all swapped.
  */
 void
-shm_swap_split(uint64_t allocated, uint64_t resident, int64_t *rss,
+shm_swap_split(uint64_t allocated, uint64_t swapped, int64_t *rss,
     int64_t *swap)
 {
-	if (resident > INT64_MAX)
-		resident = INT64_MAX;
-	*rss = (int64_t)resident;
-	*swap = allocated > resident ?
-	    (int64_t)(allocated - resident > INT64_MAX ? INT64_MAX :
-	    allocated - resident) : 0;
+	if (swapped > allocated)
+		swapped = allocated;
+	*rss = (int64_t)(allocated - swapped > INT64_MAX ? INT64_MAX :
+	    allocated - swapped);
+	*swap = (int64_t)(swapped > INT64_MAX ? INT64_MAX : swapped);
 }
 
 /* Is any swap area in use?  With none, nothing can be swapped out. */
@@ -56,43 +56,54 @@ swap_active(void)
 	return sysinfo(&si) == -1 || si.totalswap != 0;
 }
 
-/* The bytes of fd's first size bytes that are in memory, or -1. */
+/* The Swap: of our mapping at addr in /proc/self/smaps, or -1. */
 static int64_t
-resident_bytes(int fd, uint64_t size)
+smaps_swap(const void *addr)
 {
-	size_t page = (size_t)getpagesize(), pages, done, i;
-	unsigned char *vec;
-	uint64_t count = 0;
+	char line[512];
+	bool ours = false;
+	int64_t swap = -1;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/self/smaps", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		unsigned long long start, end, kb;
+
+		if (sscanf(line, "%llx-%llx ", &start, &end) == 2 &&
+		    line[strcspn(line, " ") - 1] != ':') {
+			if (ours)
+				break;	/* the next mapping: no Swap: line */
+			ours = (uintptr_t)addr == start;
+		} else if (ours && sscanf(line, "Swap: %llu kB", &kb) == 1) {
+			swap = (int64_t)(kb * 1024);
+			break;
+		}
+	}
+	fclose(fp);
+	return swap;
+}
+
+/* The bytes of the tmpfs file fd (of size bytes) in swap, or -1. */
+static int64_t
+swapped_bytes(int fd, uint64_t size)
+{
+	size_t page = (size_t)getpagesize(), len;
+	int64_t swap;
 	void *map;
 
 	if (size == 0)
 		return 0;
 	if (size > SIZE_MAX - page)
 		return -1;
-	pages = (size_t)((size + page - 1) / page);
-	if ((map = mmap(NULL, pages * page, PROT_READ, MAP_SHARED, fd, 0)) ==
+	/* All of it, shared: then smaps counts the file's, not ours. */
+	len = (size_t)((size + page - 1) / page * page);
+	if ((map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) ==
 	    MAP_FAILED)
 		return -1;
-	if ((vec = malloc(pages < MINCORE_CHUNK ? pages : MINCORE_CHUNK)) ==
-	    NULL) {
-		munmap(map, pages * page);
-		return -1;
-	}
-	for (done = 0; done < pages; ) {
-		size_t n = pages - done < MINCORE_CHUNK ? pages - done :
-		    MINCORE_CHUNK;
-
-		if (mincore((char *)map + done * page, n * page, vec) == -1) {
-			count = UINT64_MAX;
-			break;
-		}
-		for (i = 0; i < n; i++)
-			count += vec[i] & 1;
-		done += n;
-	}
-	free(vec);
-	munmap(map, pages * page);
-	return count == UINT64_MAX ? -1 : (int64_t)(count * page);
+	swap = smaps_swap(map);
+	munmap(map, len);
+	return swap;
 }
 
 /* The split of one descriptor-backed record; unknown on any failure. */
@@ -102,7 +113,7 @@ fill_one(struct shm_rec *r)
 	struct shm_seg seg;
 	struct statfs sf;
 	struct stat st;
-	int64_t resident;
+	int64_t swapped;
 
 	r->rss = r->swap = -1;
 	if (shm_open_seg(&r->addr, SHM_O_RDONLY | SHM_O_NOATIME, &seg) == -1)
@@ -119,8 +130,8 @@ fill_one(struct shm_rec *r)
 		r->swap = 0;
 		goto out;
 	}
-	if ((resident = resident_bytes(seg.fd, (uint64_t)st.st_size)) >= 0)
-		shm_swap_split((uint64_t)st.st_blocks * 512, (uint64_t)resident,
+	if ((swapped = swapped_bytes(seg.fd, (uint64_t)st.st_size)) >= 0)
+		shm_swap_split((uint64_t)st.st_blocks * 512, (uint64_t)swapped,
 		    &r->rss, &r->swap);
 out:
 	shm_close(&seg);
