@@ -62,6 +62,7 @@ uint64_t huge_flags_size(int);
 int	 huge_shmflg(uint64_t);
 uint64_t huge_dev_pagesize(dev_t);
 uint64_t huge_map_pagesize(const void *);
+int64_t	 huge_smaps_field(const void *, const char *);
 int	 huge_fs_check(int, uint64_t);
 
 /* posix.c: descriptor-backed operations that memfd.c shares */

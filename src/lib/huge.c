@@ -223,32 +223,49 @@ huge_dev_pagesize(dev_t dev)
 }
 
 /*
- * The page size of our own mapping at addr (an attached System V
- * segment), from its line in /proc/self/maps; 0 if unknown.
+ * A field of our own mapping that holds addr in /proc/self/smaps
+ * ("KernelPageSize", "Swap"), in bytes; -1 if there is none.
  */
-uint64_t
-huge_map_pagesize(const void *addr)
+int64_t
+huge_smaps_field(const void *addr, const char *field)
 {
 	char line[512];
-	uint64_t size = 0;
+	size_t flen = strlen(field);
+	bool ours = false;
+	int64_t v = -1;
 	FILE *fp;
 
-	if ((fp = fopen("/proc/self/maps", "re")) == NULL)
-		return 0;
+	if ((fp = fopen("/proc/self/smaps", "re")) == NULL)
+		return -1;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned long long start, end;
-		unsigned major, minor;
+		unsigned long long start, end, kb;
 
-		if (sscanf(line, "%llx-%llx %*s %*x %x:%x", &start, &end,
-		    &major, &minor) != 4)
-			continue;
-		if ((uintptr_t)addr >= start && (uintptr_t)addr < end) {
-			size = huge_dev_pagesize(makedev(major, minor));
+		/* A mapping's first line: "start-end perms ..."; */
+		if (sscanf(line, "%llx-%llx ", &start, &end) == 2) {
+			if (ours)
+				break;	/* the next mapping: no such field */
+			ours = (uintptr_t)addr >= start && (uintptr_t)addr < end;
+		} else if (ours && strncmp(line, field, flen) == 0 &&
+		    line[flen] == ':' &&
+		    sscanf(line + flen + 1, "%llu kB", &kb) == 1) {
+			v = kb > INT64_MAX / 1024 ? INT64_MAX : (int64_t)kb * 1024;
 			break;
 		}
 	}
 	fclose(fp);
-	return size;
+	return v;
+}
+
+/*
+ * The page size of our own mapping at addr (an attached System V
+ * segment), as the kernel says it; 0 if unknown.
+ */
+uint64_t
+huge_map_pagesize(const void *addr)
+{
+	int64_t v = huge_smaps_field(addr, "KernelPageSize");
+
+	return v > 0 ? (uint64_t)v : 0;
 }
 
 /*

@@ -18,11 +18,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <linux/magic.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -56,34 +53,6 @@ swap_active(void)
 	return sysinfo(&si) == -1 || si.totalswap != 0;
 }
 
-/* The Swap: of our mapping at addr in /proc/self/smaps, or -1. */
-static int64_t
-smaps_swap(const void *addr)
-{
-	char line[512];
-	bool ours = false;
-	int64_t swap = -1;
-	FILE *fp;
-
-	if ((fp = fopen("/proc/self/smaps", "re")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned long long start, end, kb;
-
-		if (sscanf(line, "%llx-%llx ", &start, &end) == 2 &&
-		    line[strcspn(line, " ") - 1] != ':') {
-			if (ours)
-				break;	/* the next mapping: no Swap: line */
-			ours = (uintptr_t)addr == start;
-		} else if (ours && sscanf(line, "Swap: %llu kB", &kb) == 1) {
-			swap = (int64_t)(kb * 1024);
-			break;
-		}
-	}
-	fclose(fp);
-	return swap;
-}
-
 /* The bytes of the tmpfs file fd (of size bytes) in swap, or -1. */
 static int64_t
 swapped_bytes(int fd, uint64_t size)
@@ -101,7 +70,7 @@ swapped_bytes(int fd, uint64_t size)
 	if ((map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) ==
 	    MAP_FAILED)
 		return -1;
-	swap = smaps_swap(map);
+	swap = huge_smaps_field(map, "Swap");
 	munmap(map, len);
 	return swap;
 }
