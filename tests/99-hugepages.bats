@@ -285,6 +285,22 @@ add_swap() {
 	assert_equal "$(kernel_page_kb "$PID")" 2048
 }
 
+@test "a memfd of huge pages says hugetlb; shmresize keeps it whole pages" {
+	need_huge 2
+	command -v memfd_holder >/dev/null || skip "tests/clients/memfd_holder is not built"
+	MEMFD_HUGETLB=1 start_memfd big "in huge pages" $(( 2 << 20 ))
+	big=$ADDR
+	start_memfd small "in small pages" 4096
+	run --separate-stderr -0 shmls --memfd -rn -o NAME,STATUS,SWAP
+	assert_equal "$(sort <<<"$output")" "$(printf 'big hugetlb 0B\nsmall  0B\n')"
+	run --separate-stderr -1 shmresize "$big" 3M
+	assert_equal "$stderr" "shmresize: $big: made of 2 MiB huge pages: the new size must be a multiple of 2 MiB; nothing changed"
+	run --separate-stderr -0 shmresize "$big" 4M
+	assert_equal "$(json_field "$big" SIZE)" $(( 4 << 20 ))
+	run -0 shmcat -s "$big"
+	assert_output "in huge pages"
+}
+
 # --- swap -------------------------------------------------------------------
 
 @test "with no swap in use, SWAP of every kind is 0 and RSS a POSIX object's allocated bytes" {

@@ -48,6 +48,9 @@ fd_fill_info(const struct stat *st, struct shm_rec *info)
 	info->ctime = st->st_ctime;
 	info->dev = st->st_dev;
 	info->ino = st->st_ino;
+	/* A memfd made with MFD_HUGETLB lives on an internal hugetlbfs. */
+	if (huge_dev_pagesize(st->st_dev) > (uint64_t)getpagesize())
+		info->status |= SHM_ST_HUGETLB;
 }
 
 /* Take fd into seg if it is a regular file; close it if not. */
