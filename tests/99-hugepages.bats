@@ -301,6 +301,28 @@ add_swap() {
 	assert_output "in huge pages"
 }
 
+@test "SIGKILL during the copy of a huge-page segment: --recover puts the data back in huge pages" {
+	need_huge 3
+	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	mkdir -p "$TMPDIR"
+	key=$(new_key)
+	shmmk --huge -s 2M "$key"
+	shmput -d "survives a crash" "$key"
+	SHMTOOLS_TEST_PAUSE=copy:5000 shmresize "$key" 4M 3>&- &
+	pid=$!
+	wait_until 5 test "$(sysv_field "$key" size)" = $(( 4 << 20 ))
+	kill -KILL "$pid"
+	wait "$pid" || true
+	[[ -n $(find "$TMPDIR" -name 'shmresize-*') ]] || fail "no recovery file"
+	run --separate-stderr -0 shmresize --recover "$key"
+	assert_output "$key"
+	assert_equal "$(sysv_field "$key" size)" $(( 4 << 20 ))
+	run -0 shmcat -s "$key"
+	assert_output "survives a crash"
+	start_sysv "$key" x $(( 4 << 20 ))
+	assert_equal "$(kernel_page_kb "$PID")" 2048
+}
+
 # --- swap -------------------------------------------------------------------
 
 @test "with no swap in use, SWAP of every kind is 0 and RSS a POSIX object's allocated bytes" {

@@ -219,6 +219,7 @@ struct shm_recovery {
 	uid_t		 uid;
 	gid_t		 gid;
 	time_t		 mtime;
+	uint64_t	 pagesize;	/* huge pages of this size; 0: not */
 	bool		 complete;	/* holds all old_size bytes */
 };
 int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
