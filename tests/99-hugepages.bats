@@ -178,6 +178,16 @@ add_swap() {
 	assert_kept "$key" "$plain"
 }
 
+@test "shmmk --huge without CAP_IPC_LOCK says which privilege it needs" {
+	need_huge 1
+	need_nobody
+	[[ $(cat /proc/sys/vm/hugetlb_shm_group) != 65534 ]] ||
+	    skip "nobody's group may make huge pages here"
+	run --separate-stderr -1 as_nobody shmmk --huge -s 2M --private
+	assert_equal "$stderr" "shmmk: --private: huge pages need CAP_IPC_LOCK or the group of vm.hugetlb_shm_group"
+	assert_equal "$(sysv_count)" 0
+}
+
 # --- huge pages: STATUS hugetlb ----------------------------------------------
 
 @test "STATUS says hugetlb where an attacher maps huge pages, nothing for ordinary pages" {

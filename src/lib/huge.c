@@ -364,32 +364,29 @@ shm_huge_explain(int err, uint64_t size, char *buf, size_t len)
 	char human[32], knob[128];
 	uint64_t total, avail;
 
+	if (err == SHM_ENOTHUGE)
+		return "not on hugetlbfs: huge pages for a POSIX object or "
+		    "file need a hugetlbfs mount of that page size (use a "
+		    "System V key or --private)";
+	if (err == EPERM)
+		return "huge pages need CAP_IPC_LOCK or the group of "
+		    "vm.hugetlb_shm_group";
+	if (err != ENOMEM)
+		return NULL;
 	shm_huge_name(size, human, sizeof(human));
 	if (size == shm_huge_default())
 		snprintf(knob, sizeof(knob), "sysctl vm.nr_hugepages");
 	else
 		snprintf(knob, sizeof(knob), HUGEPAGES_DIR "/hugepages-%" PRIu64
 		    "kB/nr_hugepages", size / 1024);
-	switch (err) {
-	case ENOMEM:
-		if (shm_huge_pool(size, &total, &avail) == -1)
-			snprintf(buf, len, "not enough free %s huge pages (%s)",
-			    human, knob);
-		else if (total == 0)
-			snprintf(buf, len, "no %s huge pages reserved (%s)",
-			    human, knob);
-		else
-			snprintf(buf, len, "not enough free %s huge pages: %"
-			    PRIu64 " of %" PRIu64 " free (%s)", human, avail,
-			    total, knob);
-		return buf;
-	case EPERM:
-		return "huge pages need CAP_IPC_LOCK or the group of "
-		    "vm.hugetlb_shm_group";
-	case SHM_ENOTHUGE:
-		return "not on hugetlbfs: huge pages for a POSIX object or "
-		    "file need a hugetlbfs mount of that page size (use a "
-		    "System V key or --private)";
-	}
-	return NULL;
+	if (shm_huge_pool(size, &total, &avail) == -1)
+		snprintf(buf, len, "not enough free %s huge pages (%s)", human,
+		    knob);
+	else if (total == 0)
+		snprintf(buf, len, "no %s huge pages reserved (%s)", human,
+		    knob);
+	else
+		snprintf(buf, len, "not enough free %s huge pages: %" PRIu64
+		    " of %" PRIu64 " free (%s)", human, avail, total, knob);
+	return buf;
 }
