@@ -226,6 +226,17 @@ add_swap() {
 	assert_equal "$(json_field "$key" STATUS)" null
 }
 
+@test "another user who cannot read the attacher's maps sees no hugetlb: unknown, not guessed" {
+	need_huge 1
+	need_nobody
+	key=$(new_key)
+	shmmk --huge -m 0644 -s 2M "$key"
+	start_sysv "$key" x $(( 2 << 20 ))
+	assert_equal "$(json_field "$key" STATUS)" '"hugetlb"'
+	run --separate-stderr -0 as_nobody shmls -J -o ADDRESS,NATTCH,STATUS "$key"
+	assert_equal "$(jq -c '.shm[0]' <<<"$output")" "{\"address\":\"$key\",\"nattch\":1,\"status\":null}"
+}
+
 @test "RSS of a huge-page segment is unknown where it is known to be one, and SWAP 0" {
 	need_huge 1
 	key=$(new_key)
