@@ -64,19 +64,26 @@ need_huge() {
 	    skip "fewer than $1 free 2 MiB huge pages"
 }
 
-# with_no_huge_pages: empty the 2 MiB pool for this test (the old count
-# comes back in teardown_file); skip if the machine had some of its own.
+# with_no_huge_pages: an empty 2 MiB pool for this test: as it is (no
+# root needed), or emptied of setup_file's pages (back_to_reserved puts
+# them back, teardown_file the old count); skip if the machine had some
+# of its own.
 with_no_huge_pages() {
+	[[ $(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo) == 2048 ]] ||
+	    skip "the default huge page size is not 2 MiB here"
+	(( $(cat "$HUGE_2M/nr_hugepages") != 0 )) || return 0
 	[[ -z $HUGE_SKIP ]] || skip "$HUGE_SKIP"
 	(( $(cat "$BATS_FILE_TMPDIR/nr_hugepages") == 0 )) ||
 	    skip "the machine reserves huge pages of its own"
 	echo 0 >"$HUGE_NR"
 	(( $(cat "$HUGE_NR") == 0 )) || fail "cannot empty the huge page pool"
+	EMPTIED=1
 }
 
-# back_to_reserved: the four pages of setup_file again.
+# back_to_reserved: the four pages of setup_file again, if we took them.
 back_to_reserved() {
-	echo $(( $(cat "$BATS_FILE_TMPDIR/nr_hugepages") + 4 )) >"$HUGE_NR"
+	[[ -z ${EMPTIED:-} ]] ||
+	    echo $(( $(cat "$BATS_FILE_TMPDIR/nr_hugepages") + 4 )) >"$HUGE_NR"
 }
 
 # kernel_page_kb PID: the KernelPageSize of PID's System V mapping, as
