@@ -46,6 +46,11 @@ setup() {
 
 teardown() {
 	stop_clients
+	# A hugetlbfs this test mounted over run-bats's /dev/shm.
+	if [[ -n ${HUGE_DEVSHM:-} ]]; then
+		rm -f /dev/shm/* 2>/dev/null
+		umount /dev/shm
+	fi
 	cleanup_segments
 	cleanup_nobody
 	if [[ -f $BATS_TEST_TMPDIR/swapfile ]]; then
@@ -153,9 +158,9 @@ add_swap() {
 	[[ -d $HUGE_2M ]] || skip "no 2 MiB huge pages on this kernel"
 	name=$(new_name)
 	run --separate-stderr -1 shmmk --huge=2M -s 2M "$name"
-	assert_equal "$stderr" "shmmk: $name: not on hugetlbfs: huge pages for a POSIX object or file need a hugetlbfs mount of that page size (use a System V key or --private)"
+	assert_equal "$stderr" "shmmk: $name: not on hugetlbfs of that page size: huge pages for a POSIX object or file need a hugetlbfs mount of them (use a System V key or --private)"
 	run --separate-stderr -1 shmmk --huge=2M -s 2M "file:$BATS_TEST_TMPDIR/f"
-	assert_equal "$stderr" "shmmk: file:$BATS_TEST_TMPDIR/f: not on hugetlbfs: huge pages for a POSIX object or file need a hugetlbfs mount of that page size (use a System V key or --private)"
+	assert_equal "$stderr" "shmmk: file:$BATS_TEST_TMPDIR/f: not on hugetlbfs of that page size: huge pages for a POSIX object or file need a hugetlbfs mount of them (use a System V key or --private)"
 	assert_gone "$name" "file:$BATS_TEST_TMPDIR/f"
 	assert_equal "$(devshm_count)" 0
 }
@@ -193,6 +198,32 @@ add_swap() {
 	run --separate-stderr -1 as_nobody shmmk --huge -s 2M --private
 	assert_equal "$stderr" "shmmk: --private: huge pages need CAP_IPC_LOCK or the group of vm.hugetlb_shm_group"
 	assert_equal "$(sysv_count)" 0
+}
+
+@test "a /dev/shm on hugetlbfs: shmmk --huge makes POSIX objects there, listed as hugetlb" {
+	need_huge 2
+	skip_unless_hermetic "mounts hugetlbfs over its /dev/shm"
+	mount -t hugetlbfs -o pagesize=2M,mode=1777 shmtools-huge /dev/shm ||
+	    skip "cannot mount hugetlbfs here"
+	HUGE_DEVSHM=1
+	run --separate-stderr -0 shmmk --huge -s 2M /big
+	assert_output /big
+	run --separate-stderr -0 shmls -rn -o ADDRESS,STATUS,SWAP
+	assert_output "/big hugetlb 0B"
+	assert_equal "$(json_field /big STATUS)" '"hugetlb"'
+	# Another page size, a size not whole pages, write(2): each says why.
+	if [[ -d $HUGE_1G ]]; then
+		run --separate-stderr -1 shmmk --huge=1G -s 1G /other
+		assert_equal "$stderr" "shmmk: /other: not on hugetlbfs of that page size: huge pages for a POSIX object or file need a hugetlbfs mount of them (use a System V key or --private)"
+	fi
+	run --separate-stderr -1 shmmk -s 1M /small
+	assert_equal "$stderr" "shmmk: /small: on hugetlbfs, sizes are whole 2 MiB huge pages"
+	run --separate-stderr -1 shmput -d x /big
+	assert_equal "$stderr" "shmput: /big: on hugetlbfs (2 MiB pages), which has no write(2): only a mapping can write it"
+	run --separate-stderr -1 shmresize /big 3M
+	assert_equal "$stderr" "shmresize: /big: made of 2 MiB huge pages: the new size must be a multiple of 2 MiB; nothing changed"
+	assert_equal "$(ls /dev/shm)" big
+	assert_equal "$(stat -c %s /dev/shm/big)" $(( 2 << 20 ))
 }
 
 # --- huge pages: STATUS hugetlb ----------------------------------------------

@@ -64,6 +64,7 @@ uint64_t huge_dev_pagesize(dev_t);
 uint64_t huge_map_pagesize(const void *);
 int64_t	 huge_smaps_field(const void *, const char *);
 int	 huge_fs_check(int, uint64_t);
+uint64_t huge_addr_pagesize(const struct shm_addr *);
 
 /* posix.c: descriptor-backed operations that memfd.c shares */
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);

@@ -128,6 +128,30 @@ explain_seals(enum shm_op op, const struct shm_addr *a, char *buf, size_t len)
 }
 
 /*
+ * EINVAL on hugetlbfs (a /dev/shm mounted so): sizes are whole huge
+ * pages, and there is no write(2), only mappings.
+ */
+static const char *
+explain_huge_fs(enum shm_op op, const struct shm_addr *a, char *buf,
+    size_t len)
+{
+	uint64_t page;
+	char name[32];
+
+	if ((op != SHM_OP_CREATE && op != SHM_OP_RESIZE &&
+	    op != SHM_OP_WRITE) || (page = huge_addr_pagesize(a)) == 0)
+		return NULL;
+	shm_huge_name(page, name, sizeof(name));
+	if (op == SHM_OP_WRITE)
+		snprintf(buf, len, "on hugetlbfs (%s pages), which has no "
+		    "write(2): only a mapping can write it", name);
+	else
+		snprintf(buf, len, "on hugetlbfs, sizes are whole %s huge "
+		    "pages", name);
+	return buf;
+}
+
+/*
  * What a name that is not a regular file is instead: never opened, never
  * followed, never removed by any program.
  */
@@ -212,6 +236,8 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		break;
 	case EFBIG:
 		return "size too large for this file";
+	case EINVAL:
+		return explain_huge_fs(op, a, buf, len);
 	}
 	return NULL;
 }

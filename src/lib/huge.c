@@ -305,6 +305,26 @@ huge_fs_check(int dirfd, uint64_t size)
 	return 0;
 }
 
+/*
+ * The huge page size of the file system a POSIX object or file: address
+ * lives on: /dev/shm may be a hugetlbfs mount (then every object there is
+ * made of its pages).  0 if it is not hugetlbfs, or cannot be told.
+ */
+uint64_t
+huge_addr_pagesize(const struct shm_addr *a)
+{
+	struct statfs sf;
+	int dirfd;
+
+	if (a->kind == SHM_POSIX) {
+		if ((dirfd = place_devshm(shm_addr_place(a))) == -1 ||
+		    fstatfs(dirfd, &sf) == -1)
+			return 0;
+	} else if (a->kind != SHM_FILE || statfs(a->name, &sf) == -1)
+		return 0;
+	return sf.f_type == HUGETLBFS_MAGIC ? (uint64_t)sf.f_bsize : 0;
+}
+
 /* The pool of huge pages of size: how many are reserved, how many free. */
 int
 shm_huge_pool(uint64_t size, uint64_t *total, uint64_t *avail)
@@ -365,9 +385,9 @@ shm_huge_explain(int err, uint64_t size, char *buf, size_t len)
 	uint64_t total, avail;
 
 	if (err == SHM_ENOTHUGE)
-		return "not on hugetlbfs: huge pages for a POSIX object or "
-		    "file need a hugetlbfs mount of that page size (use a "
-		    "System V key or --private)";
+		return "not on hugetlbfs of that page size: huge pages for "
+		    "a POSIX object or file need a hugetlbfs mount of them "
+		    "(use a System V key or --private)";
 	if (err == EPERM)
 		return "huge pages need CAP_IPC_LOCK or the group of "
 		    "vm.hugetlb_shm_group";

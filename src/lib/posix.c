@@ -16,7 +16,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -102,6 +104,8 @@ posix_stat(const struct shm_addr *a, struct shm_rec *info)
 		return -1;
 	}
 	fd_fill_info(&st, info);
+	if (huge_addr_pagesize(a) != 0)
+		info->status |= SHM_ST_HUGETLB;
 	return shm_addr_copy(&info->addr, a);
 }
 
@@ -456,12 +460,16 @@ static int
 posix_list(const struct shm_place *place, struct shm_vec *vec)
 {
 	struct dirent *de;
+	struct statfs sf;
 	struct stat st;
+	bool huge;
 	DIR *dir;
 	int dirfd;
 
 	if ((dirfd = place_devshm(place)) == -1)
 		return errno == ENOENT ? 0 : -1;
+	/* A /dev/shm on hugetlbfs: everything in it is of huge pages. */
+	huge = fstatfs(dirfd, &sf) == 0 && sf.f_type == HUGETLBFS_MAGIC;
 	/* Our own descriptor to read, at its start: not the place's. */
 	if ((dirfd = openat(dirfd, ".",
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
@@ -483,6 +491,8 @@ posix_list(const struct shm_place *place, struct shm_vec *vec)
 		if ((info = shm_vec_push(vec)) == NULL)
 			goto fail;
 		fd_fill_info(&st, info);
+		if (huge)
+			info->status |= SHM_ST_HUGETLB;
 		info->addr.kind = SHM_POSIX;
 		if ((info->addr.name = strdup(de->d_name)) == NULL)
 			goto fail;
