@@ -34,7 +34,7 @@ const struct col_desc col_table[NCOLS] = {
 			  "size (bytes with --bytes and in JSON)", 0 },
 	[COL_RSS] =	{ "RSS", 5, true, SHM_JSON_NUMBER,
 			  "memory resident",
-			  COLF_TABLE | COLF_SCAN | COLF_SWAP },
+			  COLF_TABLE | COLF_SCAN_SOFT | COLF_SWAP },
 	[COL_SWAP] =	{ "SWAP", 5, true, SHM_JSON_NUMBER,
 			  "memory swapped out (? where unknown)",
 			  COLF_TABLE | COLF_SWAP },
@@ -73,7 +73,7 @@ const struct col_desc col_table[NCOLS] = {
 			  "last modification (POSIX, files, memfds)", 0 },
 	[COL_STATUS] =	{ "STATUS", 6, false, SHM_JSON_STRING,
 			  "dest (removed, still attached), locked, hugetlb",
-			  COLF_SCAN },
+			  COLF_SCAN_SOFT },
 };
 
 static const int default_columns[] = {
@@ -181,6 +181,13 @@ bool
 cols_need_swap(const struct cols_list *l)
 {
 	return cols_need(l, COLF_SWAP);
+}
+
+/* Does a column gain from a scan that may fail (STATUS, RSS)? */
+bool
+cols_want_scan(const struct cols_list *l)
+{
+	return cols_need(l, COLF_SCAN_SOFT);
 }
 
 /* Does a column show what only the System V table has (RSS, SWAP)? */

@@ -551,6 +551,13 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 		if (scan && shm_scan_users(shm_place_default(), v, n, false) == -1)
 			err(EXIT_OPFAIL, "cannot scan /proc");
 	}
+	/*
+	 * hugetlb (and the RSS it makes unknown) come from the scan; a
+	 * listing that needs no scan otherwise still lists without /proc.
+	 */
+	if (!scan && cols_want_scan(&o->cols) &&
+	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))))
+		(void)shm_scan_users(shm_place_default(), v, n, false);
 	if (o->summary || cols_need_swap(&o->cols))
 		shm_fill_swap(*v, *n);
 	/* Operands are shown in the order given (shm_select sorts lists). */

@@ -103,6 +103,11 @@ json_field() {
 	shmls -J -o "$2" "$1" | jq -c ".shm[0].${2,,}"
 }
 
+# sysv_size_is KEY SIZE: the segment with KEY has SIZE bytes now.
+sysv_size_is() {
+	[[ $(sysv_field "$1" size) == "$2" ]]
+}
+
 # add_swap: a 64 MiB swap file of this test's own; skip where there is
 # swap already (its figures are not ours to predict) or none can be added.
 add_swap() {
@@ -369,7 +374,7 @@ add_swap() {
 	shmput -d "survives a crash" "$key"
 	SHMTOOLS_TEST_PAUSE=copy:5000 shmresize "$key" 4M 3>&- &
 	pid=$!
-	wait_until 5 test "$(sysv_field "$key" size)" = $(( 4 << 20 ))
+	wait_until 5 sysv_size_is "$key" $(( 4 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
 	[[ -n $(find "$TMPDIR" -name 'shmresize-*') ]] || fail "no recovery file"
@@ -423,8 +428,10 @@ add_swap() {
 	(( swap > 0 )) || fail "SWAP of the POSIX object is $swap (System V: $sysv_swap)"
 	(( rss + swap == $(stat -c %b "/dev/shm$name") * 512 )) ||
 	    fail "RSS $rss + SWAP $swap is not its allocated bytes"
-	# The same pages out, the same figure as the kernel's for System V.
-	assert_equal "$swap" "$sysv_swap"
+	# Half of each was paged out; the kernel may take a little more
+	# (a large folio) or leave a little: about 4 MiB, as for System V.
+	(( swap >= 2 << 20 && swap <= 8 << 20 )) ||
+	    fail "SWAP of the POSIX object is $swap, not about 4 MiB (System V: $sysv_swap)"
 	assert_equal "$(stat -c %X "/dev/shm$name")" "$atime"
 	run --separate-stderr -0 shmls --summary -J
 	assert_equal "$(jq '.shm[] | select(.type == "posix") | .swap' <<<"$output")" "$swap"
