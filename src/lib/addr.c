@@ -163,19 +163,18 @@ bad:
 static int
 parse_map_addr(const char *s, size_t len, uint64_t *out)
 {
-	char buf[17];
-	uintmax_t v;
+	uint64_t v = 0;
 	size_t i;
 
-	if (len == 0 || len >= sizeof(buf))
+	/* 16 hex digits at most: no overflow to check. */
+	if (len == 0 || len > 16)
 		return -1;
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		if (!isxdigit((unsigned char)s[i]))
 			return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (parse_unsigned(buf, 16, UINT64_MAX, &v) == -1)
-		return -1;
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)s[i]) ?
+		    s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
+	}
 	*out = v;
 	return 0;
 }

@@ -141,6 +141,7 @@ bool	 shm_can_grow(const struct shm_seg *);
 int	 shm_grow(struct shm_seg *, uint64_t);
 int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
+int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
@@ -292,8 +293,11 @@ struct shm_filter {
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);
+/* shm_scan_users(): what else to append, found by the same scan */
+#define SHM_FIND_MEMFDS	0x01	/* every memfd a process holds */
+#define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
 int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
-	    bool);
+	    unsigned);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
 /* RSS and SWAP of named System V segments, from one read of the table. */
