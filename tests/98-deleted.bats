@@ -16,21 +16,10 @@ setup() {
 }
 
 teardown() {
-	local pid
-	for pid in ${BG_PIDS:-}; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_bg
 	stop_clients
 	cleanup_nobody
 	cleanup_segments
-}
-
-# bg CMD...: run CMD in the background; teardown kills what is left.
-bg() {
-	"$@" 3>&- &
-	BG_PID=$!
-	BG_PIDS="${BG_PIDS:-} $BG_PID"
 }
 
 # start_unlinked MODE /NAME TEXT [SIZE]: a posix_writer that creates
@@ -312,9 +301,8 @@ deleted_rows() {
 	dir=$(mktemp -d /tmp/shmt-deleted.XXXXXX)
 	chmod 777 "$dir"
 	printf '%s\n' "$dir" >"$T/.dir"
-	"${NOBODY[@]}" "$SHMT_BUILDDIR/tests/clients/posix_writer" --unlink \
-	    /nobody-gone 8192 secret "$dir/ready" 3>&- &
-	BG_PIDS="${BG_PIDS:-} $!"
+	bg "${NOBODY[@]}" "$SHMT_BUILDDIR/tests/clients/posix_writer" --unlink \
+	    /nobody-gone 8192 secret "$dir/ready"
 	wait_for "$dir/ready" || skip "nobody cannot run the test client here"
 	read -r pid range <"$dir/ready"
 	rm -rf -- "$dir"
