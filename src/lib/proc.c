@@ -505,18 +505,22 @@ scan_deleted_map(struct proc_scan *scan, const char *line, const char *path,
     dev_t dev, ino_t ino, pid_t pid)
 {
 	unsigned long long start, end;
+	const struct users *u = lookup(scan, dev, ino);
 	char buf[PATH_MAX];
 	struct stat st;
 	const char *name;
 	size_t len;
 	int dirfd;
 
+	/* Most are the objects listed by name: no text to look at. */
+	if (u != NULL && !u->deleted)
+		return false;
 	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(path, "\n"), path);
 	if ((name = deleted_link_name(buf, &len)) == NULL ||
 	    sscanf(line, "%llx-%llx", &start, &end) != 2)
 		return false;
 	/* Its name still there, as the live file it is? */
-	if (lookup(scan, dev, ino) == NULL &&
+	if (u == NULL &&
 	    (dirfd = place_devshm(scan->place)) != -1 &&
 	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    st.st_dev == dev && st.st_ino == ino)
