@@ -270,6 +270,9 @@ deleted_rows() {
 	done
 	run -0 shmcat -s "$victim"
 	assert_output precious
+	# an unlinked file elsewhere takes no /dev/shm space: not listed
+	run -0 deleted_rows
+	assert_output ""
 }
 
 @test "deleted:PID:FD whose holder swaps the descriptor never reaches the other file" {
