@@ -72,7 +72,7 @@ const struct col_desc col_table[NCOLS] = {
 			  "last modification (POSIX, files, memfds)", 0 },
 	[COL_STATUS] =	{ "STATUS", 6, false, SHM_JSON_STRING,
 			  "dest (removed, still attached), locked, deleted "
-			  "(unlinked, still mapped or held)", 0 },
+			  "(unlinked, held)", 0 },
 };
 
 static const int default_columns[] = {

@@ -78,7 +78,7 @@ usage(void)
 "List shared memory segments of every kind, with the processes using them.\n"
 "\n"
 "      --sysv                System V segments\n"
-"      --posix               POSIX objects in /dev/shm\n"
+"      --posix               POSIX objects in /dev/shm, and unlinked ones held\n"
 "      --memfd               memfds that processes hold\n"
 "  -u, --user USER           segments owned by USER (name or uid)\n"
 "      --unused              segments no process uses (NATTCH 0)\n"

@@ -315,6 +315,9 @@ deleted_rows() {
 	assert_stderr_has "needs CAP_SYS_ADMIN"
 	run -0 as_nobody shmls --summary -rn
 	assert_line --regexp "^posix 1 \\? \\? "
+	# its own process's mapping, and still the kernel says no: say why
+	run --separate-stderr -1 as_nobody shmls "deleted:$pid:$range"
+	assert_stderr_has "/proc/PID/map_files needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"
 	# root may open the mapping, and sees it all
 	run -0 shmls -rnb -o ADDRESS,SIZE,OWNER
 	assert_output "deleted:$pid:$range 8192 nobody"
