@@ -392,8 +392,8 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 }
 
 /* POSIX semaphores live in /dev/shm as "sem.NAME": they are not segments. */
-static bool
-is_semaphore(const char *name)
+bool
+posix_is_semaphore(const char *name)
 {
 	return strncmp(name, "sem.", 4) == 0;
 }
@@ -421,7 +421,7 @@ posix_list(const struct shm_place *place, struct shm_vec *vec)
 
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
-		if (is_semaphore(de->d_name))
+		if (posix_is_semaphore(de->d_name))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))
