@@ -72,8 +72,8 @@ const struct col_desc col_table[NCOLS] = {
 	[COL_MTIME] =	{ "MTIME", 5, false, SHM_JSON_STRING,
 			  "last modification (POSIX, files, memfds)", 0 },
 	[COL_STATUS] =	{ "STATUS", 6, false, SHM_JSON_STRING,
-			  "dest (removed, still attached), locked, hugetlb",
-			  COLF_SCAN_SOFT },
+			  "dest (removed, attached), locked, deleted (unlinked), "
+			  "hugetlb", COLF_SCAN_SOFT },
 };
 
 static const int default_columns[] = {
@@ -353,6 +353,10 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 	case COL_NAME:
 		return r->addr.name != NULL ? fmt_text(f, r->addr.name) : NULL;
 	case COL_SIZE:
+		if (r->inode_unknown) {
+			f->inode_unknown = true;
+			return fmt_unknown(f);
+		}
 		return fmt_size(f, r->size);
 	case COL_RSS:
 		return r->rss < 0 ? fmt_unknown(f) : fmt_size(f, (uint64_t)r->rss);
@@ -375,6 +379,8 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 	case COL_CGID:
 		return r->cgid == SHM_UNKNOWN_ID ? NULL : fmt_num(r->cgid);
 	case COL_PERMS:
+		if (r->inode_unknown)
+			return fmt_unknown(f);
 		shm_fmt_perms(r->mode, f->numeric_perms, buf, sizeof(buf));
 		return cli_xstrdup(buf);
 	case COL_NATTCH:

@@ -50,6 +50,7 @@ struct cols_fmt {
 	enum shm_time_style time_style;
 	bool		 escaped;	/* out: some name was shown escaped */
 	bool		 hidden;	/* out: some use was unknown: "?" */
+	bool		 inode_unknown;	/* out: some size was unknown: "?" */
 };
 
 /* The columns of a listing: -o LIST. */

@@ -78,7 +78,7 @@ usage(void)
 "List shared memory segments of every kind, with the processes using them.\n"
 "\n"
 "      --sysv                System V segments\n"
-"      --posix               POSIX objects in /dev/shm\n"
+"      --posix               POSIX objects in /dev/shm, and unlinked ones held\n"
 "      --memfd               memfds that processes hold\n"
 "  -u, --user USER           segments owned by USER (name or uid)\n"
 "      --unused              segments no process uses (NATTCH 0)\n"
@@ -216,6 +216,8 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	uint64_t swap[SHM_NKINDS] = { 0 };
 	bool swap_unknown[SHM_NKINDS] = { false };
 	bool rss_unknown[SHM_NKINDS] = { false };
+	bool size_unknown[SHM_NKINDS] = { false };	/* an unlinked object
+							   seen only mapped */
 	size_t count[SHM_NKINDS] = { 0 }, i, nrows = 0;
 	char *cells[SHM_NKINDS * NHDR];
 	int k, r;
@@ -224,6 +226,8 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		k = v[i].addr.kind;
 		count[k]++;
 		size[k] += v[i].size;
+		if (v[i].inode_unknown)
+			size_unknown[k] = true;
 		/* Unknown is not zero: one unknown makes the sum unknown. */
 		if (v[i].rss < 0)
 			rss_unknown[k] = true;
@@ -243,8 +247,9 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 			continue;
 		c[0] = cli_xstrdup(shm_kind_name(k));
 		c[1] = xasprintf_u64(count[k]);
-		c[2] = size_text(o, size[k]);
-		c[3] = rss_unknown[k] ? unknown_text(o) : size_text(o, rss[k]);
+		c[2] = size_unknown[k] ? unknown_text(o) : size_text(o, size[k]);
+		c[3] = size_unknown[k] || rss_unknown[k] ? unknown_text(o) :
+		    size_text(o, rss[k]);
 		c[4] = swap_unknown[k] ? unknown_text(o) : size_text(o, swap[k]);
 		nrows++;
 	}
@@ -608,6 +613,11 @@ main(int argc, char *argv[])
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace): who uses "
 			    "a POSIX object, file or memfd is shown as ?");
+		if (o.fmt.inode_unknown)
+			cli_warn(NULL, "some unlinked objects are seen only "
+			    "mapped, and opening another process's mapping "
+			    "needs CAP_SYS_ADMIN: their size, owner and mode "
+			    "are shown as ?");
 		if (o.fmt.escaped)
 			cli_warn(NULL, "some names hold blanks, quotes or "
 			    "control characters and are shown escaped: use "

@@ -205,6 +205,15 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		return "that descriptor is not a memfd";
 	case SHM_ENOTHUGE:
 		return shm_huge_explain(err, 0, buf, len);
+	case SHM_ENOTDELETED:
+		return a->fd >= 0 ? "that descriptor is not an unlinked "
+		    "object of " SHM_DEVSHM " (a named one is /NAME)" :
+		    "that mapping is not of an unlinked object of "
+		    SHM_DEVSHM " (a named one is /NAME)";
+	case SHM_EUNLINKED:
+		return "unlinked already: it has no name to remove, and its "
+		    "memory is freed when the last process that maps it or "
+		    "holds it open lets go (shmls -o +PIDS shows them)";
 	case SHM_ESHRUNK:
 		return "segment shrank while being read";
 	case ERANGE:
@@ -212,8 +221,10 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case EEXIST:
 		return "already exists";
 	case ENOENT:
-		if (a->kind == SHM_MEMFD)
+		if (a->kind == SHM_MEMFD || (shm_addr_held(a) && a->fd >= 0))
 			return "no such process or descriptor";
+		if (shm_addr_held(a))
+			return "no such process or mapping";
 		return a->kind == SHM_POSIX ? "no such object in " SHM_DEVSHM :
 		    "no such file";
 	case EOPNOTSUPP:
@@ -228,6 +239,12 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			    "directory)";
 		return NULL;	/* explain_access() says which permission */
 	case EPERM:
+		/* proc_map_files_get_link() asks for these, whoever we are */
+		if (shm_addr_held(a) && a->fd < 0)
+			return "opening another process's mapping through "
+			    "/proc/PID/map_files needs CAP_SYS_ADMIN or "
+			    "CAP_CHECKPOINT_RESTORE (run as root, or use a "
+			    "deleted:PID:FD of a process holding it open)";
 		if (op == SHM_OP_REMOVE)
 			return "permission denied (the directory is sticky: "
 			    "only the owner may remove it)";

@@ -162,17 +162,20 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 	return true;
 }
 
-/* Append the memfds a scan found to *v. */
+/* Append what a scan found (its memfds, its unlinked objects) to *v. */
 static int
-append_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+append_found(const struct proc_scan *scan, int (*found)(const struct
+    proc_scan *, struct shm_rec **, size_t *), struct shm_rec **v, size_t *n)
 {
 	struct shm_rec *mv, *nv;
 	size_t mn;
 
-	if (proc_scan_memfds(scan, &mv, &mn) == -1)
+	if (found(scan, &mv, &mn) == -1)
 		return -1;
-	if (mn == 0)
+	if (mn == 0) {
+		free(mv);
 		return 0;
+	}
 	if ((nv = reallocarray(*v, *n + mn, sizeof(**v))) == NULL) {
 		shm_rec_list_free(mv, mn);
 		return -1;
@@ -198,20 +201,21 @@ users_unknown(struct shm_rec *r)
 
 /*
  * Fill in who uses each of v[0..n) with one pass over the /proc of place
- * (NULL: the default place); with memfds,
- * append every memfd some process holds.  On failure, -1, and the users
- * of every segment not filled in are unknown: an error never becomes
+ * (NULL: the default place); with SHM_FIND_MEMFDS in find, append every
+ * memfd some process holds, with SHM_FIND_DELETED every unlinked POSIX
+ * object some process maps or holds.  On failure, -1, and the users of
+ * every segment not filled in are unknown: an error never becomes
  * "unused".
  */
 int
 shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
-    bool memfds)
+    unsigned find)
 {
 	struct proc_scan *scan;
 	size_t i;
 	int r = 0, e = 0;
 
-	if ((scan = proc_scan_new(place, *v, *n, memfds)) == NULL) {
+	if ((scan = proc_scan_new(place, *v, *n, find)) == NULL) {
 		e = errno;
 		for (i = 0; i < *n; i++)
 			users_unknown(&(*v)[i]);
@@ -223,7 +227,13 @@ shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
 			r = -1;
 			e = errno;
 		}
-	if (memfds && append_memfds(scan, v, n) == -1 && r == 0) {
+	if ((find & SHM_FIND_MEMFDS) &&
+	    append_found(scan, proc_scan_memfds, v, n) == -1 && r == 0) {
+		r = -1;
+		e = errno;
+	}
+	if ((find & SHM_FIND_DELETED) &&
+	    append_found(scan, proc_scan_deleted, v, n) == -1 && r == 0) {
 		r = -1;
 		e = errno;
 	}
@@ -247,10 +257,17 @@ shm_select(const struct shm_place *place, const struct shm_filter *f,
 
 	if (shm_list(place, f->kinds, v, n) == -1)
 		return -1;
+	/*
+	 * Memfds and unlinked POSIX objects are found only by the scan:
+	 * memfds are what it is for; unlinked objects come with every
+	 * scan that POSIX objects are listed in.
+	 */
 	if ((scan || shm_filter_needs_scan(f) ||
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
 	    shm_scan_users(place, v, n,
-	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD)) != 0) == -1) {
+	    ((f->kinds & SHM_KIND_BIT(SHM_MEMFD)) ? SHM_FIND_MEMFDS : 0) |
+	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0)) ==
+	    -1) {
 		int e = errno;
 
 		shm_rec_list_free(*v, *n);

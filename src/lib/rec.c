@@ -64,6 +64,7 @@ int
 shm_rec_cmp(const void *x, const void *y)
 {
 	const struct shm_rec *a = x, *b = y;
+	int c;
 
 	if (a->addr.kind != b->addr.kind)
 		return (int)a->addr.kind - (int)b->addr.kind;
@@ -73,5 +74,14 @@ shm_rec_cmp(const void *x, const void *y)
 		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
 	if (a->addr.kind == SHM_MEMFD)
 		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
-	return strcmp(a->addr.name, b->addr.name);
+	/* POSIX: by name; an unlinked one after a live one of that name */
+	if ((c = strcmp(a->addr.name != NULL ? a->addr.name : "",
+	    b->addr.name != NULL ? b->addr.name : "")) != 0)
+		return c;
+	if (a->addr.pid != b->addr.pid)
+		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
+	if (a->addr.fd != b->addr.fd)
+		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
+	return (a->addr.map_start > b->addr.map_start) -
+	    (a->addr.map_start < b->addr.map_start);
 }

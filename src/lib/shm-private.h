@@ -51,14 +51,17 @@ bool	 shm_filter_needs_scan(const struct shm_filter *);
  */
 struct proc_scan;
 struct proc_scan *proc_scan_new(const struct shm_place *,
-	    const struct shm_rec *, size_t, bool);
+	    const struct shm_rec *, size_t, unsigned);
 void	 proc_scan_free(struct proc_scan *);
 int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
 int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
+int	 proc_scan_deleted(const struct proc_scan *, struct shm_rec **,
+	    size_t *);
 int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 	    const char **);
 const char *memfd_link_name(const char *, size_t *);
+const char *deleted_link_name(const char *, size_t *);
 bool	 proc_alive(pid_t);
 
 #endif

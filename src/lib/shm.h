@@ -47,9 +47,14 @@ struct shm_addr {
 	bool		 by_id;		/* SHM_SYSV: named by shmid, not key */
 	key_t		 key;
 	int		 id;
-	pid_t		 pid;		/* SHM_MEMFD */
-	int		 fd;		/* SHM_MEMFD */
-	char		*name;		/* SHM_POSIX: name without '/';
+	pid_t		 pid;		/* SHM_MEMFD; SHM_POSIX: the holder
+					   of an unlinked object, or 0 */
+	int		 fd;		/* SHM_MEMFD; SHM_POSIX held: its
+					   descriptor, or -1 for... */
+	uint64_t	 map_start;	/* ...the mapping START-END of */
+	uint64_t	 map_end;	/*    /proc/PID/map_files */
+	char		*name;		/* SHM_POSIX: name without '/' (held:
+					   the name it had, or NULL);
 					   SHM_FILE: path; SHM_MEMFD: memfd name */
 	const struct shm_place *place;	/* where; NULL: the default place.
 					   Not owned: it outlives the address */
@@ -61,6 +66,7 @@ int	 shm_addr_format(const struct shm_addr *, char *, size_t);
 void	 shm_addr_free(struct shm_addr *);
 const char *shm_kind_name(enum shm_kind);
 bool	 shm_name_is_semaphore(const char *);
+bool	 shm_addr_held(const struct shm_addr *);
 /* Enough for every ADDRESS but file: paths, which are formatted to fit. */
 #define SHM_ADDR_BUFSZ	4200
 
@@ -76,6 +82,7 @@ void	 shm_size_human(uint64_t, char *, size_t);
 #define SHM_ST_LOCKED	0x02	/* System V: SHM_LOCK */
 #define SHM_ST_HUGETLB	0x04
 #define SHM_ST_NORESERVE 0x08
+#define SHM_ST_DELETED	0x10	/* POSIX: unlinked, still mapped or held */
 
 #define SHM_UNKNOWN_ID	((uid_t)-1)
 
@@ -97,6 +104,9 @@ struct shm_rec {
 	pid_t		*pids;		/* processes using it, from a proc scan */
 	size_t		 npids;
 	bool		 users_known;	/* the scan saw every process */
+	bool		 inode_unknown;	/* deleted, seen only mapped where we
+					   may not open the mapping: size,
+					   mode, owner and times unknown */
 };
 
 void	 shm_rec_free(struct shm_rec *);
@@ -136,6 +146,7 @@ bool	 shm_can_grow(const struct shm_seg *);
 int	 shm_grow(struct shm_seg *, uint64_t);
 int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
+int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
@@ -305,8 +316,11 @@ struct shm_filter {
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);
+/* shm_scan_users(): what else to append, found by the same scan */
+#define SHM_FIND_MEMFDS	0x01	/* every memfd a process holds */
+#define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
 int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
-	    bool);
+	    unsigned);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
 /* RSS and SWAP of named System V segments, from one read of the table. */
