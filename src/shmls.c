@@ -215,6 +215,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	uint64_t size[SHM_NKINDS] = { 0 }, rss[SHM_NKINDS] = { 0 };
 	uint64_t swap[SHM_NKINDS] = { 0 };
 	bool swap_unknown[SHM_NKINDS] = { false };
+	bool rss_unknown[SHM_NKINDS] = { false };
 	bool size_unknown[SHM_NKINDS] = { false };	/* an unlinked object
 							   seen only mapped */
 	size_t count[SHM_NKINDS] = { 0 }, i, nrows = 0;
@@ -227,9 +228,11 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		size[k] += v[i].size;
 		if (v[i].inode_unknown)
 			size_unknown[k] = true;
-		if (v[i].rss > 0)
-			rss[k] += (uint64_t)v[i].rss;
 		/* Unknown is not zero: one unknown makes the sum unknown. */
+		if (v[i].rss < 0)
+			rss_unknown[k] = true;
+		else
+			rss[k] += (uint64_t)v[i].rss;
 		if (v[i].swap < 0)
 			swap_unknown[k] = true;
 		else
@@ -245,7 +248,8 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		c[0] = cli_xstrdup(shm_kind_name(k));
 		c[1] = xasprintf_u64(count[k]);
 		c[2] = size_unknown[k] ? unknown_text(o) : size_text(o, size[k]);
-		c[3] = size_unknown[k] ? unknown_text(o) : size_text(o, rss[k]);
+		c[3] = size_unknown[k] || rss_unknown[k] ? unknown_text(o) :
+		    size_text(o, rss[k]);
 		c[4] = swap_unknown[k] ? unknown_text(o) : size_text(o, swap[k]);
 		nrows++;
 	}
@@ -552,6 +556,15 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 		if (scan && shm_scan_users(shm_place_default(), v, n, false) == -1)
 			err(EXIT_OPFAIL, "cannot scan /proc");
 	}
+	/*
+	 * hugetlb (and the RSS it makes unknown) come from the scan; a
+	 * listing that needs no scan otherwise still lists without /proc.
+	 */
+	if (!scan && cols_want_scan(&o->cols) &&
+	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))))
+		(void)shm_scan_users(shm_place_default(), v, n, false);
+	if (o->summary || cols_need_swap(&o->cols))
+		shm_fill_swap(*v, *n);
 	/* Operands are shown in the order given (shm_select sorts lists). */
 	if (*n > 1 && o->sort_col != -1)
 		qsort_r(*v, *n, sizeof(**v), column_cmp, o);

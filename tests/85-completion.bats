@@ -300,6 +300,34 @@ fake_shmls() {
 	assert_line TYPE,SIZE
 }
 
+# huge_sizes: the huge page sizes of this kernel as --huge takes them,
+# from sysfs, one a line, sorted.
+huge_sizes() {
+	local d kb
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[[ -d $d ]] || continue
+		kb=${d##*-}
+		kb=${kb%kB}
+		if (( kb % 1048576 == 0 )); then echo "$(( kb / 1048576 ))G"
+		elif (( kb % 1024 == 0 )); then echo "$(( kb / 1024 ))M"
+		else echo "${kb}K"; fi
+	done | sort
+}
+
+@test "shmmk --huge= completes this kernel's huge page sizes in bash, zsh and fish" {
+	[[ -n $(huge_sizes) ]] || skip "no huge pages on this kernel"
+	run -0 complete_bash "shmmk --huge="
+	assert_equal "$(sort <<<"$output")" "$(huge_sizes)"
+	run -0 complete_bash "shmmk --hu"
+	assert_output $'--huge\n--huge='
+	run -0 complete_fish "shmmk --huge="
+	assert_equal "$(cut -f1 <<<"$output" | sort)" "$(huge_sizes | sed 's/^/--huge=/')"
+	run -0 complete_zsh "shmmk --huge="
+	for size in $(huge_sizes); do
+		assert_line -- "--huge=$size"
+	done
+}
+
 # --- all three -------------------------------------------------------------
 
 @test "every long option of every program is in all three completions" {

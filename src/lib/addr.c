@@ -62,6 +62,16 @@ parse_unsigned(const char *s, int base, uintmax_t max, uintmax_t *out)
 	return 0;
 }
 
+/*
+ * glibc keeps the POSIX semaphore NAME in /dev/shm as "sem.NAME": a name
+ * there that starts so is a semaphore, whoever made it, never a segment.
+ */
+bool
+shm_name_is_semaphore(const char *name)
+{
+	return strncmp(name, "sem.", 4) == 0;
+}
+
 static int
 parse_name(const char *name, struct shm_addr *a, const char **why)
 {
@@ -75,6 +85,9 @@ parse_name(const char *name, struct shm_addr *a, const char **why)
 		*why = "a POSIX name cannot be '.' or '..'";
 	else if (len > NAME_MAX)
 		*why = "POSIX name longer than NAME_MAX (255 bytes)";
+	else if (shm_name_is_semaphore(name))
+		*why = "sem.NAME is a POSIX semaphore (sem_open(3)), not shared "
+		    "memory: use sem_unlink(3), or rm it in /dev/shm";
 	else {
 		a->kind = SHM_POSIX;
 		if ((a->name = strdup(name)) == NULL) {

@@ -19,6 +19,8 @@
 #define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
 #define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
 #define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
+#define SHM_ENOTHUGE	EXDEV		/* huge pages asked for a POSIX
+					   object or file not on hugetlbfs */
 #define SHM_ENOTDELETED	ENOTNAM		/* deleted:PID:...: not an unlinked
 					   object in the place's /dev/shm */
 #define SHM_EUNLINKED	EIDRM		/* removing what has no name left */
@@ -76,6 +78,15 @@ int	 deleted_devshm_dev(const struct shm_place *, dev_t *);
 /* memfd.c: the device memfds live on (0: none can be made here) */
 dev_t	 memfd_dev(void);
 
+/* huge.c */
+uint64_t huge_flags_size(int);
+int	 huge_shmflg(uint64_t);
+uint64_t huge_dev_pagesize(dev_t);
+uint64_t huge_map_pagesize(const void *);
+int64_t	 huge_smaps_field(const void *, const char *);
+int	 huge_fs_check(int, uint64_t);
+uint64_t huge_addr_pagesize(const struct shm_addr *);
+
 /* posix.c: descriptor-backed operations that memfd.c shares */
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
 ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
@@ -87,7 +98,6 @@ int	 fd_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 fd_close(struct shm_seg *);
 void	 fd_fill_info(const struct stat *, struct shm_rec *);
 int	 fd_adopt(int, int, struct shm_seg *);
-bool	 posix_is_semaphore(const char *);
 
 /*
  * sysv_resize.c: a recovery file is this header, then the old segment's

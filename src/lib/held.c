@@ -94,6 +94,7 @@ held_reopen(int pfd, const struct stat *st, int flags, int notit,
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
 	fd = open(path, ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
+	    ((flags & SHM_O_NOATIME) ? O_NOATIME : 0) |
 	    O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	close_keep_errno(pfd);
 	if (fd == -1)

@@ -49,6 +49,7 @@ struct users {
 	dev_t		 dev;
 	ino_t		 ino;
 	bool		 used;
+	uint64_t	 pagesize;	/* System V: its mappings' (0: unknown) */
 	bool		 deleted;	/* found: an unlinked POSIX object */
 	pid_t		*pids;
 	size_t		 n, cap;
@@ -203,6 +204,23 @@ add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
 		u->cap = cap;
 	}
 	u->pids[u->n++] = pid;
+}
+
+/*
+ * pid maps System V segment shmid from device dev: the internal
+ * hugetlbfs mount of a page size if it is made of huge pages, the
+ * internal shmem mount if not (huge.c).
+ */
+static void
+add_sysv_user(struct proc_scan *scan, dev_t dev, ino_t shmid, pid_t pid)
+{
+	struct users *u;
+	uint64_t size;
+
+	add_user(scan, SYSV_DEV, shmid, pid, true);
+	if ((u = lookup(scan, SYSV_DEV, shmid)) != NULL &&
+	    (size = huge_dev_pagesize(dev)) != 0)
+		u->pagesize = size;
 }
 
 static bool
@@ -378,7 +396,7 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 			continue;
 		/* A System V mapping's inode is its shmid, and 0 is one. */
 		if (is_sysv_path(path))
-			add_user(scan, SYSV_DEV, ino, pid, true);
+			add_sysv_user(scan, dev, ino, pid);
 		else if (ino != 0 && scan->deleted &&
 		    dev == scan->devshm_dev &&
 		    scan_deleted_map(scan, line, path, dev, ino, pid))
@@ -437,7 +455,7 @@ deleted_identity(struct proc_scan *scan, dev_t dev, ino_t ino, const char *name)
 
 	if (u != NULL && !u->deleted)
 		return NULL;
-	if (posix_is_semaphore(name))
+	if (shm_name_is_semaphore(name))
 		return NULL;
 	if (u == NULL && (u = identity(scan, dev, ino)) == NULL) {
 		lost(scan);	/* out of memory */
@@ -1029,6 +1047,23 @@ proc_scan_free(struct proc_scan *scan)
 	free(scan);
 }
 
+/*
+ * What an attacher's mapping tells of a System V segment's pages.  The
+ * kernel's resident count of a huge-page segment (/proc/sysvipc/shm)
+ * counts each huge page once per base page in it on this kernel (one
+ * 2 MiB page shows as 1 GiB), so it is unknown; huge pages are never
+ * swapped.
+ */
+static void
+sysv_pagesize_status(struct shm_rec *rec, uint64_t pagesize)
+{
+	if (pagesize <= (uint64_t)getpagesize())
+		return;
+	rec->status |= SHM_ST_HUGETLB;
+	rec->rss = -1;
+	rec->swap = 0;
+}
+
 static int
 pid_cmp(const void *a, const void *b)
 {
@@ -1070,6 +1105,8 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	}
 	if (rec->addr.kind != SHM_SYSV)
 		rec->nattch = rec->users_known ? (long)rec->npids : -1;
+	else if (u != NULL)
+		sysv_pagesize_status(rec, u->pagesize);
 	return 0;
 }
 

@@ -37,6 +37,9 @@ ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 /* sysv.c */
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
 
+/* swap.c */
+void	 shm_swap_split(uint64_t, uint64_t, int64_t *, int64_t *);
+
 /* filter.c */
 bool	 shm_filter_needs_scan(const struct shm_filter *);
 

@@ -65,6 +65,7 @@ int	 shm_addr_parse(const char *, struct shm_addr *, const char **);
 int	 shm_addr_format(const struct shm_addr *, char *, size_t);
 void	 shm_addr_free(struct shm_addr *);
 const char *shm_kind_name(enum shm_kind);
+bool	 shm_name_is_semaphore(const char *);
 bool	 shm_addr_held(const struct shm_addr *);
 /* Enough for every ADDRESS but file: paths, which are formatted to fit. */
 #define SHM_ADDR_BUFSZ	4200
@@ -129,6 +130,10 @@ struct shm_seg {
 #define SHM_O_RDWR	0x01
 #define SHM_C_REUSE	0x02	/* accept an existing, large enough segment */
 #define SHM_C_RESERVE	0x04	/* back the memory now */
+#define SHM_O_NOATIME	0x10	/* shm_open_seg(): leave the access time
+				   (EPERM unless we own the file) */
+#define SHM_C_HUGE	0x08	/* huge pages, of the size that
+				   shm_huge_flags() encodes with it */
 
 /* seg.c: dispatch to the backend of the address's kind */
 int	 shm_stat(const struct shm_addr *, struct shm_rec *);
@@ -178,6 +183,7 @@ const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
 #define SHM_RESIZE_FORCE 0x01
 #define SHM_EPENDING	EALREADY	/* an earlier resize left its data
 					   in a recovery file */
+#define SHM_EPAGESIZE	EDOM		/* see res->pagesize */
 #define SHM_EINCOMPLETE	ENODATA		/* a recovery file holds less than
 					   its header says */
 struct shm_resize_result {
@@ -201,6 +207,11 @@ struct shm_resize_result {
 	pid_t		 late_pid;	/* success, but this process attached
 					   during the copy (0: none)... */
 	int		 late_id;	/* ...to this shmid (old or new) */
+	uint64_t	 pagesize;	/* System V: its huge page size, kept
+					   by the copy (0: not huge).
+					   SHM_EPAGESIZE: the new size is
+					   not a multiple of it, or (0) the
+					   page size cannot be told */
 };
 int	 shm_resize_to(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
@@ -219,6 +230,7 @@ struct shm_recovery {
 	uid_t		 uid;
 	gid_t		 gid;
 	time_t		 mtime;
+	uint64_t	 pagesize;	/* huge pages of this size; 0: not */
 	bool		 complete;	/* holds all old_size bytes */
 };
 int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
@@ -278,6 +290,17 @@ int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 /* proc.c: a process's command name, or NULL if it is gone */
 const char *proc_comm(pid_t, char *, size_t);
 
+/* huge.c: huge pages */
+int	 shm_huge_sizes(uint64_t *, size_t, size_t *);
+uint64_t shm_huge_default(void);
+int	 shm_huge_parse(const char *, uint64_t *, const char **);
+int	 shm_huge_flags(uint64_t);
+int	 shm_huge_pool(uint64_t, uint64_t *, uint64_t *);
+void	 shm_huge_name(uint64_t, char *, size_t);
+const char *shm_huge_explain(int, uint64_t, char *, size_t);
+/* The page size an open segment is made of; 0 if unknown. */
+uint64_t shm_seg_pagesize(const struct shm_seg *);
+
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
 int	 shm_sysctl(const char *, uint64_t *);
 
@@ -303,6 +326,8 @@ int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 /* RSS and SWAP of named System V segments, from one read of the table. */
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
 	    size_t);
+/* swap.c: RSS and SWAP of the others, where the kernel tells them. */
+void	 shm_fill_swap(struct shm_rec *, size_t);
 /* Every segment of the kinds, unfiltered, with no scan (shmls --metrics). */
 int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
 	    size_t *);
