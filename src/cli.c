@@ -307,6 +307,10 @@ cli_places_all(size_t *n)
 		if (errno == EPERM)
 			cli_warn("-A", "%s", shm_place_explain(EPERM, bad, buf,
 			    sizeof(buf)));
+		else if (errno == SHM_EHIDDEN)
+			cli_warn("-A", "/proc does not show every process "
+			    "(hidepid, or a PID namespace below the host's): "
+			    "the places of those it hides cannot be found");
 		else
 			cli_warn("-A", "cannot find the namespaces: %s",
 			    strerror(errno));

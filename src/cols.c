@@ -33,10 +33,11 @@ const struct col_desc col_table[NCOLS] = {
 	[COL_SIZE] =	{ "SIZE", 5, true, SHM_JSON_NUMBER,
 			  "size (bytes with --bytes and in JSON)", 0 },
 	[COL_RSS] =	{ "RSS", 5, true, SHM_JSON_NUMBER,
-			  "memory resident", COLF_TABLE },
+			  "memory resident",
+			  COLF_TABLE | COLF_SCAN_SOFT | COLF_SWAP },
 	[COL_SWAP] =	{ "SWAP", 5, true, SHM_JSON_NUMBER,
-			  "memory swapped out (System V; else unknown)",
-			  COLF_TABLE },
+			  "memory swapped out (? where unknown)",
+			  COLF_TABLE | COLF_SWAP },
 	[COL_OWNER] =	{ "OWNER", 8, false, SHM_JSON_STRING,
 			  "owner's user name", 0 },
 	[COL_GROUP] =	{ "GROUP", 8, false, SHM_JSON_STRING,
@@ -71,7 +72,8 @@ const struct col_desc col_table[NCOLS] = {
 	[COL_MTIME] =	{ "MTIME", 5, false, SHM_JSON_STRING,
 			  "last modification (POSIX, files, memfds)", 0 },
 	[COL_STATUS] =	{ "STATUS", 6, false, SHM_JSON_STRING,
-			  "dest (removed, still attached), locked", 0 },
+			  "dest (removed, attached), locked, deleted (unlinked), "
+			  "hugetlb", COLF_SCAN_SOFT },
 	[COL_IPCNS] =	{ "IPCNS", 10, true, SHM_JSON_NUMBER,
 			  "IPC namespace inode (of NSPID)", 0 },
 	[COL_MNTNS] =	{ "MNTNS", 10, true, SHM_JSON_NUMBER,
@@ -195,16 +197,37 @@ cols_need_scan(const struct cols_list *l, unsigned kinds)
 	return false;
 }
 
-/* Does a column show what only the System V table has (RSS, SWAP)? */
-bool
-cols_need_table(const struct cols_list *l)
+/* Does a column need what flag (COLF_*) says? */
+static bool
+cols_need(const struct cols_list *l, int flag)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (col_table[l->col[i]].needs & COLF_TABLE)
+		if (col_table[l->col[i]].needs & flag)
 			return true;
 	return false;
+}
+
+/* Does a column show the resident and swapped split (RSS, SWAP)? */
+bool
+cols_need_swap(const struct cols_list *l)
+{
+	return cols_need(l, COLF_SWAP);
+}
+
+/* Does a column gain from a scan that may fail (STATUS, RSS)? */
+bool
+cols_want_scan(const struct cols_list *l)
+{
+	return cols_need(l, COLF_SCAN_SOFT);
+}
+
+/* Does a column show what only the System V table has (RSS, SWAP)? */
+bool
+cols_need_table(const struct cols_list *l)
+{
+	return cols_need(l, COLF_TABLE);
 }
 
 static char *
@@ -364,6 +387,10 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 	case COL_NAME:
 		return r->addr.name != NULL ? fmt_text(f, r->addr.name) : NULL;
 	case COL_SIZE:
+		if (r->inode_unknown) {
+			f->inode_unknown = true;
+			return fmt_unknown(f);
+		}
 		return fmt_size(f, r->size);
 	case COL_RSS:
 		return r->rss < 0 ? fmt_unknown(f) : fmt_size(f, (uint64_t)r->rss);
@@ -386,6 +413,8 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 	case COL_CGID:
 		return r->cgid == SHM_UNKNOWN_ID ? NULL : fmt_num(r->cgid);
 	case COL_PERMS:
+		if (r->inode_unknown)
+			return fmt_unknown(f);
 		shm_fmt_perms(r->mode, f->numeric_perms, buf, sizeof(buf));
 		return cli_xstrdup(buf);
 	case COL_NATTCH:

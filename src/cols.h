@@ -24,6 +24,9 @@ enum {
 #define COLF_SCAN	0x01	/* needs the /proc scan for every kind */
 #define COLF_SCAN_FD	0x02	/* needs it for POSIX objects and files */
 #define COLF_TABLE	0x04	/* System V: only /proc/sysvipc/shm has it */
+#define COLF_SWAP	0x08	/* the others: shm_fill_swap() splits it */
+#define COLF_SCAN_SOFT	0x10	/* the scan adds to it where it can run
+				   (STATUS hugetlb); without, it is shown */
 
 /* One table drives --help, --list-columns, -o and the output. */
 struct col_desc {
@@ -48,6 +51,7 @@ struct cols_fmt {
 	enum shm_time_style time_style;
 	bool		 escaped;	/* out: some name was shown escaped */
 	bool		 hidden;	/* out: some use was unknown: "?" */
+	bool		 inode_unknown;	/* out: some size was unknown: "?" */
 };
 
 /* The columns of a listing: -o LIST. */
@@ -62,6 +66,8 @@ void	 cols_add_places(struct cols_list *);
 int	 cols_parse(struct cols_list *, const char *, const char **);
 bool	 cols_need_scan(const struct cols_list *, unsigned);
 bool	 cols_need_table(const struct cols_list *);
+bool	 cols_need_swap(const struct cols_list *);
+bool	 cols_want_scan(const struct cols_list *);
 char	*cols_cell(struct cols_fmt *, const struct shm_rec *, int);
 
 /* Records as rows; with empty_heading, no rows still print the heading. */

@@ -57,7 +57,7 @@ enum {
 /* An IPC namespace and /dev/shm. */
 struct place {
 	const struct shm_place *where;
-	char		*label;		/* namespace="..."; NULL: none */
+	char		*label;		/* place="..."; NULL: none */
 	const char	*container;	/* container="..."; NULL: none */
 	struct bucket	 kinds[SHM_NKINDS];
 	struct fact	 facts[NFACTS];
@@ -371,7 +371,7 @@ sample(FILE *fp, const struct metrics *m, const char *name,
 	fputs(name, fp);
 	(void)m;
 	if (p->label != NULL) {
-		fprintf(fp, "%snamespace=", sep);
+		fprintf(fp, "%splace=", sep);
 		metrics_label_value(fp, p->label);
 		sep = ",";
 	}

@@ -15,7 +15,7 @@
 /*
  * Where: the places to count (one, the caller's or -N's, and then no
  * label says where; with -A every place of the host, and every metric
- * has one series per place, labelled namespace="ipc:IPCNS,mnt:MNTNS"
+ * has one series per place, labelled place="ipc:IPCNS,mnt:MNTNS"
  * and container="ID" where NSPID's cgroup names one).
  */
 struct metrics_opts {

@@ -87,7 +87,7 @@ usage(void)
 "  -N, --namespace PID       in the IPC namespace and /dev/shm of process PID\n"
 "  -A, --all-namespaces      in every IPC namespace and /dev/shm of the host\n"
 "      --sysv                System V segments\n"
-"      --posix               POSIX objects in /dev/shm\n"
+"      --posix               POSIX objects in /dev/shm, and unlinked ones held\n"
 "      --memfd               memfds that processes hold\n"
 "  -u, --user USER           segments owned by USER (name or uid)\n"
 "      --unused              segments no process uses (NATTCH 0)\n"
@@ -113,7 +113,7 @@ usage(void)
 "\n"
 "Columns:\n", stdout);
 	for (i = 0; i < NCOLS; i++)
-		printf("  %8s  %s\n", col_table[i].name, col_table[i].help);
+		printf("  %9s  %s\n", col_table[i].name, col_table[i].help);
 	exit(cli_exit_status(EXIT_SUCCESS));
 }
 
@@ -229,6 +229,9 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	uint64_t size[SHM_NKINDS] = { 0 }, rss[SHM_NKINDS] = { 0 };
 	uint64_t swap[SHM_NKINDS] = { 0 };
 	bool swap_unknown[SHM_NKINDS] = { false };
+	bool rss_unknown[SHM_NKINDS] = { false };
+	bool size_unknown[SHM_NKINDS] = { false };	/* an unlinked object
+							   seen only mapped */
 	size_t count[SHM_NKINDS] = { 0 }, i, nrows = 0;
 	char *cells[SHM_NKINDS * NHDR];
 	int k, r;
@@ -237,9 +240,13 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		k = v[i].addr.kind;
 		count[k]++;
 		size[k] += v[i].size;
-		if (v[i].rss > 0)
-			rss[k] += (uint64_t)v[i].rss;
+		if (v[i].inode_unknown)
+			size_unknown[k] = true;
 		/* Unknown is not zero: one unknown makes the sum unknown. */
+		if (v[i].rss < 0)
+			rss_unknown[k] = true;
+		else
+			rss[k] += (uint64_t)v[i].rss;
 		if (v[i].swap < 0)
 			swap_unknown[k] = true;
 		else
@@ -254,8 +261,9 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 			continue;
 		c[0] = cli_xstrdup(shm_kind_name(k));
 		c[1] = xasprintf_u64(count[k]);
-		c[2] = size_text(o, size[k]);
-		c[3] = size_text(o, rss[k]);
+		c[2] = size_unknown[k] ? unknown_text(o) : size_text(o, size[k]);
+		c[3] = size_unknown[k] || rss_unknown[k] ? unknown_text(o) :
+		    size_text(o, rss[k]);
 		c[4] = swap_unknown[k] ? unknown_text(o) : size_text(o, swap[k]);
 		nrows++;
 	}
@@ -458,7 +466,7 @@ parse_options(struct ls_opts *o, int argc, char *argv[])
 			break;
 		case OPT_LIST_COLUMNS:
 			for (i = 0; i < NCOLS; i++)
-				printf("%-8s %s\n", col_table[i].name,
+				printf("%-9s %s\n", col_table[i].name,
 				    col_table[i].help);
 			exit(cli_exit_status(EXIT_SUCCESS));
 		case 'J':
@@ -587,6 +595,15 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 		if (scan && shm_scan_users(cli_place(), v, n, false) == -1)
 			err(EXIT_OPFAIL, "cannot scan /proc");
 	}
+	/*
+	 * hugetlb (and the RSS it makes unknown) come from the scan; a
+	 * listing that needs no scan otherwise still lists without /proc.
+	 */
+	if (!scan && cols_want_scan(&o->cols) &&
+	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))))
+		(void)shm_scan_users(o->places[0], v, n, false);
+	if (o->summary || cols_need_swap(&o->cols))
+		shm_fill_swap(*v, *n);
 	/* Operands are shown in the order given (shm_select sorts lists). */
 	if (*n > 1 && o->sort_col != -1)
 		qsort_r(*v, *n, sizeof(**v), column_cmp, o);
@@ -645,6 +662,11 @@ main(int argc, char *argv[])
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace): who uses "
 			    "a POSIX object, file or memfd is shown as ?");
+		if (o.fmt.inode_unknown)
+			cli_warn(NULL, "some unlinked objects are seen only "
+			    "mapped, and opening another process's mapping "
+			    "needs CAP_SYS_ADMIN: their size, owner and mode "
+			    "are shown as ?");
 		if (o.fmt.escaped)
 			cli_warn(NULL, "some names hold blanks, quotes or "
 			    "control characters and are shown escaped: use "

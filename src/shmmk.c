@@ -16,13 +16,15 @@ enum {
 	OPT_REUSE = CHAR_MAX + 1,
 	OPT_RESERVE,
 	OPT_FTOK,
+	OPT_HUGE,
 };
 
 static const char usage_text[] =
-"Usage: shmmk [-N PID] [-s SIZE] [-m MODE] [--reuse] [--reserve] ADDRESS\n"
+"Usage: shmmk [-N PID] [-s SIZE] [-m MODE] [--reuse] [--reserve]\n"
+"             [--huge[=PAGESIZE]] ADDRESS\n"
 "       shmmk [-N PID] [-s SIZE] [-m MODE] [--reuse] [--reserve]\n"
-"             --ftok PATH[:PROJ]\n"
-"       shmmk [-N PID] [-s SIZE] [-m MODE] [--reserve] -p\n"
+"             [--huge[=PAGESIZE]] --ftok PATH[:PROJ]\n"
+"       shmmk [-N PID] [-s SIZE] [-m MODE] [--reserve] [--huge[=PAGESIZE]] -p\n"
 "Create a shared memory segment and print its ADDRESS.\n"
 "\n"
 "  -N, --namespace PID    in the IPC namespace and /dev/shm of process PID\n"
@@ -31,6 +33,9 @@ static const char usage_text[] =
 "  -p, --private          a System V segment with key IPC_PRIVATE\n"
 "      --reuse            accept an existing segment at least SIZE bytes\n"
 "      --reserve          back the memory now, so a full /dev/shm fails here\n"
+"      --huge[=PAGESIZE]  huge pages (2M, 1G; default: the kernel's); SIZE must\n"
+"                         be a multiple of PAGESIZE.  System V; POSIX and files\n"
+"                         only on hugetlbfs\n"
 "      --ftok PATH[:PROJ] System V key as ftok(3) makes it (PROJ 1-255, default 1)\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
@@ -45,6 +50,7 @@ static const struct option longopts[] = {
 	{ "reuse",	no_argument,		NULL, OPT_REUSE },
 	{ "reserve",	no_argument,		NULL, OPT_RESERVE },
 	{ "ftok",	required_argument,	NULL, OPT_FTOK },
+	{ "huge",	optional_argument,	NULL, OPT_HUGE },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -88,6 +94,7 @@ struct mk_opts {
 	int		 flags;		/* SHM_C_* */
 	bool		 private;
 	const char	*ftok_arg;	/* --ftok PATH[:PROJ], or NULL */
+	uint64_t	 huge;		/* --huge: the page size, or 0 */
 };
 
 static int
@@ -98,7 +105,22 @@ make_one(const struct mk_opts *o, const char *arg, const struct shm_addr *a)
 	bool existed;
 
 	if (shm_create(a, o->size, o->mode, o->flags, &seg, &existed) == -1) {
-		cli_op_fail(arg, errno, SHM_OP_CREATE, a);
+		char buf[256];
+		const char *why;
+
+		if (o->huge != 0 &&
+		    (why = shm_huge_explain(errno, o->huge, buf, sizeof(buf))))
+			cli_warn(arg, "%s", why);
+		else
+			cli_op_fail(arg, errno, SHM_OP_CREATE, a);
+		return EXIT_OPFAIL;
+	}
+	if (existed && o->huge != 0 && shm_seg_pagesize(&seg) != o->huge) {
+		char page[32];
+
+		shm_huge_name(o->huge, page, sizeof(page));
+		cli_warn(arg, "exists, but not made of %s huge pages", page);
+		shm_close(&seg);
 		return EXIT_OPFAIL;
 	}
 	if (existed && seg.size < o->size) {
@@ -160,6 +182,12 @@ parse_options(struct mk_opts *o, int argc, char *argv[])
 		case OPT_FTOK:
 			o->ftok_arg = optarg;
 			break;
+		case OPT_HUGE:
+			if (shm_huge_parse(optarg, &o->huge, &why) == -1)
+				cli_usage("--huge%s%s: %s", optarg ? "=" : "",
+				    optarg ? optarg : "", why);
+			o->flags |= shm_huge_flags(o->huge);
+			break;
 		case 'h':
 			cli_help(usage_text);
 		case 'V':
@@ -214,6 +242,13 @@ target(const struct mk_opts *o, int argc, char *argv[], struct shm_addr *addr,
 
 	if (shm_create_check(addr, o->have_size, o->flags, &why) == -1)
 		cli_usage("%s: %s", arg, why);
+	if (o->huge != 0 && o->have_size && o->size % o->huge != 0) {
+		char page[32];
+
+		shm_huge_name(o->huge, page, sizeof(page));
+		cli_usage("--size: huge pages come whole: SIZE must be a "
+		    "multiple of %s", page);
+	}
 	addr->place = cli_place();
 	return arg;
 }

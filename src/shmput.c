@@ -29,7 +29,8 @@ static const char usage_text[] =
 "  -V, --version        show the version\n"
 "\n"
 "ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH,\n"
-"memfd:PID:FD.  See shmtools(7).\n";
+"memfd:PID:FD, deleted:PID:FD, deleted:PID:START-END (an unlinked object,\n"
+"through a process that holds or maps it).  See shmtools(7).\n";
 
 static const struct option longopts[] = {
 	CLI_NS_LONGOPT,

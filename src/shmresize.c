@@ -31,7 +31,8 @@ static const char usage_text[] =
 "  -V, --version   show the version\n"
 "\n"
 "ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH,\n"
-"memfd:PID:FD.  See shmtools(7).\n";
+"memfd:PID:FD, deleted:PID:FD, deleted:PID:START-END (an unlinked object,\n"
+"through a process that holds or maps it).  See shmtools(7).\n";
 
 enum { OPT_RECOVER = CHAR_MAX + 1 };
 
@@ -48,12 +49,29 @@ static const struct option longopts[] = {
 	{ NULL,		0,		NULL, 0 }
 };
 
+/* A segment of huge pages keeps them: SIZE must be whole pages. */
+static void
+page_size_fail(const char *arg, const struct shm_resize_result *res)
+{
+	char page[32];
+
+	if (res->pagesize == 0) {
+		cli_warn(arg, "cannot tell whether it is made of huge pages "
+		    "(no /proc/self/maps?); nothing changed");
+		return;
+	}
+	shm_huge_name(res->pagesize, page, sizeof(page));
+	cli_warn(arg, "made of %s huge pages: the new size must be a "
+	    "multiple of %s; nothing changed", page, page);
+}
+
 /* Why a resize failed, and where the data is. */
 static void
 resize_fail(const char *arg, int e, const struct shm_addr *a,
     const struct shm_resize_result *res)
 {
 	char out[SHM_ADDR_BUFSZ], buf[256];
+	const char *why;
 
 	shm_addr_format(&res->addr, out, sizeof(out));
 	if (res->lockpath != NULL) {
@@ -84,6 +102,9 @@ resize_fail(const char *arg, int e, const struct shm_addr *a,
 	case EINTR:
 		cli_warn(arg, "interrupted; nothing changed");
 		return;
+	case SHM_EPAGESIZE:
+		page_size_fail(arg, res);
+		return;
 	case EWOULDBLOCK:
 		/* Shared holders keep a resize out as much as a resize does. */
 		cli_warn(arg, "locked: another resize, or a shmcat, shmput or "
@@ -109,13 +130,15 @@ resize_fail(const char *arg, int e, const struct shm_addr *a,
 		cli_op_fail(arg, e, res->op, a);
 		return;
 	}
+	/* Too few huge pages for the copy: say which pool is short. */
+	if (res->pagesize == 0 ||
+	    (why = shm_huge_explain(e, res->pagesize, buf, sizeof(buf))) == NULL)
+		why = shm_explain(e, res->op, a, buf, sizeof(buf));
 	if (res->saved != NULL)
 		cli_warn(arg, "%s; to put it back, run 'shmresize --recover "
-		    "%s': the data is saved in %s", shm_explain(e,
-		    res->op, a, buf, sizeof(buf)), out, res->saved);
+		    "%s': the data is saved in %s", why, out, res->saved);
 	else if (res->by_copy)
-		cli_warn(arg, "%s; the data is intact in %s",
-		    shm_explain(e, res->op, a, buf, sizeof(buf)), out);
+		cli_warn(arg, "%s; the data is intact in %s", why, out);
 	else
 		cli_op_fail(arg, e, res->op, a);
 }

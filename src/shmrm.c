@@ -41,8 +41,9 @@ static const char usage_text[] =
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
-"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd lives\n"
-"while a process holds it and cannot be removed).  See shmtools(7).\n";
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd, and an\n"
+"unlinked object (deleted:PID:...), live while a process holds them and\n"
+"cannot be removed).  See shmtools(7).\n";
 
 enum {
 	OPT_ALL = CLI_OPT_FILTER_END,
@@ -67,8 +68,8 @@ struct rm_opts {
 	bool		 bulk, all, all_ns;
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
-	size_t		 removed, kept;
-	uint64_t	 bytes;
+	size_t		 removed, kept, held;
+	uint64_t	 bytes, held_bytes;
 	struct shm_rec	*would;		/* shallow copies: no strings owned */
 	size_t		 nwould;
 };
@@ -89,6 +90,26 @@ kept(struct rm_opts *o, const char *addr, const char *why)
 	o->kept++;
 	if (o->verbose)
 		cli_warn(addr, "kept: %s", why);
+}
+
+/*
+ * An unlinked object that processes still map or hold: it has no name
+ * left to remove, -f or not, and is freed when the last of them lets go.
+ * Said whatever -v says: it is why the space is not coming back.
+ */
+static void
+held(struct rm_opts *o, const char *addr, const struct shm_rec *r)
+{
+	o->held++;
+	o->held_bytes += r->size;
+	if (r->npids > 0)
+		cli_warn(addr, "kept: unlinked already, and still mapped or "
+		    "held by PID %d%s: freed when %s", (int)r->pids[0],
+		    r->npids > 1 ? " and others" : "", r->npids > 1 ?
+		    "they let go" : "it lets go");
+	else
+		cli_warn(addr, "kept: unlinked already, and still mapped or "
+		    "held: freed when its holders let go");
 }
 
 /*
@@ -149,6 +170,11 @@ remove_one(void *ctx, const char *arg, const struct shm_addr *a)
 	struct shm_rec rec;
 	int r;
 
+	/* Refused before anything is looked at: -f and -n alike. */
+	if (shm_remove_check(a) == -1) {
+		cli_op_fail(arg, errno, SHM_OP_REMOVE, a);
+		return EXIT_OPFAIL;
+	}
 	if (shm_stat(a, &rec) == -1) {
 		if (errno == ENOENT && o->force)
 			return EXIT_SUCCESS;
@@ -223,15 +249,24 @@ remove_all(struct rm_opts *o)
 	};
 	struct cols_fmt fmt = { .mode = COLS_RAW, .bytes = true };
 	const struct shm_place **places, *here = cli_place();
+	struct shm_filter sel = o->filter;
 	struct cols_list cl;
 	size_t i, n, np = 1;
 	struct shm_rec *v;
 	int64_t scanned;
+	time_t now;
 	int r, ret = EXIT_SUCCESS;
 
+	/*
+	 * Selected whatever --unused and --orphans say, then judged here:
+	 * an unlinked object is in use by definition, and is told about
+	 * (held()) rather than passed over in silence.
+	 */
+	sel.unused = sel.orphans = false;
 	places = o->all_ns ? cli_places_all(&np) : &here;
-	if (shm_select_places(places, np, &o->filter, true, &v, &n) == -1)
+	if (shm_select_places(places, np, &sel, true, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
+	now = time(NULL);
 	scanned = now_ms();
 	if (o->dry_run && (o->would = calloc(n + 1, sizeof(*v))) == NULL)
 		err(EXIT_OPFAIL, NULL);
@@ -240,6 +275,12 @@ remove_all(struct rm_opts *o)
 		char addr[SHM_ADDR_BUFSZ + 32];
 
 		place_addr(o, rec, addr, sizeof(addr));
+		if (rec->status & SHM_ST_DELETED) {
+			held(o, addr, rec);
+			continue;
+		}
+		if (!shm_filter_match(&o->filter, rec, now))
+			continue;
 		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
 		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
@@ -278,6 +319,12 @@ remove_all(struct rm_opts *o)
 		if (o->kept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
 			    "(-f removes them)", o->kept);
+		if (o->held > 0) {
+			shm_size_human(o->held_bytes, human, sizeof(human));
+			fprintf(stderr, "; %zu unlinked object%s still held "
+			    "(%s) cannot be removed", o->held,
+			    o->held == 1 ? "" : "s", human);
+		}
 		fputc('\n', stderr);
 	}
 	shm_rec_list_free(v, n);
@@ -330,9 +377,11 @@ main(int argc, char *argv[])
 		cli_usage("ADDRESS operands and filters exclude each other");
 	if (o.all_ns && cli_namespace_given())
 		cli_usage("-N and -A exclude each other");
-	if (o.all_ns && !o.bulk)
+	if (o.all_ns && !o.bulk && argc > 0)
 		cli_usage("-A is for bulk mode (filters), not for ADDRESS "
 		    "operands: use -N PID");
+	if (o.all_ns)
+		o.bulk = true;	/* what to remove is said below */
 	if (!o.bulk)
 		return cli_exit_status(cli_each_addr(argc, argv,
 		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o));

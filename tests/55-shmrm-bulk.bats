@@ -516,7 +516,8 @@ libc.sem_open.restype = ctypes.c_void_p
 if libc.sem_open(b"/shmt-sem", os.O_CREAT, 0o600, 1) in (None, 0):
     raise SystemExit(os.strerror(ctypes.get_errno()))'
 	else
-		shmmk -s 32 /sem.shmt-sem
+		# shmmk refuses sem.NAME: a file of that name is what glibc makes
+		head -c 32 /dev/zero >/dev/shm/sem.shmt-sem
 	fi
 	[[ -f /dev/shm/sem.shmt-sem ]] || fail "no semaphore made"
 	name=$(new_name)

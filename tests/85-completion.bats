@@ -159,6 +159,40 @@ EOF
 	assert_line memfd:1:3
 }
 
+# fake_shmls: a stand-in shmls on PATH that lists a POSIX object, a System
+# V segment and an unlinked POSIX object (whose address shmrm cannot take)
+fake_shmls() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/shmls" <<-'EOF'
+	#!/bin/sh
+	case "$*" in
+	*SIZE*)	printf '%s\n' '/shmt-posix posix 4.0K' '0x5e000001 sysv 4.0K' \
+		    'deleted:7:3 posix 8.0K' ;;
+	*)	printf '%s\n' '/shmt-posix posix' '0x5e000001 sysv' \
+		    'deleted:7:3 posix' ;;
+	esac
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/bin/shmls"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+}
+
+@test "bash, zsh, fish: shmrm offers no unlinked object; shmcat does" {
+	fake_shmls
+	run -0 complete_bash "shmrm "
+	assert_output $'/shmt-posix\n0x5e000001'
+	run -0 complete_bash "shmcat "
+	assert_line deleted:7:3
+	run -0 complete_fish "shmrm "
+	refute_line --partial deleted:
+	run -0 complete_fish "shmput "
+	assert_line "deleted:7:3"$'\tunlinked posix, 8.0K'
+	run -0 complete_zsh "shmrm "
+	refute_line --partial deleted:
+	assert_line /shmt-posix
+	run -0 complete_zsh "shmresize "
+	assert_line deleted:7:3
+}
+
 @test "bash: shmmk offers the forms of a new ADDRESS, not existing ones" {
 	local name
 	name=$(new_name)
@@ -359,6 +393,34 @@ EOF
 	assert_line "$IPC"
 	assert_line "$MNT"
 	refute_line "$SAME"
+}
+
+# huge_sizes: the huge page sizes of this kernel as --huge takes them,
+# from sysfs, one a line, sorted.
+huge_sizes() {
+	local d kb
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[[ -d $d ]] || continue
+		kb=${d##*-}
+		kb=${kb%kB}
+		if (( kb % 1048576 == 0 )); then echo "$(( kb / 1048576 ))G"
+		elif (( kb % 1024 == 0 )); then echo "$(( kb / 1024 ))M"
+		else echo "${kb}K"; fi
+	done | sort
+}
+
+@test "shmmk --huge= completes this kernel's huge page sizes in bash, zsh and fish" {
+	[[ -n $(huge_sizes) ]] || skip "no huge pages on this kernel"
+	run -0 complete_bash "shmmk --huge="
+	assert_equal "$(sort <<<"$output")" "$(huge_sizes)"
+	run -0 complete_bash "shmmk --hu"
+	assert_output $'--huge\n--huge='
+	run -0 complete_fish "shmmk --huge="
+	assert_equal "$(cut -f1 <<<"$output" | sort)" "$(huge_sizes | sed 's/^/--huge=/')"
+	run -0 complete_zsh "shmmk --huge="
+	for size in $(huge_sizes); do
+		assert_line -- "--huge=$size"
+	done
 }
 
 # --- all three -------------------------------------------------------------

@@ -239,7 +239,7 @@ check_evil() {
 	shmls -o +PIDS,COMMAND /fifo
 	EOF
 	run --separate-stderr -1 timeout 5 shmcat /fifo
-	assert_equal "$stderr" "shmcat: /fifo: not a regular file"
+	assert_equal "$stderr" "shmcat: /fifo: not a regular file (a FIFO: not opened)"
 	# Listing and bulk removal pass it by.
 	for cmd in "shmls" "shmls --posix --unused" "shmls -o +PIDS" "shmls --summary" \
 	    "shmrm --all" "shmrm -f --all" "shmrm -n -f --orphans"; do
@@ -289,18 +289,18 @@ check_evil() {
 	shmls /dir
 	EOF
 	run --separate-stderr -1 shmcat /dir
-	assert_equal "$stderr" "shmcat: /dir: not a regular file"
+	assert_equal "$stderr" "shmcat: /dir: not a regular file (a directory: not entered)"
 	run --separate-stderr -0 shmrm -f --all
 	check_dir "shmrm -f --all"
 }
 
-@test "a directory in /dev/shm: every program says 'not a regular file'" {
+@test "a directory in /dev/shm: every program says it is a directory" {
 	mkdir /dev/shm/dir
 	for cmd in "shmcat /dir" "shmput -d X /dir" "shmput --grow -d X /dir" \
 	    "shmresize /dir 1K" "shmrm /dir" "shmmk --reuse -s 1 /dir" "shmls /dir"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr -1 $cmd
-		assert_equal "$stderr" "${cmd%% *}: /dir: not a regular file"
+		assert_equal "$stderr" "${cmd%% *}: /dir: not a regular file (a directory: not entered)"
 	done
 }
 
@@ -324,7 +324,7 @@ check_evil() {
 	EOF
 	for prog in shmcat shmls shmrm; do
 		run --separate-stderr -1 "$prog" /null
-		assert_equal "$stderr" "$prog: /null: not a regular file"
+		assert_equal "$stderr" "$prog: /null: not a regular file (a device: not opened)"
 	done
 	run --separate-stderr -0 shmrm -f --all
 	check_dev "shmrm -f --all"

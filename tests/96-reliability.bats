@@ -17,20 +17,9 @@ setup() {
 }
 
 teardown() {
-	local pid
-	for pid in ${BG_PIDS:-}; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_bg
 	stop_clients
 	cleanup_segments
-}
-
-# bg CMD...: run CMD in the background; teardown kills what is left.
-bg() {
-	"$@" 3>&- &
-	BG_PID=$!
-	BG_PIDS="${BG_PIDS:-} $BG_PID"
 }
 
 # --- memfd:PID:FD: the descriptor is checked, not its path -------------------

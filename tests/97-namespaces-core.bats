@@ -17,8 +17,10 @@ setup() {
 }
 
 teardown() {
+	mount -o remount,hidepid=off /proc 2>/dev/null
 	stop_clients
 	cleanup_segments
+	cleanup_nobody
 	return 0
 }
 
@@ -81,10 +83,10 @@ inside() {
 	mnt=$(stat -Lc %i "/proc/$c/ns/mnt")
 	ours="ipc:$(stat -Lc %i /proc/self/ns/ipc),mnt:$(stat -Lc %i /proc/self/ns/mnt)"
 	run -0 shmls --metrics -A
-	assert_line "shm_segments{namespace=\"ipc:$ipc,mnt:$mnt\",type=\"sysv\"} 2"
-	assert_line "shm_segments{namespace=\"$ours\",type=\"sysv\"} 1"
-	assert_line "shm_sysv_used_segments{namespace=\"ipc:$ipc,mnt:$mnt\"} 2"
-	assert_line "shm_devshm_size_bytes{namespace=\"ipc:$ipc,mnt:$mnt\"} 5242880"
+	assert_line "shm_segments{place=\"ipc:$ipc,mnt:$mnt\",type=\"sysv\"} 2"
+	assert_line "shm_segments{place=\"$ours\",type=\"sysv\"} 1"
+	assert_line "shm_sysv_used_segments{place=\"ipc:$ipc,mnt:$mnt\"} 2"
+	assert_line "shm_devshm_size_bytes{place=\"ipc:$ipc,mnt:$mnt\"} 5242880"
 	# Without -A, no label says where.
 	run -0 shmls --metrics -N "$c"
 	assert_line 'shm_segments{type="sysv"} 2'
@@ -115,4 +117,31 @@ inside() {
 	run -0 shmresize -N "$c" --recover 0x00970031
 	assert_equal "$(shmcat -s -N "$c" 0x00970031)" theirs
 	assert_equal "$(shmcat -s 0x00970031)" ours
+}
+
+@test "-A where /proc cannot show every process: refused, nothing listed or removed" {
+	box c 1m
+	inside "$c" shmmk -s 4096 0x00970041 >/dev/null
+	# Below the host's PID namespace, unless told ours is private.
+	SHMTOOLS_PIDNS_PRIVATE=0 run -1 --separate-stderr shmls -A
+	assert_output ""
+	[[ $stderr == *"-A: /proc does not show every process"* ]] ||
+	    fail "no reason given: $stderr"
+	SHMTOOLS_PIDNS_PRIVATE=0 run -1 shmrm -A --all
+	run -0 shmls -N "$c" -rn -o ADDRESS
+	assert_output 0x00970041
+}
+
+@test "-A with hidepid: refused for a user who cannot see everyone, root still sees all" {
+	need_nobody
+	box c 1m
+	inside "$c" shmmk -s 4096 0x00970051 >/dev/null
+	mount -o remount,hidepid=invisible /proc
+	run -1 --separate-stderr as_nobody shmls -A
+	assert_output ""
+	[[ $stderr == *"-A: /proc does not show every process"* ]] ||
+	    fail "no reason given: $stderr"
+	run -0 shmls -A -rn -o NSPID,ADDRESS
+	assert_line "$c 0x00970051"
+	mount -o remount,hidepid=off /proc
 }

@@ -160,6 +160,24 @@ stop_clients() {
 	return 0
 }
 
+# bg CMD...: run CMD (a hostile holder, a racing process) in the
+# background; BG_PID is its pid, and stop_bg kills what is left.
+bg() {
+	"$@" 3>&- &
+	BG_PID=$!
+	BG_PIDS="${BG_PIDS:-} $BG_PID"
+}
+
+# stop_bg: kill and reap what bg started (teardown).
+stop_bg() {
+	local pid
+	for pid in ${BG_PIDS:-}; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	BG_PIDS=
+}
+
 # signal_echo PID ECHOFILE: ask a client for the contents it sees (SIGUSR1)
 # and wait for its answer in ECHOFILE.
 signal_echo() {

@@ -62,6 +62,16 @@ parse_unsigned(const char *s, int base, uintmax_t max, uintmax_t *out)
 	return 0;
 }
 
+/*
+ * glibc keeps the POSIX semaphore NAME in /dev/shm as "sem.NAME": a name
+ * there that starts so is a semaphore, whoever made it, never a segment.
+ */
+bool
+shm_name_is_semaphore(const char *name)
+{
+	return strncmp(name, "sem.", 4) == 0;
+}
+
 static int
 parse_name(const char *name, struct shm_addr *a, const char **why)
 {
@@ -75,6 +85,9 @@ parse_name(const char *name, struct shm_addr *a, const char **why)
 		*why = "a POSIX name cannot be '.' or '..'";
 	else if (len > NAME_MAX)
 		*why = "POSIX name longer than NAME_MAX (255 bytes)";
+	else if (shm_name_is_semaphore(name))
+		*why = "sem.NAME is a POSIX semaphore (sem_open(3)), not shared "
+		    "memory: use sem_unlink(3), or rm it in /dev/shm";
 	else {
 		a->kind = SHM_POSIX;
 		if ((a->name = strdup(name)) == NULL) {
@@ -159,6 +172,94 @@ bad:
 	return -1;
 }
 
+/* Up to 16 hex digits, no 0x and no sign, as map_files names them. */
+static int
+parse_map_addr(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	/* 16 hex digits at most: no overflow to check. */
+	if (len == 0 || len > 16)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)s[i]) ?
+		    s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * deleted:PID:FD or deleted:PID:START-END, after "deleted:": an unlinked
+ * POSIX object, reached through the descriptor FD of process PID, or
+ * through its mapping at START-END (hex, as /proc/PID/map_files names
+ * it).  An FD has no '-', a mapping always has one: the two cannot be
+ * mistaken for each other.
+ */
+static int
+parse_deleted(const char *s, struct shm_addr *a, const char **why)
+{
+	const char *colon = strchr(s, ':'), *rest, *dash;
+	char pidbuf[16];
+	uintmax_t pid, fd;
+	size_t len;
+
+	*why = "malformed deleted address: expected deleted:PID:FD or "
+	    "deleted:PID:START-END";
+	if (colon == NULL || (len = (size_t)(colon - s)) >= sizeof(pidbuf))
+		goto bad;
+	memcpy(pidbuf, s, len);
+	pidbuf[len] = '\0';
+	rest = colon + 1;
+	if (!all_digits(pidbuf))
+		goto bad;
+	if (parse_unsigned(pidbuf, 10, INT_MAX, &pid) == -1 || pid == 0) {
+		*why = "deleted: PID out of range";
+		goto bad;
+	}
+	a->kind = SHM_POSIX;
+	a->pid = (pid_t)pid;
+	if ((dash = strchr(rest, '-')) == NULL) {
+		if (!all_digits(rest))
+			goto bad;
+		if (parse_unsigned(rest, 10, INT_MAX, &fd) == -1) {
+			*why = "deleted: FD out of range";
+			goto bad;
+		}
+		a->fd = (int)fd;
+		return 0;
+	}
+	if (parse_map_addr(rest, (size_t)(dash - rest), &a->map_start) == -1 ||
+	    parse_map_addr(dash + 1, strlen(dash + 1), &a->map_end) == -1) {
+		*why = "malformed deleted mapping: expected START-END in hex "
+		    "(no 0x), as /proc/PID/map_files names it";
+		goto bad;
+	}
+	if (a->map_start >= a->map_end) {
+		*why = "deleted mapping: START is not below END";
+		goto bad;
+	}
+	return 0;
+bad:
+	a->kind = SHM_SYSV;
+	a->pid = 0;
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * Is a an unlinked POSIX object reached through a process that holds
+ * it (deleted:PID:...), rather than a name in /dev/shm?
+ */
+bool
+shm_addr_held(const struct shm_addr *a)
+{
+	return a->kind == SHM_POSIX && a->pid > 0;
+}
+
 /*
  * Parse ADDRESS s into a.  On error, return -1 with errno set and *why
  * saying which rule s broke.
@@ -201,10 +302,13 @@ shm_addr_parse(const char *s, struct shm_addr *a, const char **why)
 	}
 	if (strncmp(s, "memfd:", 6) == 0)
 		return parse_memfd(s + 6, a, why);
+	if (strncmp(s, "deleted:", 8) == 0)
+		return parse_deleted(s + 8, a, why);
 
 	*why = s[0] == '\0' ? "empty address" :
 	    "not an address: expected /NAME, posix:NAME, 0xKEY, key:N, "
-	    "id:N, N, file:PATH or memfd:PID:FD";
+	    "id:N, N, file:PATH, memfd:PID:FD, deleted:PID:FD or "
+	    "deleted:PID:START-END";
 	errno = EINVAL;
 	return -1;
 }
@@ -222,6 +326,12 @@ shm_addr_format(const struct shm_addr *a, char *buf, size_t len)
 			return snprintf(buf, len, "id:%d", a->id);
 		return snprintf(buf, len, "0x%08" PRIx32, (uint32_t)a->key);
 	case SHM_POSIX:
+		if (shm_addr_held(a) && a->fd >= 0)
+			return snprintf(buf, len, "deleted:%d:%d", (int)a->pid,
+			    a->fd);
+		if (shm_addr_held(a))
+			return snprintf(buf, len, "deleted:%d:%" PRIx64 "-%"
+			    PRIx64, (int)a->pid, a->map_start, a->map_end);
 		return snprintf(buf, len, "/%s", a->name);
 	case SHM_FILE:
 		return snprintf(buf, len, "file:%s", a->name);

@@ -19,6 +19,14 @@
 #define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
 #define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
 #define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
+#define SHM_ENOTHUGE	EXDEV		/* huge pages asked for a POSIX
+					   object or file not on hugetlbfs */
+#define SHM_ENOTDELETED	ENOTNAM		/* deleted:PID:...: not an unlinked
+					   object in the place's /dev/shm */
+#define SHM_EUNLINKED	EIDRM		/* removing what has no name left */
+
+/* What the kernel appends to the link text of an unlinked file. */
+#define SHM_DELETED_SUFFIX " (deleted)"
 
 struct shm_vec {
 	struct shm_rec	*v;
@@ -51,9 +59,33 @@ struct shm_backend {
 extern const struct shm_backend sysv_backend;
 extern const struct shm_backend posix_backend;	/* POSIX objects and files */
 extern const struct shm_backend memfd_backend;
+extern const struct shm_backend deleted_backend;	/* deleted:PID:... */
+
+/* held.c: what a process holds, opened once through its /proc */
+typedef char *(*held_verify_fn)(int, const struct stat *,
+	    const struct shm_addr *, const char *);
+void	 held_path(const struct shm_addr *, char *, size_t);
+int	 held_open_path(const struct shm_addr *, held_verify_fn, struct stat *,
+	    char **);
+int	 held_reopen(int, const struct stat *, int, int, struct shm_seg *);
+int	 held_stat(const struct shm_addr *, held_verify_fn, struct shm_rec *);
+int	 held_open(const struct shm_addr *, held_verify_fn, int, int,
+	    struct shm_seg *);
+
+/* deleted.c */
+int	 deleted_devshm_dev(const struct shm_place *, dev_t *);
 
 /* memfd.c: the device memfds live on (0: none can be made here) */
 dev_t	 memfd_dev(void);
+
+/* huge.c */
+uint64_t huge_flags_size(int);
+int	 huge_shmflg(uint64_t);
+uint64_t huge_dev_pagesize(dev_t);
+uint64_t huge_map_pagesize(const void *);
+int64_t	 huge_smaps_field(const void *, const char *);
+int	 huge_fs_check(int, uint64_t);
+uint64_t huge_addr_pagesize(const struct shm_addr *);
 
 /* posix.c: descriptor-backed operations that memfd.c shares */
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);

@@ -127,6 +127,55 @@ explain_seals(enum shm_op op, const struct shm_addr *a, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * EINVAL on hugetlbfs (a /dev/shm mounted so): sizes are whole huge
+ * pages, and there is no write(2), only mappings.
+ */
+static const char *
+explain_huge_fs(enum shm_op op, const struct shm_addr *a, char *buf,
+    size_t len)
+{
+	uint64_t page;
+	char name[32];
+
+	if ((op != SHM_OP_CREATE && op != SHM_OP_RESIZE &&
+	    op != SHM_OP_WRITE) || (page = huge_addr_pagesize(a)) == 0)
+		return NULL;
+	shm_huge_name(page, name, sizeof(name));
+	if (op == SHM_OP_WRITE)
+		snprintf(buf, len, "on hugetlbfs (%s pages), which has no "
+		    "write(2): only a mapping can write it", name);
+	else
+		snprintf(buf, len, "on hugetlbfs, sizes are whole %s huge "
+		    "pages", name);
+	return buf;
+}
+
+/*
+ * What a name that is not a regular file is instead: never opened, never
+ * followed, never removed by any program.
+ */
+static const char *
+explain_type(const struct shm_addr *a)
+{
+	struct stat st;
+	int dirfd = a->kind == SHM_POSIX ? place_devshm(shm_addr_place(a)) :
+	    AT_FDCWD;
+
+	if (a->kind == SHM_MEMFD || dirfd == -1 ||
+	    fstatat(dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return "not a regular file";
+	if (S_ISDIR(st.st_mode))
+		return "not a regular file (a directory: not entered)";
+	if (S_ISFIFO(st.st_mode))
+		return "not a regular file (a FIFO: not opened)";
+	if (S_ISSOCK(st.st_mode))
+		return "not a regular file (a socket)";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "not a regular file (a device: not opened)";
+	return "not a regular file";
+}
+
 static const char *
 explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
     size_t len)
@@ -151,9 +200,20 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case ELOOP:
 		return "is a symbolic link (not followed)";
 	case SHM_ENOTREG:
-		return "not a regular file";
+		return explain_type(a);
 	case SHM_ENOTMEMFD:
 		return "that descriptor is not a memfd";
+	case SHM_ENOTHUGE:
+		return shm_huge_explain(err, 0, buf, len);
+	case SHM_ENOTDELETED:
+		return a->fd >= 0 ? "that descriptor is not an unlinked "
+		    "object of " SHM_DEVSHM " (a named one is /NAME)" :
+		    "that mapping is not of an unlinked object of "
+		    SHM_DEVSHM " (a named one is /NAME)";
+	case SHM_EUNLINKED:
+		return "unlinked already: it has no name to remove, and its "
+		    "memory is freed when the last process that maps it or "
+		    "holds it open lets go (shmls -o +PIDS shows them)";
 	case SHM_ESHRUNK:
 		return "segment shrank while being read";
 	case ERANGE:
@@ -161,8 +221,13 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case EEXIST:
 		return "already exists";
 	case ENOENT:
-		if (a->kind == SHM_MEMFD)
+		if (a->kind == SHM_MEMFD || (shm_addr_held(a) && a->fd >= 0))
 			return "no such process or descriptor";
+		if (shm_addr_held(a))
+			return "no such process or mapping";
+		/* The place has no /dev/shm at all (a container without). */
+		if (a->kind == SHM_POSIX && place_devshm(shm_addr_place(a)) == -1)
+			return "there is no " SHM_DEVSHM " to hold it";
 		return a->kind == SHM_POSIX ? "no such object in " SHM_DEVSHM :
 		    "no such file";
 	case EOPNOTSUPP:
@@ -177,6 +242,12 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			    "directory)";
 		return NULL;	/* explain_access() says which permission */
 	case EPERM:
+		/* proc_map_files_get_link() asks for these, whoever we are */
+		if (shm_addr_held(a) && a->fd < 0)
+			return "opening another process's mapping through "
+			    "/proc/PID/map_files needs CAP_SYS_ADMIN or "
+			    "CAP_CHECKPOINT_RESTORE (run as root, or use a "
+			    "deleted:PID:FD of a process holding it open)";
 		if (op == SHM_OP_REMOVE)
 			return "permission denied (the directory is sticky: "
 			    "only the owner may remove it)";
@@ -185,6 +256,8 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		break;
 	case EFBIG:
 		return "size too large for this file";
+	case EINVAL:
+		return explain_huge_fs(op, a, buf, len);
 	}
 	return NULL;
 }

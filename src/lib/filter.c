@@ -162,17 +162,16 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 	return true;
 }
 
-/* Append the memfds a scan found to *v. */
+/* Append the records mv[0..mn) to *v, and take them. */
 static int
-append_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+append_recs(struct shm_rec **v, size_t *n, struct shm_rec *mv, size_t mn)
 {
-	struct shm_rec *mv, *nv;
-	size_t mn;
+	struct shm_rec *nv;
 
-	if (proc_scan_memfds(scan, &mv, &mn) == -1)
-		return -1;
-	if (mn == 0)
+	if (mn == 0) {
+		free(mv);
 		return 0;
+	}
 	if ((nv = reallocarray(*v, *n + mn, sizeof(**v))) == NULL) {
 		shm_rec_list_free(mv, mn);
 		return -1;
@@ -182,6 +181,19 @@ append_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 	*v = nv;
 	*n += mn;
 	return 0;
+}
+
+/* Append what a scan found (its memfds, its unlinked objects) to *v. */
+static int
+append_found(const struct proc_scan *scan, int (*found)(const struct
+    proc_scan *, struct shm_rec **, size_t *), struct shm_rec **v, size_t *n)
+{
+	struct shm_rec *mv;
+	size_t mn;
+
+	if (found(scan, &mv, &mn) == -1)
+		return -1;
+	return append_recs(v, n, mv, mn);
 }
 
 /* Who uses r is unknown (the scan failed before it got to r). */
@@ -198,20 +210,21 @@ users_unknown(struct shm_rec *r)
 
 /*
  * Fill in who uses each of v[0..n) with one pass over the /proc of place
- * (NULL: the default place); with memfds,
- * append every memfd some process holds.  On failure, -1, and the users
- * of every segment not filled in are unknown: an error never becomes
+ * (NULL: the default place); with SHM_FIND_MEMFDS in find, append every
+ * memfd some process holds, with SHM_FIND_DELETED every unlinked POSIX
+ * object some process maps or holds.  On failure, -1, and the users of
+ * every segment not filled in are unknown: an error never becomes
  * "unused".
  */
 int
 shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
-    bool memfds)
+    unsigned find)
 {
 	struct proc_scan *scan;
 	size_t i;
 	int r = 0, e = 0;
 
-	if ((scan = proc_scan_new(place, *v, *n, memfds)) == NULL) {
+	if ((scan = proc_scan_new(place, *v, *n, find)) == NULL) {
 		e = errno;
 		for (i = 0; i < *n; i++)
 			users_unknown(&(*v)[i]);
@@ -223,7 +236,13 @@ shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
 			r = -1;
 			e = errno;
 		}
-	if (memfds && append_memfds(scan, v, n) == -1 && r == 0) {
+	if ((find & SHM_FIND_MEMFDS) &&
+	    append_found(scan, proc_scan_memfds, v, n) == -1 && r == 0) {
+		r = -1;
+		e = errno;
+	}
+	if ((find & SHM_FIND_DELETED) &&
+	    append_found(scan, proc_scan_deleted, v, n) == -1 && r == 0) {
 		r = -1;
 		e = errno;
 	}
@@ -238,30 +257,14 @@ static int
 append_place(const struct shm_place *place, unsigned kinds,
     struct shm_rec **v, size_t *n)
 {
-	struct shm_rec *pv, *nv;
+	struct shm_rec *pv;
 	size_t pn;
 
 	if (kinds == 0)
 		return 0;
 	if (shm_list(place, kinds, &pv, &pn) == -1)
 		return -1;
-	if (*v == NULL || pn == 0) {
-		if (*v == NULL) {
-			*v = pv;
-			*n = pn;
-		} else
-			free(pv);
-		return 0;
-	}
-	if ((nv = reallocarray(*v, *n + pn, sizeof(**v))) == NULL) {
-		shm_rec_list_free(pv, pn);
-		return -1;
-	}
-	memcpy(nv + *n, pv, pn * sizeof(*pv));
-	free(pv);
-	*v = nv;
-	*n += pn;
-	return 0;
+	return append_recs(v, n, pv, pn);
 }
 
 /*
@@ -302,10 +305,18 @@ shm_select_places(const struct shm_place *const *pl, size_t np,
 			errno = e;
 			return -1;
 		}
+	/*
+	 * Memfds and unlinked POSIX objects are found only by the scan:
+	 * memfds are what it is for; unlinked objects come with every
+	 * scan that POSIX objects are listed in (those of pl[0]'s
+	 * /dev/shm).
+	 */
 	if ((scan || shm_filter_needs_scan(f) ||
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
 	    shm_scan_users(pl[0], v, n,
-	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD)) != 0) == -1) {
+	    ((f->kinds & SHM_KIND_BIT(SHM_MEMFD)) ? SHM_FIND_MEMFDS : 0) |
+	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0)) ==
+	    -1) {
 		int e = errno;
 
 		shm_rec_list_free(*v, *n);

@@ -165,6 +165,7 @@ shm_fmt_status(unsigned status, char *buf, size_t len)
 		{ SHM_ST_LOCKED, "locked" },
 		{ SHM_ST_HUGETLB, "hugetlb" },
 		{ SHM_ST_NORESERVE, "noreserve" },
+		{ SHM_ST_DELETED, "deleted" },
 	};
 	size_t i, off = 0;
 

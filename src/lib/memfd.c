@@ -1,8 +1,8 @@
 /*
  * memfd.c - a memfd that a running process holds open, reached through
- * /proc/PID/fd/FD.  That magic link is opened once, as O_PATH, and what it
- * gave us is checked on our own descriptor and reopened from it: reads,
- * writes and resizes are then the plain descriptor operations of posix.c.
+ * /proc/PID/fd/FD: opened once and checked on our own descriptor, then
+ * reopened from it (held.c).  Reads, writes and resizes are then the
+ * plain descriptor operations of posix.c.
  * A memfd has no name to unlink: it lives until the last holder closes it.
  */
 #include "config.h"
@@ -21,14 +21,6 @@
 #include "backend.h"
 
 #define MEMFD_PREFIX	"/memfd:"
-#define DELETED_SUFFIX	" (deleted)"
-
-/* PID/fd/FD, in the /proc of the address's place. */
-static void
-fd_link_path(const struct shm_addr *a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%d/fd/%d", (int)a->pid, a->fd);
-}
 
 /*
  * The name in a memfd's /proc/PID/fd link, "/memfd:NAME (deleted)": a
@@ -37,12 +29,12 @@ fd_link_path(const struct shm_addr *a, char *buf, size_t len)
 const char *
 memfd_link_name(const char *link, size_t *len)
 {
-	size_t plen = strlen(MEMFD_PREFIX), slen = strlen(DELETED_SUFFIX);
+	size_t plen = strlen(MEMFD_PREFIX), slen = strlen(SHM_DELETED_SUFFIX);
 	size_t n = strlen(link);
 
 	if (strncmp(link, MEMFD_PREFIX, plen) != 0)
 		return NULL;
-	if (n >= plen + slen && strcmp(link + n - slen, DELETED_SUFFIX) == 0)
+	if (n >= plen + slen && strcmp(link + n - slen, SHM_DELETED_SUFFIX) == 0)
 		n -= slen;
 	*len = n - plen;
 	return link + plen;
@@ -72,28 +64,22 @@ memfd_dev(void)
 }
 
 /*
- * Is our descriptor fd (an O_PATH one) a memfd?  Everything is asked of
- * the descriptor itself, never of /proc/PID/fd/FD again: the holder can
- * swap its descriptor at any moment, but not ours.  A memfd is a regular
- * file with no link, on the internal shmem mount (or, with MFD_HUGETLB,
- * on hugetlbfs), whose link text in /proc/self/fd starts "/memfd:".
- * Returns its name (the caller frees it), or NULL with errno.
+ * Is our descriptor fd (an O_PATH one, held.c) a memfd?  A memfd is a
+ * regular file with no link, on the internal shmem mount (or, with
+ * MFD_HUGETLB, on hugetlbfs), whose link text in /proc/self/fd starts
+ * "/memfd:".  Returns its name (the caller frees it), or NULL with errno.
  */
 static char *
-memfd_verify(int fd, struct stat *st)
+memfd_verify(int fd, const struct stat *st, const struct shm_addr *a,
+    const char *target)
 {
-	char path[64], target[4096];
 	const char *name;
 	struct statfs sf;
 	size_t len;
-	ssize_t n;
 
-	if (fstat(fd, st) == -1 || fstatfs(fd, &sf) == -1)
+	(void)a;
+	if (fstatfs(fd, &sf) == -1)
 		return NULL;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if ((n = readlink(path, target, sizeof(target) - 1)) == -1)
-		return NULL;
-	target[n] = '\0';
 	if (!S_ISREG(st->st_mode) || st->st_nlink != 0 ||
 	    (name = memfd_link_name(target, &len)) == NULL ||
 	    (sf.f_type == TMPFS_MAGIC ? st->st_dev != memfd_dev() :
@@ -104,78 +90,16 @@ memfd_verify(int fd, struct stat *st)
 	return strndup(name, len);
 }
 
-/*
- * Open PID's descriptor FD once, as O_PATH: that has no effect on what
- * it is (a FIFO's peer is not released, a device is not opened), and
- * gives us a descriptor of our own to check.
- */
-static int
-memfd_open_path(const struct shm_addr *a, struct stat *st, char **name)
-{
-	char path[64];
-	int procfd, fd;
-
-	if ((procfd = place_proc(shm_addr_place(a))) == -1)
-		return -1;
-	fd_link_path(a, path, sizeof(path));
-	if ((fd = openat(procfd, path, O_PATH | O_CLOEXEC)) == -1)
-		return -1;
-	if ((*name = memfd_verify(fd, st)) == NULL) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 static int
 memfd_stat(const struct shm_addr *a, struct shm_rec *info)
 {
-	struct stat st;
-	char *name;
-	int fd;
-
-	if ((fd = memfd_open_path(a, &st, &name)) == -1)
-		return -1;
-	close(fd);
-	fd_fill_info(&st, info);
-	info->addr = *a;
-	info->addr.name = name;
-	return 0;
+	return held_stat(a, memfd_verify, info);
 }
 
 static int
 memfd_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
-	struct stat st, now;
-	char path[64];
-	char *name;
-	int pfd, fd;
-
-	if ((pfd = memfd_open_path(a, &st, &name)) == -1)
-		return -1;
-	free(name);
-	/* Reopen our own checked descriptor, not the holder's. */
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
-	fd = open(path, ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
-	    O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	{
-		int e = errno;
-
-		close(pfd);
-		errno = e;
-	}
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &now) == -1 || now.st_dev != st.st_dev ||
-	    now.st_ino != st.st_ino) {
-		close(fd);
-		errno = SHM_ENOTMEMFD;
-		return -1;
-	}
-	return fd_adopt(fd, flags, seg);
+	return held_open(a, memfd_verify, flags, SHM_ENOTMEMFD, seg);
 }
 
 const struct shm_backend memfd_backend = {

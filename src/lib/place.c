@@ -134,6 +134,14 @@ place_ipcns_ino(const struct shm_place *p)
 	return p->ipcns == -1 ? self_ipcns_ino : p->id.ipcns;
 }
 
+/* The inode of the IPC namespace we are in now (0: unknown). */
+unsigned long long
+place_current_ipcns(void)
+{
+	(void)shm_place_default();
+	return cur_ipcns_ino;
+}
+
 /* Enter the IPC namespace fd (ino): -1 on failure. */
 static int
 switch_ipcns(int fd, unsigned long long ino)
@@ -406,8 +414,12 @@ place_make(pid_t pid)
 			goto fail;
 		}
 	}
-	/* Still the process asked for: its files were its own. */
-	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == -1) {
+	/*
+	 * Still the process asked for: its files were its own.  (EPERM:
+	 * it runs, but is not ours to signal.)
+	 */
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == -1 &&
+	    errno == ESRCH) {
 		e = ESRCH;
 		goto fail;
 	}
@@ -569,6 +581,43 @@ keyset_has(struct keyset *s, unsigned long long a, unsigned long long b,
 }
 
 /*
+ * The namespace inodes and root of process pid in /proc (procfd): 0,
+ * 1 if it is gone (or a zombie: its namespaces went with it), -1 if we
+ * may not see them.
+ */
+static int
+probe(int procfd, long pid, unsigned long long *ipc,
+    unsigned long long *mnt, struct stat *root)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%ld/ns/ipc", pid);
+	if ((*ipc = ino_at(procfd, path)) != 0) {
+		snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
+		if ((*mnt = ino_at(procfd, path)) != 0) {
+			snprintf(path, sizeof(path), "%ld/root", pid);
+			if (fstatat(procfd, path, root, 0) == 0)
+				return 0;
+		}
+	}
+	return errno == ENOENT || errno == ESRCH ? 1 : -1;
+}
+
+/* A process of our own place, to give to -N: not a kernel thread. */
+static void
+own_nspid(int procfd, const char *name, pid_t pid)
+{
+	int fd;
+
+	if ((fd = openat(procfd, name, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	if (check_task(fd) == 0)
+		here.id.pid = pid;
+	close(fd);
+}
+
+/*
  * -A: every place of the host, as the processes of our /proc show them:
  * one per IPC namespace (it lists the System V segments) and one per
  * /dev/shm directory (the POSIX objects), a place doing both when one
@@ -579,7 +628,9 @@ keyset_has(struct keyset *s, unsigned long long a, unsigned long long b,
  * and processes gone meanwhile are passed over.  A /dev/shm that cannot
  * be reached gives a place that lists no POSIX objects, for the caller
  * to say so (shm_place_devshm_err).  -1 with errno EPERM and *bad the
- * process whose namespaces we may not see or enter.
+ * process whose namespaces we may not see or enter; SHM_EHIDDEN when
+ * /proc hides processes (hidepid, a PID namespace below the host's):
+ * the places of those would be missing from a listing that looks whole.
  */
 int
 shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
@@ -589,18 +640,22 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 	struct keyset shms = { NULL, 0, 0 };
 	const struct shm_place **v = NULL;
 	struct stat own_root;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 16;
 	pid_t self = getpid();
 	struct dirent *de;
 	DIR *d = NULL;
 	int fd = -1, e = ENOMEM;
 
 	*bad = 0;
-	if ((v = malloc(sizeof(*v) * (cap = 16))) == NULL)
+	if ((v = reallocarray(NULL, cap, sizeof(*v))) == NULL)
 		return -1;
 	v[n++] = dflt;
 	if (dflt->proc == -1) {
 		e = dflt->proc_err;
+		goto fail;
+	}
+	if (!proc_sees_every_process(dflt->proc)) {
+		e = SHM_EHIDDEN;
 		goto fail;
 	}
 	if (fstatat(AT_FDCWD, "/proc/self/root", &own_root, 0) == -1) {
@@ -624,43 +679,31 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 		unsigned long long ipc, mnt;
 		struct shm_place *p;
 		struct stat rst;
-		char path[64];
 		long pid;
 		char *end;
-		int newipc, newroot, newshm = 0;
+		int newipc, newroot, seenshm = 1, r;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = strtol(de->d_name, &end, 10);
 		if (*end != '\0' || pid <= 0 || pid > INT_MAX || pid == self)
 			continue;
-		snprintf(path, sizeof(path), "%ld/ns/ipc", pid);
-		ipc = ino_at(dirfd(d), path);
-		snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
-		mnt = ipc != 0 ? ino_at(dirfd(d), path) : 0;
-		snprintf(path, sizeof(path), "%ld/root", pid);
-		if (ipc == 0 || mnt == 0 ||
-		    fstatat(dirfd(d), path, &rst, 0) == -1) {
-			if (errno == ENOENT || errno == ESRCH)
-				continue;	/* gone, or a zombie */
+		if ((r = probe(dirfd(d), pid, &ipc, &mnt, &rst)) == 1)
+			continue;
+		if (r == -1) {
 			e = errno == EACCES ? EPERM : errno;
 			*bad = (pid_t)pid;
 			goto fail;
 		}
-		if ((newipc = !keyset_has(&ipcs, ipc, 1, 1, false)) +
-		    (newroot = !keyset_has(&roots, mnt, rst.st_dev, rst.st_ino,
-		    false)) == 0) {
-			/* Our own place has a process to give to -N. */
+		/* Known: two lookups, and nothing opened. */
+		newipc = !keyset_has(&ipcs, ipc, 1, 1, false);
+		newroot = !keyset_has(&roots, mnt, rst.st_dev, rst.st_ino, false);
+		if (!newipc && !newroot) {
 			if (here.id.pid == 0 && ipc == here.id.ipcns &&
 			    mnt == here.id.mntns &&
 			    rst.st_dev == own_root.st_dev &&
-			    rst.st_ino == own_root.st_ino &&
-			    (fd = openat(dirfd(d), de->d_name, O_PATH |
-			    O_DIRECTORY | O_CLOEXEC)) != -1) {
-				if (check_task(fd) == 0)
-					here.id.pid = (pid_t)pid;
-				close(fd);
-			}
+			    rst.st_ino == own_root.st_ino)
+				own_nspid(dirfd(d), de->d_name, (pid_t)pid);
 			continue;
 		}
 		if ((p = place_make((pid_t)pid)) == NULL) {
@@ -675,7 +718,7 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 		}
 		if (keyset_has(&ipcs, ipc, 1, 1, true) == -1 ||
 		    keyset_has(&roots, mnt, rst.st_dev, rst.st_ino, true) == -1 ||
-		    (p->devshm != -1 && (newshm = !keyset_has(&shms, 1,
+		    (p->devshm != -1 && (seenshm = keyset_has(&shms, 1,
 		    p->devshm_dev, p->devshm_ino, true)) == -1)) {
 			place_free(p);
 			goto fail;
@@ -683,7 +726,7 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 		p->lists = 0;
 		if (newipc)
 			p->lists |= SHM_KIND_BIT(SHM_SYSV);
-		if (newshm)
+		if (!seenshm)
 			p->lists |= SHM_KIND_BIT(SHM_POSIX);
 		/* Kept for what it lists, or to say its /dev/shm is out of reach. */
 		if (p->lists == 0 && (p->devshm != -1 ||

@@ -16,7 +16,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -48,6 +50,9 @@ fd_fill_info(const struct stat *st, struct shm_rec *info)
 	info->ctime = st->st_ctime;
 	info->dev = st->st_dev;
 	info->ino = st->st_ino;
+	/* A memfd made with MFD_HUGETLB lives on an internal hugetlbfs. */
+	if (huge_dev_pagesize(st->st_dev) > (uint64_t)getpagesize())
+		info->status |= SHM_ST_HUGETLB;
 }
 
 /* Take fd into seg if it is a regular file; close it if not. */
@@ -55,6 +60,7 @@ int
 fd_adopt(int fd, int flags, struct shm_seg *seg)
 {
 	struct stat st;
+	int fl;
 
 	if (fstat(fd, &st) == -1)
 		goto fail;
@@ -62,8 +68,12 @@ fd_adopt(int fd, int flags, struct shm_seg *seg)
 		errno = SHM_ENOTREG;
 		goto fail;
 	}
-	/* O_NONBLOCK only kept a FIFO from hanging the open. */
-	if (fcntl(fd, F_SETFL, 0) == -1)
+	/*
+	 * O_NONBLOCK only kept a FIFO from hanging the open; O_NOATIME
+	 * stays (F_SETFL 0 would clear it, and a mapping set the atime).
+	 */
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
 		goto fail;
 	seg->fd = fd;
 	seg->size = (uint64_t)st.st_size;
@@ -94,6 +104,8 @@ posix_stat(const struct shm_addr *a, struct shm_rec *info)
 		return -1;
 	}
 	fd_fill_info(&st, info);
+	if (huge_addr_pagesize(a) != 0)
+		info->status |= SHM_ST_HUGETLB;
 	return shm_addr_copy(&info->addr, a);
 }
 
@@ -150,10 +162,47 @@ posix_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	if (dir_of(a, &dirfd) == -1)
 		return -1;
 	fd = open_regular(dirfd, a->name,
-	    (flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY);
+	    ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
+	    ((flags & SHM_O_NOATIME) ? O_NOATIME : 0));
 	if (fd == -1)
 		return -1;
 	return fd_adopt(fd, flags, seg);
+}
+
+/*
+ * Huge pages for a POSIX object or file come only from the file system
+ * it is made on: refuse, before making anything, where that is not
+ * hugetlbfs of the page size asked for.
+ */
+static int
+huge_dir_check(const struct shm_addr *a, int dirfd, uint64_t size)
+{
+	const char *slash;
+	char *dir;
+	int fd, r;
+
+	if (a->kind != SHM_FILE)
+		return huge_fs_check(dirfd, size);
+	slash = strrchr(a->name, '/');
+	if (slash == NULL)
+		dir = strdup(".");
+	else
+		dir = strndup(a->name, slash == a->name ? 1 :
+		    (size_t)(slash - a->name));
+	if (dir == NULL)
+		return -1;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd == -1)
+		return -1;
+	r = huge_fs_check(fd, size);
+	{
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return r;
 }
 
 static int
@@ -162,7 +211,8 @@ posix_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 {
 	int dirfd, fd, e;
 
-	if (dir_of(a, &dirfd) == -1)
+	if (dir_of(a, &dirfd) == -1 || ((flags & SHM_C_HUGE) &&
+	    huge_dir_check(a, dirfd, huge_flags_size(flags)) == -1))
 		return -1;
 	fd = openat(dirfd, a->name, O_RDWR | O_CREAT | O_EXCL | OPEN_SAFE,
 	    mode);
@@ -260,6 +310,20 @@ shrink_check(const struct shm_addr *a, struct shm_resize_result *res)
 	return r;
 }
 
+/* On hugetlbfs a file's size is whole huge pages: say so, not EINVAL. */
+static int
+fd_page_check(const struct shm_seg *seg, uint64_t size,
+    struct shm_resize_result *res)
+{
+	uint64_t page = shm_seg_pagesize(seg);
+
+	if (page <= (uint64_t)getpagesize() || size % page == 0)
+		return 0;
+	res->pagesize = page;
+	errno = SHM_EPAGESIZE;
+	return -1;
+}
+
 /*
  * Resize a descriptor-backed object in place (see shm_resize_to()).
  * Growing is harmless to those who map it; shrinking is checked first.
@@ -277,6 +341,7 @@ fd_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		return -1;
 	res->old_size = seg.size;
 	if (shm_size_apply(seg.size, sign, n, &size) == 0 &&
+	    fd_page_check(&seg, size, res) == 0 &&
 	    (size >= seg.size || (flags & SHM_RESIZE_FORCE) ||
 	    shrink_check(a, res) == 0))
 		r = fd_resize(&seg, size);
@@ -391,23 +456,20 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 	return rv;
 }
 
-/* POSIX semaphores live in /dev/shm as "sem.NAME": they are not segments. */
-static bool
-is_semaphore(const char *name)
-{
-	return strncmp(name, "sem.", 4) == 0;
-}
-
 static int
 posix_list(const struct shm_place *place, struct shm_vec *vec)
 {
 	struct dirent *de;
+	struct statfs sf;
 	struct stat st;
+	bool huge;
 	DIR *dir;
 	int dirfd;
 
 	if ((dirfd = place_devshm(place)) == -1)
 		return errno == ENOENT ? 0 : -1;
+	/* A /dev/shm on hugetlbfs: everything in it is of huge pages. */
+	huge = fstatfs(dirfd, &sf) == 0 && sf.f_type == HUGETLBFS_MAGIC;
 	/* Our own descriptor to read, at its start: not the place's. */
 	if ((dirfd = openat(dirfd, ".",
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
@@ -421,7 +483,7 @@ posix_list(const struct shm_place *place, struct shm_vec *vec)
 
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
-		if (is_semaphore(de->d_name))
+		if (shm_name_is_semaphore(de->d_name))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))
@@ -429,6 +491,8 @@ posix_list(const struct shm_place *place, struct shm_vec *vec)
 		if ((info = shm_vec_push(vec)) == NULL)
 			goto fail;
 		fd_fill_info(&st, info);
+		if (huge)
+			info->status |= SHM_ST_HUGETLB;
 		info->addr.kind = SHM_POSIX;
 		if ((info->addr.name = strdup(de->d_name)) == NULL)
 			goto fail;

@@ -61,25 +61,37 @@ struct users {
 	dev_t		 dev;
 	ino_t		 ino;
 	bool		 used;
+	uint64_t	 pagesize;	/* System V: its mappings' (0: unknown) */
+	bool		 deleted;	/* found: an unlinked POSIX object */
 	pid_t		*pids;
 	size_t		 n, cap;
 };
 
-struct memfd_holder {
+/* A process holding a memfd or an unlinked object. */
+struct holder {
 	pid_t		 pid;
-	int		 fd;
-	struct stat	 st;
+	int		 fd;		/* -1: it maps it at start-end */
+	uint64_t	 start, end;
+	struct stat	 st;		/* st_dev and st_ino always... */
+	bool		 have_st;	/* ...the rest only if this is set */
 	char		*name;
+};
+
+struct holders {
+	struct holder	*v;
+	size_t		 n, cap;
 };
 
 struct proc_scan {
 	struct users	*tab;
 	size_t		 cap, n;
-	struct memfd_holder *mf;
-	size_t		 nmf, capmf;
+	struct holders	 mf;		/* memfd holders */
+	struct holders	 del;		/* holders of unlinked objects */
 	dev_t		*devs;		/* where the segments asked about are */
 	size_t		 ndevs, capdevs;
 	bool		 memfds;	/* find every memfd, not only those asked */
+	bool		 deleted;	/* find every unlinked POSIX object */
+	dev_t		 devshm_dev;	/* ...on the device of this /dev/shm */
 	bool		 has_memfd_dev;
 	dev_t		 memfd_dev;
 	pid_t		 self;		/* our pid as this /proc numbers it */
@@ -206,6 +218,23 @@ add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
 	u->pids[u->n++] = pid;
 }
 
+/*
+ * pid maps System V segment id (sysv_ino: its namespace and shmid) from
+ * device dev: the internal hugetlbfs mount of a page size if it is made
+ * of huge pages, the internal shmem mount if not (huge.c).
+ */
+static void
+add_sysv_user(struct proc_scan *scan, dev_t dev, ino_t id, pid_t pid)
+{
+	struct users *u;
+	uint64_t size;
+
+	add_user(scan, SYSV_DEV, id, pid, true);
+	if ((u = lookup(scan, SYSV_DEV, id)) != NULL &&
+	    (size = huge_dev_pagesize(dev)) != 0)
+		u->pagesize = size;
+}
+
 static bool
 dev_wanted(const struct proc_scan *scan, dev_t dev)
 {
@@ -327,6 +356,9 @@ is_sysv_path(const char *path)
 	return strncmp(path, SYSV_MAPS_PREFIX, strlen(SYSV_MAPS_PREFIX)) == 0;
 }
 
+static bool scan_deleted_map(struct proc_scan *, const char *, const char *,
+	    dev_t, ino_t, pid_t);
+
 /*
  * Scan the maps of the process (or thread) at dirfd: -1 if they cannot
  * be read, 0 if there are none (a kernel thread, or a main thread that
@@ -385,11 +417,15 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 			if (ipcns == 0 && fstatat(dirfd, "ns/ipc", &st, 0) == 0)
 				ipcns = (unsigned long long)st.st_ino;
 			if (ipcns != 0)
-				add_user(scan, SYSV_DEV, sysv_ino(ipcns,
-				    (int)ino), pid, true);
+				add_sysv_user(scan, dev, sysv_ino(ipcns, (int)ino),
+				    pid);
 			else if (!gone(errno))
 				lost(scan);
-		} else if (ino != 0)
+		} else if (ino != 0 && scan->deleted &&
+		    dev == scan->devshm_dev &&
+		    scan_deleted_map(scan, line, path, dev, ino, pid))
+			continue;
+		else if (ino != 0)
 			add_user(scan, dev, ino, pid, scan->memfds &&
 			    ((scan->has_memfd_dev && dev == scan->memfd_dev) ||
 			    strncmp(path, MEMFD_LINK, strlen(MEMFD_LINK)) == 0));
@@ -402,37 +438,65 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 	return any ? 1 : 0;
 }
 
+/* Note a holder in hs; -1 if out of memory. */
 static int
-add_memfd(struct proc_scan *scan, pid_t pid, int fd, const struct stat *st,
-    const char *name, size_t len)
+add_holder(struct holders *hs, pid_t pid, int fd, const struct stat *st,
+    bool have_st, const char *name, size_t len)
 {
-	struct memfd_holder *h;
+	struct holder *h;
 
-	if (scan->nmf == scan->capmf) {
-		size_t cap = scan->capmf ? scan->capmf * 2 : 16;
-		struct memfd_holder *p = reallocarray(scan->mf, cap, sizeof(*p));
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? hs->cap * 2 : 16;
+		struct holder *p = reallocarray(hs->v, cap, sizeof(*p));
 
 		if (p == NULL)
 			return -1;
-		scan->mf = p;
-		scan->capmf = cap;
+		hs->v = p;
+		hs->cap = cap;
 	}
-	h = &scan->mf[scan->nmf];
+	h = &hs->v[hs->n];
+	memset(h, 0, sizeof(*h));
 	h->pid = pid;
 	h->fd = fd;
 	h->st = *st;
+	h->have_st = have_st;
 	if ((h->name = strndup(name, len)) == NULL)
 		return -1;
-	scan->nmf++;
+	hs->n++;
 	return 0;
 }
 
 /*
- * A descriptor that is a memfd: note its holder; false if it is another
- * file.  Only an unlinked file can be one, so only those cost a readlink.
+ * (dev, ino), an unlinked file on our /dev/shm that pid maps or holds:
+ * an unlinked POSIX object, unless it is one asked about (listed by its
+ * name, which it may have lost since) or a semaphore (sem.NAME, which
+ * listings pass by).  Returns its users' entry, or NULL if it is not one.
+ */
+static struct users *
+deleted_identity(struct proc_scan *scan, dev_t dev, ino_t ino, const char *name)
+{
+	struct users *u = lookup(scan, dev, ino);
+
+	if (u != NULL && !u->deleted)
+		return NULL;
+	if (shm_name_is_semaphore(name))
+		return NULL;
+	if (u == NULL && (u = identity(scan, dev, ino)) == NULL) {
+		lost(scan);	/* out of memory */
+		return NULL;
+	}
+	u->deleted = true;
+	return u;
+}
+
+/*
+ * A descriptor with no link left that is a memfd (or, with deleted, an
+ * unlinked POSIX object): note its holder; false if it is another file.
+ * Only an unlinked file can be one, so only those cost a readlink.
  */
 static bool
-scan_memfd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid)
+scan_held_fd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid,
+    bool deleted)
 {
 	char link[PATH_MAX];
 	const char *name;
@@ -446,16 +510,76 @@ scan_memfd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid)
 		return true;	/* closed, or unknown */
 	}
 	link[n] = '\0';
-	if ((name = memfd_link_name(link, &len)) == NULL)
+	name = deleted ? deleted_link_name(link, &len) :
+	    memfd_link_name(link, &len);
+	if (name == NULL)
 		return false;
+	/* The descriptor's own file, through the magic link. */
 	if (fstatat(fd, fdname, &st, 0) == -1) {
 		if (!gone(errno))
 			lost(scan);
 		return true;
 	}
+	if (deleted) {
+		/* Swapped since statx: judged again, as what it is now. */
+		if (!S_ISREG(st.st_mode) || st.st_nlink != 0 ||
+		    st.st_dev != scan->devshm_dev)
+			return false;
+		link[(size_t)(name - link) + len] = '\0';
+		if (deleted_identity(scan, st.st_dev, st.st_ino, name) == NULL)
+			return false;
+	}
 	add_user(scan, st.st_dev, st.st_ino, pid, true);
-	if (add_memfd(scan, pid, atoi(fdname), &st, name, len) == -1)
+	if (add_holder(deleted ? &scan->del : &scan->mf, pid, atoi(fdname),
+	    &st, true, name, len) == -1)
 		lost(scan);
+	return true;
+}
+
+/*
+ * A maps line of a file on our /dev/shm that maps path: if the kernel
+ * says it was unlinked ("/dev/shm/NAME (deleted)"), note its holder and
+ * return true.  A live file whose name ends so is told apart by its
+ * inode: it is listed, or it is still there under that name.
+ */
+static bool
+scan_deleted_map(struct proc_scan *scan, const char *line, const char *path,
+    dev_t dev, ino_t ino, pid_t pid)
+{
+	unsigned long long start, end;
+	const struct users *u = lookup(scan, dev, ino);
+	char buf[PATH_MAX];
+	struct stat st;
+	const char *name;
+	size_t len;
+	int dirfd;
+
+	/* Most are the objects listed by name: no text to look at. */
+	if (u != NULL && !u->deleted)
+		return false;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(path, "\n"), path);
+	if ((name = deleted_link_name(buf, &len)) == NULL ||
+	    sscanf(line, "%llx-%llx", &start, &end) != 2)
+		return false;
+	/* Its name still there, as the live file it is? */
+	if (u == NULL &&
+	    (dirfd = place_devshm(scan->place)) != -1 &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == dev && st.st_ino == ino)
+		return false;
+	buf[(size_t)(name - buf) + len] = '\0';
+	if (deleted_identity(scan, dev, ino, name) == NULL)
+		return false;
+	add_user(scan, dev, ino, pid, true);
+	memset(&st, 0, sizeof(st));
+	st.st_dev = dev;
+	st.st_ino = ino;
+	if (add_holder(&scan->del, pid, -1, &st, false, name, len) == -1) {
+		lost(scan);
+		return true;
+	}
+	scan->del.v[scan->del.n - 1].start = start;
+	scan->del.v[scan->del.n - 1].end = end;
 	return true;
 }
 
@@ -518,7 +642,11 @@ scan_fds(struct proc_scan *scan, int at, pid_t pid)
 			continue;
 		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 		if (scan->memfds && stx.stx_nlink == 0 &&
-		    scan_memfd(scan, fd, de->d_name, pid))
+		    scan_held_fd(scan, fd, de->d_name, pid, false))
+			continue;
+		if (scan->deleted && stx.stx_nlink == 0 &&
+		    dev == scan->devshm_dev &&
+		    scan_held_fd(scan, fd, de->d_name, pid, true))
 			continue;
 		if (dev_wanted(scan, dev))
 			add_user(scan, dev, (ino_t)stx.stx_ino, pid, false);
@@ -802,6 +930,16 @@ proc_sees_all_pidns(int procfd)
 	    is_init_pidns(procfd, "1/ns/pid");
 }
 
+/*
+ * Does this /proc show every process of the host?  -A finds places only
+ * through processes: one it cannot see may be a whole container.
+ */
+bool
+proc_sees_every_process(int procfd)
+{
+	return proc_shows_all(procfd) && proc_sees_all_pidns(procfd);
+}
+
 /* Our pid as this /proc numbers it (it may be another namespace's). */
 static pid_t
 self_pid(int procfd)
@@ -843,7 +981,7 @@ learn_memfd_dev(struct proc_scan *scan)
  */
 struct proc_scan *
 proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
-    size_t n, bool memfds)
+    size_t n, unsigned find)
 {
 	struct proc_scan *scan;
 	struct dirent *de;
@@ -858,7 +996,7 @@ proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
 		return NULL;
 	scan->place = place;
 	scan->complete = true;
-	scan->memfds = memfds;
+	scan->memfds = (find & SHM_FIND_MEMFDS) != 0;
 	/*
 	 * Room for every identity asked about, made once: doubling as they
 	 * come would hold the old table and the new together, half again
@@ -878,9 +1016,14 @@ proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
 		    want_dev(scan, v[i].dev) == -1)
 			lost(scan);
 	}
-	if (memfds)
+	if (scan->memfds)
 		learn_memfd_dev(scan);
-	if (!proc_shows_all(procfd) || !proc_sees_all_pidns(procfd))
+	/* Unlinked objects: unlinked files on the device of /dev/shm. */
+	if ((find & SHM_FIND_DELETED) &&
+	    deleted_devshm_dev(place, &scan->devshm_dev) == 0 &&
+	    want_dev(scan, scan->devshm_dev) == 0)
+		scan->deleted = true;
+	if (!proc_sees_every_process(procfd))
 		lost(scan);
 	scan->self = self_pid(procfd);
 	/* Our own descriptor to read, at its start: not the place's. */
@@ -927,12 +1070,32 @@ proc_scan_free(struct proc_scan *scan)
 		return;
 	for (i = 0; i < scan->cap; i++)
 		free(scan->tab[i].pids);
-	for (i = 0; i < scan->nmf; i++)
-		free(scan->mf[i].name);
+	for (i = 0; i < scan->mf.n; i++)
+		free(scan->mf.v[i].name);
+	for (i = 0; i < scan->del.n; i++)
+		free(scan->del.v[i].name);
 	free(scan->tab);
-	free(scan->mf);
+	free(scan->mf.v);
+	free(scan->del.v);
 	free(scan->devs);
 	free(scan);
+}
+
+/*
+ * What an attacher's mapping tells of a System V segment's pages.  The
+ * kernel's resident count of a huge-page segment (/proc/sysvipc/shm)
+ * counts each huge page once per base page in it on this kernel (one
+ * 2 MiB page shows as 1 GiB), so it is unknown; huge pages are never
+ * swapped.
+ */
+static void
+sysv_pagesize_status(struct shm_rec *rec, uint64_t pagesize)
+{
+	if (pagesize <= (uint64_t)getpagesize())
+		return;
+	rec->status |= SHM_ST_HUGETLB;
+	rec->rss = -1;
+	rec->swap = 0;
 }
 
 static int
@@ -977,49 +1140,112 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	}
 	if (rec->addr.kind != SHM_SYSV)
 		rec->nattch = rec->users_known ? (long)rec->npids : -1;
+	else if (u != NULL)
+		sysv_pagesize_status(rec, u->pagesize);
 	return 0;
 }
 
+/* By identity; then descriptors before mappings; then pid, fd, start. */
 static int
 holder_cmp(const void *a, const void *b)
 {
-	const struct memfd_holder *x = a, *y = b;
+	const struct holder *x = a, *y = b;
 
 	if (x->st.st_dev != y->st.st_dev)
 		return x->st.st_dev < y->st.st_dev ? -1 : 1;
 	if (x->st.st_ino != y->st.st_ino)
 		return x->st.st_ino < y->st.st_ino ? -1 : 1;
+	if ((x->fd < 0) != (y->fd < 0))
+		return x->fd < 0 ? 1 : -1;
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return (x->fd > y->fd) - (x->fd < y->fd);
+	if (x->fd != y->fd)
+		return (x->fd > y->fd) - (x->fd < y->fd);
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+static void
+fill_memfd(const struct proc_scan *scan, const struct holder *h, size_t n,
+    struct shm_rec *rec)
+{
+	(void)scan;
+	(void)n;
+	fd_fill_info(&h->st, rec);
+	rec->addr.kind = SHM_MEMFD;
+	rec->addr.pid = h->pid;
+	rec->addr.fd = h->fd;
 }
 
 /*
- * Every memfd some process holds, once each: a memfd passed to another
- * process is one segment, named by its first holder's memfd:PID:FD.
+ * An unlinked object, from its n holders (h[0] names it): its inode from
+ * a holder's descriptor, or else through a mapping's map_files entry,
+ * which only CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE) may follow.
+ * Without either, its size, mode, owner and times are unknown.
  */
-int
-proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+static void
+fill_deleted(const struct proc_scan *scan, const struct holder *h, size_t n,
+    struct shm_rec *rec)
+{
+	const struct stat *st = NULL;
+	struct stat mst;
+	size_t i;
+	int procfd = place_proc(scan->place);
+
+	for (i = 0; i < n && st == NULL; i++) {
+		struct shm_addr a = { .pid = h[i].pid, .fd = h[i].fd,
+		    .map_start = h[i].start, .map_end = h[i].end };
+		char path[96];
+
+		if (h[i].have_st) {
+			st = &h[i].st;
+			break;
+		}
+		held_path(&a, path, sizeof(path));
+		if (procfd != -1 && fstatat(procfd, path, &mst, 0) == 0 &&
+		    mst.st_dev == h[i].st.st_dev &&
+		    mst.st_ino == h[i].st.st_ino)
+			st = &mst;
+	}
+	if (st != NULL)
+		fd_fill_info(st, rec);
+	else {
+		rec->dev = h->st.st_dev;
+		rec->ino = h->st.st_ino;
+		rec->inode_unknown = true;
+	}
+	rec->status |= SHM_ST_DELETED;
+	rec->addr.kind = SHM_POSIX;
+	rec->addr.pid = h->pid;
+	rec->addr.fd = h->fd;
+	rec->addr.map_start = h->start;
+	rec->addr.map_end = h->end;
+}
+
+/*
+ * A record for each identity among the holders, named by its first
+ * holder (holder_cmp) and filled in by fill; its users from the scan.
+ */
+static int
+holder_recs(const struct proc_scan *scan, const struct holders *hs,
+    void (*fill)(const struct proc_scan *, const struct holder *, size_t,
+    struct shm_rec *), struct shm_rec **v, size_t *n)
 {
 	struct shm_vec vec = { NULL, 0, 0 };
-	size_t i;
+	size_t i, j;
 
-	if (scan->nmf > 1)
-		qsort(scan->mf, scan->nmf, sizeof(*scan->mf), holder_cmp);
-	for (i = 0; i < scan->nmf; i++) {
-		const struct memfd_holder *h = &scan->mf[i];
+	if (hs->n > 1)
+		qsort(hs->v, hs->n, sizeof(*hs->v), holder_cmp);
+	for (i = 0; i < hs->n; i = j) {
+		const struct holder *h = &hs->v[i];
 		struct shm_rec *rec;
 
-		if (i > 0 && h->st.st_dev == scan->mf[i - 1].st.st_dev &&
-		    h->st.st_ino == scan->mf[i - 1].st.st_ino)
-			continue;
+		for (j = i + 1; j < hs->n && hs->v[j].st.st_dev == h->st.st_dev &&
+		    hs->v[j].st.st_ino == h->st.st_ino; j++)
+			;
 		if ((rec = shm_vec_push(&vec)) == NULL)
 			goto fail;
-		fd_fill_info(&h->st, rec);
-		rec->addr.kind = SHM_MEMFD;
+		fill(scan, h, j - i, rec);
 		rec->addr.place = scan->place;
-		rec->addr.pid = h->pid;
-		rec->addr.fd = h->fd;
 		if ((rec->addr.name = strdup(h->name)) == NULL ||
 		    proc_scan_users(scan, rec) == -1)
 			goto fail;
@@ -1030,6 +1256,28 @@ proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
 fail:
 	shm_rec_list_free(vec.v, vec.n);
 	return -1;
+}
+
+/*
+ * Every memfd some process holds, once each: a memfd passed to another
+ * process is one segment, named by its first holder's memfd:PID:FD.
+ */
+int
+proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+{
+	return holder_recs(scan, &scan->mf, fill_memfd, v, n);
+}
+
+/*
+ * Every unlinked POSIX object some process maps or holds, once each:
+ * named by a holder's descriptor (deleted:PID:FD, lowest PID first),
+ * or, if none holds one, by a mapping (deleted:PID:START-END).
+ */
+int
+proc_scan_deleted(const struct proc_scan *scan, struct shm_rec **v,
+    size_t *n)
+{
+	return holder_recs(scan, &scan->del, fill_deleted, v, n);
 }
 
 /* A process's command name, or NULL if it is gone. */

@@ -69,6 +69,7 @@ shm_rec_cmp(const void *x, const void *y)
 	const struct shm_rec *a = x, *b = y;
 	int pa = a->addr.place != NULL ? a->addr.place->order : 0;
 	int pb = b->addr.place != NULL ? b->addr.place->order : 0;
+	int c;
 
 	if (pa != pb)
 		return (pa > pb) - (pa < pb);
@@ -80,5 +81,14 @@ shm_rec_cmp(const void *x, const void *y)
 		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
 	if (a->addr.kind == SHM_MEMFD)
 		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
-	return strcmp(a->addr.name, b->addr.name);
+	/* POSIX: by name; an unlinked one after a live one of that name */
+	if ((c = strcmp(a->addr.name != NULL ? a->addr.name : "",
+	    b->addr.name != NULL ? b->addr.name : "")) != 0)
+		return c;
+	if (a->addr.pid != b->addr.pid)
+		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
+	if (a->addr.fd != b->addr.fd)
+		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
+	return (a->addr.map_start > b->addr.map_start) -
+	    (a->addr.map_start < b->addr.map_start);
 }

@@ -17,10 +17,13 @@ static const struct shm_backend *const backends[SHM_NKINDS] = {
 	[SHM_MEMFD] = &memfd_backend,
 };
 
+/* The backend of a: its kind's, but an unlinked POSIX object's own. */
 static const struct shm_backend *
-backend_of(enum shm_kind kind)
+backend_of(const struct shm_addr *a)
 {
-	return kind < SHM_NKINDS ? backends[kind] : NULL;
+	if (shm_addr_held(a))
+		return &deleted_backend;
+	return a->kind < SHM_NKINDS ? backends[a->kind] : NULL;
 }
 
 /*
@@ -30,7 +33,7 @@ backend_of(enum shm_kind kind)
 static const struct shm_backend *
 backend_in_place(const struct shm_addr *a)
 {
-	const struct shm_backend *be = backend_of(a->kind);
+	const struct shm_backend *be = backend_of(a);
 
 	if (be == NULL) {
 		errno = EOPNOTSUPP;
@@ -110,6 +113,9 @@ shm_create_check(const struct shm_addr *a, bool sized, int flags,
 	if (a->kind == SHM_MEMFD)
 		*why = "a memfd is made by memfd_create(2) in the process "
 		    "that holds it";
+	else if (shm_addr_held(a))
+		*why = "a deleted: address names an unlinked object, which "
+		    "cannot be made: use /NAME";
 	else if (a->kind == SHM_SYSV && a->by_id && a->id >= 0)
 		*why = "a shmid is chosen by the kernel: use a key, or "
 		    "--private";
@@ -150,13 +156,13 @@ shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 ssize_t
 shm_pread(struct shm_seg *seg, void *buf, size_t len, uint64_t off)
 {
-	return backend_of(seg->addr.kind)->pread(seg, buf, len, off);
+	return backend_of(&seg->addr)->pread(seg, buf, len, off);
 }
 
 ssize_t
 shm_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
 {
-	return backend_of(seg->addr.kind)->pwrite(seg, buf, len, off);
+	return backend_of(&seg->addr)->pwrite(seg, buf, len, off);
 }
 
 /* See shm.h: every kind resizes, each its own way. */
@@ -179,7 +185,7 @@ shm_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
 bool
 shm_can_recover(const struct shm_addr *a)
 {
-	const struct shm_backend *be = backend_of(a->kind);
+	const struct shm_backend *be = backend_of(a);
 
 	return be != NULL && be->recover != NULL;
 }
@@ -206,7 +212,7 @@ shm_recover(const struct shm_addr *a, int flags,
 bool
 shm_can_grow(const struct shm_seg *seg)
 {
-	const struct shm_backend *be = backend_of(seg->addr.kind);
+	const struct shm_backend *be = backend_of(&seg->addr);
 
 	return be != NULL && be->grow != NULL;
 }
@@ -218,7 +224,7 @@ shm_can_grow(const struct shm_seg *seg)
 int
 shm_grow(struct shm_seg *seg, uint64_t size)
 {
-	const struct shm_backend *be = backend_of(seg->addr.kind);
+	const struct shm_backend *be = backend_of(&seg->addr);
 
 	if (be->grow == NULL)
 		return unsupported();
@@ -229,7 +235,7 @@ shm_grow(struct shm_seg *seg, uint64_t size)
 int
 shm_ungrow(struct shm_seg *seg, uint64_t grown, uint64_t size)
 {
-	const struct shm_backend *be = backend_of(seg->addr.kind);
+	const struct shm_backend *be = backend_of(&seg->addr);
 
 	if (be->ungrow == NULL)
 		return unsupported();
@@ -239,7 +245,7 @@ shm_ungrow(struct shm_seg *seg, uint64_t grown, uint64_t size)
 int
 shm_close(struct shm_seg *seg)
 {
-	const struct shm_backend *be = backend_of(seg->addr.kind);
+	const struct shm_backend *be = backend_of(&seg->addr);
 	int r = 0;
 
 	if (be != NULL)
@@ -248,12 +254,31 @@ shm_close(struct shm_seg *seg)
 	return r;
 }
 
+/*
+ * Can what a names be removed at all?  -1 with errno if not: a memfd
+ * (EOPNOTSUPP) and an unlinked object (SHM_EUNLINKED) have no name to
+ * remove, and live until their last holder lets go.
+ */
+int
+shm_remove_check(const struct shm_addr *a)
+{
+	if (shm_addr_held(a)) {
+		errno = SHM_EUNLINKED;
+		return -1;
+	}
+	if (backend_of(a) == NULL || backend_of(a)->remove == NULL) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return 0;
+}
+
 int
 shm_remove(const struct shm_addr *a)
 {
 	const struct shm_backend *be;
 
-	if ((be = backend_in_place(a)) == NULL)
+	if (shm_remove_check(a) == -1 || (be = backend_in_place(a)) == NULL)
 		return -1;
 	if (be->remove == NULL)
 		return unsupported();
@@ -271,7 +296,8 @@ shm_remove_listed(const struct shm_rec *r, int flags)
 {
 	const struct shm_backend *be;
 
-	if ((be = backend_in_place(&r->addr)) == NULL)
+	if (shm_remove_check(&r->addr) == -1 ||
+	    (be = backend_in_place(&r->addr)) == NULL)
 		return -1;
 	if (be->remove_listed == NULL)
 		return unsupported();

@@ -28,6 +28,7 @@ int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);
 unsigned long long place_ipcns_ino(const struct shm_place *);
+unsigned long long place_current_ipcns(void);
 int	 place_container_parse(const char *, char *, size_t);
 int	 place_stat_parse(const char *, char *, unsigned long *);
 
@@ -46,6 +47,9 @@ ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 /* sysv.c */
 int	 sysv_parse_proc_line(const char *, struct shm_rec *);
 
+/* swap.c */
+void	 shm_swap_split(uint64_t, uint64_t, int64_t *, int64_t *);
+
 /* filter.c */
 bool	 shm_filter_needs_scan(const struct shm_filter *);
 
@@ -57,14 +61,18 @@ bool	 shm_filter_needs_scan(const struct shm_filter *);
  */
 struct proc_scan;
 struct proc_scan *proc_scan_new(const struct shm_place *,
-	    const struct shm_rec *, size_t, bool);
+	    const struct shm_rec *, size_t, unsigned);
 void	 proc_scan_free(struct proc_scan *);
 int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
 int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
+int	 proc_scan_deleted(const struct proc_scan *, struct shm_rec **,
+	    size_t *);
 int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 	    const char **);
 const char *memfd_link_name(const char *, size_t *);
+const char *deleted_link_name(const char *, size_t *);
 bool	 proc_alive(pid_t);
+bool	 proc_sees_every_process(int);
 
 #endif

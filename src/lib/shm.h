@@ -52,6 +52,7 @@ const struct shm_place *shm_place_default(void);
  */
 #define SHM_EZOMBIE	EOWNERDEAD
 #define SHM_EKTHREAD	ENOEXEC
+#define SHM_EHIDDEN	EREMOTEIO	/* -A: /proc hides processes */
 struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
 	pid_t		 pid;		/* a process there, for -N; 0: none */
@@ -71,9 +72,14 @@ struct shm_addr {
 	bool		 by_id;		/* SHM_SYSV: named by shmid, not key */
 	key_t		 key;
 	int		 id;
-	pid_t		 pid;		/* SHM_MEMFD */
-	int		 fd;		/* SHM_MEMFD */
-	char		*name;		/* SHM_POSIX: name without '/';
+	pid_t		 pid;		/* SHM_MEMFD; SHM_POSIX: the holder
+					   of an unlinked object, or 0 */
+	int		 fd;		/* SHM_MEMFD; SHM_POSIX held: its
+					   descriptor, or -1 for... */
+	uint64_t	 map_start;	/* ...the mapping START-END of */
+	uint64_t	 map_end;	/*    /proc/PID/map_files */
+	char		*name;		/* SHM_POSIX: name without '/' (held:
+					   the name it had, or NULL);
 					   SHM_FILE: path; SHM_MEMFD: memfd name */
 	const struct shm_place *place;	/* where; NULL: the default place.
 					   Not owned: it outlives the address */
@@ -84,6 +90,8 @@ int	 shm_addr_parse(const char *, struct shm_addr *, const char **);
 int	 shm_addr_format(const struct shm_addr *, char *, size_t);
 void	 shm_addr_free(struct shm_addr *);
 const char *shm_kind_name(enum shm_kind);
+bool	 shm_name_is_semaphore(const char *);
+bool	 shm_addr_held(const struct shm_addr *);
 /* Enough for every ADDRESS but file: paths, which are formatted to fit. */
 #define SHM_ADDR_BUFSZ	4200
 
@@ -99,6 +107,7 @@ void	 shm_size_human(uint64_t, char *, size_t);
 #define SHM_ST_LOCKED	0x02	/* System V: SHM_LOCK */
 #define SHM_ST_HUGETLB	0x04
 #define SHM_ST_NORESERVE 0x08
+#define SHM_ST_DELETED	0x10	/* POSIX: unlinked, still mapped or held */
 
 #define SHM_UNKNOWN_ID	((uid_t)-1)
 
@@ -120,6 +129,9 @@ struct shm_rec {
 	pid_t		*pids;		/* processes using it, from a proc scan */
 	size_t		 npids;
 	bool		 users_known;	/* the scan saw every process */
+	bool		 inode_unknown;	/* deleted, seen only mapped where we
+					   may not open the mapping: size,
+					   mode, owner and times unknown */
 };
 
 void	 shm_rec_free(struct shm_rec *);
@@ -143,6 +155,10 @@ struct shm_seg {
 #define SHM_O_RDWR	0x01
 #define SHM_C_REUSE	0x02	/* accept an existing, large enough segment */
 #define SHM_C_RESERVE	0x04	/* back the memory now */
+#define SHM_O_NOATIME	0x10	/* shm_open_seg(): leave the access time
+				   (EPERM unless we own the file) */
+#define SHM_C_HUGE	0x08	/* huge pages, of the size that
+				   shm_huge_flags() encodes with it */
 
 /* seg.c: dispatch to the backend of the address's kind */
 int	 shm_stat(const struct shm_addr *, struct shm_rec *);
@@ -155,6 +171,7 @@ bool	 shm_can_grow(const struct shm_seg *);
 int	 shm_grow(struct shm_seg *, uint64_t);
 int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
+int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
@@ -191,6 +208,7 @@ const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
 #define SHM_RESIZE_FORCE 0x01
 #define SHM_EPENDING	EALREADY	/* an earlier resize left its data
 					   in a recovery file */
+#define SHM_EPAGESIZE	EDOM		/* see res->pagesize */
 #define SHM_EINCOMPLETE	ENODATA		/* a recovery file holds less than
 					   its header says */
 struct shm_resize_result {
@@ -214,6 +232,11 @@ struct shm_resize_result {
 	pid_t		 late_pid;	/* success, but this process attached
 					   during the copy (0: none)... */
 	int		 late_id;	/* ...to this shmid (old or new) */
+	uint64_t	 pagesize;	/* System V: its huge page size, kept
+					   by the copy (0: not huge).
+					   SHM_EPAGESIZE: the new size is
+					   not a multiple of it, or (0) the
+					   page size cannot be told */
 };
 int	 shm_resize_to(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
@@ -232,6 +255,7 @@ struct shm_recovery {
 	uid_t		 uid;
 	gid_t		 gid;
 	time_t		 mtime;
+	uint64_t	 pagesize;	/* huge pages of this size; 0: not */
 	bool		 complete;	/* holds all old_size bytes */
 };
 int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
@@ -291,6 +315,17 @@ int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 /* proc.c: a process's command name, or NULL if it is gone */
 const char *proc_comm(pid_t, char *, size_t);
 
+/* huge.c: huge pages */
+int	 shm_huge_sizes(uint64_t *, size_t, size_t *);
+uint64_t shm_huge_default(void);
+int	 shm_huge_parse(const char *, uint64_t *, const char **);
+int	 shm_huge_flags(uint64_t);
+int	 shm_huge_pool(uint64_t, uint64_t *, uint64_t *);
+void	 shm_huge_name(uint64_t, char *, size_t);
+const char *shm_huge_explain(int, uint64_t, char *, size_t);
+/* The page size an open segment is made of; 0 if unknown. */
+uint64_t shm_seg_pagesize(const struct shm_seg *);
+
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
 int	 shm_sysctl(const char *, uint64_t *);
 int	 shm_place_sysctl(const struct shm_place *, const char *, uint64_t *);
@@ -307,8 +342,11 @@ struct shm_filter {
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);
+/* shm_scan_users(): what else to append, found by the same scan */
+#define SHM_FIND_MEMFDS	0x01	/* every memfd a process holds */
+#define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
 int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
-	    bool);
+	    unsigned);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
 int	 shm_select_places(const struct shm_place *const *, size_t,
@@ -316,6 +354,8 @@ int	 shm_select_places(const struct shm_place *const *, size_t,
 /* RSS and SWAP of named System V segments, from one read of the table. */
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
 	    size_t);
+/* swap.c: RSS and SWAP of the others, where the kernel tells them. */
+void	 shm_fill_swap(struct shm_rec *, size_t);
 /* Every segment of the kinds, unfiltered, with no scan (shmls --metrics). */
 int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
 	    size_t *);

@@ -355,7 +355,9 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	    (seg->lockfd = shm_key_lock(key, -1, false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
-	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode);
+	/* SHM_HUGETLB reserves the huge pages now: ENOMEM if too few. */
+	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode |
+	    ((flags & SHM_C_HUGE) ? huge_shmflg(huge_flags_size(flags)) : 0));
 	if (id == -1 && errno == EEXIST && (flags & SHM_C_REUSE)) {
 		shm_key_unlock(seg->lockfd);
 		*existed = true;

@@ -138,6 +138,19 @@ sysv_recovery_list_free(struct shm_recovery *v, size_t n)
 }
 
 /*
+ * The header's mode holds the permission bits and, for a segment of huge
+ * pages, shmget()'s flags for them above (SHM_HUGETLB and the page size's
+ * log2 in bits 26-31): files of older versions hold only the former.
+ */
+static uint64_t
+recovery_pagesize(uint32_t mode)
+{
+	unsigned shift = (mode >> 26) & 0x3f;
+
+	return (mode & SHM_HUGETLB) && shift != 0 ? (uint64_t)1 << shift : 0;
+}
+
+/*
  * Open recovery file name in dirfd and read its header into rec, or fail
  * (ENOENT for anything that is not ours to trust: not a regular file, a
  * symbolic link, owned by another user than the caller or root, a bad
@@ -184,6 +197,7 @@ recovery_open(int dirfd, const char *dir, const char *name,
 	rec->old_size = h.old_size;
 	rec->new_size = h.new_size;
 	rec->mode = (mode_t)(h.mode & 0777);
+	rec->pagesize = recovery_pagesize(h.mode);
 	rec->uid = (uid_t)h.uid;
 	rec->gid = (gid_t)h.gid;
 	rec->mtime = st.st_mtime;
@@ -296,7 +310,7 @@ recovery_find(const struct shm_addr *a, struct shm_recovery *found)
  */
 static int
 recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
-    const unsigned char *p, char **path)
+    uint64_t pagesize, const unsigned char *p, char **path)
 {
 	struct shm_recovery_header h;
 	const char *dir = recovery_dir();
@@ -314,7 +328,8 @@ recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
 	h.version = SHM_RECOVERY_VERSION;
 	h.key = (uint32_t)IPC_PERM_KEY(ds->shm_perm);
 	h.old_id = id;
-	h.mode = ds->shm_perm.mode & 0777;
+	h.mode = (ds->shm_perm.mode & 0777) |
+	    (pagesize != 0 ? (uint32_t)huge_shmflg(pagesize) : 0);
 	h.uid = ds->shm_perm.uid;
 	h.gid = ds->shm_perm.gid;
 	h.old_size = ds->shm_segsz;
@@ -345,6 +360,7 @@ struct copy_to {
 	uid_t		 uid;
 	gid_t		 gid;
 	pid_t		 late_pid;	/* out: someone attached it meanwhile */
+	int		 hugeflg;	/* shmget()'s huge page flags, or 0 */
 };
 
 /*
@@ -360,7 +376,8 @@ make_copy(struct copy_to *t, const unsigned char *src, int srcfd, size_t len)
 	unsigned char *dst;
 	int id, e;
 
-	id = shmget(t->key, (size_t)t->size, IPC_CREAT | IPC_EXCL | 0600);
+	id = shmget(t->key, (size_t)t->size, IPC_CREAT | IPC_EXCL | 0600 |
+	    t->hugeflg);
 	if (id == -1)
 		return -1;
 	if ((dst = shmat(id, NULL, 0)) == (void *)-1)
@@ -486,6 +503,32 @@ check_resizable(const struct shm_addr *a, key_t key, int sign, uint64_t n,
 }
 
 /*
+ * The copy keeps the pages the original is made of, learnt from our own
+ * mapping of it (old): huge pages stay huge, of the same size, and the
+ * new size must then be a whole number of them (shmresize(1)).  A page
+ * size we cannot tell is not guessed: nothing is done.
+ */
+static int
+check_pagesize(const unsigned char *old, uint64_t size,
+    struct shm_resize_result *res)
+{
+	uint64_t page = huge_map_pagesize(old);
+
+	if (page == 0) {
+		errno = SHM_EPAGESIZE;
+		return -1;
+	}
+	if (page <= (uint64_t)getpagesize())
+		return 0;
+	res->pagesize = page;
+	if (size % page != 0) {
+		errno = SHM_EPAGESIZE;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Past the point of no return: the original is removed and its memory is
  * ours (attached at old).  Put the data under the key again.
  */
@@ -495,7 +538,8 @@ move_data(const struct shmid_ds *ds, int oldid, unsigned char *old,
 {
 	struct copy_to t = {
 		IPC_PERM_KEY(ds->shm_perm), size, ds->shm_perm.mode & 0777,
-		ds->shm_perm.uid, ds->shm_perm.gid, 0
+		ds->shm_perm.uid, ds->shm_perm.gid, 0,
+		res->pagesize != 0 ? huge_shmflg(res->pagesize) : 0
 	};
 	size_t keep = (size_t)(size < ds->shm_segsz ? size : ds->shm_segsz);
 	struct shmid_ds now;
@@ -576,7 +620,10 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 		old = NULL;
 		goto out;
 	}
-	if ((fd = recovery_save(&ds, id, size, old, &res->saved)) == -1) {
+	if (check_pagesize(old, size, res) == -1)
+		goto out;
+	if ((fd = recovery_save(&ds, id, size, res->pagesize, old,
+	    &res->saved)) == -1) {
 		res->savedir = res->saved;
 		res->saved = NULL;
 		goto out;
@@ -697,7 +744,8 @@ sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out
 	}
 	{
 		struct copy_to t = {
-			rec.key, rec.new_size, rec.mode, rec.uid, rec.gid, 0
+			rec.key, rec.new_size, rec.mode, rec.uid, rec.gid, 0,
+			rec.pagesize != 0 ? huge_shmflg(rec.pagesize) : 0
 		};
 		size_t keep = (size_t)(rec.new_size < rec.old_size ?
 		    rec.new_size : rec.old_size);

@@ -5,9 +5,12 @@
  * and then opens it again by path can be made to write, truncate or read
  * the other file.
  *
- * usage: fd_swapper TARGET READYFILE
+ * usage: fd_swapper [--deleted NAME] TARGET READYFILE
  *
- * Writes "PID FD" into READYFILE, then swaps until SIGTERM.
+ * Writes "PID FD" into READYFILE, then swaps until SIGTERM.  With
+ * --deleted, what it swaps with TARGET is not a memfd but the POSIX
+ * object NAME, created, filled with "held", and unlinked: a tool given
+ * deleted:PID:FD must never reach TARGET instead.
  */
 #define _GNU_SOURCE
 
@@ -41,17 +44,30 @@ die(const char *what)
 int
 main(int argc, char *argv[])
 {
+	const char *deleted = NULL;
 	char tmp[4096];
 	FILE *fp;
 	int mfd, tfd;
 
+	if (argc == 5 && strcmp(argv[1], "--deleted") == 0) {
+		deleted = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: fd_swapper TARGET READYFILE\n");
+		fprintf(stderr, "usage: fd_swapper [--deleted NAME] TARGET "
+		    "READYFILE\n");
 		return 2;
 	}
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
-	if ((mfd = memfd_create("swapped", 0)) == -1)
+	if (deleted != NULL) {
+		if ((mfd = shm_open(deleted, O_CREAT | O_EXCL | O_RDWR,
+		    0600)) == -1)
+			die("shm_open");
+		if (write(mfd, "held", 5) != 5 || shm_unlink(deleted) == -1)
+			die(deleted);
+	} else if ((mfd = memfd_create("swapped", 0)) == -1)
 		die("memfd_create");
 	if (ftruncate(mfd, 4096) == -1)
 		die("ftruncate");

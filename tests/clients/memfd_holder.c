@@ -11,10 +11,14 @@
  *
  * With MEMFD_SEALS in the environment (letters: w F_SEAL_WRITE, g
  * F_SEAL_GROW, s F_SEAL_SHRINK), it seals the memfd once TEXT is in.
+ * With MEMFD_HUGETLB=1 it is made of huge pages (MFD_HUGETLB, the
+ * default size; SIZE must be whole pages), and TEXT goes in through a
+ * mapping, since hugetlbfs has no write(2).
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +55,8 @@ main(int argc, char *argv[])
 	const char *seals;
 	char *content;
 	size_t len, off;
-	ssize_t n;
+	ssize_t n = 0;
+	bool huge;
 	int fd;
 
 	client_usage(argc, "memfd_holder",
@@ -59,12 +64,23 @@ main(int argc, char *argv[])
 	client_start(argc, argv, SIZE_MAX - 1, &c);
 
 	seals = getenv("MEMFD_SEALS");
+	huge = getenv("MEMFD_HUGETLB") != NULL;
 	if ((fd = memfd_create(argv[1], MFD_CLOEXEC |
+	    (huge ? MFD_HUGETLB : 0) |
 	    (seals != NULL ? MFD_ALLOW_SEALING : 0))) == -1)
 		die("memfd_create");
 	client_size(fd, &c);
 	len = strlen(c.text) + 1;
-	for (off = 0; off < len; off += (size_t)n)
+	if (huge) {
+		char *p = mmap(NULL, (size_t)c.size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, fd, 0);
+
+		if (p == MAP_FAILED)
+			die("mmap");
+		memcpy(p, c.text, len);
+		munmap(p, (size_t)c.size);
+	}
+	for (off = huge ? len : 0; off < len; off += (size_t)n)
 		if ((n = pwrite(fd, c.text + off, len - off,
 		    (off_t)off)) == -1) {
 			if (errno != EINTR)

@@ -311,6 +311,103 @@ check_long_file(void)
 	free(buf);
 }
 
+/* deleted:PID:FD and deleted:PID:START-END: an unlinked POSIX object. */
+static const struct {
+	const char	*in;
+	pid_t		 pid;
+	int		 fd;		/* -1: the mapping */
+	uint64_t	 start, end;
+	const char	*canon;
+} helds[] = {
+	{ "deleted:1:0", 1, 0, 0, 0, "deleted:1:0" },
+	{ "deleted:4242:17", 4242, 17, 0, 0, "deleted:4242:17" },
+	{ "deleted:2147483647:2147483647", 2147483647, 2147483647, 0, 0,
+	    "deleted:2147483647:2147483647" },
+	{ "deleted:7:7f12a000-7f12b000", 7, -1, 0x7f12a000, 0x7f12b000,
+	    "deleted:7:7f12a000-7f12b000" },
+	/* map_files names have no leading zeros and lower case: we do */
+	{ "deleted:7:007F12A000-7F12B000", 7, -1, 0x7f12a000, 0x7f12b000,
+	    "deleted:7:7f12a000-7f12b000" },
+	{ "deleted:9:0-1", 9, -1, 0, 1, "deleted:9:0-1" },
+	{ "deleted:9:fffffffffffff000-ffffffffffffffff", 9, -1,
+	    0xfffffffffffff000ULL, 0xffffffffffffffffULL,
+	    "deleted:9:fffffffffffff000-ffffffffffffffff" },
+};
+
+static const struct bad held_bads[] = {
+	{ "deleted:", "deleted: with nothing" },
+	{ "deleted:12", "deleted:PID without FD or mapping" },
+	{ "deleted:12:", "deleted:PID: with nothing after" },
+	{ "deleted::3", "deleted: with an empty PID" },
+	{ "deleted:0:3", "deleted: PID 0" },
+	{ "deleted:-1:3", "deleted: negative PID" },
+	{ "deleted:1:-3", "deleted: negative FD is an empty START" },
+	{ "deleted:1:2:3", "deleted: three fields" },
+	{ "deleted:x:3", "deleted: non-numeric PID" },
+	{ "deleted:1:fd", "deleted: FD in hex without a dash" },
+	{ "deleted:1: 3", "deleted: FD with a space" },
+	{ "deleted:1:2147483648", "deleted: FD > INT_MAX" },
+	{ "deleted:2147483648:3", "deleted: PID > INT_MAX" },
+	{ "deleted:1:1000-", "deleted: mapping without END" },
+	{ "deleted:1:-1000", "deleted: mapping without START" },
+	{ "deleted:1:2000-1000", "deleted: START above END" },
+	{ "deleted:1:1000-1000", "deleted: empty mapping" },
+	{ "deleted:1:0x1000-0x2000", "deleted: 0x in a mapping" },
+	{ "deleted:1:1000-2000-3000", "deleted: three bounds" },
+	{ "deleted:1:10000000000000000-20000000000000000",
+	    "deleted: bounds of 17 digits" },
+	{ "deleted:1:g000-h000", "deleted: bounds not hex" },
+	{ "deleted:1:1000 -2000", "deleted: blank in a mapping" },
+	{ "Deleted:1:3", "prefix is case-sensitive" },
+};
+
+static void
+check_held(void)
+{
+	char buf[SHM_ADDR_BUFSZ];
+	struct shm_addr a, b;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(helds) / sizeof(helds[0]); i++) {
+		why = NULL;
+		if (!tap_ok(shm_addr_parse(helds[i].in, &a, &why) == 0,
+		    "accept '%s'", helds[i].in)) {
+			tap_diag("why: %s", why != NULL ? why : "(null)");
+			continue;
+		}
+		tap_ok(a.kind == SHM_POSIX && shm_addr_held(&a) &&
+		    a.pid == helds[i].pid && a.fd == helds[i].fd &&
+		    a.name == NULL && (a.fd >= 0 ||
+		    (a.map_start == helds[i].start &&
+		    a.map_end == helds[i].end)),
+		    "'%s' is a held POSIX object", helds[i].in);
+		shm_addr_format(&a, buf, sizeof(buf));
+		if (!tap_ok(strcmp(buf, helds[i].canon) == 0,
+		    "format '%s' as '%s'", helds[i].in, helds[i].canon))
+			tap_diag("got '%s'", buf);
+		tap_ok(shm_addr_parse(buf, &b, NULL) == 0 &&
+		    shm_addr_held(&b) && b.pid == a.pid && b.fd == a.fd &&
+		    b.map_start == a.map_start && b.map_end == a.map_end,
+		    "round trip '%s'", buf);
+		shm_addr_free(&a);
+	}
+	for (i = 0; i < sizeof(held_bads) / sizeof(held_bads[0]); i++)
+		check_bad(held_bads[i].in, held_bads[i].rule);
+
+	/* A POSIX name may hold ':': posix:deleted:1:3 is a name, not this. */
+	tap_ok(shm_addr_parse("posix:deleted:1:3", &a, NULL) == 0 &&
+	    !shm_addr_held(&a) && strcmp(a.name, "deleted:1:3") == 0,
+	    "posix:deleted:1:3 is the name deleted:1:3");
+	shm_addr_format(&a, buf, sizeof(buf));
+	tap_ok(strcmp(buf, "/deleted:1:3") == 0,
+	    "the name deleted:1:3 formats as /deleted:1:3");
+	shm_addr_free(&a);
+	tap_ok(shm_addr_parse("/x", &a, NULL) == 0 && !shm_addr_held(&a),
+	    "a name is not held");
+	shm_addr_free(&a);
+}
+
 static void
 check_misc(void)
 {
@@ -349,6 +446,7 @@ main(void)
 		check_bad(bads[i].in, bads[i].rule);
 	check_name_max();
 	check_long_file();
+	check_held();
 	check_misc();
 	return tap_done();
 }

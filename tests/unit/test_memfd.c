@@ -1,7 +1,9 @@
 /*
  * test_memfd.c - the name in a memfd's /proc/PID/fd link: what
  * memfd_link_name() takes from "/memfd:NAME (deleted)", and what it
- * refuses as not a memfd's link at all.
+ * refuses as not a memfd's link at all; and the name an unlinked POSIX
+ * object had, as deleted_link_name() takes it from "/dev/shm/NAME
+ * (deleted)" (a maps line or a descriptor's link).
  */
 #include "config.h"
 
@@ -93,6 +95,39 @@ check_link(const struct link_case *c)
 	    "'%s': the name points into the link", c->link);
 }
 
+static const struct link_case deleted_cases[] = {
+	{ "/dev/shm/x (deleted)", "x", "the usual link" },
+	{ "/run/shm/frames (deleted)", "frames", "another mount of it" },
+	{ "/x (deleted)", "x", "a /dev/shm the caller has not mounted" },
+	{ "/dev/shm/my buffer (deleted)", "my buffer", "a blank" },
+	{ "/dev/shm/a (deleted) (deleted)", "a (deleted)",
+	    "a name that ended in \" (deleted)\"" },
+	{ "/dev/shm/deleted:1:3 (deleted)", "deleted:1:3", "colons" },
+	{ "/dev/shm/x", NULL, "a live object" },
+	{ "/dev/shm/x(deleted)", NULL, "no blank before (deleted)" },
+	{ "/dev/shm/x (deleted) ", NULL, "a blank after the suffix" },
+	{ "/dev/shm/ (deleted)", NULL, "no name" },
+	{ " (deleted)", NULL, "only the suffix" },
+	{ "", NULL, "empty" },
+};
+
+static void
+check_deleted(const struct link_case *c)
+{
+	size_t len = (size_t)-1;
+	const char *got = deleted_link_name(c->link, &len);
+
+	if (c->name == NULL) {
+		tap_ok(got == NULL, "'%s' is not an unlinked file's (%s)",
+		    c->link, c->what);
+		return;
+	}
+	if (!tap_ok(got != NULL && len == strlen(c->name) &&
+	    memcmp(got, c->name, len) == 0, "'%s' had the name '%s' (%s)",
+	    c->link, c->name, c->what) && got != NULL)
+		tap_diag("got '%.*s' (length %zu)", (int)len, got, len);
+}
+
 int
 main(void)
 {
@@ -100,5 +135,7 @@ main(void)
 
 	for (i = 0; i < NELEM(link_cases); i++)
 		check_link(&link_cases[i]);
+	for (i = 0; i < NELEM(deleted_cases); i++)
+		check_deleted(&deleted_cases[i]);
 	return tap_done();
 }

@@ -23,8 +23,15 @@ function __fish_shmtools_addresses --description 'ADDRESS of the segments shmls 
     # libsmartcols's raw output escapes blanks and backslashes as \xHH
     shmls $place --raw --noheadings -o ADDRESS,TYPE,SIZE 2>/dev/null |
         while read -l address type size
+            # an unlinked POSIX object: shmrm, which cannot remove one,
+            # asks for sysv posix file and leaves it out
+            set -l desc $type
+            if string match -q -- 'deleted:*' $address
+                set type deleted
+                set desc 'unlinked posix'
+            end
             if test (count $argv) -eq 0; or contains -- $type $argv
-                printf '%b\t%s, %s\n' $address $type $size
+                printf '%b\t%s, %s\n' $address $desc $size
             end
         end
     printf '%s\t%s\n' file: 'ordinary file, shared with MAP_SHARED'

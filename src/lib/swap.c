@@ -1,0 +1,128 @@
+/*
+ * swap.c - how much of a POSIX object, file or memfd is resident and how
+ * much is swapped out.
+ *
+ * The kernel tells System V's split in /proc/sysvipc/shm.  For a file on
+ * tmpfs (POSIX objects, memfds) it tells it too, in two places: st_blocks
+ * counts every page the file has, in memory or in swap, and the Swap: of
+ * a shared mapping of the whole file in /proc/self/smaps is the file's
+ * own count of swapped pages (shmem_swap_usage), the one System V's swap
+ * column shows (a page in the swap cache counts as swapped: mincore(2)
+ * would call it resident, so it is not used).  The rest is resident.
+ *
+ * mmap() would set the access time: so the file is opened with O_NOATIME,
+ * which the kernel allows to its owner (and CAP_FOWNER) alone, and a file
+ * we cannot open so keeps its split unknown, never zero.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+/*
+ * Split a file's allocated bytes (in memory or swap) given those in
+ * swap.  Pages can come and go between the two looks: more swapped than
+ * allocated is taken as all swapped.
+ */
+void
+shm_swap_split(uint64_t allocated, uint64_t swapped, int64_t *rss,
+    int64_t *swap)
+{
+	if (swapped > allocated)
+		swapped = allocated;
+	*rss = (int64_t)(allocated - swapped > INT64_MAX ? INT64_MAX :
+	    allocated - swapped);
+	*swap = (int64_t)(swapped > INT64_MAX ? INT64_MAX : swapped);
+}
+
+/* Is any swap area in use?  With none, nothing can be swapped out. */
+static bool
+swap_active(void)
+{
+	struct sysinfo si;
+
+	return sysinfo(&si) == -1 || si.totalswap != 0;
+}
+
+/* The bytes of the tmpfs file fd (of size bytes) in swap, or -1. */
+static int64_t
+swapped_bytes(int fd, uint64_t size)
+{
+	size_t page = (size_t)getpagesize(), len;
+	int64_t swap;
+	void *map;
+
+	if (size == 0)
+		return 0;
+	if (size > SIZE_MAX - page)
+		return -1;
+	/* All of it, shared: then smaps counts the file's, not ours. */
+	len = (size_t)((size + page - 1) / page * page);
+	if ((map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) ==
+	    MAP_FAILED)
+		return -1;
+	swap = huge_smaps_field(map, "Swap");
+	munmap(map, len);
+	return swap;
+}
+
+/* The split of one descriptor-backed record; unknown on any failure. */
+static void
+fill_one(struct shm_rec *r)
+{
+	struct shm_seg seg;
+	struct statfs sf;
+	struct stat st;
+	int64_t swapped;
+
+	r->rss = r->swap = -1;
+	if (shm_open_seg(&r->addr, SHM_O_RDONLY | SHM_O_NOATIME, &seg) == -1)
+		return;
+	if (fstat(seg.fd, &st) == -1 || fstatfs(seg.fd, &sf) == -1 ||
+	    st.st_dev != r->dev || st.st_ino != r->ino)
+		goto out;	/* the name is another file's now */
+	if (sf.f_type != TMPFS_MAGIC) {
+		/*
+		 * Only tmpfs pages go to swap: hugetlbfs pages never do,
+		 * and a disk file's are written back to it instead.
+		 */
+		r->rss = (int64_t)st.st_blocks * 512;
+		r->swap = 0;
+		goto out;
+	}
+	if ((swapped = swapped_bytes(seg.fd, (uint64_t)st.st_size)) >= 0)
+		shm_swap_split((uint64_t)st.st_blocks * 512, (uint64_t)swapped,
+		    &r->rss, &r->swap);
+out:
+	shm_close(&seg);
+}
+
+/*
+ * RSS and SWAP of the POSIX objects, files and memfds among v[0..n): for
+ * a listing that shows them.  With no swap in use, the allocated pages
+ * are all resident; else each is opened and looked at (fill_one).
+ */
+void
+shm_fill_swap(struct shm_rec *v, size_t n)
+{
+	bool active = swap_active();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].addr.kind == SHM_SYSV)
+			continue;
+		if (!active)
+			v[i].swap = v[i].rss >= 0 ? 0 : -1;
+		else
+			fill_one(&v[i]);
+	}
+}
