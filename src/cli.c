@@ -184,6 +184,8 @@ cli_each_addr(int argc, char **argv, unsigned kinds,
 			cli_usage("%s: %s cannot take a %s address", argv[i],
 			    getprogname(), shm_kind_name(addrs[i].kind));
 	}
+	for (i = 0; i < argc; i++)
+		addrs[i].place = cli_place();
 	for (i = 0; i < argc; i++) {
 		r = fn(ctx, argv[i], &addrs[i]);
 		if (r != 0 && ret == 0)
@@ -240,6 +242,89 @@ bool
 cli_filter_narrows(const struct shm_filter *f)
 {
 	return f->has_uid || f->unused || f->orphans || f->has_older;
+}
+
+static pid_t ns_pid;		/* -N PID; 0: not given */
+
+/* -N PID: a usage error unless PID is a process id. */
+void
+cli_namespace_arg(const char *arg)
+{
+	const char *errstr;
+
+	ns_pid = (pid_t)strtonum(arg, 1, INT_MAX, &errstr);
+	if (errstr != NULL)
+		cli_usage("--namespace '%s': expected a PID", arg);
+}
+
+bool
+cli_namespace_given(void)
+{
+	return ns_pid != 0;
+}
+
+/*
+ * The place the program acts in: PID's with -N, made the first time it
+ * is asked for (once every argument is checked), else the caller's own.
+ * A PID whose place cannot be had is an error: exit 1, nothing done.
+ */
+const struct shm_place *
+cli_place(void)
+{
+	static const struct shm_place *p;
+	char buf[256], what[32];
+
+	if (p != NULL)
+		return p;
+	if (ns_pid == 0)
+		return p = shm_place_default();
+	if (shm_place_of_pid(ns_pid, &p) == -1) {
+		snprintf(what, sizeof(what), "-N %d", (int)ns_pid);
+		if (errno == ENOMEM)
+			err(EXIT_OPFAIL, NULL);
+		cli_warn(what, "%s", shm_place_explain(errno, ns_pid, buf,
+		    sizeof(buf)));
+		exit(EXIT_OPFAIL);
+	}
+	return p;
+}
+
+/*
+ * -A: every place of the host, ours first; *n of them.  Where the
+ * namespaces of a process cannot be seen or entered, nothing is listed:
+ * a listing without them would look complete.  A /dev/shm out of reach
+ * is said once, and its objects are not listed.
+ */
+const struct shm_place **
+cli_places_all(size_t *n)
+{
+	const struct shm_place **v;
+	char buf[256];
+	size_t i;
+	pid_t bad;
+
+	if (shm_places_all(&v, n, &bad) == -1) {
+		if (errno == EPERM)
+			cli_warn("-A", "%s", shm_place_explain(EPERM, bad, buf,
+			    sizeof(buf)));
+		else if (errno == SHM_EHIDDEN)
+			cli_warn("-A", "/proc does not show every process "
+			    "(hidepid, or a PID namespace below the host's): "
+			    "the places of those it hides cannot be found");
+		else
+			cli_warn("-A", "cannot find the namespaces: %s",
+			    strerror(errno));
+		exit(EXIT_OPFAIL);
+	}
+	for (i = 0; i < *n; i++) {
+		int e = shm_place_devshm_err(v[i]);
+		pid_t pid = shm_place_id(v[i])->pid;
+
+		if (e != 0 && e != ENOENT)
+			cli_warn("-A", "%s; its POSIX objects are not listed",
+			    shm_place_explain(e, pid, buf, sizeof(buf)));
+	}
+	return v;
 }
 
 /* strdup, or exit: out of memory. */

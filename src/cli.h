@@ -40,6 +40,16 @@ enum {
 	{ "orphans",	no_argument,		NULL, CLI_OPT_ORPHANS }, \
 	{ "older-than",	required_argument,	NULL, CLI_OPT_OLDER_THAN }
 
+/* -N PID, in every program; -A in shmls and shmrm. */
+#define CLI_NS_LONGOPT \
+	{ "namespace",	required_argument,	NULL, 'N' }
+#define CLI_ALL_NS_LONGOPT \
+	{ "all-namespaces", no_argument,	NULL, 'A' }
+void	 cli_namespace_arg(const char *);
+bool	 cli_namespace_given(void);
+const struct shm_place *cli_place(void);
+const struct shm_place **cli_places_all(size_t *);
+
 void	 cli_init(char **);
 noreturn void cli_usage(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));

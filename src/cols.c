@@ -74,6 +74,14 @@ const struct col_desc col_table[NCOLS] = {
 	[COL_STATUS] =	{ "STATUS", 6, false, SHM_JSON_STRING,
 			  "dest (removed, attached), locked, deleted (unlinked), "
 			  "hugetlb", COLF_SCAN_SOFT },
+	[COL_IPCNS] =	{ "IPCNS", 10, true, SHM_JSON_NUMBER,
+			  "IPC namespace inode (of NSPID)", 0 },
+	[COL_MNTNS] =	{ "MNTNS", 10, true, SHM_JSON_NUMBER,
+			  "mount namespace inode (of NSPID)", 0 },
+	[COL_NSPID] =	{ "NSPID", 5, true, SHM_JSON_NUMBER,
+			  "a process in the segment's place, for -N", 0 },
+	[COL_CONTAINER] = { "CONTAINER", 12, false, SHM_JSON_STRING,
+			  "container id from NSPID's cgroup", 0 },
 };
 
 static const int default_columns[] = {
@@ -98,6 +106,31 @@ cols_default(struct cols_list *l)
 {
 	memcpy(l->col, default_columns, sizeof(default_columns));
 	l->n = sizeof(default_columns) / sizeof(default_columns[0]);
+}
+
+/*
+ * With -A the default columns say where: NSPID and CONTAINER after TYPE
+ * (first without it), unless shown already.
+ */
+void
+cols_add_places(struct cols_list *l)
+{
+	static const int add[] = { COL_NSPID, COL_CONTAINER };
+	size_t i, j, at = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (l->col[i] == COL_TYPE)
+			at = i + 1;
+	for (j = 0; j < sizeof(add) / sizeof(add[0]); j++) {
+		for (i = 0; i < l->n && l->col[i] != add[j]; i++)
+			;
+		if (i < l->n || l->n == NCOLS)
+			continue;
+		memmove(&l->col[at + 1], &l->col[at],
+		    (l->n - at) * sizeof(l->col[0]));
+		l->col[at++] = add[j];
+		l->n++;
+	}
 }
 
 /*
@@ -334,6 +367,7 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 {
 	char buf[SHM_ADDR_BUFSZ];
 	bool sysv = r->addr.kind == SHM_SYSV;
+	const struct shm_place_id *where;
 
 	switch (col) {
 	case COL_TYPE:
@@ -406,6 +440,22 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 	case COL_STATUS:
 		shm_fmt_status(r->status, buf, sizeof(buf));
 		return buf[0] != '\0' ? cli_xstrdup(buf) : NULL;
+	case COL_IPCNS:
+	case COL_MNTNS:
+	case COL_NSPID:
+	case COL_CONTAINER:
+		where = shm_place_id(r->addr.place != NULL ? r->addr.place :
+		    shm_place_default());
+		if (col == COL_IPCNS)
+			return where->ipcns != 0 ? fmt_num((long long)
+			    where->ipcns) : NULL;
+		if (col == COL_MNTNS)
+			return where->mntns != 0 ? fmt_num((long long)
+			    where->mntns) : NULL;
+		if (col == COL_NSPID)
+			return where->pid > 0 ? fmt_num(where->pid) : NULL;
+		return where->container != NULL ?
+		    cli_xstrdup(where->container) : NULL;
 	}
 	return NULL;
 }

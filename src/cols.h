@@ -17,7 +17,8 @@ enum {
 	COL_TYPE, COL_ADDRESS, COL_KEY, COL_ID, COL_NAME, COL_SIZE, COL_RSS, COL_SWAP,
 	COL_OWNER, COL_GROUP, COL_UID, COL_GID, COL_CUID, COL_CGID, COL_PERMS,
 	COL_NATTCH, COL_PIDS, COL_COMMAND, COL_CPID, COL_LPID, COL_CTIME,
-	COL_ATIME, COL_DTIME, COL_MTIME, COL_STATUS, NCOLS
+	COL_ATIME, COL_DTIME, COL_MTIME, COL_STATUS, COL_IPCNS, COL_MNTNS,
+	COL_NSPID, COL_CONTAINER, NCOLS
 };
 
 #define COLF_SCAN	0x01	/* needs the /proc scan for every kind */
@@ -61,6 +62,7 @@ struct cols_list {
 
 int	 cols_by_name(const char *, size_t);
 void	 cols_default(struct cols_list *);
+void	 cols_add_places(struct cols_list *);
 int	 cols_parse(struct cols_list *, const char *, const char **);
 bool	 cols_need_scan(const struct cols_list *, unsigned);
 bool	 cols_need_table(const struct cols_list *);

@@ -54,9 +54,11 @@ enum {
 	NFACTS
 };
 
-/* An IPC namespace and /dev/shm: today only the caller's own. */
+/* An IPC namespace and /dev/shm. */
 struct place {
-	char		*label;		/* opts->place_label's value */
+	const struct shm_place *where;
+	char		*label;		/* place="..."; NULL: none */
+	const char	*container;	/* container="..."; NULL: none */
 	struct bucket	 kinds[SHM_NKINDS];
 	struct fact	 facts[NFACTS];
 };
@@ -65,6 +67,8 @@ struct metrics {
 	const struct metrics_opts *o;
 	struct place	*places;
 	size_t		 nplaces;
+	struct place	*last;		/* of the last record: they come
+					   sorted by place */
 	uint64_t	 page_size;
 	bool		 swap_known;	/* the table's swap column was read */
 };
@@ -182,29 +186,43 @@ xfail(void)
 	err(EXIT_OPFAIL, NULL);
 }
 
+/* One place per place counted, in their order, labelled with -A. */
+static void
+make_places(struct metrics *m)
+{
+	size_t i;
+
+	if ((m->places = calloc(m->o->nplaces, sizeof(*m->places))) == NULL)
+		xfail();
+	m->nplaces = m->o->nplaces;
+	for (i = 0; i < m->nplaces; i++) {
+		struct place *p = &m->places[i];
+		const struct shm_place_id *id;
+
+		p->where = m->o->places[i];
+		if (!m->o->label_places)
+			continue;
+		id = shm_place_id(p->where);
+		if (asprintf(&p->label, "ipc:%llu,mnt:%llu", id->ipcns,
+		    id->mntns) == -1)
+			xfail();
+		p->container = id->container;
+	}
+	m->last = &m->places[0];
+}
+
+/* The place of a record: without -A, the only one. */
 static struct place *
 place_of(struct metrics *m, const struct shm_rec *r)
 {
-	const char *label = m->o->place_of != NULL ? m->o->place_of(r) : NULL;
-	struct place *p;
 	size_t i;
 
-	for (i = 0; i < m->nplaces; i++) {
-		const char *l = m->places[i].label;
-
-		if ((l == NULL && label == NULL) ||
-		    (l != NULL && label != NULL && strcmp(l, label) == 0))
-			return &m->places[i];
-	}
-	p = reallocarray(m->places, m->nplaces + 1, sizeof(*p));
-	if (p == NULL)
-		xfail();
-	m->places = p;
-	p = &m->places[m->nplaces++];
-	memset(p, 0, sizeof(*p));
-	if (label != NULL && (p->label = strdup(label)) == NULL)
-		xfail();
-	return p;
+	if (!m->o->label_places || m->last->where == r->addr.place)
+		return m->last;
+	for (i = 0; i < m->nplaces; i++)
+		if (m->places[i].where == r->addr.place)
+			return m->last = &m->places[i];
+	return &m->places[0];	/* a memfd: the processes' own place */
 }
 
 static void
@@ -279,10 +297,11 @@ set_fact(struct place *p, int fact, uint64_t v)
 }
 
 /*
- * The facts of each place: the limits, what the whole System V table
- * uses of them (the kernel counts every segment, whatever our filters),
- * and /dev/shm's space.  A fact that cannot be read is left out, never
- * printed as 0.  (-A will read each namespace's own.)
+ * The facts of each place: the limits of its IPC namespace, what its
+ * whole System V table uses of them (the kernel counts every segment,
+ * whatever our filters), and its /dev/shm's space; each from the place
+ * that lists that kind, so that no namespace is counted twice.  A fact
+ * that cannot be read is left out, never printed as 0.
  */
 static void
 read_facts(struct metrics *m)
@@ -295,45 +314,41 @@ read_facts(struct metrics *m)
 		{ "kernel/shmall", FACT_SHMALL },
 		{ "kernel/shmmax", FACT_SHMMAX },
 	};
-	struct shm_rec *v = NULL;
 	struct statvfs sv;
-	struct place *p;
-	size_t i, n = 0;
+	size_t i, j, n;
 	uint64_t val;
 
-	if (m->o->place_of == NULL)
-		(void)place_of(m, NULL);
-	if (m->nplaces == 0)
-		return;
-	/* Only the caller's own place until -A. */
-	p = &m->places[0];
-	for (i = 0; i < NELEM(limits); i++)
-		if (shm_sysctl(limits[i].sysctl, &val) == 0)
-			set_fact(p, limits[i].fact, val);
-	set_fact(p, FACT_PAGE_SIZE, m->page_size);
-	/* Only printed with System V selected: list the table only then. */
-	if ((m->o->filter->kinds & SHM_KIND_BIT(SHM_SYSV)) &&
-	    shm_list(shm_place_default(), SHM_KIND_BIT(SHM_SYSV), &v, &n) == 0) {
-		/* The kernel charges shmall whole pages per segment. */
-		for (i = 0; i < n; i++) {
-			struct place *q = place_of(m, &v[i]);
+	for (j = 0; j < m->nplaces; j++) {
+		struct place *p = &m->places[j];
+		unsigned lists = shm_place_lists(p->where);
+		struct shm_rec *v;
 
-			set_fact(q, FACT_USED_SEGMENTS,
-			    q->facts[FACT_USED_SEGMENTS].v + 1);
-			set_fact(q, FACT_USED_PAGES,
-			    q->facts[FACT_USED_PAGES].v +
-			    shm_sysv_pages(v[i].size));
+		if (lists & SHM_KIND_BIT(SHM_SYSV)) {
+			for (i = 0; i < NELEM(limits); i++)
+				if (shm_place_sysctl(p->where, limits[i].sysctl,
+				    &val) == 0)
+					set_fact(p, limits[i].fact, val);
+			set_fact(p, FACT_PAGE_SIZE, m->page_size);
 		}
-		if (n == 0) {
-			set_fact(p, FACT_USED_SEGMENTS, 0);
+		/* Only printed with System V selected: list the table only then. */
+		if ((lists & m->o->filter->kinds & SHM_KIND_BIT(SHM_SYSV)) &&
+		    shm_list(p->where, SHM_KIND_BIT(SHM_SYSV), &v, &n) == 0) {
+			/* The kernel charges shmall whole pages per segment. */
+			set_fact(p, FACT_USED_SEGMENTS, n);
 			set_fact(p, FACT_USED_PAGES, 0);
+			for (i = 0; i < n; i++)
+				set_fact(p, FACT_USED_PAGES,
+				    p->facts[FACT_USED_PAGES].v +
+				    shm_sysv_pages(v[i].size));
+			shm_rec_list_free(v, n);
 		}
-		shm_rec_list_free(v, n);
-	}
-	p = &m->places[0];
-	if (statvfs(SHM_DEVSHM, &sv) == 0) {
-		set_fact(p, FACT_DEVSHM_SIZE, (uint64_t)sv.f_blocks * sv.f_frsize);
-		set_fact(p, FACT_DEVSHM_FREE, (uint64_t)sv.f_bavail * sv.f_frsize);
+		if ((lists & SHM_KIND_BIT(SHM_POSIX)) &&
+		    shm_place_statvfs(p->where, &sv) == 0) {
+			set_fact(p, FACT_DEVSHM_SIZE,
+			    (uint64_t)sv.f_blocks * sv.f_frsize);
+			set_fact(p, FACT_DEVSHM_FREE,
+			    (uint64_t)sv.f_bavail * sv.f_frsize);
+		}
 	}
 }
 
@@ -354,9 +369,15 @@ sample(FILE *fp, const struct metrics *m, const char *name,
 	const char *sep = "{";
 
 	fputs(name, fp);
+	(void)m;
 	if (p->label != NULL) {
-		fprintf(fp, "%s%s=", sep, m->o->place_label);
+		fprintf(fp, "%splace=", sep);
 		metrics_label_value(fp, p->label);
+		sep = ",";
+	}
+	if (p->container != NULL) {
+		fprintf(fp, "%scontainer=", sep);
+		metrics_label_value(fp, p->container);
 		sep = ",";
 	}
 	if (kind >= 0) {
@@ -438,7 +459,8 @@ print_owners(FILE *fp, const struct metrics *m, bool bytes)
 			uint64_t other = 0;
 			bool any_other = false;
 
-			if (!kind_shown(m, k, SHM_KINDS_ALL))
+			if (!kind_shown(m, k, SHM_KINDS_ALL &
+			    shm_place_lists(p->where)))
 				continue;
 			for (j = 0; j < b->nowners; j++) {
 				const struct owner *o = &b->owners[j];
@@ -488,7 +510,8 @@ print_all(FILE *fp, struct metrics *m)
 			for (k = 0; k < SHM_NKINDS; k++) {
 				const struct bucket *b = &m->places[i].kinds[k];
 
-				if (!kind_shown(m, k, kf->kinds) ||
+				if (!kind_shown(m, k, kf->kinds &
+				    shm_place_lists(m->places[i].where)) ||
 				    !bucket_value(m, kf, b, &v))
 					continue;
 				if (!header)
@@ -558,7 +581,9 @@ metrics_print(FILE *fp, const struct metrics_opts *o)
 	long ps = sysconf(_SC_PAGESIZE);
 
 	m.page_size = ps > 0 ? (uint64_t)ps : 4096;
-	if (shm_select(shm_place_default(), o->filter, true, &v, &n) == -1)
+	make_places(&m);
+	if (shm_select_places(o->places, o->nplaces, o->filter, true, &v,
+	    &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 	/*
 	 * Without /proc/sysvipc/shm (listed by SHM_STAT), swap is unknown:

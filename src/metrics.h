@@ -13,16 +13,17 @@
 #define METRICS_OWNERS_MAX	1000
 
 /*
- * The place a segment is in, as a label.  Today every segment is in the
- * caller's own place and there is no such label (place_label NULL); -A
- * (all namespaces) sets a label name and a function giving each record's
- * value, and every metric then has one series per place.
+ * Where: the places to count (one, the caller's or -N's, and then no
+ * label says where; with -A every place of the host, and every metric
+ * has one series per place, labelled place="ipc:IPCNS,mnt:MNTNS"
+ * and container="ID" where NSPID's cgroup names one).
  */
 struct metrics_opts {
 	const struct shm_filter *filter;
 	size_t		 owners;	/* top owners per type; 0: none */
-	const char	*place_label;	/* e.g. "namespace"; NULL: none */
-	const char	*(*place_of)(const struct shm_rec *);
+	const struct shm_place *const *places;
+	size_t		 nplaces;
+	bool		 label_places;	/* -A */
 };
 
 int	 metrics_owners_parse(const char *, size_t *, const char **);

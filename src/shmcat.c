@@ -13,9 +13,10 @@
 #include "cli.h"
 
 static const char usage_text[] =
-"Usage: shmcat [-o OFFSET] [-n LENGTH] [-s] ADDRESS...\n"
+"Usage: shmcat [-N PID] [-o OFFSET] [-n LENGTH] [-s] ADDRESS...\n"
 "Write the contents of shared memory segments to stdout, in order.\n"
 "\n"
+"  -N, --namespace PID  in the IPC namespace and /dev/shm of process PID\n"
 "  -o, --offset OFFSET  start at byte OFFSET of each segment\n"
 "  -n, --length LENGTH  write at most LENGTH bytes of each segment\n"
 "  -s, --string         stop at the first NUL byte (a C string)\n"
@@ -27,6 +28,7 @@ static const char usage_text[] =
 "through a process that holds or maps it).  See shmtools(7).\n";
 
 static const struct option longopts[] = {
+	CLI_NS_LONGOPT,
 	{ "offset",	required_argument,	NULL, 'o' },
 	{ "length",	required_argument,	NULL, 'n' },
 	{ "string",	no_argument,		NULL, 's' },
@@ -77,8 +79,11 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init(argv);
-	while ((ch = getopt_long(argc, argv, "o:n:shV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "N:o:n:shV", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'N':
+			cli_namespace_arg(optarg);
+			break;
 		case 'o':
 			o.offset = cli_size(optarg, "--offset");
 			break;

@@ -31,6 +31,8 @@ enum {
 };
 
 static const struct option longopts[] = {
+	CLI_NS_LONGOPT,
+	CLI_ALL_NS_LONGOPT,
 	CLI_FILTER_LONGOPTS,
 	{ "memfd",		no_argument,		NULL, CLI_OPT_MEMFD },
 	{ "sort",		required_argument,	NULL, OPT_SORT },
@@ -60,7 +62,11 @@ struct ls_opts {
 	struct shm_filter filter;
 	int		 sort_col;	/* -1: by kind and address */
 	bool		 summary, limits, metrics, owners;
+	bool		 all_ns, cols_replaced;
 	struct metrics_opts metrics_opts;
+	const struct shm_place **places;	/* -A: every one; else ours */
+	const struct shm_place *place;
+	size_t		 nplaces;
 };
 
 static noreturn void
@@ -69,14 +75,17 @@ usage(void)
 	size_t i;
 
 	fputs(
-"Usage: shmls [--sysv] [--posix] [--memfd] [-u USER] [--unused] [--orphans]\n"
-"             [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
+"Usage: shmls [-N PID | -A] [--sysv] [--posix] [--memfd] [-u USER] [--unused]\n"
+"             [--orphans] [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
 "             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
-"             [ADDRESS...]\n"
-"       shmls --summary | --limits [-J | -r | -e] [-n] [-b]\n"
-"       shmls --metrics [--metrics-owners N] [filters]\n"
+"       shmls [-N PID] [output options] ADDRESS...\n"
+"       shmls [-N PID] --limits [-J | -r | -e] [-n] [-b]\n"
+"       shmls [-N PID | -A] --summary [-J | -r | -e] [-n] [-b] [filters]\n"
+"       shmls [-N PID | -A] --metrics [--metrics-owners N] [filters]\n"
 "List shared memory segments of every kind, with the processes using them.\n"
 "\n"
+"  -N, --namespace PID       in the IPC namespace and /dev/shm of process PID\n"
+"  -A, --all-namespaces      in every IPC namespace and /dev/shm of the host\n"
 "      --sysv                System V segments\n"
 "      --posix               POSIX objects in /dev/shm, and unlinked ones held\n"
 "      --memfd               memfds that processes hold\n"
@@ -104,7 +113,7 @@ usage(void)
 "\n"
 "Columns:\n", stdout);
 	for (i = 0; i < NCOLS; i++)
-		printf("  %8s  %s\n", col_table[i].name, col_table[i].help);
+		printf("  %9s  %s\n", col_table[i].name, col_table[i].help);
 	exit(cli_exit_status(EXIT_SUCCESS));
 }
 
@@ -133,6 +142,11 @@ sort_number(const struct shm_rec *r, int col, long long *v)
 	case COL_DTIME:		*v = r->dtime; break;
 	case COL_MTIME:		*v = r->mtime; break;
 	case COL_STATUS:	*v = r->status; break;
+	case COL_IPCNS:		*v = (long long)shm_place_id(r->addr.place)->ipcns;
+				break;
+	case COL_MNTNS:		*v = (long long)shm_place_id(r->addr.place)->mntns;
+				break;
+	case COL_NSPID:		*v = shm_place_id(r->addr.place)->pid; break;
 	default:
 		return false;
 	}
@@ -312,8 +326,7 @@ print_limits(struct ls_opts *o)
 	size_t i, n, nrows = 0;
 	int r;
 
-	if (shm_list(shm_place_default(), SHM_KIND_BIT(SHM_SYSV), &v,
-	    &n) == 0) {
+	if (shm_list(cli_place(), SHM_KIND_BIT(SHM_SYSV), &v, &n) == 0) {
 		for (i = 0; i < n; i++) {
 			if (v[i].size > used[L_SHMMAX])
 				used[L_SHMMAX] = v[i].size;
@@ -326,7 +339,8 @@ print_limits(struct ls_opts *o)
 	for (i = 0; i < NLIMITS; i++) {
 		char **c = &cells[nrows++ * NHDR];
 		uint64_t val;
-		bool known = shm_sysctl(limits[i].sysctl, &val) == 0;
+		bool known = shm_place_sysctl(cli_place(), limits[i].sysctl,
+		    &val) == 0;
 
 		c[0] = cli_xstrdup(limits[i].name);
 		if (!known)
@@ -345,7 +359,7 @@ print_limits(struct ls_opts *o)
 		}
 		c[4] = cli_xstrdup(limits[i].help);
 	}
-	if (statvfs(SHM_DEVSHM, &sv) == 0) {
+	if (shm_place_statvfs(cli_place(), &sv) == 0) {
 		uint64_t total = (uint64_t)sv.f_blocks * sv.f_frsize;
 		uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 		uint64_t taken = (uint64_t)(sv.f_blocks - sv.f_bfree) *
@@ -393,23 +407,29 @@ stat_one(void *ctx, const char *arg, const struct shm_addr *a)
  * every listing says so: the key may name a half-copied segment, or none.
  */
 static void
-note_recovery_files(void)
+note_recovery_files(const struct shm_place *place)
 {
 	struct shm_recovery *rv;
 	size_t i, n;
 
-	if (sysv_recovery_list(shm_place_default(), &rv, &n) == -1)
+	if (sysv_recovery_list(place, &rv, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		char addr[32];
+		char addr[32], ns[32] = "";
 
 		if (rv[i].key == IPC_PRIVATE)
 			snprintf(addr, sizeof(addr), "id:%d", rv[i].old_id);
 		else
 			snprintf(addr, sizeof(addr), "0x%08x",
 			    (unsigned)rv[i].key);
+		/* Another place's key: the hint names the place. */
+		if (place != shm_place_default() &&
+		    shm_place_id(place)->pid > 0)
+			snprintf(ns, sizeof(ns), "-N %d ",
+			    (int)shm_place_id(place)->pid);
 		cli_warn(addr, "a resize was interrupted: its data is in %s; "
-		    "'shmresize --recover %s' puts it back", rv[i].path, addr);
+		    "'shmresize %s--recover %s' puts it back", rv[i].path, ns,
+		    addr);
 	}
 	sysv_recovery_list_free(rv, n);
 }
@@ -421,11 +441,17 @@ parse_options(struct ls_opts *o, int argc, char *argv[])
 	size_t i;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "u:o:Jre0nbPhV", longopts,
+	while ((ch = getopt_long(argc, argv, "N:Au:o:Jre0nbPhV", longopts,
 	    NULL)) != -1) {
 		if (cli_filter_option(ch, optarg, &o->filter))
 			continue;
 		switch (ch) {
+		case 'N':
+			cli_namespace_arg(optarg);
+			break;
+		case 'A':
+			o->all_ns = true;
+			break;
 		case OPT_SORT:
 			if ((o->sort_col = cols_by_name(optarg,
 			    strlen(optarg))) == -1)
@@ -435,10 +461,12 @@ parse_options(struct ls_opts *o, int argc, char *argv[])
 		case 'o':
 			if (cols_parse(&o->cols, optarg, &why) == -1)
 				cli_usage("%s", why);
+			if (optarg[0] != '+')
+				o->cols_replaced = true;
 			break;
 		case OPT_LIST_COLUMNS:
 			for (i = 0; i < NCOLS; i++)
-				printf("%-8s %s\n", col_table[i].name,
+				printf("%-9s %s\n", col_table[i].name,
 				    col_table[i].help);
 			exit(cli_exit_status(EXIT_SUCCESS));
 		case 'J':
@@ -506,6 +534,10 @@ check_options(struct ls_opts *o, int argc)
 
 	if (o->summary && o->limits)
 		cli_usage("--summary and --limits exclude each other");
+	if (o->all_ns && cli_namespace_given())
+		cli_usage("-N and -A exclude each other");
+	if (o->all_ns && (argc > 0 || o->limits))
+		cli_usage("-A takes no ADDRESS or --limits: use -N PID");
 	if (o->metrics && (o->summary || o->limits ||
 	    o->fmt.mode != COLS_TABLE || argc > 0))
 		cli_usage("--metrics takes filters only: no --summary, --limits, "
@@ -527,6 +559,8 @@ check_options(struct ls_opts *o, int argc)
 		cli_usage("ADDRESS operands and filters exclude each other");
 	if (o->filter.kinds == 0)
 		o->filter.kinds = SHM_KINDS_ALL;
+	if (o->all_ns && !o->cols_replaced)
+		cols_add_places(&o->cols);
 }
 
 /* The records to show: the operands', or those the filters select. */
@@ -538,8 +572,13 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 	struct operands ops = { NULL, 0 };
 	int ret;
 
-	if (argc == 0) {
-		if (shm_select(shm_place_default(), &o->filter, scan, v, n) == -1)
+	if (argc == 0 && o->all_ns) {
+		if (shm_select_places(o->places, o->nplaces, &o->filter, scan, v,
+		    n) == -1)
+			err(EXIT_OPFAIL, "cannot list segments");
+		ret = EXIT_SUCCESS;
+	} else if (argc == 0) {
+		if (shm_select(cli_place(), &o->filter, scan, v, n) == -1)
 			err(EXIT_OPFAIL, "cannot list segments");
 		ret = EXIT_SUCCESS;
 	} else {
@@ -549,11 +588,11 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 		*v = ops.v;
 		*n = ops.n;
 		/* Named segments cost one call each; the table, one read. */
-		if (cols_need_table(&o->cols) && shm_fill_resident(shm_place_default(),
+		if (cols_need_table(&o->cols) && shm_fill_resident(cli_place(),
 		    *v, *n) == -1)
 			err(EXIT_OPFAIL, "cannot read the System V table");
 		/* One pass over /proc, and only when something needs it. */
-		if (scan && shm_scan_users(shm_place_default(), v, n, false) == -1)
+		if (scan && shm_scan_users(cli_place(), v, n, false) == -1)
 			err(EXIT_OPFAIL, "cannot scan /proc");
 	}
 	/*
@@ -562,7 +601,7 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 	 */
 	if (!scan && cols_want_scan(&o->cols) &&
 	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))))
-		(void)shm_scan_users(shm_place_default(), v, n, false);
+		(void)shm_scan_users(o->places[0], v, n, false);
 	if (o->summary || cols_need_swap(&o->cols))
 		shm_fill_swap(*v, *n);
 	/* Operands are shown in the order given (shm_select sorts lists). */
@@ -579,7 +618,7 @@ main(int argc, char *argv[])
 		.metrics_opts = { .owners = METRICS_OWNERS_DEFAULT },
 	};
 	struct shm_rec *v = NULL;
-	size_t n = 0;
+	size_t i, n = 0;
 	int r, ret;
 
 	cli_init(argv);
@@ -588,10 +627,20 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	check_options(&o, argc);
+	if (o.all_ns)
+		o.places = cli_places_all(&o.nplaces);
+	else {
+		o.places = &o.place;
+		o.place = cli_place();
+		o.nplaces = 1;
+	}
 	if (o.limits)
 		return cli_exit_status(print_limits(&o));
 	if (o.metrics) {
 		o.metrics_opts.filter = &o.filter;
+		o.metrics_opts.places = o.places;
+		o.metrics_opts.nplaces = o.nplaces;
+		o.metrics_opts.label_places = o.all_ns;
 		return cli_exit_status(metrics_print(stdout, &o.metrics_opts));
 	}
 
@@ -624,7 +673,9 @@ main(int argc, char *argv[])
 			    "--json or -0 for their exact bytes");
 	}
 	if (o.filter.kinds & SHM_KIND_BIT(SHM_SYSV))
-		note_recovery_files();
+		for (i = 0; i < o.nplaces; i++)
+			if (shm_place_lists(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
+				note_recovery_files(o.places[i]);
 	shm_rec_list_free(v, n);
 	return cli_exit_status(ret);
 }

@@ -20,13 +20,14 @@ enum {
 };
 
 static const char usage_text[] =
-"Usage: shmmk [-s SIZE] [-m MODE] [--reuse] [--reserve] [--huge[=PAGESIZE]]\n"
-"             ADDRESS\n"
-"       shmmk [-s SIZE] [-m MODE] [--reuse] [--reserve] [--huge[=PAGESIZE]]\n"
-"             --ftok PATH[:PROJ]\n"
-"       shmmk [-s SIZE] [-m MODE] [--reserve] [--huge[=PAGESIZE]] -p\n"
+"Usage: shmmk [-N PID] [-s SIZE] [-m MODE] [--reuse] [--reserve]\n"
+"             [--huge[=PAGESIZE]] ADDRESS\n"
+"       shmmk [-N PID] [-s SIZE] [-m MODE] [--reuse] [--reserve]\n"
+"             [--huge[=PAGESIZE]] --ftok PATH[:PROJ]\n"
+"       shmmk [-N PID] [-s SIZE] [-m MODE] [--reserve] [--huge[=PAGESIZE]] -p\n"
 "Create a shared memory segment and print its ADDRESS.\n"
 "\n"
+"  -N, --namespace PID    in the IPC namespace and /dev/shm of process PID\n"
 "  -s, --size SIZE        size (K, M, G suffixes); required for System V\n"
 "  -m, --mode MODE        octal permissions (default 0600)\n"
 "  -p, --private          a System V segment with key IPC_PRIVATE\n"
@@ -42,6 +43,7 @@ static const char usage_text[] =
 "ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, file:PATH.  See shmtools(7).\n";
 
 static const struct option longopts[] = {
+	CLI_NS_LONGOPT,
 	{ "size",	required_argument,	NULL, 's' },
 	{ "mode",	required_argument,	NULL, 'm' },
 	{ "private",	no_argument,		NULL, 'p' },
@@ -155,8 +157,11 @@ parse_options(struct mk_opts *o, int argc, char *argv[])
 	const char *why;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "s:m:phV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "N:s:m:phV", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'N':
+			cli_namespace_arg(optarg);
+			break;
 		case 's':
 			o->size = cli_size(optarg, "--size");
 			o->have_size = true;
@@ -244,6 +249,7 @@ target(const struct mk_opts *o, int argc, char *argv[], struct shm_addr *addr,
 		cli_usage("--size: huge pages come whole: SIZE must be a "
 		    "multiple of %s", page);
 	}
+	addr->place = cli_place();
 	return arg;
 }
 

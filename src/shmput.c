@@ -15,10 +15,11 @@
 #include "cli.h"
 
 static const char usage_text[] =
-"Usage: shmput [-o OFFSET] [-g] [-z] [-d DATA | -i FILE] ADDRESS\n"
+"Usage: shmput [-N PID] [-o OFFSET] [-g] [-z] [-d DATA | -i FILE] ADDRESS\n"
 "Write stdin (or DATA, or FILE) into a shared memory segment at OFFSET.\n"
 "Input that does not fit is refused: nothing is written past the end.\n"
 "\n"
+"  -N, --namespace PID  in the IPC namespace and /dev/shm of process PID\n"
 "  -o, --offset OFFSET  write at byte OFFSET\n"
 "  -g, --grow           extend a POSIX object or file to fit the input\n"
 "  -z, --zero-rest      clear the bytes after the input to the end\n"
@@ -32,6 +33,7 @@ static const char usage_text[] =
 "through a process that holds or maps it).  See shmtools(7).\n";
 
 static const struct option longopts[] = {
+	CLI_NS_LONGOPT,
 	{ "offset",	required_argument,	NULL, 'o' },
 	{ "grow",	no_argument,		NULL, 'g' },
 	{ "zero-rest",	no_argument,		NULL, 'z' },
@@ -166,9 +168,12 @@ main(int argc, char *argv[])
 	int ch, fd = STDIN_FILENO, r;
 
 	cli_init(argv);
-	while ((ch = getopt_long(argc, argv, "o:gzd:i:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "N:o:gzd:i:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'N':
+			cli_namespace_arg(optarg);
+			break;
 		case 'o':
 			offset = cli_size(optarg, "--offset");
 			break;
@@ -200,6 +205,7 @@ main(int argc, char *argv[])
 		cli_usage(argc == 0 ? "missing ADDRESS" : "one ADDRESS at a time");
 	arg = argv[0];
 	cli_addr(arg, &addr);
+	addr.place = cli_place();
 
 	/* A FIFO given with -i is waited on for its writer, as cat does. */
 	if (input != NULL && (fd = open(input, O_RDONLY | O_CLOEXEC |

@@ -14,13 +14,15 @@
 #include "cli.h"
 
 static const char usage_text[] =
-"Usage: shmresize [-f] ADDRESS [+|-]SIZE\n"
-"       shmresize [-f] --recover ADDRESS\n"
+"Usage: shmresize [-N PID] [-f] ADDRESS [+|-]SIZE\n"
+"       shmresize [-N PID] [-f] --recover ADDRESS\n"
 "Set the size of a segment to SIZE, or grow or shrink it by SIZE, and\n"
 "print its ADDRESS.  A System V segment cannot change size: it is copied\n"
 "into a new segment with the same key, mode and owner, by way of a\n"
 "recovery file (mode 0600) in $TMPDIR, else /tmp.\n"
 "\n"
+"  -N, --namespace PID\n"
+"                  in the IPC namespace and /dev/shm of process PID\n"
 "  -f, --force     resize a System V segment that processes are attached\n"
 "                  to, or shrink an object that processes map or hold\n"
 "      --recover   put back the data that an interrupted resize of the\n"
@@ -39,6 +41,7 @@ static int sign;		/* SIZE is +n (> 0), -n (< 0) or n (0) */
 static uint64_t amount;		/* n */
 
 static const struct option longopts[] = {
+	CLI_NS_LONGOPT,
 	{ "force",	no_argument,	NULL, 'f' },
 	{ "recover",	no_argument,	NULL, OPT_RECOVER },
 	{ "help",	no_argument,	NULL, 'h' },
@@ -242,8 +245,11 @@ main(int argc, char *argv[])
 
 	cli_init(argv);
 	/* "+": options stop at ADDRESS, so that "-1M" after it is a SIZE. */
-	while ((ch = getopt_long(argc, argv, "+fhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+N:fhV", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'N':
+			cli_namespace_arg(optarg);
+			break;
 		case 'f':
 			flags |= SHM_RESIZE_FORCE;
 			break;
@@ -268,6 +274,7 @@ main(int argc, char *argv[])
 		if (!shm_can_recover(&addr))
 			cli_usage("%s: --recover is for a System V segment "
 			    "(0xKEY, key:N or id:N)", argv[0]);
+		addr.place = cli_place();
 		r = recover_one(argv[0], &addr);
 	} else {
 		if (argc != 2)
@@ -276,6 +283,7 @@ main(int argc, char *argv[])
 		cli_addr(argv[0], &addr);
 		if (shm_size_parse_rel(argv[1], &sign, &amount, &why) == -1)
 			cli_usage("size '%s': %s", argv[1], why);
+		addr.place = cli_place();
 		r = resize_one(argv[0], &addr);
 	}
 	shm_addr_free(&addr);

@@ -16,14 +16,17 @@
 #include "cols.h"
 
 static const char usage_text[] =
-"Usage: shmrm [-n] [-v] [-f] ADDRESS...\n"
-"       shmrm [-n] [-v] [-f] [--sysv] [--posix] [-u USER] [--unused]\n"
-"             [--orphans] [--older-than DURATION] [--all]\n"
+"Usage: shmrm [-N PID] [-n] [-v] [-f] ADDRESS...\n"
+"       shmrm [-N PID | -A] [-n] [-v] [-f] [--sysv] [--posix] [-u USER]\n"
+"             [--unused] [--orphans] [--older-than DURATION] [--all]\n"
 "Remove shared memory segments: System V segments with IPC_RMID (freed\n"
 "when the last process detaches), POSIX objects and files by unlinking.\n"
 "With filters instead of ADDRESSes, remove every segment they select that\n"
 "no process uses.\n"
 "\n"
+"  -N, --namespace PID         in the IPC namespace and /dev/shm of process PID\n"
+"  -A, --all-namespaces        bulk: in every IPC namespace and /dev/shm of\n"
+"                              the host (who uses what: every process)\n"
 "  -n, --dry-run               say what would be removed, remove nothing\n"
 "  -v, --verbose               print each ADDRESS removed\n"
 "  -f, --force                 no error for a missing ADDRESS; in bulk, also\n"
@@ -47,6 +50,8 @@ enum {
 };
 
 static const struct option longopts[] = {
+	CLI_NS_LONGOPT,
+	CLI_ALL_NS_LONGOPT,
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "force",	no_argument,		NULL, 'f' },
@@ -60,7 +65,7 @@ static const struct option longopts[] = {
 /* Everything the options say, and what a run has done so far. */
 struct rm_opts {
 	bool		 dry_run, verbose, force;
-	bool		 bulk, all;
+	bool		 bulk, all, all_ns;
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
 	size_t		 removed, kept, held;
@@ -206,8 +211,27 @@ now_ms(void)
 static void
 rescan(struct shm_rec *v, size_t n, int64_t *when)
 {
-	if (shm_scan_users(shm_place_default(), &v, &n, false) == 0)
+	if (shm_scan_users(cli_place(), &v, &n, false) == 0)
 		*when = now_ms();
+}
+
+/*
+ * A listed segment's ADDRESS in messages; with -A, one of another place
+ * says where, as the other programs take it: "-N PID ADDRESS".
+ */
+static void
+place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
+    size_t len)
+{
+	char addr[SHM_ADDR_BUFSZ];
+
+	shm_addr_format(&r->addr, addr, sizeof(addr));
+	if (o->all_ns && r->addr.place != shm_place_default() &&
+	    shm_place_id(r->addr.place)->pid > 0)
+		snprintf(buf, len, "-N %d %s",
+		    (int)shm_place_id(r->addr.place)->pid, addr);
+	else
+		snprintf(buf, len, "%s", addr);
 }
 
 /*
@@ -224,9 +248,10 @@ remove_all(struct rm_opts *o)
 		COL_TYPE, COL_ADDRESS, COL_SIZE, COL_OWNER, COL_NATTCH
 	};
 	struct cols_fmt fmt = { .mode = COLS_RAW, .bytes = true };
+	const struct shm_place **places, *here = cli_place();
 	struct shm_filter sel = o->filter;
 	struct cols_list cl;
-	size_t i, n;
+	size_t i, n, np = 1;
 	struct shm_rec *v;
 	int64_t scanned;
 	time_t now;
@@ -238,7 +263,8 @@ remove_all(struct rm_opts *o)
 	 * (held()) rather than passed over in silence.
 	 */
 	sel.unused = sel.orphans = false;
-	if (shm_select(shm_place_default(), &sel, true, &v, &n) == -1)
+	places = o->all_ns ? cli_places_all(&np) : &here;
+	if (shm_select_places(places, np, &sel, true, &v, &n) == -1)
 		err(EXIT_OPFAIL, "cannot list segments");
 	now = time(NULL);
 	scanned = now_ms();
@@ -246,9 +272,9 @@ remove_all(struct rm_opts *o)
 		err(EXIT_OPFAIL, NULL);
 	for (i = 0; i < n; i++) {
 		struct shm_rec *rec = &v[i];
-		char addr[SHM_ADDR_BUFSZ];
+		char addr[SHM_ADDR_BUFSZ + 32];
 
-		shm_addr_format(&rec->addr, addr, sizeof(addr));
+		place_addr(o, rec, addr, sizeof(addr));
 		if (rec->status & SHM_ST_DELETED) {
 			held(o, addr, rec);
 			continue;
@@ -272,6 +298,8 @@ remove_all(struct rm_opts *o)
 	if (o->dry_run) {
 		memcpy(cl.col, dry_cols, sizeof(dry_cols));
 		cl.n = sizeof(dry_cols) / sizeof(dry_cols[0]);
+		if (o->all_ns)
+			cols_add_places(&cl);
 		if (cols_print_recs(&fmt, &cl, o->would, o->nwould, false) != 0)
 			ret = EXIT_OPFAIL;
 		free(o->would);
@@ -310,12 +338,18 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init(argv);
-	while ((ch = getopt_long(argc, argv, "nvfu:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "N:Anvfu:hV", longopts, NULL)) != -1) {
 		if (cli_filter_option(ch, optarg, &o.filter)) {
 			o.bulk = true;
 			continue;
 		}
 		switch (ch) {
+		case 'N':
+			cli_namespace_arg(optarg);
+			break;
+		case 'A':
+			o.all_ns = true;
+			break;
 		case 'n':
 			o.dry_run = true;
 			break;
@@ -341,6 +375,13 @@ main(int argc, char *argv[])
 	/* Everything is checked before anything is removed. */
 	if (o.bulk && argc > 0)
 		cli_usage("ADDRESS operands and filters exclude each other");
+	if (o.all_ns && cli_namespace_given())
+		cli_usage("-N and -A exclude each other");
+	if (o.all_ns && !o.bulk && argc > 0)
+		cli_usage("-A is for bulk mode (filters), not for ADDRESS "
+		    "operands: use -N PID");
+	if (o.all_ns)
+		o.bulk = true;	/* what to remove is said below */
 	if (!o.bulk)
 		return cli_exit_status(cli_each_addr(argc, argv,
 		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o));

@@ -17,7 +17,23 @@ setup() {
 }
 
 teardown() {
+	stop_clients
 	cleanup_segments
+}
+
+# other_places: $IPC, a sleep in an IPC namespace of its own, $MNT, one in
+# a mount namespace of its own, and $SAME, one in ours; -N offers the
+# first two.
+other_places() {
+	need_root
+	unshare --ipc --mount true 2>/dev/null || skip "cannot make namespaces"
+	start_client IPC unshare --ipc sleep 1000
+	start_client MNT unshare --mount --propagation private sleep 1000
+	start_client SAME sleep 1000
+	local p
+	for p in "$IPC" "$MNT" "$SAME"; do
+		wait_until 5 _runs "$p" sleep || fail "sleep $p did not start"
+	done
 }
 
 # complete_bash LINE: complete at the end of LINE as bash does, with the
@@ -250,6 +266,51 @@ fake_shmls() {
 	assert_output data.txt
 }
 
+@test "bash: -N completes the PIDs of processes in another IPC or mount namespace" {
+	local prog
+	other_places
+	for prog in "${PROGRAMS[@]}"; do
+		run -0 complete_bash "$prog -N "
+		assert_line "$IPC"
+		assert_line "$MNT"
+		refute_line "$SAME"
+		refute_line "$$"
+	done
+	run -0 complete_bash "shmls --namespace=${IPC:0:1}"
+	assert_line "$IPC"
+	refute_line "$SAME"
+}
+
+@test "bash: after -N PID, ADDRESS completes that place's segments" {
+	local ours theirs
+	other_places
+	ours=$(new_key) theirs=$(new_key)
+	shmmk -s 1K "$ours" >/dev/null
+	nsenter -t "$IPC" --ipc shmmk -s 1K "$theirs" >/dev/null
+	run -0 complete_bash "shmcat -N $IPC "
+	assert_line "$theirs"
+	refute_line "$ours"
+	run -0 complete_bash "shmrm --namespace=$IPC 0x"
+	assert_line "$theirs"
+	refute_line "$ours"
+	run -0 complete_bash "shmcat "
+	assert_line "$ours"
+	refute_line "$theirs"
+}
+
+@test "bash: -A for shmls and shmrm; shmrm -A takes no ADDRESS" {
+	local name key
+	make_key_and_name 4K
+	run -0 complete_bash "shmls --all-n"
+	assert_output --all-namespaces
+	run -0 complete_bash "shmrm --all-n"
+	assert_output --all-namespaces
+	run -0 complete_bash "shmrm -A "
+	assert_output ""
+	run -0 complete_bash "shmcat --all-n"
+	assert_output ""
+}
+
 # --- fish ------------------------------------------------------------------
 
 @test "fish: PROG -- lists every long option" {
@@ -279,6 +340,32 @@ fake_shmls() {
 	assert_line --partial +NAME$'\t'
 }
 
+@test "fish: -N completes PIDs in another namespace, described by their command" {
+	other_places
+	run -0 complete_fish "shmls -N "
+	assert_line "$IPC"$'\tsleep'
+	assert_line "$MNT"$'\tsleep'
+	refute_line --partial "$SAME"$'\t'
+	run -0 complete_fish "shmrm --namespace="
+	assert_line --partial "--namespace=$IPC"$'\t'
+}
+
+@test "fish and zsh: after -N PID, ADDRESS completes that place's segments" {
+	local ours theirs
+	other_places
+	ours=$(new_key) theirs=$(new_key)
+	shmmk -s 1K "$ours" >/dev/null
+	nsenter -t "$IPC" --ipc shmmk -s 1K "$theirs" >/dev/null
+	run -0 complete_fish "shmcat -N $IPC "
+	assert_line --partial "$theirs"$'\tsysv, '
+	refute_line --partial "$ours"
+	run -0 complete_fish "shmrm --namespace=$IPC "
+	assert_line --partial "$theirs"$'\tsysv, '
+	run -0 complete_zsh "shmcat -N $IPC "
+	assert_line "$theirs"
+	refute_line "$ours"
+}
+
 # --- zsh -------------------------------------------------------------------
 
 @test "zsh: every completion file is #compdef PROG and passes zsh -n" {
@@ -298,6 +385,14 @@ fake_shmls() {
 	assert_line "$key"
 	run -0 complete_zsh "shmls -o TYPE,SI"
 	assert_line TYPE,SIZE
+}
+
+@test "zsh: -N completes PIDs in another namespace" {
+	other_places
+	run -0 complete_zsh "shmcat -N "
+	assert_line "$IPC"
+	assert_line "$MNT"
+	refute_line "$SAME"
 }
 
 # huge_sizes: the huge page sizes of this kernel as --huge takes them,

@@ -34,5 +34,6 @@ complete -c shmmk -l reserve -d 'Back the memory now'
 # PAGESIZE is optional (fish cannot say so): it is offered after --huge=.
 complete -c shmmk -l huge -x -a '(__fish_shmmk_huge_sizes)' -d 'Huge pages of PAGESIZE (default: the kernel'\''s)'
 complete -c shmmk -l ftok -r -F -d 'Derive the System V key from PATH[:PROJ] as ftok(3) does'
+complete -c shmmk -s N -l namespace -x -a '(__fish_shmtools_namespaces)' -d 'Act in the place (IPC namespace, /dev/shm) of PID'
 complete -c shmmk -s h -l help -d 'Display help and exit'
 complete -c shmmk -s V -l version -d 'Display version and exit'

@@ -4,7 +4,7 @@
 
 # Bulk mode: filters choose the segments, ADDRESS operands name them.
 function __fish_shmrm_no_filter --description 'no bulk-mode filter on the command line yet'
-    not string match -qr -- '^(--(sysv|posix|user|unused|orphans|older-than|all)(=.*)?|-[nvf]*u.*)$' (commandline -opc)[2..-1]
+    not string match -qr -- '^(--(sysv|posix|user|unused|orphans|older-than|all|all-namespaces)(=.*)?|-[nvf]*[uA].*)$' (commandline -opc)[2..-1]
 end
 
 complete -c shmrm -f  # operands are addresses, not files
@@ -19,5 +19,7 @@ complete -c shmrm -l unused -d 'Bulk: segments no process uses (NATTCH 0)'
 complete -c shmrm -l orphans -d 'Bulk: unused segments whose creator is gone'
 complete -c shmrm -l older-than -x -d 'Bulk: segments changed longer ago than DURATION (90s, 10m, 1h, 1d, 1w)'
 complete -c shmrm -l all -d 'Bulk: every segment (that no process uses)'
+complete -c shmrm -s N -l namespace -x -a '(__fish_shmtools_namespaces)' -d 'Act in the place (IPC namespace, /dev/shm) of PID'
+complete -c shmrm -s A -l all-namespaces -d 'Bulk: every place: every IPC namespace and /dev/shm'
 complete -c shmrm -s h -l help -d 'Display help and exit'
 complete -c shmrm -s V -l version -d 'Display version and exit'

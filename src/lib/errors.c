@@ -225,6 +225,9 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			return "no such process or descriptor";
 		if (shm_addr_held(a))
 			return "no such process or mapping";
+		/* The place has no /dev/shm at all (a container without). */
+		if (a->kind == SHM_POSIX && place_devshm(shm_addr_place(a)) == -1)
+			return "there is no " SHM_DEVSHM " to hold it";
 		return a->kind == SHM_POSIX ? "no such object in " SHM_DEVSHM :
 		    "no such file";
 	case EOPNOTSUPP:
@@ -308,4 +311,38 @@ shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	if (s == NULL && err == EACCES)
 		s = explain_access(op, a, buf, len);
 	return s != NULL ? s : strerror(err);
+}
+
+/* Words for errno err, met making the place of process pid (-N, -A). */
+const char *
+shm_place_explain(int err, pid_t pid, char *buf, size_t len)
+{
+	switch (err) {
+	case ESRCH:
+		snprintf(buf, len, "PID %d has exited", (int)pid);
+		break;
+	case SHM_EZOMBIE:
+		snprintf(buf, len, "PID %d is a zombie", (int)pid);
+		break;
+	case SHM_EKTHREAD:
+		snprintf(buf, len, "PID %d is a kernel thread", (int)pid);
+		break;
+	case EPERM:
+	case EACCES:
+		snprintf(buf, len, "entering the IPC namespace of PID %d needs "
+		    "CAP_SYS_ADMIN", (int)pid);
+		break;
+	case ELOOP:
+		snprintf(buf, len, "the /dev/shm of PID %d is a symbolic link "
+		    "(or under one): not followed", (int)pid);
+		break;
+	case ENOTDIR:
+		snprintf(buf, len, "the /dev/shm of PID %d is not a directory",
+		    (int)pid);
+		break;
+	default:
+		snprintf(buf, len, "PID %d: %s", (int)pid, strerror(err));
+		break;
+	}
+	return buf;
 }

@@ -162,16 +162,12 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 	return true;
 }
 
-/* Append what a scan found (its memfds, its unlinked objects) to *v. */
+/* Append the records mv[0..mn) to *v, and take them. */
 static int
-append_found(const struct proc_scan *scan, int (*found)(const struct
-    proc_scan *, struct shm_rec **, size_t *), struct shm_rec **v, size_t *n)
+append_recs(struct shm_rec **v, size_t *n, struct shm_rec *mv, size_t mn)
 {
-	struct shm_rec *mv, *nv;
-	size_t mn;
+	struct shm_rec *nv;
 
-	if (found(scan, &mv, &mn) == -1)
-		return -1;
 	if (mn == 0) {
 		free(mv);
 		return 0;
@@ -185,6 +181,19 @@ append_found(const struct proc_scan *scan, int (*found)(const struct
 	*v = nv;
 	*n += mn;
 	return 0;
+}
+
+/* Append what a scan found (its memfds, its unlinked objects) to *v. */
+static int
+append_found(const struct proc_scan *scan, int (*found)(const struct
+    proc_scan *, struct shm_rec **, size_t *), struct shm_rec **v, size_t *n)
+{
+	struct shm_rec *mv;
+	size_t mn;
+
+	if (found(scan, &mv, &mn) == -1)
+		return -1;
+	return append_recs(v, n, mv, mn);
 }
 
 /* Who uses r is unknown (the scan failed before it got to r). */
@@ -243,6 +252,21 @@ shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
 	return r;
 }
 
+/* Append the records of what place lists of kinds to *v. */
+static int
+append_place(const struct shm_place *place, unsigned kinds,
+    struct shm_rec **v, size_t *n)
+{
+	struct shm_rec *pv;
+	size_t pn;
+
+	if (kinds == 0)
+		return 0;
+	if (shm_list(place, kinds, &pv, &pn) == -1)
+		return -1;
+	return append_recs(v, n, pv, pn);
+}
+
 /*
  * Every segment f selects in place (NULL: the default place), as an
  * array the caller frees.  With scan (or when a filter needs it), who
@@ -252,19 +276,44 @@ int
 shm_select(const struct shm_place *place, const struct shm_filter *f,
     bool scan, struct shm_rec **v, size_t *n)
 {
+	if (place == NULL)
+		place = shm_place_default();
+	return shm_select_places(&place, 1, f, scan, v, n);
+}
+
+/*
+ * The same in every place of pl[0..np) (-A), each listing the kinds it
+ * holds alone (shm_place_lists), with one pass over /proc for all: the
+ * users of every place are among the same processes.  Memfds are the
+ * processes', listed once, in pl[0].  Sorted by place, then as ever.
+ */
+int
+shm_select_places(const struct shm_place *const *pl, size_t np,
+    const struct shm_filter *f, bool scan, struct shm_rec **v, size_t *n)
+{
 	time_t now = time(NULL);
 	size_t i, kept;
 
-	if (shm_list(place, f->kinds, v, n) == -1)
-		return -1;
+	*v = NULL;
+	*n = 0;
+	for (i = 0; i < np; i++)
+		if (append_place(pl[i], f->kinds & shm_place_lists(pl[i]) &
+		    ~SHM_KIND_BIT(SHM_MEMFD), v, n) == -1) {
+			int e = errno;
+
+			shm_rec_list_free(*v, *n);
+			errno = e;
+			return -1;
+		}
 	/*
 	 * Memfds and unlinked POSIX objects are found only by the scan:
 	 * memfds are what it is for; unlinked objects come with every
-	 * scan that POSIX objects are listed in.
+	 * scan that POSIX objects are listed in (those of pl[0]'s
+	 * /dev/shm).
 	 */
 	if ((scan || shm_filter_needs_scan(f) ||
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
-	    shm_scan_users(place, v, n,
+	    shm_scan_users(pl[0], v, n,
 	    ((f->kinds & SHM_KIND_BIT(SHM_MEMFD)) ? SHM_FIND_MEMFDS : 0) |
 	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0)) ==
 	    -1) {

@@ -52,15 +52,15 @@ lock_wait_ms(void)
 	return v;
 }
 
-/* The inode of our IPC namespace: keys are per namespace. */
+/*
+ * The inode of the IPC namespace we act in: keys are per namespace, and
+ * with -N or -A it is the place's (place_enter), not the one we started
+ * in.
+ */
 unsigned long long
 shm_ipcns_ino(void)
 {
-	struct stat st;
-
-	if (stat("/proc/self/ns/ipc", &st) == -1)
-		return 0;
-	return (unsigned long long)st.st_ino;
+	return place_current_ipcns();
 }
 
 int

@@ -3,8 +3,10 @@
  * /proc/PID/fd for every process, building a table from a segment's
  * identity to the processes that map it or hold it open.
  *
- * Identity: a System V segment by its shmid (its mappings show as
- * "/SYSV%08x" with the shmid as inode); everything else by device and
+ * Identity: a System V segment by its IPC namespace and shmid (its
+ * mappings show as "/SYSV%08x" with the shmid as inode, and a process
+ * attaches only segments of the namespace it is in: shmid 0 of a
+ * container is not shmid 0 of the host); everything else by device and
  * inode, whatever path reaches it (a bind mount of /dev/shm, /run/shm)
  * and however it is mapped (MAP_PRIVATE too), so that a renamed or
  * unlinked object still matches.
@@ -39,7 +41,17 @@
 #include "backend.h"
 #include "proc.h"
 
-#define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment */
+#define SYSV_DEV	((dev_t)-1)	/* identity of a System V segment... */
+
+/*
+ * ...whose inode is its namespace's inode (32 bits, as the kernel numbers
+ * them) above its shmid: one number, and no two segments share it.
+ */
+static ino_t
+sysv_ino(unsigned long long ipcns, int shmid)
+{
+	return (ino_t)((uint64_t)(uint32_t)ipcns << 32 | (uint32_t)shmid);
+}
 #define MEMFD_LINK	"/memfd:"
 
 /* Says that our PID namespace's segments are its own (shmtools(7)). */
@@ -207,18 +219,18 @@ add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
 }
 
 /*
- * pid maps System V segment shmid from device dev: the internal
- * hugetlbfs mount of a page size if it is made of huge pages, the
- * internal shmem mount if not (huge.c).
+ * pid maps System V segment id (sysv_ino: its namespace and shmid) from
+ * device dev: the internal hugetlbfs mount of a page size if it is made
+ * of huge pages, the internal shmem mount if not (huge.c).
  */
 static void
-add_sysv_user(struct proc_scan *scan, dev_t dev, ino_t shmid, pid_t pid)
+add_sysv_user(struct proc_scan *scan, dev_t dev, ino_t id, pid_t pid)
 {
 	struct users *u;
 	uint64_t size;
 
-	add_user(scan, SYSV_DEV, shmid, pid, true);
-	if ((u = lookup(scan, SYSV_DEV, shmid)) != NULL &&
+	add_user(scan, SYSV_DEV, id, pid, true);
+	if ((u = lookup(scan, SYSV_DEV, id)) != NULL &&
 	    (size = huge_dev_pagesize(dev)) != 0)
 		u->pagesize = size;
 }
@@ -355,6 +367,7 @@ static bool scan_deleted_map(struct proc_scan *, const char *, const char *,
 static int
 scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 {
+	unsigned long long ipcns = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	bool any = false;
@@ -394,10 +407,21 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 		}
 		if (path == NULL)
 			continue;
-		/* A System V mapping's inode is its shmid, and 0 is one. */
-		if (is_sysv_path(path))
-			add_sysv_user(scan, dev, ino, pid);
-		else if (ino != 0 && scan->deleted &&
+		/*
+		 * A System V mapping's inode is its shmid, and 0 is one; it
+		 * is a segment of the process's IPC namespace.
+		 */
+		if (is_sysv_path(path)) {
+			struct stat st;
+
+			if (ipcns == 0 && fstatat(dirfd, "ns/ipc", &st, 0) == 0)
+				ipcns = (unsigned long long)st.st_ino;
+			if (ipcns != 0)
+				add_sysv_user(scan, dev, sysv_ino(ipcns, (int)ino),
+				    pid);
+			else if (!gone(errno))
+				lost(scan);
+		} else if (ino != 0 && scan->deleted &&
 		    dev == scan->devshm_dev &&
 		    scan_deleted_map(scan, line, path, dev, ino, pid))
 			continue;
@@ -906,6 +930,16 @@ proc_sees_all_pidns(int procfd)
 	    is_init_pidns(procfd, "1/ns/pid");
 }
 
+/*
+ * Does this /proc show every process of the host?  -A finds places only
+ * through processes: one it cannot see may be a whole container.
+ */
+bool
+proc_sees_every_process(int procfd)
+{
+	return proc_shows_all(procfd) && proc_sees_all_pidns(procfd);
+}
+
 /* Our pid as this /proc numbers it (it may be another namespace's). */
 static pid_t
 self_pid(int procfd)
@@ -989,7 +1023,7 @@ proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
 	    deleted_devshm_dev(place, &scan->devshm_dev) == 0 &&
 	    want_dev(scan, scan->devshm_dev) == 0)
 		scan->deleted = true;
-	if (!proc_shows_all(procfd) || !proc_sees_all_pidns(procfd))
+	if (!proc_sees_every_process(procfd))
 		lost(scan);
 	scan->self = self_pid(procfd);
 	/* Our own descriptor to read, at its start: not the place's. */
@@ -1084,7 +1118,8 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	const struct users *u;
 
 	if (rec->addr.kind == SHM_SYSV)
-		u = lookup(scan, SYSV_DEV, (ino_t)rec->addr.id);
+		u = lookup(scan, SYSV_DEV, sysv_ino(place_ipcns_ino(
+		    shm_addr_place(&rec->addr)), rec->addr.id));
 	else
 		u = rec->ino != 0 ? lookup(scan, rec->dev, rec->ino) : NULL;
 	free(rec->pids);

@@ -59,13 +59,20 @@ shm_vec_push(struct shm_vec *vec)
 	return info;
 }
 
-/* The order of listings: System V by id, then the others by kind and name. */
+/*
+ * The order of listings: by place (with -A, ours first), then System V
+ * by id, then the others by kind and name.
+ */
 int
 shm_rec_cmp(const void *x, const void *y)
 {
 	const struct shm_rec *a = x, *b = y;
+	int pa = a->addr.place != NULL ? a->addr.place->order : 0;
+	int pb = b->addr.place != NULL ? b->addr.place->order : 0;
 	int c;
 
+	if (pa != pb)
+		return (pa > pb) - (pa < pb);
 	if (a->addr.kind != b->addr.kind)
 		return (int)a->addr.kind - (int)b->addr.kind;
 	if (a->addr.kind == SHM_SYSV)

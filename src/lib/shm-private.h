@@ -16,11 +16,21 @@ struct shm_place {
 	int		 proc_err;	/* ...or -1 and why */
 	int		 ipcns;		/* the IPC namespace to setns() into;
 					   -1: the caller's own */
+	struct shm_place_id id;		/* its namespaces, a process in it */
+	dev_t		 devshm_dev;	/* which /dev/shm: two places with */
+	ino_t		 devshm_ino;	/* one are one place for POSIX */
+	char		*container;	/* id.container's storage */
+	unsigned	 lists;		/* -A: the kinds it lists */
+	int		 order;		/* -A: its rank, ours 0 */
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
 int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);
+unsigned long long place_ipcns_ino(const struct shm_place *);
+unsigned long long place_current_ipcns(void);
+int	 place_container_parse(const char *, char *, size_t);
+int	 place_stat_parse(const char *, char *, unsigned long *);
 
 /* addr.c */
 int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
@@ -63,5 +73,6 @@ int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 const char *memfd_link_name(const char *, size_t *);
 const char *deleted_link_name(const char *, size_t *);
 bool	 proc_alive(pid_t);
+bool	 proc_sees_every_process(int);
 
 #endif

@@ -11,6 +11,7 @@
 #ifndef SHMTOOLS_SHM_H
 #define SHMTOOLS_SHM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +40,31 @@ enum shm_kind {
  * the caller's own.
  */
 struct shm_place;
+struct statvfs;
 const struct shm_place *shm_place_default(void);
+
+/*
+ * -N PID: the place of a process (its IPC namespace, the /dev/shm under
+ * its root), and -A: every place of the host, ours first.  Errors are
+ * worded by shm_place_explain(): ESRCH (exited), SHM_EZOMBIE,
+ * SHM_EKTHREAD, EPERM (needs CAP_SYS_ADMIN), ELOOP or ENOTDIR (its
+ * /dev/shm is a symlink or not a directory: refused).
+ */
+#define SHM_EZOMBIE	EOWNERDEAD
+#define SHM_EKTHREAD	ENOEXEC
+#define SHM_EHIDDEN	EREMOTEIO	/* -A: /proc hides processes */
+struct shm_place_id {
+	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
+	pid_t		 pid;		/* a process there, for -N; 0: none */
+	const char	*container;	/* from its cgroup; NULL: none */
+};
+int	 shm_place_of_pid(pid_t, const struct shm_place **);
+int	 shm_places_all(const struct shm_place ***, size_t *, pid_t *);
+const struct shm_place_id *shm_place_id(const struct shm_place *);
+unsigned shm_place_lists(const struct shm_place *);
+int	 shm_place_devshm_err(const struct shm_place *);
+int	 shm_place_statvfs(const struct shm_place *, struct statvfs *);
+const char *shm_place_explain(int, pid_t, char *, size_t);
 
 /* A parsed ADDRESS.  The record owning it frees name. */
 struct shm_addr {
@@ -303,6 +328,7 @@ uint64_t shm_seg_pagesize(const struct shm_seg *);
 
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
 int	 shm_sysctl(const char *, uint64_t *);
+int	 shm_place_sysctl(const struct shm_place *, const char *, uint64_t *);
 
 /* filter.c: the filters shmls and shmrm share */
 struct shm_filter {
@@ -323,6 +349,8 @@ int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    unsigned);
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
+int	 shm_select_places(const struct shm_place *const *, size_t,
+	    const struct shm_filter *, bool, struct shm_rec **, size_t *);
 /* RSS and SWAP of named System V segments, from one read of the table. */
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
 	    size_t);

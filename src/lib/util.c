@@ -12,6 +12,16 @@
 
 #include "backend.h"
 
+/* The same, as the IPC namespace of place has it (kernel.shm*). */
+int
+shm_place_sysctl(const struct shm_place *place, const char *name,
+    uint64_t *out)
+{
+	if (place_enter(place) == -1)
+		return -1;
+	return shm_sysctl(name, out);
+}
+
 /* A number from /proc/sys/NAME, e.g. "kernel/shmmax". */
 int
 shm_sysctl(const char *name, uint64_t *out)

@@ -1,15 +1,21 @@
 /*
  * test_place.c - the default place is the caller's own: its /dev/shm and
  * /proc, its IPC namespace, the same value every time, and the one an
- * address made by hand (or by the parser) is in.
+ * address made by hand (or by the parser) is in.  The place of a PID
+ * (-N): a process of ours is in our place, an exited one has none.  And
+ * the parsers of /proc/PID/cgroup (the container id) and /proc/PID/stat.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "shm-private.h"
 #include "tap.h"
@@ -22,6 +28,111 @@ same_dir(int fd, const char *path)
 
 	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
 	    S_ISDIR(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+#define ID64	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define ID64B	"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+static void
+test_container(void)
+{
+	static const struct {
+		const char	*cgroup, *id;
+	} cases[] = {
+		{ "0::/system.slice/docker-" ID64 ".scope\n", ID64 },
+		{ "0::/system.slice/cri-containerd-" ID64 ".scope\n", ID64 },
+		{ "0::/machine.slice/libpod-" ID64 ".scope\n", ID64 },
+		{ "0::/machine.slice/libpod-" ID64 ".scope/container\n", ID64 },
+		{ "0::/kubepods.slice/kubepods-besteffort.slice/"
+		  "kubepods-besteffort-pod1f2e3d4c_5b6a_7980_a1b2_c3d4e5f60718"
+		  ".slice/crio-" ID64 ".scope\n", ID64 },
+		{ "0::/kubepods.slice/kubepods-burstable.slice/"
+		  "kubepods-burstable-pod12.slice/cri-containerd-" ID64
+		  ".scope\n", ID64 },
+		{ "12:memory:/docker/" ID64 "\n11:cpu:/docker/" ID64 "\n", ID64 },
+		{ "4:pids:/kubepods/besteffort/pod1f2e3d4c-5b6a-7980-a1b2-"
+		  "c3d4e5f60718/" ID64 "\n", ID64 },
+		{ "0::/system.slice/containerd.service/kubepods-pod1.slice:"
+		  "cri-containerd:" ID64 "\n", ID64 },
+		{ "0::/docker/" ID64 "/nested/docker-" ID64B ".scope\n", ID64B },
+		{ "1:name=systemd:/user.slice\n0::/docker/" ID64 "\n", ID64 },
+		{ "0::/init.scope\n", NULL },
+		{ "0::/user.slice/user-1000.slice/session-2.scope\n", NULL },
+		{ "0::/\n", NULL },
+		{ "", NULL },
+		{ "0::/docker-" ID64 "0.scope\n", NULL },	/* 65 digits */
+		{ "0::/docker-0123456789ABCDEF0123456789abcdef0123456789"
+		  "abcdef0123456789abcdef.scope\n", NULL },	/* capitals */
+		{ "0::/xdocker" ID64 ".scope\n", NULL },
+		{ "0::/docker-" ID64 ".scopex\n", NULL },
+		{ "garbage", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[65];
+		int r = place_container_parse(cases[i].cgroup, out, sizeof(out));
+
+		if (cases[i].id != NULL)
+			tap_ok(r == 1 && strcmp(out, cases[i].id) == 0,
+			    "cgroup %zu names container %.12s", i, cases[i].id);
+		else
+			tap_ok(r == 0, "cgroup %zu names no container", i);
+	}
+}
+
+static void
+test_stat(void)
+{
+	char state;
+	unsigned long flags;
+
+	tap_ok(place_stat_parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0",
+	    &state, &flags) == 0 && state == 'S' && flags == 2129984,
+	    "stat of a kernel thread: state and flags");
+	tap_ok(place_stat_parse("42 (a) b) c) Z 1 42 42 0 -1 4194316 1",
+	    &state, &flags) == 0 && state == 'Z' && flags == 4194316,
+	    "stat with ')' in the command name");
+	tap_ok(place_stat_parse("42 (sh) R 1 42 42 34816 -1 4194560",
+	    &state, &flags) == 0 && state == 'R', "stat with a tty");
+	tap_ok(place_stat_parse("42 (sh)", &state, &flags) == -1,
+	    "a stat cut short is refused");
+	tap_ok(place_stat_parse("42 sh R 1 2 3 4 5 6", &state, &flags) == -1,
+	    "a stat without (comm) is refused");
+}
+
+/* The place of a PID: a child of ours is in our place, and then exits. */
+static void
+test_of_pid(void)
+{
+	const struct shm_place *p;
+	const struct shm_place_id *id, *own = shm_place_id(NULL);
+	pid_t child;
+	int st;
+
+	if ((child = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	tap_ok(shm_place_of_pid(child, &p) == 0, "a child has a place");
+	id = shm_place_id(p);
+	tap_ok(id->pid == child && id->ipcns == own->ipcns &&
+	    id->mntns == own->mntns, "it is in our namespaces, NSPID %d",
+	    (int)child);
+	tap_ok(p->ipcns == -1, "entering it needs no setns");
+	tap_ok(shm_place_lists(p) == SHM_KINDS_ALL, "it lists every kind");
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	tap_ok(shm_place_of_pid(child, &p) == -1 && errno == ESRCH,
+	    "an exited PID has none: ESRCH");
+	if ((child = fork()) == 0)
+		_exit(0);
+	while (waitid(P_PID, child, NULL, WEXITED | WNOWAIT) == -1 &&
+	    errno == EINTR)
+		;
+	tap_ok(shm_place_of_pid(child, &p) == -1 && errno == SHM_EZOMBIE,
+	    "a zombie has none: SHM_EZOMBIE");
+	waitpid(child, &st, 0);
 }
 
 int
@@ -52,5 +163,8 @@ main(void)
 	    shm_addr_place(&a) == p,
 	    "a parsed address is in the default place");
 	shm_addr_free(&a);
+	test_container();
+	test_stat();
+	test_of_pid();
 	return tap_done();
 }

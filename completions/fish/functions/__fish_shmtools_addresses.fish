@@ -7,8 +7,21 @@ function __fish_shmtools_addresses --description 'ADDRESS of the segments shmls 
         __fish_complete_path (string replace -- file: '' $token) | string replace -r -- '^' file:
         return
     end
+    # After -N PID, that place's segments.
+    set -l place
+    set -l words (commandline -opc)
+    for i in (seq 2 (count $words))
+        switch $words[$i]
+            case -N --namespace
+                set -q words[(math $i + 1)]; and set place -N $words[(math $i + 1)]
+            case '--namespace=*'
+                set place -N (string replace -- --namespace= '' $words[$i])
+            case '-N?*'
+                set place -N (string sub -s 3 -- $words[$i])
+        end
+    end
     # libsmartcols's raw output escapes blanks and backslashes as \xHH
-    shmls --raw --noheadings -o ADDRESS,TYPE,SIZE 2>/dev/null |
+    shmls $place --raw --noheadings -o ADDRESS,TYPE,SIZE 2>/dev/null |
         while read -l address type size
             # an unlinked POSIX object: shmrm, which cannot remove one,
             # asks for sysv posix file and leaves it out
