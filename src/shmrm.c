@@ -22,7 +22,7 @@ static const char usage_text[] =
 "Remove shared memory segments: System V segments with IPC_RMID (freed\n"
 "when the last process detaches), POSIX objects and files by unlinking.\n"
 "With filters instead of ADDRESSes, remove every segment they select that\n"
-"no process uses.\n"
+"no process uses; those this user may not remove are skipped and counted.\n"
 "\n"
 "  -n, --dry-run               say what would be removed, remove nothing\n"
 "  -v, --verbose               print each ADDRESS removed\n"
@@ -62,7 +62,7 @@ struct rm_opts {
 	bool		 bulk, all;
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
-	size_t		 removed, kept;
+	size_t		 removed, kept, denied;
 	uint64_t	 bytes;
 	struct shm_rec	*would;		/* shallow copies: no strings owned */
 	size_t		 nwould;
@@ -216,6 +216,17 @@ remove_all(struct rm_opts *o)
 		shm_addr_format(&rec->addr, addr, sizeof(addr));
 		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
+		/*
+		 * Another user's segment is not ours to remove: skipped,
+		 * counted in one note, and the same in a dry run.
+		 */
+		if (!shm_may_remove(rec)) {
+			o->denied++;
+			if (o->verbose)
+				cli_warn(addr, "skipped: no permission to "
+				    "remove it");
+			continue;
+		}
 		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
 		    now_ms() - scanned > SCAN_MAX_AGE_MS)
 			rescan(rec, n - i, &scanned);
@@ -250,6 +261,9 @@ remove_all(struct rm_opts *o)
 		if (o->kept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
 			    "(-f removes them)", o->kept);
+		if (o->denied > 0)
+			fprintf(stderr, "; skipped %zu this user has no "
+			    "permission to remove", o->denied);
 		fputc('\n', stderr);
 	}
 	shm_rec_list_free(v, n);

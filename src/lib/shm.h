@@ -134,6 +134,7 @@ int	 shm_close(struct shm_seg *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
+bool	 shm_may_remove(const struct shm_rec *);
 
 /* io.c: moving bytes between a segment and a descriptor */
 #define SHM_IO_OTHER	(-2)	/* failed on the other descriptor, not the
