@@ -596,10 +596,16 @@ main(int argc, char *argv[])
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace): who uses "
 			    "a POSIX object, file or memfd is shown as ?");
-		if (o.fmt.escaped)
-			cli_warn(NULL, "some names hold blanks, quotes or "
-			    "control characters and are shown escaped: use "
-			    "--json or -0 for their exact bytes");
+		if (o.fmt.escaped) {
+			char note[512];
+
+			/*
+			 * Our own words, no name in them: not escaped, so
+			 * that its backslash stays one.
+			 */
+			cols_escape_note(&o.fmt, note, sizeof(note));
+			fprintf(stderr, "%s: %s\n", getprogname(), note);
+		}
 	}
 	if (o.filter.kinds & SHM_KIND_BIT(SHM_SYSV))
 		note_recovery_files();
