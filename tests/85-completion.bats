@@ -62,20 +62,24 @@ complete_fish() {
 	' "$COMPLETIONS/fish" "${1%% *}" "$1"
 }
 
-# complete_zsh LINE: what zsh's completion system offers at the end of
-# LINE, one a line: a real interactive zsh in a pseudo-terminal, whose
-# compadd prints what it is given.
+# complete_zsh LINE [shown]: what zsh's completion system offers at the
+# end of LINE, one a line: a real interactive zsh in a pseudo-terminal,
+# whose compadd prints what it is given.  With "shown", the lines zsh
+# would list for matches given with their own display strings (-d).
 complete_zsh() {
 	cat >"$BATS_TEST_TMPDIR/complete.zsh" <<'EOF'
 zmodload zsh/zpty || exit 99
 zpty z zsh -f -i
-zpty -w z "PATH=${(q)PATH}; fpath=(${(q)1} \$fpath)"
+zpty -w z "PATH=${(q)PATH}; fpath=(${(q)1} \$fpath); SHOWN=${(q)3}"
 zpty -w z 'autoload -Uz compinit; compinit -u -D; bindkey "^I" complete-word'
 zpty -w z 'null-line() { echo -E - $'"'"'\0'"'"' }
 compprefuncs=(null-line); comppostfuncs=(null-line exit)'
 zpty -w z 'compadd() {
   [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]] && { builtin compadd "$@"; return }
   local -a hits; builtin compadd -A hits "$@"
+  if [[ $SHOWN == shown ]] && (( ${@[(I)-d]} )); then
+    local d=${@[${@[(I)-d]}+1]}; print -rl -- ${(P)d}; return
+  fi
   local h; for h in $hits; do echo -E - "$IPREFIX$apre$hpre$h$hsuf$asuf"; done
 }'
 zpty -n -w z "$2"$'\t'
@@ -85,7 +89,8 @@ while zpty -r z; do :; done | while IFS= read -r line; do
   (( seen )) && print -r -- "${line%$'\r'}"
 done
 EOF
-	timeout 30 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" "$COMPLETIONS/zsh" "$1"
+	timeout 30 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" "$COMPLETIONS/zsh" "$1" \
+	    "${2:-}"
 }
 
 # --- bash ------------------------------------------------------------------
@@ -282,5 +287,41 @@ EOF
 			    "$COMPLETIONS/fish/$prog.fish" ||
 				fail "$opt of $prog is not in completions/fish/$prog.fish"
 		done
+	done
+}
+
+@test "zsh: two segments of the same type and size are listed on lines of their own" {
+	local k1 k2 n1
+	k1=$(new_key)
+	k2=$(new_key)
+	n1=$(new_name)
+	shmmk -s 4K "$k1"
+	shmmk -s 4K "$k2"
+	shmmk -s 4K "$n1"
+	run -0 complete_zsh "shmrm " shown
+	# _describe would group the two keys: "KEY1 KEY2 -- sysv, 4.0K"
+	assert_line --regexp "^$k1 +-- sysv, 4\.0K\$"
+	assert_line --regexp "^$k2 +-- sysv, 4\.0K\$"
+	assert_line --regexp "^$n1 +-- posix, 4\.0K\$"
+	# and what is completed is still the bare ADDRESS
+	run -0 complete_zsh "shmrm "
+	assert_line "$k1"
+	assert_line "$k2"
+}
+
+@test "zsh: the completion files say that compinit must run" {
+	local f
+	for f in "$COMPLETIONS"/zsh/_shm*; do
+		grep -q 'compinit must run' "$f" || fail "$f does not say so"
+	done
+}
+
+@test "fish: --older-than is described as --help describes it" {
+	local prog want got
+	for prog in shmls shmrm; do
+		want=$("$prog" --help | sed -n 's/^ *--older-than DURATION *//p')
+		[[ -n $want ]] || fail "$prog --help has no --older-than"
+		got=$(complete_fish "$prog --older" | awk -F '\t' '$1 == "--older-than" { print $2 }')
+		assert_equal "$got" "$want"
 	done
 }
