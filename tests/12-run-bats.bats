@@ -10,7 +10,7 @@ load test_helper
 setup() {
 	require_hermetic "mounts a chroot of its own"
 	need_root
-	command -v chroot >/dev/null || skip "needs chroot (coreutils)"
+	need_tool chroot coreutils
 	SIM=$BATS_TEST_TMPDIR/sim
 	R=$SIM/root
 	PEER=$BATS_TEST_TMPDIR/peer
