@@ -253,3 +253,15 @@ teardown() {
 		assert_equal "$got" "$want"
 	done
 }
+
+@test "zsh: a name with a colon or a blank is offered whole, and listed on its own line" {
+	local name
+	name="$(new_name):a b"
+	track "$name"
+	shmmk -s 4K "$name"
+	# inserted quoted, as zsh quotes a blank
+	run -0 complete_zsh "shmrm ${name%%:*}"
+	assert_line "${name// /\\ }"
+	run -0 complete_zsh "shmrm ${name%%:*}" shown
+	assert_line --regexp "^${name%%:*}:a b +-- posix, 4\\.0K\$"
+}
