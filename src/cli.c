@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,6 +68,8 @@ vmessage(const char *fmt, va_list ap)
 	free(msg);
 }
 
+static void message(const char *, ...) __attribute__((format(printf, 1, 2)));
+
 /* A usage error: one line, the hint, exit 2. */
 void
 cli_usage(const char *fmt, ...)
@@ -80,10 +83,39 @@ cli_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-/* getopt has already said what is wrong with the option. */
+/*
+ * Options that ipcs and ipcrm users type from habit, and what shmtools
+ * writes instead: said after getopt's "invalid option".
+ */
+static const struct {
+	const char	*prog;
+	int		 opt;
+	const char	*hint;
+} habits[] = {
+	{ "shmls", 'm', "-m is ipcs's; shmls --sysv lists System V segments "
+	    "(shmls alone, every kind)" },
+	{ "shmls", 'a', "-a is ipcs's; shmls lists every kind by default" },
+	{ "shmls", 'p', "-p is ipcs's; shmls -o +CPID,LPID shows creator "
+	    "and last user, -o +PIDS,COMMAND who attaches now" },
+	{ "shmls", 'i', "-i is ipcs's; shmtools writes id:ID (shmls -o "
+	    "+KEY,ID,CPID,LPID id:ID)" },
+	{ "shmrm", 'm', "-m is ipcrm's; shmtools writes id:ID (shmrm id:ID)" },
+	{ "shmrm", 'M', "-M is ipcrm's; shmtools writes a key as 0xKEY "
+	    "(shmrm 0xKEY)" },
+	{ "shmrm", 'a', "-a is ipcrm's; shmrm --all removes every segment "
+	    "no process uses (shmrm -n --all shows which)" },
+};
+
+/* getopt has already said what is wrong with the option; add a hint. */
 void
 cli_bad_option(void)
 {
+	size_t i;
+
+	for (i = 0; i < sizeof(habits) / sizeof(habits[0]); i++)
+		if (optopt == habits[i].opt &&
+		    strcmp(getprogname(), habits[i].prog) == 0)
+			message("%s", habits[i].hint);
 	fprintf(stderr, "Try '%s --help'.\n", getprogname());
 	exit(EXIT_USAGE);
 }
@@ -102,7 +134,7 @@ cli_help(const char *text)
 	exit(cli_exit_status(EXIT_SUCCESS));
 }
 
-static void __attribute__((format(printf, 1, 2)))
+static void
 message(const char *fmt, ...)
 {
 	va_list ap;
@@ -135,7 +167,14 @@ cli_op_fail(const char *arg, int err, enum shm_op op, const struct shm_addr *a)
 {
 	char buf[256];
 
-	cli_warn(arg, "%s", shm_explain(err, op, a, buf, sizeof(buf)));
+	/* "shmcat 1234" for the key 1234: say how a key is written */
+	if (err == ENOENT && a->kind == SHM_SYSV && a->by_id &&
+	    arg[strspn(arg, "0123456789")] == '\0')
+		cli_warn(arg, "%s (a bare number is a shmid, id:%s, not a "
+		    "key: a key is written 0xHEX, or key:%s in decimal)",
+		    shm_explain(err, op, a, buf, sizeof(buf)), arg, arg);
+	else
+		cli_warn(arg, "%s", shm_explain(err, op, a, buf, sizeof(buf)));
 }
 
 /* Parse an ADDRESS operand, or stop with a usage error naming the rule. */
@@ -146,6 +185,14 @@ cli_addr(const char *arg, struct shm_addr *a)
 
 	if (shm_addr_parse(arg, a, &why) == 0)
 		return;
+	/* /dev/shm/NAME: the path of the object whose ADDRESS is /NAME */
+	if (strncmp(arg, SHM_DEVSHM "/", sizeof(SHM_DEVSHM)) == 0 &&
+	    shm_addr_parse(arg + sizeof(SHM_DEVSHM) - 1, a, &why) == 0) {
+		shm_addr_free(a);
+		cli_usage("%s: %s; the object %s is written %s", arg,
+		    "an ADDRESS is not a path", arg,
+		    arg + sizeof(SHM_DEVSHM) - 1);
+	}
 	cli_usage("%s: %s", arg, why);
 }
 

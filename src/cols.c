@@ -263,6 +263,59 @@ fmt_time(const struct cols_fmt *f, time_t t)
 	return cli_xstrdup(buf);
 }
 
+/* One more name shown escaped, for what it holds (SHM_ESCW_*). */
+static void
+escaped(struct cols_fmt *f, unsigned why)
+{
+	f->escaped = true;
+	f->escape_why |= why;
+	f->nescaped++;
+}
+
+/*
+ * The note that some names were shown escaped, into buf: how many, what
+ * they hold, and how they are shown, e.g. "1 name holds a control
+ * character or bytes that are not UTF-8; shown escaped as \NNN (--json or
+ * -0 give the exact bytes)".
+ */
+void
+cols_escape_note(const struct cols_fmt *f, char *buf, size_t len)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*what;
+	} reasons[] = {
+		{ SHM_ESCW_CONTROL, "a control character" },
+		{ SHM_ESCW_INVALID, "bytes that are not UTF-8" },
+		{ SHM_ESCW_FORMAT, "an invisible or bidirectional formatting "
+		    "character" },
+		{ SHM_ESCW_UNPRINTABLE, "a character that is not printable" },
+		{ SHM_ESCW_BACKSLASH, "a backslash" },
+	};
+	const char *what[8];
+	size_t i, n = 0, off;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (f->escape_why & reasons[i].bit)
+			what[n++] = reasons[i].what;
+	if (f->escape_why & SHM_ESCW_NONASCII)
+		what[n++] = f->mode == COLS_TABLE ? "characters outside ASCII "
+		    "(the locale is not UTF-8)" : "characters outside ASCII";
+	if (f->escape_why & SHM_ESCW_SPECIAL)
+		what[n++] = f->mode == COLS_RAW ? "a blank or quote" :
+		    "a quote, $ or `";
+	off = (size_t)snprintf(buf, len, "%zu name%s", f->nescaped,
+	    f->nescaped == 1 ? " holds" : "s hold");
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    i == 0 ? " " : i + 1 < n ? ", " : n > 2 ? ", or " : " or ",
+		    what[i]);
+	if (off < len)
+		snprintf(buf + off, len - off, "; shown escaped as %s (--json "
+		    "or -0 give the exact bytes)", f->mode == COLS_TABLE ?
+		    "\\NNN" : "\\xHH");
+}
+
 /*
  * A name, or another text that anyone can choose (a user, a command).  In
  * the table it is escaped here, for people (shm_escape), so that a newline
@@ -273,21 +326,22 @@ fmt_time(const struct cols_fmt *f, time_t t)
 static char *
 fmt_text(struct cols_fmt *f, const char *s)
 {
+	unsigned why;
 	char *p;
 
 	switch (f->mode) {
 	case COLS_TABLE:
-		if (!shm_needs_escape(s))
+		if ((why = shm_escape_reasons(s)) == 0)
 			return cli_xstrdup(s);
-		f->escaped = true;
+		escaped(f, why);
 		if ((p = shm_escape(s)) == NULL)
 			err(EXIT_OPFAIL, NULL);
 		return p;
 	case COLS_RAW:
 	case COLS_EXPORT:
-		if (shm_needs_escape_hex(s, f->mode == COLS_RAW ? SHM_ESC_RAW :
-		    SHM_ESC_EXPORT))
-			f->escaped = true;
+		if ((why = shm_escape_hex_reasons(s, f->mode == COLS_RAW ?
+		    SHM_ESC_RAW : SHM_ESC_EXPORT)) != 0)
+			escaped(f, why);
 		break;
 	case COLS_JSON:
 	case COLS_NULL:

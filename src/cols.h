@@ -50,6 +50,8 @@ struct cols_fmt {
 	bool		 time_set;	/* time_style given: also in JSON */
 	enum shm_time_style time_style;
 	bool		 escaped;	/* out: some name was shown escaped */
+	unsigned	 escape_why;	/* out: SHM_ESCW_* of what was */
+	size_t		 nescaped;	/* out: how many names were */
 	bool		 hidden;	/* out: some use was unknown: "?" */
 	bool		 inode_unknown;	/* out: some size was unknown: "?" */
 };
@@ -61,6 +63,7 @@ struct cols_list {
 };
 
 int	 cols_by_name(const char *, size_t);
+void	 cols_escape_note(const struct cols_fmt *, char *, size_t);
 void	 cols_default(struct cols_list *);
 void	 cols_add_places(struct cols_list *);
 int	 cols_parse(struct cols_list *, const char *, const char **);

@@ -667,10 +667,16 @@ main(int argc, char *argv[])
 			    "mapped, and opening another process's mapping "
 			    "needs CAP_SYS_ADMIN: their size, owner and mode "
 			    "are shown as ?");
-		if (o.fmt.escaped)
-			cli_warn(NULL, "some names hold blanks, quotes or "
-			    "control characters and are shown escaped: use "
-			    "--json or -0 for their exact bytes");
+		if (o.fmt.escaped) {
+			char note[512];
+
+			/*
+			 * Our own words, no name in them: not escaped, so
+			 * that its backslash stays one.
+			 */
+			cols_escape_note(&o.fmt, note, sizeof(note));
+			fprintf(stderr, "%s: %s\n", getprogname(), note);
+		}
 	}
 	if (o.filter.kinds & SHM_KIND_BIT(SHM_SYSV))
 		for (i = 0; i < o.nplaces; i++)

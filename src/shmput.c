@@ -68,7 +68,10 @@ fit(const char *arg, struct shm_seg *seg, uint64_t len)
 		cli_op_fail(arg, errno, SHM_OP_RESIZE, &seg->addr);
 		return -1;
 	}
-	if (offset > seg->size)
+	if (seg->size == 0 && !grow)
+		cli_warn(arg, "the segment is empty (0 bytes): nothing fits, "
+		    "nothing written (--grow extends it)");
+	else if (offset > seg->size)
 		cli_warn(arg, "offset %llu is beyond the end (%llu bytes)",
 		    (unsigned long long)offset, (unsigned long long)seg->size);
 	else
@@ -148,11 +151,16 @@ put_fd(const char *arg, struct shm_seg *seg, int fd, uint64_t *written)
 		    (unsigned long long)offset);
 		return -1;
 	}
+	if (overflow && seg->size == 0) {
+		(void)fit(arg, seg, 1);		/* says why, as -d would */
+		return -1;
+	}
 	if (overflow) {
 		cli_warn(arg, "input does not fit: the first %llu bytes were "
 		    "written at offset %llu, the rest refused (segment is "
-		    "%llu bytes)", (unsigned long long)*written,
-		    (unsigned long long)offset, (unsigned long long)seg->size);
+		    "%llu bytes%s)", (unsigned long long)*written,
+		    (unsigned long long)offset, (unsigned long long)seg->size,
+		    grow ? "" : "; --grow extends it");
 		return -1;
 	}
 	return 0;
@@ -202,7 +210,8 @@ main(int argc, char *argv[])
 	if (data != NULL && input != NULL)
 		cli_usage("--data and --input exclude each other");
 	if (argc != 1)
-		cli_usage(argc == 0 ? "missing ADDRESS" : "one ADDRESS at a time");
+		cli_usage(argc == 0 ? "missing ADDRESS" : "one ADDRESS at a "
+		    "time; the data goes with -d DATA, -i FILE or on stdin");
 	arg = argv[0];
 	cli_addr(arg, &addr);
 	addr.place = cli_place();

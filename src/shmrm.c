@@ -22,7 +22,7 @@ static const char usage_text[] =
 "Remove shared memory segments: System V segments with IPC_RMID (freed\n"
 "when the last process detaches), POSIX objects and files by unlinking.\n"
 "With filters instead of ADDRESSes, remove every segment they select that\n"
-"no process uses.\n"
+"no process uses; those this user may not remove are skipped and counted.\n"
 "\n"
 "  -N, --namespace PID         in the IPC namespace and /dev/shm of process PID\n"
 "  -A, --all-namespaces        bulk: in every IPC namespace and /dev/shm of\n"
@@ -68,7 +68,7 @@ struct rm_opts {
 	bool		 bulk, all, all_ns;
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
-	size_t		 removed, kept, held;
+	size_t		 removed, kept, held, denied;
 	uint64_t	 bytes, held_bytes;
 	struct shm_rec	*would;		/* shallow copies: no strings owned */
 	size_t		 nwould;
@@ -283,6 +283,17 @@ remove_all(struct rm_opts *o)
 			continue;
 		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
+		/*
+		 * Another user's segment is not ours to remove: skipped,
+		 * counted in one note, and the same in a dry run.
+		 */
+		if (!shm_may_remove(rec)) {
+			o->denied++;
+			if (o->verbose)
+				cli_warn(addr, "skipped: no permission to "
+				    "remove it");
+			continue;
+		}
 		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
 		    now_ms() - scanned > SCAN_MAX_AGE_MS)
 			rescan(rec, n - i, &scanned);
@@ -325,6 +336,9 @@ remove_all(struct rm_opts *o)
 			    "(%s) cannot be removed", o->held,
 			    o->held == 1 ? "" : "s", human);
 		}
+		if (o->denied > 0)
+			fprintf(stderr, "; skipped %zu this user has no "
+			    "permission to remove", o->denied);
 		fputc('\n', stderr);
 	}
 	shm_rec_list_free(v, n);

@@ -202,6 +202,33 @@ make_bad_names() {
 	assert_line '/rlo\342\200\256'
 }
 
+@test "4: the escape note comes only when a name was escaped, and says what it held" {
+	skip_unless_hermetic "lists every POSIX object"
+	shmmk -s 1K $'/caf\xc3\xa9'
+	shmmk -s 1K '/a b'
+	# nothing escaped in a UTF-8 table: no note
+	run --separate-stderr -0 env LC_ALL=C.UTF-8 shmls -o ADDRESS
+	[[ -z $stderr ]] || fail "a note with nothing escaped: $stderr"
+	# in C, the accent is escaped: the note says why and how
+	run --separate-stderr -0 env LC_ALL=C shmls -o ADDRESS
+	assert_equal "$stderr" 'shmls: 1 name holds characters outside ASCII (the locale is not UTF-8); shown escaped as \NNN (--json or -0 give the exact bytes)'
+	# raw output escapes blanks and everything past ASCII, in any locale
+	run --separate-stderr -0 env LC_ALL=C.UTF-8 shmls -r -o ADDRESS
+	assert_equal "$stderr" 'shmls: 2 names hold characters outside ASCII or a blank or quote; shown escaped as \xHH (--json or -0 give the exact bytes)'
+	# a control character, bytes that are not UTF-8, a bidi override
+	shmmk -s 1K $'/n\nl'
+	shmmk -s 1K $'/x\xff'
+	shmmk -s 1K $'/r\xe2\x80\xaeoi'
+	shmmk -s 1K $'/m\xe2\x80\x8f'
+	run --separate-stderr -0 env LC_ALL=C.UTF-8 shmls -o ADDRESS
+	assert_line '/r\342\200\256oi'
+	assert_line '/m\342\200\217'
+	assert_equal "$stderr" 'shmls: 4 names hold a control character, bytes that are not UTF-8, or an invisible or bidirectional formatting character; shown escaped as \NNN (--json or -0 give the exact bytes)'
+	# JSON and -0 escape nothing, and say nothing
+	run --separate-stderr -0 env LC_ALL=C shmls -J
+	[[ -z $stderr ]] || fail "a note with JSON: $stderr"
+}
+
 @test "4: shmrm -v and -n, and error messages, escape names that are not UTF-8" {
 	skip_unless_hermetic "names objects in /dev/shm"
 	shmmk -s 1K $'/\xc3'

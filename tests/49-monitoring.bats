@@ -36,14 +36,6 @@ teardown() {
 	cleanup_segments
 }
 
-# need_tool COMMAND PACKAGE: skip without COMMAND, or fail under .ci/run.
-need_tool() {
-	command -v "$1" >/dev/null && return 0
-	[[ ${SHMT_CI:-} != 1 ]] ||
-	    fail "$1 not found, but .ci/run installs $2: CI must run this test"
-	skip "$1 not found (Debian package $2)"
-}
-
 need_hermetic() {
 	[[ $SHMT_HERMETIC == 1 ]] ||
 	    skip "needs the private namespaces of tests/run-bats (exact counts)"

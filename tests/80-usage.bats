@@ -186,6 +186,45 @@ man_page() {
 	done
 }
 
+# man_pages: every page in man/, whatever its section.
+man_pages() {
+	find "$SHMT_SRCDIR/man" -maxdepth 1 -type f -name '*.[1-9]' | sort
+}
+
+@test "every page in man/ reads at 80 columns with man-db and groff: no warning, no line wider than 80" {
+	need_tool man man-db
+	need_tool groff groff
+	local page n=0 width
+	while IFS= read -r page; do
+		n=$((n + 1))
+		# as man shows it in an 80-column terminal, every warning on
+		run --separate-stderr env MANWIDTH=80 MAN_KEEP_FORMATTING= \
+		    LC_ALL=C.UTF-8 man --warnings=w -l "$page"
+		assert_success
+		[[ -z $stderr ]] || fail "$page: man warns: $stderr"
+		[[ -n $output ]] || fail "$page: rendered empty"
+		# ${#line} counts characters in a UTF-8 locale
+		width=$(LC_ALL=C.UTF-8 bash -c 'while IFS= read -r l; do
+			(( ${#l} <= 80 )) || printf "%s columns: %s\n" "${#l}" "$l"
+		done' <<<"$output")
+		[[ -z $width ]] || fail "$page: $width"
+		# groff by itself, as mandoc -Tlint does for mandoc
+		run groff -mandoc -Tutf8 -ww -z -rLL=78n "$page"
+		[[ $status -eq 0 && -z $output ]] || fail "$page: groff: $output"
+	done < <(man_pages)
+	(( n >= 7 )) || fail "only $n pages in man/"
+}
+
+@test "every page's example lines (.Bd -literal) are at most 78 columns" {
+	local page
+	while IFS= read -r page; do
+		run awk '/^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
+		    lit && length($0) > 78 { print FILENAME ":" FNR ": " $0 }' \
+		    "$page"
+		assert_output ""
+	done < <(man_pages)
+}
+
 @test "shmtools(7) renders without mandoc warnings and names every program" {
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	page=$SHMT_SRCDIR/man/shmtools.7

@@ -5,6 +5,7 @@
 
 bats_require_minimum_version 1.5.0
 load test_helper
+load completion
 
 PROGRAMS=(shmmk shmcat shmput shmls shmrm shmresize)
 
@@ -34,74 +35,6 @@ other_places() {
 	for p in "$IPC" "$MNT" "$SAME"; do
 		wait_until 5 _runs "$p" sleep || fail "sleep $p did not start"
 	done
-}
-
-# complete_bash LINE: complete at the end of LINE as bash does, with the
-# completion file of LINE's command, and print COMPREPLY, one a line.
-complete_bash() {
-	bash --norc --noprofile -c '
-		. /usr/share/bash-completion/bash_completion || exit 99
-		. "$1" || exit 99
-		line=$2
-		read -ra blanks <<<"$line"
-		[[ -z $line || $line == *" " ]] && blanks+=("")
-		# readline also breaks words before and after : and =
-		COMP_WORDS=()
-		for w in "${blanks[@]}"; do
-			orig=$w
-			while [[ $w =~ ^([^:=]*)([:=])(.*)$ ]]; do
-				[[ -n ${BASH_REMATCH[1]} ]] &&
-					COMP_WORDS+=("${BASH_REMATCH[1]}")
-				COMP_WORDS+=("${BASH_REMATCH[2]}")
-				w=${BASH_REMATCH[3]}
-			done
-			[[ -n $w || -z $orig ]] && COMP_WORDS+=("$w")
-		done
-		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-		COMP_LINE=$line COMP_POINT=${#line}
-		read -r _ _ func _ < <(complete -p "${COMP_WORDS[0]}")
-		# compopt complains outside of a real completion
-		"$func" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" \
-			"${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
-		((${#COMPREPLY[@]} == 0)) || printf "%s\n" "${COMPREPLY[@]}"
-	' complete_bash "$COMPLETIONS/bash/${1%% *}" "$1"
-}
-
-# complete_fish LINE: what fish offers at the end of LINE, one
-# "value<TAB>description" a line, with only our completion file loaded
-# (and our functions autoloadable, as from vendor_functions.d).
-complete_fish() {
-	fish --no-config -c '
-		set -g fish_complete_path $argv[1]
-		set -g fish_function_path $argv[1]/functions $fish_function_path
-		source $argv[1]/$argv[2].fish; and complete -C $argv[3]
-	' "$COMPLETIONS/fish" "${1%% *}" "$1"
-}
-
-# complete_zsh LINE: what zsh's completion system offers at the end of
-# LINE, one a line: a real interactive zsh in a pseudo-terminal, whose
-# compadd prints what it is given.
-complete_zsh() {
-	cat >"$BATS_TEST_TMPDIR/complete.zsh" <<'EOF'
-zmodload zsh/zpty || exit 99
-zpty z zsh -f -i
-zpty -w z "PATH=${(q)PATH}; fpath=(${(q)1} \$fpath)"
-zpty -w z 'autoload -Uz compinit; compinit -u -D; bindkey "^I" complete-word'
-zpty -w z 'null-line() { echo -E - $'"'"'\0'"'"' }
-compprefuncs=(null-line); comppostfuncs=(null-line exit)'
-zpty -w z 'compadd() {
-  [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]] && { builtin compadd "$@"; return }
-  local -a hits; builtin compadd -A hits "$@"
-  local h; for h in $hits; do echo -E - "$IPREFIX$apre$hpre$h$hsuf$asuf"; done
-}'
-zpty -n -w z "$2"$'\t'
-integer seen=0
-while zpty -r z; do :; done | while IFS= read -r line; do
-  if [[ $line == *$'\0\r' ]]; then (( seen++ )) && exit 0 || continue; fi
-  (( seen )) && print -r -- "${line%$'\r'}"
-done
-EOF
-	timeout 30 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" "$COMPLETIONS/zsh" "$1"
 }
 
 # --- bash ------------------------------------------------------------------
@@ -440,4 +373,52 @@ huge_sizes() {
 				fail "$opt of $prog is not in completions/fish/$prog.fish"
 		done
 	done
+}
+
+@test "zsh: two segments of the same type and size are listed on lines of their own" {
+	local k1 k2 n1
+	k1=$(new_key)
+	k2=$(new_key)
+	n1=$(new_name)
+	shmmk -s 4K "$k1"
+	shmmk -s 4K "$k2"
+	shmmk -s 4K "$n1"
+	run -0 complete_zsh "shmrm " shown
+	# _describe would group the two keys: "KEY1 KEY2 -- sysv, 4.0K"
+	assert_line --regexp "^$k1 +-- sysv, 4\.0K\$"
+	assert_line --regexp "^$k2 +-- sysv, 4\.0K\$"
+	assert_line --regexp "^$n1 +-- posix, 4\.0K\$"
+	# and what is completed is still the bare ADDRESS
+	run -0 complete_zsh "shmrm "
+	assert_line "$k1"
+	assert_line "$k2"
+}
+
+@test "zsh: the completion files say that compinit must run" {
+	local f
+	for f in "$COMPLETIONS"/zsh/_shm*; do
+		grep -q 'compinit must run' "$f" || fail "$f does not say so"
+	done
+}
+
+@test "fish: --older-than is described as --help describes it" {
+	local prog want got
+	for prog in shmls shmrm; do
+		want=$("$prog" --help | sed -n 's/^ *--older-than DURATION *//p')
+		[[ -n $want ]] || fail "$prog --help has no --older-than"
+		got=$(complete_fish "$prog --older" | awk -F '\t' '$1 == "--older-than" { print $2 }')
+		assert_equal "$got" "$want"
+	done
+}
+
+@test "zsh: a name with a colon or a blank is offered whole, and listed on its own line" {
+	local name
+	name="$(new_name):a b"
+	track "$name"
+	shmmk -s 4K "$name"
+	# inserted quoted, as zsh quotes a blank
+	run -0 complete_zsh "shmrm ${name%%:*}"
+	assert_line "${name// /\\ }"
+	run -0 complete_zsh "shmrm ${name%%:*}" shown
+	assert_line --regexp "^${name%%:*}:a b +-- posix, 4\\.0K\$"
 }

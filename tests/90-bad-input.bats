@@ -503,3 +503,69 @@ check_rows() {
 	[[ $stderr == "shmmk: --ftok"*"/nonexistent"*"No such file"* ]] ||
 	    fail "stderr: $stderr"
 }
+
+# --- slips a newcomer makes get a pointer to the shmtools spelling -------------
+
+@test "ipcs and ipcrm habits: an invalid option that says what shmtools writes" {
+	check_rows <<-'EOF2'
+	2|shmls -m|-m is ipcs's; shmls --sysv lists System V segments
+	2|shmls -a|-a is ipcs's; shmls lists every kind by default
+	2|shmls -p|shmls -o +CPID,LPID
+	2|shmls -i 5|shmtools writes id:ID
+	2|shmrm -m 5|-m is ipcrm's; shmtools writes id:ID (shmrm id:ID)
+	2|shmrm -M $K|-M is ipcrm's; shmtools writes a key as 0xKEY
+	2|shmrm -a|-a is ipcrm's; shmrm --all removes every segment no process uses
+	EOF2
+	# the hint is the line between getopt's and the usage hint
+	run --separate-stderr -2 shmrm -m 5
+	assert_equal "$stderr" "shmrm: invalid option -- 'm'
+shmrm: -m is ipcrm's; shmtools writes id:ID (shmrm id:ID)
+Try 'shmrm --help'."
+	# the other programs' own -m and -a stay theirs, without a hint
+	run --separate-stderr -2 shmcat -m "$P"
+	[[ $stderr != *"ipc"* ]] || fail "shmcat -m: $stderr"
+}
+
+@test "a /dev/shm path is pointed to its ADDRESS, /NAME" {
+	local name=${P#/}
+	check_rows <<-EOF2
+	2|shmcat /dev/shm/$name|the object /dev/shm/$name is written /$name
+	2|shmrm /dev/shm/$name|the object /dev/shm/$name is written /$name
+	2|shmls /dev/shm/$name|the object /dev/shm/$name is written /$name
+	2|shmcat /dev/shm/a/b|a POSIX name cannot contain '/'
+	EOF2
+}
+
+@test "shmput ADDRESS DATA says that the data goes with -d or on stdin" {
+	check_rows <<-'EOF2'
+	2|shmput $P hello|the data goes with -d DATA, -i FILE or on stdin
+	2|shmput -d x $P $K|one ADDRESS at a time
+	EOF2
+}
+
+@test "a bare number is a shmid, and the message says how a key is written" {
+	check_rows <<-'EOF2'
+	1|shmcat 999999|a bare number is a shmid, id:999999, not a key: a key is written 0xHEX, or key:999999 in decimal
+	1|shmrm 999999|a bare number is a shmid, id:999999
+	1|shmcat id:999999|no such segment
+	EOF2
+	run --separate-stderr -1 shmcat id:999999
+	[[ $stderr != *"bare number"* ]] || fail "id:N is not bare: $stderr"
+	run --separate-stderr -1 shmcat "$MISSING_KEY"
+	[[ $stderr != *"bare number"* ]] || fail "a key is not bare: $stderr"
+}
+
+@test "writing into a 0-byte object says it is empty and suggests --grow" {
+	shmmk -s 0 "$N" >/dev/null
+	run --separate-stderr -1 shmput -d hi "$N"
+	assert_equal "$stderr" "shmput: $N: the segment is empty (0 bytes): nothing fits, nothing written (--grow extends it)"
+	run --separate-stderr -1 shmput "$N" <<<"hi"
+	assert_equal "$stderr" "shmput: $N: the segment is empty (0 bytes): nothing fits, nothing written (--grow extends it)"
+	[[ $(stat -c %s "/dev/shm$N") == 0 ]] || fail "the object changed"
+	# a full segment through a pipe: --grow said too
+	run --separate-stderr -1 shmput -o 4094 "$P" < <(echo hello)
+	assert_stderr_has "--grow extends it"
+	run -0 shmput -g -d hi "$N"
+	run -0 shmcat "$N"
+	assert_output hi
+}

@@ -324,6 +324,11 @@ blocked_bulk_removal() {
 	for i in 1 2 3; do
 		shmmk -s 1K "/row$i" >/dev/null
 	done
+	# the dry run's table too, and the skip note of a non-root run
+	run -0 bash -c 'shmrm -n --all 2>&1 | cat'
+	assert_equal "${lines[0]}" "TYPE ADDRESS SIZE OWNER NATTCH"
+	assert_equal "${#lines[@]}" 5
+	assert_equal "${lines[4]%%,*}" "shmrm: would remove 3 segments"
 	run -0 bash -c 'shmrm -v --all 2>&1 | cat'
 	assert_equal "${lines[3]%%,*}" "shmrm: removed 3 segments"
 }

@@ -233,6 +233,15 @@ need_full_scan() {
 	skip_unless_hermetic "a /proc scan that sees every process"
 }
 
+# need_tool COMMAND PACKAGE: skip without COMMAND, or fail under .ci/run
+# (SHMT_CI=1), whose deps list installs PACKAGE: CI must run the test.
+need_tool() {
+	command -v "$1" >/dev/null && return 0
+	[[ ${SHMT_CI:-} != 1 ]] ||
+	    fail "$1 not found, but .ci/run installs $2: CI must run this test"
+	skip "$1 not found (Debian package $2)"
+}
+
 # need_root: skip unless root.
 need_root() {
 	[[ $(id -u) -eq 0 ]] || skip "needs root"

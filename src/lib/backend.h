@@ -51,6 +51,7 @@ struct shm_backend {
 	int	(*close)(struct shm_seg *);
 	int	(*remove)(const struct shm_addr *);
 	int	(*remove_listed)(const struct shm_rec *, int);
+	bool	(*may_remove)(const struct shm_rec *);	/* NULL: yes */
 	int	(*list)(const struct shm_place *, struct shm_vec *);
 	int	(*recover)(const struct shm_addr *, int,
 		    struct shm_recover_result *);	/* NULL: nothing to */
@@ -136,6 +137,9 @@ int	 sysv_recover(const struct shm_addr *, int,
 
 /* io.c */
 int	 write_full(int, const void *, size_t);
+
+/* util.c */
+bool	 shm_have_cap(int);
 
 /* sysv.c */
 int	 sysv_resolve(const struct shm_addr *);

@@ -255,28 +255,63 @@ locale_is_utf8(void)
 }
 
 /*
+ * Is cp an invisible formatting character (Unicode's Cf, and the line
+ * and paragraph separators): one that shows nothing, or changes how what
+ * follows it is shown?  The bidirectional embeddings, overrides and
+ * isolates (U+202A to U+202E, U+2066 to U+2069) and marks (U+200E,
+ * U+200F, U+061C) reorder a line on screen; zero-width ones hide a
+ * difference between two names.
+ */
+static bool
+is_format_char(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	    (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xe0001 ||
+	    (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
+/*
  * How many bytes at p pass shm_escape() unchanged: 0 if the byte at p
- * must be escaped.  A character outside ASCII passes only when the locale
- * is UTF-8 and it is printable: not a C1 control (U+0080 to U+009F, which
- * terminals obey), not a bidirectional override (which reorders what
- * follows on screen), and printable by iswprint().
+ * must be escaped, and then *why says why (SHM_ESCW_*).  A character
+ * outside ASCII passes only when the locale is UTF-8 and it is printable:
+ * not a C1 control (U+0080 to U+009F, which terminals obey), not an
+ * invisible formatting character (is_format_char), and printable by
+ * iswprint().
  */
 static size_t
-human_plain_len(const unsigned char *p, size_t n, bool utf8)
+human_plain_len(const unsigned char *p, size_t n, bool utf8, unsigned *why)
 {
 	uint32_t cp;
 	size_t len;
 
-	if (*p == '\\')
+	if (*p == '\\') {
+		*why = SHM_ESCW_BACKSLASH;
 		return 0;
-	if (*p < 0x80)
-		return *p >= 0x20 && *p != 0x7f;
-	if (!utf8 || (len = shm_utf8_char(p, n, &cp)) == 0)
+	}
+	if (*p < 0x80) {
+		if (*p >= 0x20 && *p != 0x7f)
+			return 1;
+		*why = SHM_ESCW_CONTROL;
 		return 0;
-	if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || !iswprint((wint_t)cp))
+	}
+	if ((len = shm_utf8_char(p, n, &cp)) == 0) {
+		*why = SHM_ESCW_INVALID;
 		return 0;
-	return len;
+	}
+	if (!utf8)
+		*why = SHM_ESCW_NONASCII;
+	else if (cp < 0xa0)
+		*why = SHM_ESCW_CONTROL;
+	else if (is_format_char(cp))
+		*why = SHM_ESCW_FORMAT;
+	else if (!iswprint((wint_t)cp))
+		*why = SHM_ESCW_UNPRINTABLE;
+	else
+		return len;
+	return 0;
 }
 
 /* One byte as shm_escape() writes it, at o; returns the end. */
@@ -325,7 +360,8 @@ shm_escape(const char *s)
 		return NULL;
 	o = out;
 	while (i < n) {
-		size_t len = human_plain_len(p + i, n - i, utf8);
+		unsigned why;
+		size_t len = human_plain_len(p + i, n - i, utf8, &why);
 
 		if (len > 0) {
 			memcpy(o, p + i, len);
@@ -343,22 +379,37 @@ shm_escape(const char *s)
 	return out;
 }
 
-/* Would shm_escape() change s? */
-bool
-shm_needs_escape(const char *s)
+/*
+ * Why shm_escape() would change s: the SHM_ESCW_* bits of what it holds
+ * that must be escaped; 0 if nothing.
+ */
+unsigned
+shm_escape_reasons(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0;
 	bool utf8 = locale_is_utf8();
+	unsigned why = 0, w;
+	uint32_t cp;
 
 	while (i < n) {
-		size_t len = human_plain_len(p + i, n - i, utf8);
+		size_t len = human_plain_len(p + i, n - i, utf8, &w);
 
-		if (len == 0)
-			return true;
+		if (len == 0) {
+			why |= w;
+			if ((len = shm_utf8_char(p + i, n - i, &cp)) == 0)
+				len = 1;
+		}
 		i += len;
 	}
-	return false;
+	return why;
+}
+
+/* Would shm_escape() change s? */
+bool
+shm_needs_escape(const char *s)
+{
+	return shm_escape_reasons(s) != 0;
 }
 
 /*
@@ -400,12 +451,38 @@ shm_escape_hex(const char *s, const char *special)
 	return out;
 }
 
+/* Why shm_escape_hex() would change s: SHM_ESCW_* bits, 0 if it would not. */
+unsigned
+shm_escape_hex_reasons(const char *s, const char *special)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, len;
+	unsigned why = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		len = 1;
+		if (c >= 0x80 && (len = shm_utf8_char(p + i, n - i, &cp)) != 0)
+			why |= cp < 0xa0 ? SHM_ESCW_CONTROL : SHM_ESCW_NONASCII;
+		else if (c >= 0x80) {
+			why |= SHM_ESCW_INVALID;
+			len = 1;
+		} else if (c < 0x20 || c == 0x7f)
+			why |= SHM_ESCW_CONTROL;
+		else if (c == '\\')
+			why |= SHM_ESCW_BACKSLASH;
+		else if (special != NULL && strchr(special, c) != NULL)
+			why |= SHM_ESCW_SPECIAL;
+		i += len;
+	}
+	return why;
+}
+
 /* Would shm_escape_hex() change s? */
 bool
 shm_needs_escape_hex(const char *s, const char *special)
 {
-	for (; *s != '\0'; s++)
-		if (hex_needs((unsigned char)*s, special))
-			return true;
-	return false;
+	return shm_escape_hex_reasons(s, special) != 0;
 }

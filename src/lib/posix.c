@@ -21,6 +21,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
 #include "backend.h"
 
 #define OPEN_SAFE	(O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
@@ -456,6 +458,27 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 	return rv;
 }
 
+/*
+ * unlink(2) in the object's directory needs write and search permission
+ * on it and, when it is sticky (/dev/shm is, mode 1777), to own the
+ * object or the directory, or CAP_FOWNER.
+ */
+static bool
+posix_may_remove(const struct shm_rec *r)
+{
+	struct stat dir;
+	uid_t euid = geteuid();
+	int dirfd;
+
+	if (r->addr.kind == SHM_FILE || dir_of(&r->addr, &dirfd) == -1 ||
+	    fstat(dirfd, &dir) == -1)
+		return true;
+	if (faccessat(dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1)
+		return errno != EACCES && errno != EPERM && errno != EROFS;
+	return !(dir.st_mode & S_ISVTX) || r->uid == euid ||
+	    dir.st_uid == euid || shm_have_cap(CAP_FOWNER);
+}
+
 static int
 posix_list(const struct shm_place *place, struct shm_vec *vec)
 {
@@ -523,5 +546,6 @@ const struct shm_backend posix_backend = {
 	.close = fd_close,
 	.remove = posix_remove,
 	.remove_listed = posix_remove_listed,
+	.may_remove = posix_may_remove,
 	.list = posix_list,
 };

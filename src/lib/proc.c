@@ -829,20 +829,6 @@ bad:
 	return -1;
 }
 
-static bool
-have_cap_sys_ptrace(void)
-{
-	struct __user_cap_header_struct hdr = {
-		_LINUX_CAPABILITY_VERSION_3, 0
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &hdr, data) == -1)
-		return false;
-	return (data[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective &
-	    CAP_TO_MASK(CAP_SYS_PTRACE)) != 0;
-}
-
 /* Are we in group gid?  If we cannot tell, no. */
 static bool
 in_group(gid_t gid)
@@ -900,7 +886,7 @@ proc_shows_all(int procfd)
 	fclose(fp);
 	if (!seen)
 		return false;
-	return found.hidepid == PROC_HIDEPID_OFF || have_cap_sys_ptrace() ||
+	return found.hidepid == PROC_HIDEPID_OFF || shm_have_cap(CAP_SYS_PTRACE) ||
 	    in_group(found.gid);
 }
 

@@ -305,6 +305,22 @@ shm_remove_listed(const struct shm_rec *r, int flags)
 }
 
 /*
+ * Would removing the segment r describes be permitted, by the kernel's
+ * rules, to this process?  Asked without trying, so that a dry run says
+ * exactly what the real one will do.  If it cannot tell, yes: the
+ * removal itself then says why it failed.
+ */
+bool
+shm_may_remove(const struct shm_rec *r)
+{
+	const struct shm_backend *be;
+
+	if ((be = backend_in_place(&r->addr)) == NULL)
+		return true;
+	return be->may_remove == NULL || be->may_remove(r);
+}
+
+/*
  * Every segment of the kinds in the mask in place (NULL: the default),
  * as an array the caller frees; each record's address is in that place.
  * Files are never listed: there is no table of them, only their names.

@@ -175,6 +175,7 @@ int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
+bool	 shm_may_remove(const struct shm_rec *);
 
 /* io.c: moving bytes between a segment and a descriptor */
 #define SHM_IO_OTHER	(-2)	/* failed on the other descriptor, not the
@@ -296,6 +297,18 @@ bool	 shm_utf8_valid(const char *, size_t);
 bool	 shm_needs_escape(const char *);
 char	*shm_escape_hex(const char *, const char *);
 bool	 shm_needs_escape_hex(const char *, const char *);
+/* What a name holds that must be escaped: shm_escape{,_hex}_reasons() */
+#define SHM_ESCW_CONTROL	0x01	/* a control character, C0, DEL or C1 */
+#define SHM_ESCW_INVALID	0x02	/* bytes that are not valid UTF-8 */
+#define SHM_ESCW_NONASCII	0x04	/* valid, but not ASCII: outside a UTF-8
+					   locale, and always in \\xHH */
+#define SHM_ESCW_FORMAT		0x08	/* an invisible or bidirectional
+					   formatting character */
+#define SHM_ESCW_UNPRINTABLE	0x10	/* not printable (iswprint) */
+#define SHM_ESCW_BACKSLASH	0x20	/* a backslash, the escape character */
+#define SHM_ESCW_SPECIAL	0x40	/* a byte of the special set */
+unsigned shm_escape_reasons(const char *);
+unsigned shm_escape_hex_reasons(const char *, const char *);
 /*
  * What else shm_escape_hex() escapes: in raw output, what xargs(1) or a
  * shell would split words at or unquote; inside the double quotes of

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
 #include "backend.h"
 
 #define PROC_SYSVIPC_SHM "/proc/sysvipc/shm"
@@ -196,6 +198,20 @@ sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 	return 0;
 }
 
+/*
+ * IPC_RMID is the owner's, the creator's, or CAP_SYS_ADMIN's (in the user
+ * namespace that owns the IPC namespace: ours, if we have it at all).
+ */
+static bool
+sysv_may_remove(const struct shm_rec *r)
+{
+	uid_t euid = geteuid();
+
+	if (r->uid == SHM_UNKNOWN_ID || r->cuid == SHM_UNKNOWN_ID)
+		return true;
+	return r->uid == euid || r->cuid == euid ||
+	    shm_have_cap(CAP_SYS_ADMIN);
+}
 
 /*
  * Remove the segment a listing found, if it still is that one (same
@@ -509,6 +525,7 @@ const struct shm_backend sysv_backend = {
 	.close = sysv_close,
 	.remove = sysv_remove,
 	.remove_listed = sysv_remove_listed,
+	.may_remove = sysv_may_remove,
 	.list = sysv_list,
 	.recover = sysv_recover,
 };

@@ -8,7 +8,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "backend.h"
 
@@ -20,6 +23,20 @@ shm_place_sysctl(const struct shm_place *place, const char *name,
 	if (place_enter(place) == -1)
 		return -1;
 	return shm_sysctl(name, out);
+}
+
+/* Is capability cap in our effective set?  If we cannot tell, no. */
+bool
+shm_have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		_LINUX_CAPABILITY_VERSION_3, 0
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		return false;
+	return (data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap)) != 0;
 }
 
 /* A number from /proc/sys/NAME, e.g. "kernel/shmmax". */

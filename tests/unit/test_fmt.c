@@ -52,7 +52,69 @@ static const struct esc utf8_cases[] = {
 	{ "\xe2\x80\xae", "\\342\\200\\256" },		/* RLO */
 	{ "\xe2\x81\xa6", "\\342\\201\\246" },		/* LRI */
 	{ "\xc2\xa0", "\xc2\xa0" },			/* NBSP prints */
+	{ "a\xe2\x80\xaa", "a\\342\\200\\252" },		/* LRE */
+	{ "\xe2\x80\xad", "\\342\\200\\255" },		/* LRO */
+	{ "\xe2\x81\xa9", "\\342\\201\\251" },		/* PDI */
+	{ "\xe2\x80\x8e", "\\342\\200\\216" },		/* LRM */
+	{ "\xe2\x80\x8f", "\\342\\200\\217" },		/* RLM */
+	{ "\xd8\x9c", "\\330\\234" },			/* ALM */
+	{ "\xe2\x80\x8b", "\\342\\200\\213" },		/* ZWSP */
+	{ "\xef\xbb\xbf", "\\357\\273\\277" },		/* BOM */
+	{ "\xe2\x80\xa8", "\\342\\200\\250" },		/* LSEP */
+	{ "caf\xc3\xa9", "caf\xc3\xa9" },
 };
+
+struct why {
+	const char	*in;
+	unsigned	 why;
+};
+
+/* What shm_escape() finds to escape, in a UTF-8 locale. */
+static const struct why utf8_why[] = {
+	{ "caf\xc3\xa9", 0 },
+	{ "with space", 0 },
+	{ "a\nb", SHM_ESCW_CONTROL },
+	{ "\xc2\x9b", SHM_ESCW_CONTROL },
+	{ "\xff", SHM_ESCW_INVALID },
+	{ "a\xe2\x80\xae", SHM_ESCW_FORMAT },
+	{ "\xd8\x9c\n\xff", SHM_ESCW_FORMAT | SHM_ESCW_CONTROL |
+	    SHM_ESCW_INVALID },
+	{ "a\\b", SHM_ESCW_BACKSLASH },
+	{ "\xcd\xb8", SHM_ESCW_UNPRINTABLE },		/* unassigned */
+};
+
+/* Outside a UTF-8 locale: valid UTF-8 is still told from invalid. */
+static const struct why c_why[] = {
+	{ "caf\xc3\xa9", SHM_ESCW_NONASCII },
+	{ "\xff", SHM_ESCW_INVALID },
+	{ "plain", 0 },
+};
+
+/* Raw output: blanks and quotes are special, every byte past ASCII too. */
+static const struct why raw_why[] = {
+	{ "plain", 0 },
+	{ "a b", SHM_ESCW_SPECIAL },
+	{ "caf\xc3\xa9", SHM_ESCW_NONASCII },
+	{ "\xff\t", SHM_ESCW_INVALID | SHM_ESCW_CONTROL },
+	{ "\xc2\x85", SHM_ESCW_CONTROL },
+};
+
+static void
+check_why(const struct why *c, size_t n, bool hex, const char *where)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned got = hex ? shm_escape_hex_reasons(c[i].in,
+		    SHM_ESC_RAW) : shm_escape_reasons(c[i].in);
+		char *in_esc = shm_escape_hex(c[i].in, NULL);
+
+		if (!tap_ok(got == c[i].why, "%s: reasons of \"%s\"", where,
+		    in_esc))
+			tap_diag("got %#x, want %#x", got, c[i].why);
+		free(in_esc);
+	}
+}
 
 /* Outside a UTF-8 locale, every byte outside ASCII is escaped. */
 static const struct esc c_cases[] = {
@@ -233,11 +295,17 @@ main(void)
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		tap_diag("no C.UTF-8 locale: UTF-8 cases skipped");
 	else
+	{
 		check_escape(utf8_cases, sizeof(utf8_cases) /
 		    sizeof(utf8_cases[0]), "UTF-8");
+		check_why(utf8_why, sizeof(utf8_why) / sizeof(utf8_why[0]),
+		    false, "UTF-8");
+	}
 	check_exhaustive();
 	setlocale(LC_ALL, "C");
 	check_escape(c_cases, sizeof(c_cases) / sizeof(c_cases[0]), "C");
+	check_why(c_why, sizeof(c_why) / sizeof(c_why[0]), false, "C");
+	check_why(raw_why, sizeof(raw_why) / sizeof(raw_why[0]), true, "raw");
 	check_exhaustive();
 	check_hex(raw_cases, sizeof(raw_cases) / sizeof(raw_cases[0]),
 	    SHM_ESC_RAW, "raw");
