@@ -641,7 +641,10 @@ main(int argc, char *argv[])
 		o.metrics_opts.places = o.places;
 		o.metrics_opts.nplaces = o.nplaces;
 		o.metrics_opts.label_places = o.all_ns;
-		return cli_exit_status(metrics_print(stdout, &o.metrics_opts));
+		r = metrics_print(stdout, &o.metrics_opts);
+		if (o.all_ns)
+			shm_places_free(o.places, o.nplaces);
+		return cli_exit_status(r);
 	}
 
 	ret = select_recs(&o, argc, argv, &v, &n);
@@ -683,5 +686,7 @@ main(int argc, char *argv[])
 			if (shm_place_lists(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
 				note_recovery_files(o.places[i]);
 	shm_rec_list_free(v, n);
+	if (o.all_ns)
+		shm_places_free(o.places, o.nplaces);
 	return cli_exit_status(ret);
 }

@@ -342,6 +342,8 @@ remove_all(struct rm_opts *o)
 		fputc('\n', stderr);
 	}
 	shm_rec_list_free(v, n);
+	if (o->all_ns)
+		shm_places_free(places, np);
 	return ret;
 }
 

@@ -531,6 +531,28 @@ shm_place_statvfs(const struct shm_place *p, struct statvfs *sv)
 	return fd == -1 ? -1 : fstatvfs(fd, sv);
 }
 
+/*
+ * Let go of a place made for a PID, once no record is in it any more
+ * (the default place is kept until exit).
+ */
+void
+shm_place_free(const struct shm_place *p)
+{
+	if (p != NULL && p != &here)
+		place_free((struct shm_place *)p);
+}
+
+/* The places of shm_places_all(), and their array. */
+void
+shm_places_free(const struct shm_place **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		shm_place_free(v[i]);
+	free(v);
+}
+
 /* A set of keys of three numbers, open addressing: the -A walk is linear. */
 struct keyset {
 	unsigned long long (*k)[3];

@@ -60,6 +60,8 @@ struct shm_place_id {
 };
 int	 shm_place_of_pid(pid_t, const struct shm_place **);
 int	 shm_places_all(const struct shm_place ***, size_t *, pid_t *);
+void	 shm_place_free(const struct shm_place *);
+void	 shm_places_free(const struct shm_place **, size_t);
 const struct shm_place_id *shm_place_id(const struct shm_place *);
 unsigned shm_place_lists(const struct shm_place *);
 int	 shm_place_devshm_err(const struct shm_place *);

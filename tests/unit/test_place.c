@@ -121,6 +121,7 @@ test_of_pid(void)
 	    (int)child);
 	tap_ok(p->ipcns == -1, "entering it needs no setns");
 	tap_ok(shm_place_lists(p) == SHM_KINDS_ALL, "it lists every kind");
+	shm_place_free(p);
 	kill(child, SIGKILL);
 	waitpid(child, &st, 0);
 	tap_ok(shm_place_of_pid(child, &p) == -1 && errno == ESRCH,
