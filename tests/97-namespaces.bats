@@ -590,6 +590,41 @@ many_places() {
 	assert_equal "$mntns" "$(lsns -n -o NS -t mnt -p "$A")"
 }
 
+@test "shmls -A lists an object unlinked inside a container in the container's place, and shmrm -A --orphans keeps it" {
+	start_container C
+	name=$(new_name)
+	_next_client
+	start_client PID nsenter -t "$C" --ipc --mount -- \
+	    posix_writer --unlink "$name" 8192 "still mapped" "$READY" "$ECHO"
+	wait_for "$READY"
+	read -r pid where <"$READY"
+	[[ $pid == "$PID" ]] || fail "posix_writer $PID says it is $pid"
+	addr=deleted:$PID:$where
+	! c_exists "$C" "$name" || fail "$name was not unlinked in C"
+	# Ours has the same name, live: not the unlinked one.
+	orphan_in $$ "$name"
+	run --separate-stderr -0 shmls -A -rn -o ADDRESS,STATUS,NSPID
+	assert_line "$addr deleted $C"
+	assert_equal "$(grep -c ' deleted ' <<<"$output")" 1
+	run --separate-stderr -0 shmls -A -J -o ADDRESS,STATUS,NSPID,IPCNS,MNTNS
+	jq -e --arg a "$addr" --argjson c "$C" --argjson i "$(ns_ino "$C" ipc)" \
+	    --argjson m "$(ns_ino "$C" mnt)" '[.shm[] | select(.address == $a)] |
+	    length == 1 and .[0].status == "deleted" and .[0].nspid == $c and
+	    .[0].ipcns == $i and .[0].mntns == $m' <<<"$output" || fail "$output"
+	run --separate-stderr -0 shmcat -s -N "$C" "$addr"
+	assert_output "still mapped"
+	# Our own place has no unlinked object.
+	run --separate-stderr -0 shmls -rn -o ADDRESS,STATUS
+	refute_line --partial " deleted"
+	# Bulk removal keeps it, and says why; our orphan of that name goes.
+	run --separate-stderr -0 shmrm -A --orphans
+	assert_stderr_has "$addr: kept: unlinked already, and still mapped or held by PID $PID"
+	assert_stderr_has "1 unlinked object still held"
+	assert_gone "$name"
+	run --separate-stderr -0 shmcat -s -N "$C" "$addr"
+	assert_output "still mapped"
+}
+
 @test "shmrm -A --orphans removes the orphans of every place and keeps those in use" {
 	need_sysv_writer
 	many_places
