@@ -590,6 +590,74 @@ many_places() {
 	assert_equal "$mntns" "$(lsns -n -o NS -t mnt -p "$A")"
 }
 
+# start_unlinked_in PID map|fd /NAME TEXT: a posix_writer in the place of
+# PID that creates /NAME there, unlinks it and keeps only its mapping
+# (map) or only its descriptor (fd); ADDR is its deleted: address.
+start_unlinked_in() {
+	local opt=--unlink pid where
+	[[ $2 == fd ]] && opt=--unlink-fd
+	_next_client
+	start_client PID nsenter -t "$1" --ipc --mount -- \
+	    posix_writer "$opt" "$3" 8192 "$4" "$READY" "$ECHO"
+	wait_for "$READY"
+	read -r pid where <"$READY"
+	[[ $pid == "$PID" ]] || fail "posix_writer $PID says it is $pid"
+	ADDR=deleted:$PID:$where
+	! c_exists "$1" "$3" || fail "$3 was not unlinked in $1"
+}
+
+@test "shmls -A lists an object unlinked inside a container in the container's place, and shmrm -A --orphans keeps it" {
+	start_container C
+	name=$(new_name)
+	start_unlinked_in "$C" map "$name" "still mapped"
+	addr=$ADDR
+	# Ours has the same name, live: not the unlinked one.
+	orphan_in $$ "$name"
+	run --separate-stderr -0 shmls -A -rn -o ADDRESS,STATUS,NSPID
+	assert_line "$addr deleted $C"
+	assert_equal "$(grep -c ' deleted ' <<<"$output")" 1
+	run --separate-stderr -0 shmls -A -J -o ADDRESS,STATUS,NSPID,IPCNS,MNTNS
+	jq -e --arg a "$addr" --argjson c "$C" --argjson i "$(ns_ino "$C" ipc)" \
+	    --argjson m "$(ns_ino "$C" mnt)" '[.shm[] | select(.address == $a)] |
+	    length == 1 and .[0].status == "deleted" and .[0].nspid == $c and
+	    .[0].ipcns == $i and .[0].mntns == $m' <<<"$output" || fail "$output"
+	run --separate-stderr -0 shmcat -s -N "$C" "$addr"
+	assert_output "still mapped"
+	# Our own place has no unlinked object.
+	run --separate-stderr -0 shmls -rn -o ADDRESS,STATUS
+	refute_line --partial " deleted"
+	# Bulk removal keeps it, and says why; our orphan of that name goes.
+	run --separate-stderr -0 shmrm -A --orphans
+	assert_stderr_has "$addr: kept: unlinked already, and still mapped or held by PID $PID"
+	assert_stderr_has "1 unlinked object still held"
+	assert_gone "$name"
+	run --separate-stderr -0 shmcat -s -N "$C" "$addr"
+	assert_output "still mapped"
+}
+
+@test "shmls -A: an object only held open inside a container is listed by its descriptor, in the container's place" {
+	start_container C
+	start_container D
+	start_unlinked_in "$C" fd "$(new_name)" "held in C"
+	inc=$ADDR
+	start_unlinked_in "$D" map "$(new_name)" "mapped in D"
+	ind=$ADDR
+	[[ $inc =~ ^deleted:[0-9]+:[0-9]+$ ]] || fail "$inc"
+	run --separate-stderr -0 shmls -A -rn -o ADDRESS,STATUS,NSPID
+	assert_line "$inc deleted $C"
+	assert_line "$ind deleted $D"
+	assert_equal "$(grep -c ' deleted ' <<<"$output")" 2
+	run --separate-stderr -0 shmcat -s -N "$C" "$inc"
+	assert_output "held in C"
+	run --separate-stderr -0 shmcat -s -N "$D" "$ind"
+	assert_output "mapped in D"
+	# Each is on its place's /dev/shm only: not reached by the other.
+	run --separate-stderr shmcat -s -N "$D" "$inc"
+	assert_failure
+	run --separate-stderr shmcat -s "$ind"
+	assert_failure
+}
+
 @test "shmrm -A --orphans removes the orphans of every place and keeps those in use" {
 	need_sysv_writer
 	many_places

@@ -209,22 +209,22 @@ users_unknown(struct shm_rec *r)
 }
 
 /*
- * Fill in who uses each of v[0..n) with one pass over the /proc of place
+ * Fill in who uses each of v[0..n) with one pass over the /proc of pl[0]
  * (NULL: the default place); with SHM_FIND_MEMFDS in find, append every
  * memfd some process holds, with SHM_FIND_DELETED every unlinked POSIX
- * object some process maps or holds.  On failure, -1, and the users of
- * every segment not filled in are unknown: an error never becomes
- * "unused".
+ * object some process maps or holds on the /dev/shm of one of
+ * pl[0..np).  On failure, -1, and the users of every segment not filled
+ * in are unknown: an error never becomes "unused".
  */
-int
-shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
-    unsigned find)
+static int
+scan_users_places(const struct shm_place *const *pl, size_t np,
+    struct shm_rec **v, size_t *n, unsigned find)
 {
 	struct proc_scan *scan;
 	size_t i;
 	int r = 0, e = 0;
 
-	if ((scan = proc_scan_new(place, *v, *n, find)) == NULL) {
+	if ((scan = proc_scan_new(pl, np, *v, *n, find)) == NULL) {
 		e = errno;
 		for (i = 0; i < *n; i++)
 			users_unknown(&(*v)[i]);
@@ -250,6 +250,14 @@ shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
 	if (r == -1)
 		errno = e;
 	return r;
+}
+
+/* The same for one place (NULL: the default place). */
+int
+shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
+    unsigned find)
+{
+	return scan_users_places(&place, 1, v, n, find);
 }
 
 /* Append the records of what place lists of kinds to *v. */
@@ -308,12 +316,12 @@ shm_select_places(const struct shm_place *const *pl, size_t np,
 	/*
 	 * Memfds and unlinked POSIX objects are found only by the scan:
 	 * memfds are what it is for; unlinked objects come with every
-	 * scan that POSIX objects are listed in (those of pl[0]'s
-	 * /dev/shm).
+	 * scan that POSIX objects are listed in (those of the /dev/shm of
+	 * every place that lists them, each in its place).
 	 */
 	if ((scan || shm_filter_needs_scan(f) ||
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
-	    shm_scan_users(pl[0], v, n,
+	    scan_users_places(pl, np, v, n,
 	    ((f->kinds & SHM_KIND_BIT(SHM_MEMFD)) ? SHM_FIND_MEMFDS : 0) |
 	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0)) ==
 	    -1) {

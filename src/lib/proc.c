@@ -82,6 +82,12 @@ struct holders {
 	size_t		 n, cap;
 };
 
+/* A /dev/shm whose unlinked objects are found, and the place it is. */
+struct devshm {
+	dev_t		 dev;
+	const struct shm_place *place;
+};
+
 struct proc_scan {
 	struct users	*tab;
 	size_t		 cap, n;
@@ -91,13 +97,29 @@ struct proc_scan {
 	size_t		 ndevs, capdevs;
 	bool		 memfds;	/* find every memfd, not only those asked */
 	bool		 deleted;	/* find every unlinked POSIX object */
-	dev_t		 devshm_dev;	/* ...on the device of this /dev/shm */
+	struct devshm	*shms;		/* ...on the device of these /dev/shm */
+	size_t		 nshms;
 	bool		 has_memfd_dev;
 	dev_t		 memfd_dev;
 	pid_t		 self;		/* our pid as this /proc numbers it */
 	const struct shm_place *place;	/* whose /proc; the memfds' place */
 	bool		 complete;
 };
+
+/*
+ * The place whose /dev/shm is on dev, or NULL: a file there with no
+ * link left is an unlinked object of that place.  Places are few.
+ */
+static const struct shm_place *
+devshm_place(const struct proc_scan *scan, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < scan->nshms; i++)
+		if (scan->shms[i].dev == dev)
+			return scan->shms[i].place;
+	return NULL;
+}
 
 /* A failure that only means the process (or descriptor) is gone. */
 static bool
@@ -422,7 +444,7 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 			else if (!gone(errno))
 				lost(scan);
 		} else if (ino != 0 && scan->deleted &&
-		    dev == scan->devshm_dev &&
+		    devshm_place(scan, dev) != NULL &&
 		    scan_deleted_map(scan, line, path, dev, ino, pid))
 			continue;
 		else if (ino != 0)
@@ -467,7 +489,7 @@ add_holder(struct holders *hs, pid_t pid, int fd, const struct stat *st,
 }
 
 /*
- * (dev, ino), an unlinked file on our /dev/shm that pid maps or holds:
+ * (dev, ino), an unlinked file on a /dev/shm scanned that pid maps or holds:
  * an unlinked POSIX object, unless it is one asked about (listed by its
  * name, which it may have lost since) or a semaphore (sem.NAME, which
  * listings pass by).  Returns its users' entry, or NULL if it is not one.
@@ -523,7 +545,7 @@ scan_held_fd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid,
 	if (deleted) {
 		/* Swapped since statx: judged again, as what it is now. */
 		if (!S_ISREG(st.st_mode) || st.st_nlink != 0 ||
-		    st.st_dev != scan->devshm_dev)
+		    devshm_place(scan, st.st_dev) == NULL)
 			return false;
 		link[(size_t)(name - link) + len] = '\0';
 		if (deleted_identity(scan, st.st_dev, st.st_ino, name) == NULL)
@@ -537,7 +559,7 @@ scan_held_fd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid,
 }
 
 /*
- * A maps line of a file on our /dev/shm that maps path: if the kernel
+ * A maps line of a file on a /dev/shm scanned that maps path: if the kernel
  * says it was unlinked ("/dev/shm/NAME (deleted)"), note its holder and
  * return true.  A live file whose name ends so is told apart by its
  * inode: it is listed, or it is still there under that name.
@@ -563,7 +585,7 @@ scan_deleted_map(struct proc_scan *scan, const char *line, const char *path,
 		return false;
 	/* Its name still there, as the live file it is? */
 	if (u == NULL &&
-	    (dirfd = place_devshm(scan->place)) != -1 &&
+	    (dirfd = place_devshm(devshm_place(scan, dev))) != -1 &&
 	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    st.st_dev == dev && st.st_ino == ino)
 		return false;
@@ -645,7 +667,7 @@ scan_fds(struct proc_scan *scan, int at, pid_t pid)
 		    scan_held_fd(scan, fd, de->d_name, pid, false))
 			continue;
 		if (scan->deleted && stx.stx_nlink == 0 &&
-		    dev == scan->devshm_dev &&
+		    devshm_place(scan, dev) != NULL &&
 		    scan_held_fd(scan, fd, de->d_name, pid, true))
 			continue;
 		if (dev_wanted(scan, dev))
@@ -961,14 +983,51 @@ learn_memfd_dev(struct proc_scan *scan)
 }
 
 /*
- * Scan the place's /proc for the users of the segments v[0..n), and with
- * memfds for every memfd a process holds.  NULL only if /proc cannot be
- * scanned at all; any other failure leaves the scan incomplete.
+ * With deleted, find the unlinked objects of the /dev/shm of each of
+ * pl[0..np): of pl[0] alone, or with -A (np > 1) of each place that
+ * lists POSIX objects (one per /dev/shm), each by the place it is in.
+ */
+static void
+want_devshms(struct proc_scan *scan, const struct shm_place *const *pl,
+    size_t np)
+{
+	size_t i;
+	dev_t dev;
+
+	if ((scan->shms = calloc(np, sizeof(*scan->shms))) == NULL) {
+		lost(scan);
+		return;
+	}
+	for (i = 0; i < np; i++) {
+		const struct shm_place *p = i == 0 ? scan->place : pl[i];
+
+		if (np > 1 && !(shm_place_lists(p) & SHM_KIND_BIT(SHM_POSIX)))
+			continue;
+		if (deleted_devshm_dev(p, &dev) == -1 ||
+		    devshm_place(scan, dev) != NULL)
+			continue;
+		if (want_dev(scan, dev) == -1) {
+			lost(scan);
+			continue;
+		}
+		scan->shms[scan->nshms].dev = dev;
+		scan->shms[scan->nshms++].place = p;
+	}
+	scan->deleted = scan->nshms > 0;
+}
+
+/*
+ * Scan the /proc of pl[0] (NULL: the default place) for the users of the
+ * segments v[0..n), with memfds for every memfd a process holds, with
+ * deleted for the unlinked objects of the places pl[0..np).  NULL only
+ * if /proc cannot be scanned at all; any other failure leaves the scan
+ * incomplete.
  */
 struct proc_scan *
-proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
-    size_t n, unsigned find)
+proc_scan_new(const struct shm_place *const *pl, size_t np,
+    const struct shm_rec *v, size_t n, unsigned find)
 {
+	const struct shm_place *place = pl[0];
 	struct proc_scan *scan;
 	struct dirent *de;
 	size_t i, want, cap;
@@ -1004,11 +1063,9 @@ proc_scan_new(const struct shm_place *place, const struct shm_rec *v,
 	}
 	if (scan->memfds)
 		learn_memfd_dev(scan);
-	/* Unlinked objects: unlinked files on the device of /dev/shm. */
-	if ((find & SHM_FIND_DELETED) &&
-	    deleted_devshm_dev(place, &scan->devshm_dev) == 0 &&
-	    want_dev(scan, scan->devshm_dev) == 0)
-		scan->deleted = true;
+	/* Unlinked objects: unlinked files on the device of a /dev/shm. */
+	if (find & SHM_FIND_DELETED)
+		want_devshms(scan, pl, np);
 	if (!proc_sees_every_process(procfd))
 		lost(scan);
 	scan->self = self_pid(procfd);
@@ -1064,6 +1121,7 @@ proc_scan_free(struct proc_scan *scan)
 	free(scan->mf.v);
 	free(scan->del.v);
 	free(scan->devs);
+	free(scan->shms);
 	free(scan);
 }
 
@@ -1201,6 +1259,9 @@ fill_deleted(const struct proc_scan *scan, const struct holder *h, size_t n,
 	}
 	rec->status |= SHM_ST_DELETED;
 	rec->addr.kind = SHM_POSIX;
+	/* The place whose /dev/shm it is on (-A: perhaps not ours). */
+	if ((rec->addr.place = devshm_place(scan, h->st.st_dev)) == NULL)
+		rec->addr.place = scan->place;
 	rec->addr.pid = h->pid;
 	rec->addr.fd = h->fd;
 	rec->addr.map_start = h->start;
@@ -1230,8 +1291,8 @@ holder_recs(const struct proc_scan *scan, const struct holders *hs,
 			;
 		if ((rec = shm_vec_push(&vec)) == NULL)
 			goto fail;
-		fill(scan, h, j - i, rec);
 		rec->addr.place = scan->place;
+		fill(scan, h, j - i, rec);
 		if ((rec->addr.name = strdup(h->name)) == NULL ||
 		    proc_scan_users(scan, rec) == -1)
 			goto fail;

@@ -60,7 +60,7 @@ bool	 shm_filter_needs_scan(const struct shm_filter *);
  * reach it through shm_scan_users() and shm_select().
  */
 struct proc_scan;
-struct proc_scan *proc_scan_new(const struct shm_place *,
+struct proc_scan *proc_scan_new(const struct shm_place *const *, size_t,
 	    const struct shm_rec *, size_t, unsigned);
 void	 proc_scan_free(struct proc_scan *);
 int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
