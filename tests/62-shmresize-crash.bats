@@ -178,6 +178,29 @@ resize_in_background() {
 	echo "# of 20 kills, $recovered needed --recover, $stale left a stale file" >&3
 }
 
+# in_sleep PID: the process sleeps in nanosleep(2)/clock_nanosleep(2),
+# that is at a SHMTOOLS_TEST_PAUSE point.
+in_sleep() {
+	local nr
+	read -r nr _ <"/proc/$1/syscall" 2>/dev/null || return 1
+	[[ $nr == 35 || $nr == 230 ]]
+}
+
+@test "SIGKILL as the recovery file is made, before its header: no empty file is left for ever" {
+	key=$(new_key)
+	big_segment "$key" 8
+	SHMTOOLS_TEST_PAUSE=create:10000 resize_in_background pid "$key" 16M
+	wait_until 10 in_sleep "$pid" || fail "shmresize never reached the pause"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	# An empty shmresize-* file would be trusted by no --recover and
+	# removed by nothing: the file must not exist before its header does.
+	assert_equal "$(recovery_files)" ""
+	expect_whole "$key" 8
+	run -0 "$SHMT_BUILDDIR/tests/unit/recovery_list"
+	assert_output ""
+}
+
 @test "SIGKILL during the copy: the file names the key, shmresize refuses, --recover restores" {
 	key=$(new_key)
 	shmmk -m 640 -s 8M "$key"

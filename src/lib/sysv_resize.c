@@ -76,7 +76,8 @@ recovery_tag(key_t key, int id, char *buf, size_t len)
 
 /*
  * SHMTOOLS_TEST_PAUSE=POINT:MS stops a resize for MS milliseconds at POINT
- * ("save": the data is saved, a signal may still stop the resize; "rmid":
+ * ("create": the recovery file is made, its header not yet written;
+ * "save": the data is saved, a signal may still stop the resize; "rmid":
  * after the last NATTCH check, before IPC_RMID; "copy": the new segment
  * exists, empty), so that the tests can act at that instant instead of
  * hoping to hit it.
@@ -304,8 +305,66 @@ recovery_find(const struct shm_addr *a, struct shm_recovery *found)
 }
 
 /*
+ * Make the recovery file path (its last six characters XXXXXX, made
+ * unique here) in dir, holding header h, mode 0600.  It appears under its
+ * name only with the whole header in it: made unnamed (O_TMPFILE) and
+ * linked once written, so that a SIGKILL in between leaves nothing
+ * behind, not an empty file that no --recover would ever trust or
+ * remove.  Where the file system has no O_TMPFILE, mkostemp(), and the
+ * moment in which an empty file can be left is back.
+ */
+static int
+recovery_create(const char *dir, char *path,
+    const struct shm_recovery_header *h)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char *x = path + strlen(path) - 6, fdpath[32];
+	int fd, tries, e;
+
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1) {
+		test_pause("create");
+		if (write_full(fd, h, sizeof(*h)) == -1)
+			goto fail;
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		for (tries = 0; tries < 100; tries++) {
+			unsigned char r[6];
+			int i;
+
+			if (getentropy(r, sizeof(r)) == -1)
+				goto fail;
+			for (i = 0; i < 6; i++)
+				x[i] = set[r[i] % (sizeof(set) - 1)];
+			if (linkat(AT_FDCWD, fdpath, AT_FDCWD, path,
+			    AT_SYMLINK_FOLLOW) == 0)
+				return fd;
+			if (errno != EEXIST)
+				break;	/* no /proc, say: as below */
+		}
+		close(fd);
+		memcpy(x, "XXXXXX", 6);
+	}
+	/* No O_TMPFILE here, or no way to name one: the plain way. */
+	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
+		return -1;
+	test_pause("create");
+	if (write_full(fd, h, sizeof(*h)) == 0)
+		return fd;
+	e = errno;
+	unlink(path);
+	close(fd);
+	errno = e;
+	return -1;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/*
  * Save the data of the segment described by ds (attached at p) to a new
- * recovery file, mode 0600 (mkostemp), header first.  Returns its
+ * recovery file, mode 0600 (recovery_create), header first.  Returns its
  * descriptor and sets *path; or -1, and *path is the directory tried.
  */
 static int
@@ -335,10 +394,9 @@ recovery_save(const struct shmid_ds *ds, int id, uint64_t new_size,
 	h.old_size = ds->shm_segsz;
 	h.new_size = new_size;
 	h.ipcns = shm_ipcns_ino();
-	if ((fd = mkostemp(*path, O_CLOEXEC)) == -1)
+	if ((fd = recovery_create(dir, *path, &h)) == -1)
 		goto fail;
-	if (write_full(fd, &h, sizeof(h)) == 0 &&
-	    write_full(fd, p, ds->shm_segsz) == 0)
+	if (write_full(fd, p, ds->shm_segsz) == 0)
 		return fd;
 	e = errno;
 	close(fd);
