@@ -260,23 +260,6 @@ bad:
 	return -1;
 }
 
-/* Read a small file at dirfd into buf; its length, or -1. */
-static ssize_t
-read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	ssize_t n, got = 0;
-	int fd;
-
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((size_t)got < len - 1 &&
-	    (n = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 /*
  * Is the process at procdir one whose place can be had?  0, or -1 with
  * ESRCH (gone), SHM_EZOMBIE or SHM_EKTHREAD.
@@ -287,7 +270,7 @@ check_task(int procdir)
 	char buf[1024], state;
 	unsigned long flags;
 
-	if (read_small(procdir, "stat", buf, sizeof(buf)) <= 0 ||
+	if (shm_read_small(procdir, "stat", buf, sizeof(buf)) <= 0 ||
 	    place_stat_parse(buf, &state, &flags) == -1) {
 		errno = ESRCH;
 		return -1;
@@ -405,7 +388,7 @@ place_make(pid_t pid)
 	if ((p->devshm = open_devshm_beneath(root)) == -1)
 		p->devshm_err = errno;
 	devshm_key(p);
-	if (read_small(procdir, "cgroup", cg, sizeof(cg)) > 0) {
+	if (shm_read_small(procdir, "cgroup", cg, sizeof(cg)) > 0) {
 		char id[65];
 
 		if (place_container_parse(cg, id, sizeof(id)) == 1 &&
@@ -500,7 +483,7 @@ shm_place_id(const struct shm_place *p)
 			if (ino_at(AT_FDCWD, path) == here.id.mntns)
 				here.id.pid = pp;
 		}
-		n = read_small(AT_FDCWD, "/proc/self/cgroup", cg, sizeof(cg));
+		n = shm_read_small(AT_FDCWD, "/proc/self/cgroup", cg, sizeof(cg));
 		if (n > 0 && place_container_parse(cg, id, sizeof(id)) == 1)
 			here.container = strdup(id);
 		here.id.container = here.container;

@@ -1332,17 +1332,10 @@ const char *
 proc_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (shm_read_small(AT_FDCWD, path, buf, len) <= 0)
 		return NULL;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
 }

@@ -24,6 +24,10 @@ struct shm_place {
 	int		 order;		/* -A: its rank, ours 0 */
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
+
+/* util.c */
+ssize_t	 shm_read_small(int, const char *, char *, size_t);
+
 int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);

@@ -39,6 +39,26 @@ shm_have_cap(int cap)
 	return (data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap)) != 0;
 }
 
+/*
+ * Read a small file (a /proc one, say) at dirfd into buf, NUL-terminated;
+ * its length, or -1.
+ */
+ssize_t
+shm_read_small(int dirfd, const char *name, char *buf, size_t len)
+{
+	ssize_t n, got = 0;
+	int fd;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((size_t)got < len - 1 &&
+	    (n = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
 /* A number from /proc/sys/NAME, e.g. "kernel/shmmax". */
 int
 shm_sysctl(const char *name, uint64_t *out)
