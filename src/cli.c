@@ -401,9 +401,22 @@ cli_stdout_error_told(void)
 int
 cli_exit_status(int status)
 {
+	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		if (errno != EPIPE && !stdout_error_told)
-			cli_warn(NULL, "write error: %s", strerror(errno));
+		/*
+		 * Only an earlier write failed: its errno is long gone, and
+		 * a write of nothing asks the descriptor again (EBADF where
+		 * it was closed and we stood /dev/null in, read-only).
+		 */
+		if (errno == 0 && write(STDOUT_FILENO, "", 0) == 0)
+			errno = 0;	/* no reason to give */
+		if (errno != EPIPE && !stdout_error_told) {
+			if (errno != 0)
+				cli_warn(NULL, "write error: %s",
+				    strerror(errno));
+			else
+				cli_warn(NULL, "write error");
+		}
 		return status == 0 ? EXIT_OPFAIL : status;
 	}
 	if (fclose(stdout) == EOF) {

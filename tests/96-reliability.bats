@@ -141,6 +141,14 @@ closed() {
 	assert_equal "$(cat "$T/f")" ABCD
 }
 
+@test "stdout closed: shmls gives the real reason, not a stale errno" {
+	printf 'ABCD' >"$T/f"
+	closed 1 shmls -o ADDRESS "file:$T/f"
+	assert_equal "$status" 1
+	assert_stderr_has "write error: Bad file descriptor"
+	[[ $stderr != *"No such file"* ]] || fail "stale errno: $stderr"
+}
+
 # to_full CMD...: run CMD with stdout on /dev/full (bats's run would
 # capture it instead).
 to_full() {
