@@ -1,5 +1,7 @@
 /*
  * addr.c - the ADDRESS grammar shared by every program (see shmtools(7)).
+ *
+ * Layer: text (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -255,7 +257,7 @@ bad:
  * it (deleted:PID:...), rather than a name in /dev/shm?
  */
 bool
-shm_addr_held(const struct shm_addr *a)
+shm_addr_deleted(const struct shm_addr *a)
 {
 	return a->kind == SHM_POSIX && a->pid > 0;
 }
@@ -326,10 +328,10 @@ shm_addr_format(const struct shm_addr *a, char *buf, size_t len)
 			return snprintf(buf, len, "id:%d", a->id);
 		return snprintf(buf, len, "0x%08" PRIx32, (uint32_t)a->key);
 	case SHM_POSIX:
-		if (shm_addr_held(a) && a->fd >= 0)
+		if (shm_addr_deleted(a) && a->fd >= 0)
 			return snprintf(buf, len, "deleted:%d:%d", (int)a->pid,
 			    a->fd);
-		if (shm_addr_held(a))
+		if (shm_addr_deleted(a))
 			return snprintf(buf, len, "deleted:%d:%" PRIx64 "-%"
 			    PRIx64, (int)a->pid, a->map_start, a->map_end);
 		return snprintf(buf, len, "/%s", a->name);
@@ -354,6 +356,9 @@ shm_addr_copy(struct shm_addr *dst, const struct shm_addr *src)
 void
 shm_addr_free(struct shm_addr *a)
 {
+	int e = errno;
+
 	free(a->name);
 	a->name = NULL;
+	errno = e;
 }

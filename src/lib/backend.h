@@ -1,6 +1,7 @@
 /*
- * backend.h - the small interface each kind of segment implements, and
- * what the backends share.  The kernel ABI details are in kernel.h.
+ * backend.h - the small interface each kind of segment implements (the
+ * kinds' floor of src/lib/LAYERS), and what the kinds share.  The
+ * kernel's ABI details are in kernel.h.
  */
 #ifndef SHMTOOLS_BACKEND_H
 #define SHMTOOLS_BACKEND_H
@@ -13,28 +14,20 @@
 #include "shm-private.h"
 
 /*
- * Error values the kernel has no words for.  They are real errno values,
- * so strerror() still says something sensible; shm_explain() says better.
+ * One kind's operations.  The contract:
+ * - The dispatcher (seg.c) enters the address's place (place_enter)
+ *   before stat, open, create, copy_resize, remove, remove_listed, list
+ *   and recover: System V calls act in the IPC namespace we are in.  The
+ *   slots that take an open segment need no place: its attach or its
+ *   descriptor reaches the memory wherever we are.  may_remove is asked
+ *   without entering anything: it only judges a record.
+ * - A slot never calls the dispatcher, the /proc scan or the selection
+ *   (they are floors above): a policy that needs to know who uses a
+ *   segment (shrinking what someone maps) belongs to resize.c.
+ * - A slot returns -1 (or NULL) with errno; it never prints or exits.
+ * - A NULL slot is an operation the kind does not have: the dispatcher
+ *   says EOPNOTSUPP, or (remove, copy_resize, recover, map) says why.
  */
-#define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
-#define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
-#define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
-#define SHM_ENOTHUGE	EXDEV		/* huge pages asked for a POSIX
-					   object or file not on hugetlbfs */
-#define SHM_ENOTDELETED	ENOTNAM		/* deleted:PID:...: not an unlinked
-					   object in the place's /dev/shm */
-#define SHM_EUNLINKED	EIDRM		/* removing what has no name left */
-
-/* What the kernel appends to the link text of an unlinked file. */
-#define SHM_DELETED_SUFFIX " (deleted)"
-
-struct shm_vec {
-	struct shm_rec	*v;
-	size_t		 n, cap;
-};
-
-struct shm_rec *shm_vec_push(struct shm_vec *);
-
 struct shm_backend {
 	int	(*stat)(const struct shm_addr *, struct shm_rec *);
 	int	(*open)(const struct shm_addr *, int, struct shm_seg *);
@@ -42,7 +35,18 @@ struct shm_backend {
 		    struct shm_seg *, bool *);
 	ssize_t	(*pread)(struct shm_seg *, void *, size_t, uint64_t);
 	ssize_t	(*pwrite)(struct shm_seg *, const void *, size_t, uint64_t);
-	int	(*resize_to)(const struct shm_addr *, int, uint64_t, int,
+	/*
+	 * A kind whose bytes are reached through a mapping of ours (System
+	 * V): the mapping, made once (map), and where the kernel hands one
+	 * out, a descriptor of its pages (map_fd).  NULL: it has a
+	 * descriptor of its own, seg->fd.
+	 */
+	void	*(*map)(struct shm_seg *);
+	int	(*map_fd)(struct shm_seg *);
+	/* Resize in place (descriptor kinds); the policy is resize.c's. */
+	int	(*truncate)(struct shm_seg *, uint64_t);
+	/* Resize by copying into a new segment (System V: sysv_resize.c). */
+	int	(*copy_resize)(const struct shm_addr *, int, uint64_t, int,
 		    struct shm_resize_result *);
 	int	(*grow)(struct shm_seg *, uint64_t);	/* in place, never
 							   shrinks; NULL: it
@@ -62,6 +66,20 @@ extern const struct shm_backend posix_backend;	/* POSIX objects and files */
 extern const struct shm_backend memfd_backend;
 extern const struct shm_backend deleted_backend;	/* deleted:PID:... */
 
+/* fdseg.c: what every descriptor kind shares */
+ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
+ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
+int	 fd_resize(struct shm_seg *, uint64_t);
+int	 fd_grow(struct shm_seg *, uint64_t);
+int	 fd_ungrow(struct shm_seg *, uint64_t, uint64_t);
+int	 fd_close(struct shm_seg *);
+void	 fd_fill_info(const struct stat *, struct shm_rec *);
+int	 fd_adopt(int, int, struct shm_seg *);
+/* The slots of every descriptor kind's table. */
+#define FDSEG_OPS \
+	.pread = fd_pread, .pwrite = fd_pwrite, .truncate = fd_resize, \
+	.grow = fd_grow, .ungrow = fd_ungrow, .close = fd_close
+
 /* held.c: what a process holds, opened once through its /proc */
 typedef char *(*held_verify_fn)(int, const struct stat *,
 	    const struct shm_addr *, const char *);
@@ -73,32 +91,17 @@ int	 held_stat(const struct shm_addr *, held_verify_fn, struct shm_rec *);
 int	 held_open(const struct shm_addr *, held_verify_fn, int, int,
 	    struct shm_seg *);
 
+/* posix.c */
+uint64_t posix_addr_pagesize(const struct shm_addr *);
+
 /* deleted.c */
 int	 deleted_devshm_dev(const struct shm_place *, dev_t *);
 
-/* memfd.c: the device memfds live on (0: none can be made here) */
-dev_t	 memfd_dev(void);
-
-/* huge.c */
-uint64_t huge_flags_size(int);
-int	 huge_shmflg(uint64_t);
-uint64_t huge_dev_pagesize(dev_t);
-uint64_t huge_map_pagesize(const void *);
-int64_t	 huge_smaps_field(const void *, const char *);
-int	 huge_fs_check(int, uint64_t);
-uint64_t huge_addr_pagesize(const struct shm_addr *);
-
-/* posix.c: descriptor-backed operations that memfd.c shares */
-ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);
-ssize_t	 fd_pwrite(struct shm_seg *, const void *, size_t, uint64_t);
-int	 fd_resize(struct shm_seg *, uint64_t);
-int	 fd_resize_to(const struct shm_addr *, int, uint64_t, int,
-	    struct shm_resize_result *);
-int	 fd_grow(struct shm_seg *, uint64_t);
-int	 fd_ungrow(struct shm_seg *, uint64_t, uint64_t);
-int	 fd_close(struct shm_seg *);
-void	 fd_fill_info(const struct stat *, struct shm_rec *);
-int	 fd_adopt(int, int, struct shm_seg *);
+/* sysvipc.c: what the kernel says of one segment */
+int	 sysv_resolve(const struct shm_addr *);
+int	 sysv_stat_id(int, struct shmid_ds *);
+int	 sysv_key_of(int, key_t *);
+void	 sysv_fill_from_ds(int, const struct shmid_ds *, struct shm_rec *);
 
 /*
  * sysv_resize.c: a recovery file is this header, then the old segment's
@@ -118,47 +121,18 @@ struct shm_recovery_header {
 	uint64_t	 new_size;
 	uint64_t	 ipcns;		/* the IPC namespace's inode */
 };
-
-/*
- * Are the segment's bytes reached through an attached mapping (System V,
- * seg->base) rather than through a descriptor of its own (seg->fd)?
- */
-static inline bool
-seg_is_mapping(const struct shm_seg *seg)
-{
-	return seg->fd == -1;
-}
+/* recovery.c */
+int	 recovery_open(int, const char *, const char *, unsigned long long,
+	    struct shm_recovery *);
+int	 recovery_find(const struct shm_addr *, struct shm_recovery *);
+int	 recovery_save(const struct shm_addr *, const struct shmid_ds *, int,
+	    uint64_t, uint64_t, const unsigned char *, char **);
+void	 resize_test_pause(const char *);
 
 /* sysv_resize.c */
 int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *);
 int	 sysv_recover(const struct shm_addr *, int,
 	    struct shm_recover_result *);
-
-/* io.c */
-int	 write_full(int, const void *, size_t);
-
-/* util.c */
-bool	 shm_have_cap(int);
-
-/* sysv.c */
-int	 sysv_resolve(const struct shm_addr *);
-int	 sysv_attach(struct shm_seg *);
-int	 sysv_map_fd(struct shm_seg *);
-int	 sysv_key_of(int, key_t *);
-
-/*
- * lock.c: the per-key lock.  shm_key_lock(key, shmid, exclusive) locks key
- * (shmid when key is IPC_PRIVATE) and returns the descriptor that holds
- * the lock; it fails with EWOULDBLOCK when the lock stays taken past the
- * bound, and with EINTR when a signal the caller blocked is pending
- * (shm_signal_pending: one that would end the process).
- */
-int	 shm_key_lock(key_t, int, bool);
-void	 shm_key_unlock(int);
-int	 shm_lock_path(key_t, int, char *, size_t);
-bool	 shm_signal_pending(void);
-unsigned long long shm_ipcns_ino(void);
-
 
 #endif

@@ -6,8 +6,10 @@
  * kernel opens only for CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE), opened
  * once and checked on our own descriptor (held.c): a regular file with no
  * link left, on the device of the place's /dev/shm.  Reads, writes and
- * resizes are then the descriptor operations of posix.c.  It has no name
+ * resizes are then the descriptor operations of fdseg.c.  It has no name
  * to remove: it is freed when its last holder unmaps or closes it.
+ *
+ * Layer: kinds (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -30,28 +32,6 @@ deleted_devshm_dev(const struct shm_place *place, dev_t *dev)
 		return -1;
 	*dev = st.st_dev;
 	return 0;
-}
-
-/*
- * The name an unlinked file had, from its link text in /proc
- * ("/dev/shm/NAME (deleted)"): a pointer into link and its length, or
- * NULL if link does not say the file was unlinked.
- */
-const char *
-deleted_link_name(const char *link, size_t *len)
-{
-	size_t n = strlen(link), slen = strlen(SHM_DELETED_SUFFIX);
-	const char *name;
-
-	if (n <= slen || strcmp(link + n - slen, SHM_DELETED_SUFFIX) != 0)
-		return NULL;
-	n -= slen;
-	for (name = link + n; name > link && name[-1] != '/'; name--)
-		;
-	if (name == link + n)
-		return NULL;
-	*len = (size_t)(link + n - name);
-	return name;
 }
 
 /*
@@ -99,12 +79,7 @@ const struct shm_backend deleted_backend = {
 	.stat = deleted_stat,
 	.open = deleted_open,
 	.create = NULL,		/* it had a name once; it has none now */
-	.pread = fd_pread,
-	.pwrite = fd_pwrite,
-	.resize_to = fd_resize_to,
-	.grow = fd_grow,
-	.ungrow = fd_ungrow,
-	.close = fd_close,
+	FDSEG_OPS,
 	.remove = NULL,		/* shm_remove_check() says why */
 	.remove_listed = NULL,
 	.list = NULL,		/* the /proc scan finds them */

@@ -2,6 +2,9 @@
  * errors.c - the real cause of a failure, in words: which limit, which
  * filesystem, which rule.  strerror() alone says "Invalid argument" for a
  * System V segment over kernel.shmmax.
+ *
+ * Layer: operations (src/lib/LAYERS): it may ask any floor below
+ * what went wrong.
  */
 #include "config.h"
 
@@ -139,7 +142,7 @@ explain_huge_fs(enum shm_op op, const struct shm_addr *a, char *buf,
 	char name[32];
 
 	if ((op != SHM_OP_CREATE && op != SHM_OP_RESIZE &&
-	    op != SHM_OP_WRITE) || (page = huge_addr_pagesize(a)) == 0)
+	    op != SHM_OP_WRITE) || (page = posix_addr_pagesize(a)) == 0)
 		return NULL;
 	shm_huge_name(page, name, sizeof(name));
 	if (op == SHM_OP_WRITE)
@@ -221,9 +224,9 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case EEXIST:
 		return "already exists";
 	case ENOENT:
-		if (a->kind == SHM_MEMFD || (shm_addr_held(a) && a->fd >= 0))
+		if (a->kind == SHM_MEMFD || (shm_addr_deleted(a) && a->fd >= 0))
 			return "no such process or descriptor";
-		if (shm_addr_held(a))
+		if (shm_addr_deleted(a))
 			return "no such process or mapping";
 		/* The place has no /dev/shm at all (a container without). */
 		if (a->kind == SHM_POSIX && place_devshm(shm_addr_place(a)) == -1)
@@ -243,7 +246,7 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		return NULL;	/* explain_access() says which permission */
 	case EPERM:
 		/* proc_map_files_get_link() asks for these, whoever we are */
-		if (shm_addr_held(a) && a->fd < 0)
+		if (shm_addr_deleted(a) && a->fd < 0)
 			return "opening another process's mapping through "
 			    "/proc/PID/map_files needs CAP_SYS_ADMIN or "
 			    "CAP_CHECKPOINT_RESTORE (run as root, or use a "

@@ -1,5 +1,7 @@
 /*
  * fmt.c - a segment's fields as text, formatted once for every kind.
+ *
+ * Layer: text (src/lib/LAYERS).
  */
 #include "config.h"
 

@@ -8,6 +8,8 @@
  * mapping at any moment, but not ours.  The file is then reopened from
  * our descriptor.  memfd.c (memfds) and deleted.c (unlinked POSIX
  * objects) share this.
+ *
+ * Layer: kinds (src/lib/LAYERS), below the kinds that use it.
  */
 #include "config.h"
 
@@ -36,15 +38,6 @@ held_path(const struct shm_addr *a, char *buf, size_t len)
 		    (int)a->pid, a->map_start, a->map_end);
 }
 
-static void
-close_keep_errno(int fd)
-{
-	int e = errno;
-
-	close(fd);
-	errno = e;
-}
-
 /*
  * Open what a's holder holds as O_PATH, and let verify judge our
  * descriptor: its stat, and its link text in /proc/self/fd.  verify
@@ -56,7 +49,6 @@ held_open_path(const struct shm_addr *a, held_verify_fn verify,
     struct stat *st, char **name)
 {
 	char path[96], target[4096];
-	ssize_t n;
 	int procfd, fd;
 
 	if ((procfd = place_proc(shm_addr_place(a))) == -1)
@@ -64,13 +56,11 @@ held_open_path(const struct shm_addr *a, held_verify_fn verify,
 	held_path(a, path, sizeof(path));
 	if ((fd = openat(procfd, path, O_PATH | O_CLOEXEC)) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (fstat(fd, st) == -1 ||
-	    (n = readlink(path, target, sizeof(target) - 1)) == -1) {
+	    self_fd_link(fd, target, sizeof(target)) == -1) {
 		close_keep_errno(fd);
 		return -1;
 	}
-	target[n] = '\0';
 	if ((*name = verify(fd, st, a, target)) == NULL) {
 		close_keep_errno(fd);
 		return -1;
@@ -89,13 +79,10 @@ held_reopen(int pfd, const struct stat *st, int flags, int notit,
     struct shm_seg *seg)
 {
 	struct stat now;
-	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
-	fd = open(path, ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
-	    ((flags & SHM_O_NOATIME) ? O_NOATIME : 0) |
-	    O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = self_fd_reopen(pfd, ((flags & SHM_O_RDWR) ? O_RDWR : O_RDONLY) |
+	    ((flags & SHM_O_NOATIME) ? O_NOATIME : 0) | O_NONBLOCK);
 	close_keep_errno(pfd);
 	if (fd == -1)
 		return -1;

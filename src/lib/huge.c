@@ -1,15 +1,11 @@
 /*
- * huge.c - huge pages (hugetlbfs): which sizes this machine has, how many
- * are reserved, and how to tell that memory is made of them.
+ * huge.c - huge pages as the programs ask for them: --huge=SIZE parsed,
+ * the flags that carry a page size to shmget(2), how many pages are
+ * reserved and free, the page size of an open segment or a file system,
+ * and the words for a failure to have them.  Which sizes exist and the
+ * device of each is kmem.c's.
  *
- * The kernel sets no bit in a System V segment's mode for SHM_HUGETLB.
- * What shows it is where the memory lives: a huge-page segment is a file
- * on the kernel's internal hugetlbfs mount of its page size, one device
- * per size, where an ordinary one is on the internal shmem mount.  A
- * memfd made with MFD_HUGETLB lives on the same internal mounts, so one
- * empty memfd of each size (which reserves nothing) tells us their
- * devices, and an attacher's line in /proc/PID/maps tells us the device
- * of its mapping: no smaps walk, and never an attach of our own.
+ * Layer: kernel facts (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -28,74 +24,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-
-#define HUGEPAGES_DIR	"/sys/kernel/mm/hugepages"
-#define HUGE_MAX	8	/* sizes a machine has: x86 2, arm64 4 */
-
-#ifndef MFD_HUGETLB
-#define MFD_HUGETLB	0x0004U
-#endif
-/* SHM_HUGETLB's and MFD_HUGETLB's page size: log2 of it, in bits 26-31. */
-#define HUGE_SHIFT	26
-
-static struct {
-	uint64_t	 size;
-	dev_t		 dev;
-} huge_devs[HUGE_MAX];
-static size_t nhuge_devs;
-static bool huge_devs_known;
-
-static unsigned
-log2_of(uint64_t v)
-{
-	unsigned n = 0;
-
-	while (v > 1) {
-		v >>= 1;
-		n++;
-	}
-	return n;
-}
-
-static bool
-power_of_two(uint64_t v)
-{
-	return v != 0 && (v & (v - 1)) == 0;
-}
-
-/*
- * The huge page sizes this kernel has, from the directories of
- * /sys/kernel/mm/hugepages ("hugepages-2048kB"), smallest first.
- */
-int
-shm_huge_sizes(uint64_t *sizes, size_t max, size_t *n)
-{
-	struct dirent *de;
-	DIR *dir;
-	size_t i, j;
-
-	*n = 0;
-	if ((dir = opendir(HUGEPAGES_DIR)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(dir)) != NULL && *n < max) {
-		unsigned long long kb;
-		char unit[4];
-
-		if (sscanf(de->d_name, "hugepages-%llu%3s", &kb, unit) != 2 ||
-		    strcmp(unit, "kB") != 0 || !power_of_two(kb))
-			continue;
-		sizes[(*n)++] = (uint64_t)kb * 1024;
-	}
-	closedir(dir);
-	for (i = 1; i < *n; i++)
-		for (j = i; j > 0 && sizes[j - 1] > sizes[j]; j--) {
-			uint64_t t = sizes[j];
-
-			sizes[j] = sizes[j - 1];
-			sizes[j - 1] = t;
-		}
-	return 0;
-}
 
 /* The default huge page size (Hugepagesize in /proc/meminfo), or 0. */
 uint64_t
@@ -153,7 +81,7 @@ shm_huge_parse(const char *arg, uint64_t *size, const char **why)
 int
 shm_huge_flags(uint64_t size)
 {
-	return SHM_C_HUGE | (int)(log2_of(size) << HUGE_SHIFT);
+	return SHM_C_HUGE | (int)(huge_log2(size) << HUGE_SHIFT);
 }
 
 /* The huge page size SHM_C_* flags ask for; 0 for none. */
@@ -169,103 +97,7 @@ huge_flags_size(int flags)
 int
 huge_shmflg(uint64_t size)
 {
-	return SHM_HUGETLB | (int)(log2_of(size) << HUGE_SHIFT);
-}
-
-/* Learn the device of each size's internal hugetlbfs mount, once. */
-static void
-learn_huge_devs(void)
-{
-	uint64_t sizes[HUGE_MAX];
-	size_t n, i;
-
-	if (huge_devs_known)
-		return;
-	huge_devs_known = true;
-	if (shm_huge_sizes(sizes, HUGE_MAX, &n) == -1)
-		return;
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		int fd;
-
-		/* An empty file reserves nothing, even with none reserved. */
-		fd = memfd_create("shmtools-probe", MFD_CLOEXEC | MFD_HUGETLB |
-		    (log2_of(sizes[i]) << HUGE_SHIFT));
-		if (fd == -1)
-			continue;
-		if (fstat(fd, &st) == 0) {
-			huge_devs[nhuge_devs].size = sizes[i];
-			huge_devs[nhuge_devs].dev = st.st_dev;
-			nhuge_devs++;
-		}
-		close(fd);
-	}
-}
-
-/*
- * The page size of memory on device dev, as far as we can tell: the
- * huge page size for an internal hugetlbfs mount, the base page size
- * for the internal shmem mount (System V segments, memfds), 0 for any
- * other device (unknown).
- */
-uint64_t
-huge_dev_pagesize(dev_t dev)
-{
-	size_t i;
-
-	learn_huge_devs();
-	for (i = 0; i < nhuge_devs; i++)
-		if (huge_devs[i].dev == dev)
-			return huge_devs[i].size;
-	if (dev != 0 && dev == memfd_dev())
-		return (uint64_t)getpagesize();
-	return 0;
-}
-
-/*
- * A field of our own mapping that holds addr in /proc/self/smaps
- * ("KernelPageSize", "Swap"), in bytes; -1 if there is none.
- */
-int64_t
-huge_smaps_field(const void *addr, const char *field)
-{
-	char line[512];
-	size_t flen = strlen(field);
-	bool ours = false;
-	int64_t v = -1;
-	FILE *fp;
-
-	if ((fp = fopen("/proc/self/smaps", "re")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned long long start, end, kb;
-
-		/* A mapping's first line: "start-end perms ..."; */
-		if (sscanf(line, "%llx-%llx ", &start, &end) == 2) {
-			if (ours)
-				break;	/* the next mapping: no such field */
-			ours = (uintptr_t)addr >= start && (uintptr_t)addr < end;
-		} else if (ours && strncmp(line, field, flen) == 0 &&
-		    line[flen] == ':' &&
-		    sscanf(line + flen + 1, "%llu kB", &kb) == 1) {
-			v = kb > INT64_MAX / 1024 ? INT64_MAX : (int64_t)kb * 1024;
-			break;
-		}
-	}
-	fclose(fp);
-	return v;
-}
-
-/*
- * The page size of our own mapping at addr (an attached System V
- * segment), as the kernel says it; 0 if unknown.
- */
-uint64_t
-huge_map_pagesize(const void *addr)
-{
-	int64_t v = huge_smaps_field(addr, "KernelPageSize");
-
-	return v > 0 ? (uint64_t)v : 0;
+	return SHM_HUGETLB | (int)(huge_log2(size) << HUGE_SHIFT);
 }
 
 /*
@@ -278,7 +110,7 @@ shm_seg_pagesize(const struct shm_seg *seg)
 {
 	struct statfs sf;
 
-	if (seg_is_mapping(seg))
+	if (seg->fd == -1)	/* System V: no descriptor, a mapping */
 		return seg->base != NULL ? huge_map_pagesize(seg->base) : 0;
 	if (fstatfs(seg->fd, &sf) == -1)
 		return 0;
@@ -303,26 +135,6 @@ huge_fs_check(int dirfd, uint64_t size)
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * The huge page size of the file system a POSIX object or file: address
- * lives on: /dev/shm may be a hugetlbfs mount (then every object there is
- * made of its pages).  0 if it is not hugetlbfs, or cannot be told.
- */
-uint64_t
-huge_addr_pagesize(const struct shm_addr *a)
-{
-	struct statfs sf;
-	int dirfd;
-
-	if (a->kind == SHM_POSIX) {
-		if ((dirfd = place_devshm(shm_addr_place(a))) == -1 ||
-		    fstatfs(dirfd, &sf) == -1)
-			return 0;
-	} else if (a->kind != SHM_FILE || statfs(a->name, &sf) == -1)
-		return 0;
-	return sf.f_type == HUGETLBFS_MAGIC ? (uint64_t)sf.f_bsize : 0;
 }
 
 /* The pool of huge pages of size: how many are reserved, how many free. */

@@ -8,6 +8,8 @@
  * copy_file_range(2) or sendfile(2) between files, vmsplice(2) from a
  * System V mapping into a pipe.  Each falls back to plain read and write
  * when the descriptors don't allow it.
+ *
+ * Layer: operations (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -107,7 +109,7 @@ map_fd_out(struct shm_seg *seg, int outfd, uint64_t off, size_t len,
 	uint64_t pos = off;
 	int r;
 
-	if ((view.fd = sysv_map_fd(seg)) == -1)
+	if ((view.fd = shm_seg_map_fd(seg)) == -1)
 		return 0;
 	r = kernel_out(&view, outfd, &pos, off + len, copied);
 	close(view.fd);
@@ -142,25 +144,6 @@ vmsplice_out(int outfd, const unsigned char *p, size_t len, uint64_t *copied)
 		if (n == -1)
 			return no_kernel_path(errno) ? 0 : -1;
 		*copied += (uint64_t)n;
-	}
-	return 0;
-}
-
-/* Write all of buf, through short writes and signals. */
-int
-write_full(int fd, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -207,16 +190,16 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 	}
 	end = len > seg->size - off ? seg->size : off + len;
 
-	if (seg_is_mapping(seg)) {
+	if (shm_seg_is_mapping(seg)) {
 		/* System V: the mapping is the buffer. */
 		const unsigned char *p;
 		size_t n = (size_t)(end - off);
 
 		if (n == 0)
 			return 0;
-		if (sysv_attach(seg) == -1)
+		if ((p = shm_seg_map(seg)) == NULL)
 			return -1;
-		p = seg->base + off;
+		p += off;
 		if (stop_at_nul) {
 			const unsigned char *nul = memchr(p, '\0', n);
 
@@ -270,12 +253,7 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 	}
 	r = 0;
 out:
-	{
-		int e = errno;
-
-		free(buf);
-		errno = e;
-	}
+	free_keep_errno(buf);
 	return r;
 }
 
@@ -366,12 +344,12 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		errno = ERANGE;
 		return -1;
 	}
-	if (seg_is_mapping(seg) && sysv_attach(seg) == -1)
+	if (shm_seg_is_mapping(seg) && shm_seg_map(seg) == NULL)
 		return -1;
-	if (!seg_is_mapping(seg) &&
+	if (!shm_seg_is_mapping(seg) &&
 	    kernel_in(seg, infd, &pos, grow, written) == -1)
 		return -1;
-	if (!seg_is_mapping(seg) && (buf = malloc(IO_BUFSZ)) == NULL)
+	if (!shm_seg_is_mapping(seg) && (buf = malloc(IO_BUFSZ)) == NULL)
 		return -1;
 	(void)fcntl(infd, F_SETPIPE_SZ, IO_BUFSZ);	/* fewer, larger reads */
 	for (;;) {
@@ -393,7 +371,7 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		want = IO_BUFSZ;
 		if (!grow && room < want)
 			want = (size_t)room;
-		if (seg_is_mapping(seg)) {
+		if (shm_seg_is_mapping(seg)) {
 			/* System V: read straight into the mapping. */
 			n = read_some(infd, seg->base + pos, want);
 		} else {
@@ -418,12 +396,7 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		goto out;
 	r = 0;
 out:
-	{
-		int e = errno;
-
-		free(buf);
-		errno = e;
-	}
+	free_keep_errno(buf);
 	return r;
 }
 
@@ -436,7 +409,7 @@ shm_seg_same_file(const struct shm_seg *seg, int fd)
 {
 	struct stat a, b;
 
-	return !seg_is_mapping(seg) && fstat(fd, &a) == 0 &&
+	return !shm_seg_is_mapping(seg) && fstat(fd, &a) == 0 &&
 	    fstat(seg->fd, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino;
 }
@@ -451,10 +424,12 @@ shm_zero(struct shm_seg *seg, uint64_t from, uint64_t to)
 		to = seg->size;
 	if (from >= to)
 		return 0;
-	if (seg_is_mapping(seg)) {
-		if (sysv_attach(seg) == -1)
+	if (shm_seg_is_mapping(seg)) {
+		unsigned char *p = shm_seg_map(seg);
+
+		if (p == NULL)
 			return -1;
-		memset(seg->base + from, 0, (size_t)(to - from));
+		memset(p + from, 0, (size_t)(to - from));
 		return 0;
 	}
 	if (fallocate(seg->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,

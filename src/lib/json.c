@@ -5,6 +5,8 @@
  * string of its own (writing a stray 0xc3 as "\u00c3" makes it the name
  * "Ã").  Such a value is written as an array of its bytes instead, as
  * journalctl -o json does, and every reader can tell the two apart.
+ *
+ * Layer: text (src/lib/LAYERS).
  */
 #include "config.h"
 

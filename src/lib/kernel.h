@@ -35,11 +35,28 @@
 #define IPCMNI_SHIFT		15
 #define IPCMNI_EXTEND_SHIFT	24
 
+/* The kernel's table of System V segments (of the IPC namespace we are in). */
+#define PROC_SYSVIPC_SHM	"/proc/sysvipc/shm"
+
 /* A System V mapping in /proc/PID/maps: "/SYSV%08x", inode the shmid. */
 #define SYSV_MAPS_PREFIX	"/SYSV"
 
+/* What the kernel prints for a memfd's file, and after an unlinked one. */
+#define MEMFD_LINK_PREFIX	"/memfd:"
+#define SHM_DELETED_SUFFIX	" (deleted)"
+
 /* The inode of the initial PID namespace (include/linux/proc_ns.h). */
 #define PROC_PID_INIT_INO	0xEFFFFFFCU
+
+/* Huge page sizes: hugepages-2048kB, ...; a machine has a few (arm64: 4). */
+#define HUGEPAGES_DIR	"/sys/kernel/mm/hugepages"
+#define HUGE_MAX	8
+
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB	0x0004U
+#endif
+/* SHM_HUGETLB's and MFD_HUGETLB's page size: log2 of it, in bits 26-31. */
+#define HUGE_SHIFT	26
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22	/* Linux 5.14 */

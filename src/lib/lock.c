@@ -14,6 +14,8 @@
  * every user.  Nothing here waits forever: a lock that stays taken for longer than the
  * bound (SHMTOOLS_LOCK_WAIT_MS, for the tests; else LOCK_WAIT_MS) fails
  * with EWOULDBLOCK, which shm_explain() words as a resize in progress.
+ *
+ * Layer: places (src/lib/LAYERS): a lock belongs to a key of a place.
  */
 #include "config.h"
 
@@ -52,19 +54,9 @@ lock_wait_ms(void)
 	return v;
 }
 
-/*
- * The inode of the IPC namespace we act in: keys are per namespace, and
- * with -N or -A it is the place's (place_enter), not the one we started
- * in.
- */
-unsigned long long
-shm_ipcns_ino(void)
-{
-	return place_current_ipcns();
-}
-
 int
-shm_lock_path(key_t key, int id, char *buf, size_t len)
+shm_lock_path(const struct shm_place *place, key_t key, int id, char *buf,
+    size_t len)
 {
 	struct stat st;
 	const char *dir = LOCK_DIR;
@@ -80,10 +72,10 @@ shm_lock_path(key_t key, int id, char *buf, size_t len)
 		dir = LOCK_DIR_ALT;
 	if (key != IPC_PRIVATE)
 		n = snprintf(buf, len, "%s/shmtools-ipc%llu-0x%08x.lock", dir,
-		    shm_ipcns_ino(), (unsigned)key);
+		    place_ipcns_ino(place), (unsigned)key);
 	else
 		n = snprintf(buf, len, "%s/shmtools-ipc%llu-id-%d.lock", dir,
-		    shm_ipcns_ino(), id);
+		    place_ipcns_ino(place), id);
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -166,14 +158,14 @@ still_linked(int fd, const char *path)
 }
 
 int
-shm_key_lock(key_t key, int id, bool exclusive)
+shm_key_lock(const struct shm_place *place, key_t key, int id, bool exclusive)
 {
 	const struct timespec poll = { 0, LOCK_POLL_MS * 1000000L };
 	char path[PATH_MAX];
 	long waited = 0, bound = lock_wait_ms();
 	int fd, e;
 
-	if (shm_lock_path(key, id, path, sizeof(path)) == -1)
+	if (shm_lock_path(place, key, id, path, sizeof(path)) == -1)
 		return -1;
 again:
 	if ((fd = open_lock_file(path)) == -1)
@@ -214,16 +206,13 @@ fail:
 void
 shm_key_unlock(int fd)
 {
-	char link[64], path[PATH_MAX];
+	char path[PATH_MAX];
 	int e = errno;
-	ssize_t n;
 
 	if (fd < 0)
 		return;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-	    (n = readlink(link, path, sizeof(path) - 1)) > 0) {
-		path[n] = '\0';
+	    self_fd_link(fd, path, sizeof(path)) > 0) {
 		if (still_linked(fd, path))
 			(void)unlink(path);
 	}

@@ -8,6 +8,8 @@
  * file is opened for real: a symlink planted in the world-writable
  * /dev/shm is never followed, a FIFO is never opened (which would block
  * us, or release its peer), and nothing outside /dev/shm is touched.
+ *
+ * Layer: kinds (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -39,56 +41,24 @@ dir_of(const struct shm_addr *a, int *dirfd)
 	return *dirfd == -1 ? -1 : 0;
 }
 
-void
-fd_fill_info(const struct stat *st, struct shm_rec *info)
+/*
+ * The huge page size of the file system a POSIX object or file: address
+ * lives on: /dev/shm may be a hugetlbfs mount (then every object there is
+ * made of its pages).  0 if it is not hugetlbfs, or cannot be told.
+ */
+uint64_t
+posix_addr_pagesize(const struct shm_addr *a)
 {
-	info->size = (uint64_t)st->st_size;
-	info->rss = (int64_t)st->st_blocks * 512;
-	info->mode = st->st_mode & 07777;
-	info->uid = st->st_uid;
-	info->gid = st->st_gid;
-	info->atime = st->st_atime;
-	info->mtime = st->st_mtime;
-	info->ctime = st->st_ctime;
-	info->dev = st->st_dev;
-	info->ino = st->st_ino;
-	/* A memfd made with MFD_HUGETLB lives on an internal hugetlbfs. */
-	if (huge_dev_pagesize(st->st_dev) > (uint64_t)getpagesize())
-		info->status |= SHM_ST_HUGETLB;
-}
+	struct statfs sf;
+	int dirfd;
 
-/* Take fd into seg if it is a regular file; close it if not. */
-int
-fd_adopt(int fd, int flags, struct shm_seg *seg)
-{
-	struct stat st;
-	int fl;
-
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = SHM_ENOTREG;
-		goto fail;
-	}
-	/*
-	 * O_NONBLOCK only kept a FIFO from hanging the open; O_NOATIME
-	 * stays (F_SETFL 0 would clear it, and a mapping set the atime).
-	 */
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
-		goto fail;
-	seg->fd = fd;
-	seg->size = (uint64_t)st.st_size;
-	seg->writable = (flags & SHM_O_RDWR) != 0;
-	return 0;
-fail:
-	{
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return -1;
+	if (a->kind == SHM_POSIX) {
+		if ((dirfd = place_devshm(shm_addr_place(a))) == -1 ||
+		    fstatfs(dirfd, &sf) == -1)
+			return 0;
+	} else if (a->kind != SHM_FILE || statfs(a->name, &sf) == -1)
+		return 0;
+	return sf.f_type == HUGETLBFS_MAGIC ? (uint64_t)sf.f_bsize : 0;
 }
 
 static int
@@ -106,7 +76,7 @@ posix_stat(const struct shm_addr *a, struct shm_rec *info)
 		return -1;
 	}
 	fd_fill_info(&st, info);
-	if (huge_addr_pagesize(a) != 0)
+	if (posix_addr_pagesize(a) != 0)
 		info->status |= SHM_ST_HUGETLB;
 	return shm_addr_copy(&info->addr, a);
 }
@@ -122,8 +92,7 @@ static int
 open_regular(int dirfd, const char *name, int flags)
 {
 	struct stat st, now;
-	char path[64];
-	int pfd, fd, e;
+	int pfd, fd;
 
 	if ((pfd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
@@ -133,8 +102,7 @@ open_regular(int dirfd, const char *name, int flags)
 		errno = S_ISLNK(st.st_mode) ? ELOOP : SHM_ENOTREG;
 		goto fail;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
-	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	fd = self_fd_reopen(pfd, flags);
 	if (fd == -1 && errno == ENOENT) {
 		/* No /proc: open the name, and check it is the same file. */
 		fd = openat(dirfd, name, flags | OPEN_SAFE);
@@ -150,9 +118,7 @@ open_regular(int dirfd, const char *name, int flags)
 	close(pfd);
 	return fd;
 fail:
-	e = errno;
-	close(pfd);
-	errno = e;
+	close_keep_errno(pfd);
 	return -1;
 }
 
@@ -198,12 +164,7 @@ huge_dir_check(const struct shm_addr *a, int dirfd, uint64_t size)
 	if (fd == -1)
 		return -1;
 	r = huge_fs_check(fd, size);
-	{
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
+	close_keep_errno(fd);
 	return r;
 }
 
@@ -244,175 +205,6 @@ undo:
 	close(fd);
 	errno = e;
 	return -1;
-}
-
-ssize_t
-fd_pread(struct shm_seg *seg, void *buf, size_t len, uint64_t off)
-{
-	ssize_t n;
-
-	do
-		n = pread(seg->fd, buf, len, (off_t)off);
-	while (n == -1 && errno == EINTR);
-	return n;
-}
-
-ssize_t
-fd_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
-{
-	ssize_t n;
-
-	do
-		n = pwrite(seg->fd, buf, len, (off_t)off);
-	while (n == -1 && errno == EINTR);
-	return n;
-}
-
-int
-fd_resize(struct shm_seg *seg, uint64_t size)
-{
-	if (size > INT64_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
-	if (ftruncate(seg->fd, (off_t)size) == -1)
-		return -1;
-	seg->size = size;
-	return 0;
-}
-
-/*
- * Shrinking an object that a process maps makes that process die of
- * SIGBUS when it touches the lost pages: refuse while anyone (or someone
- * we cannot see) uses it.  -1 with EBUSY then, and res says who; -1 with
- * res->op SHM_OP_STAT when we cannot tell.
- */
-static int
-shrink_check(const struct shm_addr *a, struct shm_resize_result *res)
-{
-	struct shm_rec *rec;
-	size_t n = 1;
-	int r = 0, e;
-
-	if ((rec = calloc(1, sizeof(*rec))) == NULL)
-		return -1;
-	if (shm_stat(a, rec) == -1 ||
-	    shm_scan_users(shm_addr_place(a), &rec, &n, false) == -1) {
-		res->op = SHM_OP_STAT;
-		r = -1;
-	} else if (rec->nattch != 0) {
-		res->users = rec->nattch;
-		res->user_pid = rec->npids > 0 ? rec->pids[0] : 0;
-		errno = EBUSY;
-		r = -1;
-	}
-	e = errno;
-	shm_rec_list_free(rec, n);
-	errno = e;
-	return r;
-}
-
-/* On hugetlbfs a file's size is whole huge pages: say so, not EINVAL. */
-static int
-fd_page_check(const struct shm_seg *seg, uint64_t size,
-    struct shm_resize_result *res)
-{
-	uint64_t page = shm_seg_pagesize(seg);
-
-	if (page <= (uint64_t)getpagesize() || size % page == 0)
-		return 0;
-	res->pagesize = page;
-	errno = SHM_EPAGESIZE;
-	return -1;
-}
-
-/*
- * Resize a descriptor-backed object in place (see shm_resize_to()).
- * Growing is harmless to those who map it; shrinking is checked first.
- */
-int
-fd_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
-    struct shm_resize_result *res)
-{
-	struct shm_seg seg;
-	uint64_t size;
-	int r = -1, e;
-
-	if (shm_addr_copy(&res->addr, a) == -1 ||
-	    shm_open_seg(a, SHM_O_RDWR, &seg) == -1)
-		return -1;
-	res->old_size = seg.size;
-	if (shm_size_apply(seg.size, sign, n, &size) == 0 &&
-	    fd_page_check(&seg, size, res) == 0 &&
-	    (size >= seg.size || (flags & SHM_RESIZE_FORCE) ||
-	    shrink_check(a, res) == 0))
-		r = fd_resize(&seg, size);
-	e = errno;
-	shm_close(&seg);
-	errno = e;
-	return r;
-}
-
-/*
- * Make the object at least size bytes, never smaller: another writer may
- * have grown it since we looked, and a truncate to what we think is
- * enough would cut off its data.  Allocating the last byte extends the
- * file only if it is shorter, in one step.
- */
-int
-fd_grow(struct shm_seg *seg, uint64_t size)
-{
-	struct stat st;
-
-	if (size > INT64_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
-	if (fstat(seg->fd, &st) == -1)
-		return -1;
-	if ((uint64_t)st.st_size < size &&
-	    fallocate(seg->fd, 0, (off_t)size - 1, 1) == -1) {
-		if (errno != EOPNOTSUPP && errno != ENOSYS)
-			return -1;
-		/* No fallocate here: check again just before. */
-		if (fstat(seg->fd, &st) == -1)
-			return -1;
-		if ((uint64_t)st.st_size < size &&
-		    ftruncate(seg->fd, (off_t)size) == -1)
-			return -1;
-	}
-	if (fstat(seg->fd, &st) == -1)
-		return -1;
-	seg->size = (uint64_t)st.st_size;
-	return 0;
-}
-
-/*
- * Give back what fd_grow() took, from grown to size: only while the
- * object is still the size we made it, so that what another writer
- * added since is never cut off.
- */
-int
-fd_ungrow(struct shm_seg *seg, uint64_t grown, uint64_t size)
-{
-	struct stat st;
-
-	if (fstat(seg->fd, &st) == -1)
-		return -1;
-	if ((uint64_t)st.st_size != grown || size >= grown)
-		return 0;
-	return fd_resize(seg, size);
-}
-
-int
-fd_close(struct shm_seg *seg)
-{
-	int r = 0;
-
-	if (seg->fd != -1)
-		r = close(seg->fd);
-	seg->fd = -1;
-	return r;
 }
 
 static int
@@ -538,12 +330,7 @@ const struct shm_backend posix_backend = {
 	.stat = posix_stat,
 	.open = posix_open,
 	.create = posix_create,
-	.pread = fd_pread,
-	.pwrite = fd_pwrite,
-	.resize_to = fd_resize_to,
-	.grow = fd_grow,
-	.ungrow = fd_ungrow,
-	.close = fd_close,
+	FDSEG_OPS,
 	.remove = posix_remove,
 	.remove_listed = posix_remove_listed,
 	.may_remove = posix_may_remove,

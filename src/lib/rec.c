@@ -1,8 +1,11 @@
 /*
  * rec.c - the segment record and the growable list of them.
+ *
+ * Layer: text (src/lib/LAYERS).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,14 +32,17 @@ shm_rec_free(struct shm_rec *info)
 	info->npids = 0;
 }
 
+/* Free the records and their array; errno is left as it was. */
 void
 shm_rec_list_free(struct shm_rec *v, size_t n)
 {
+	int e = errno;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		shm_rec_free(&v[i]);
 	free(v);
+	errno = e;
 }
 
 /* A new zeroed record at the end of vec, its unknowns marked unknown. */

@@ -1,6 +1,10 @@
 /*
- * seg.c - one entry point per operation, dispatching on the kind of the
- * address to its backend.
+ * seg.c - the dispatcher: one entry point per operation, from an address
+ * to the backend of its kind, in the address's place.  An open segment
+ * carries its backend, so that reading and writing it dispatch once, at
+ * the open.
+ *
+ * Layer: engines (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -21,7 +25,7 @@ static const struct shm_backend *const backends[SHM_NKINDS] = {
 static const struct shm_backend *
 backend_of(const struct shm_addr *a)
 {
-	if (shm_addr_held(a))
+	if (shm_addr_deleted(a))
 		return &deleted_backend;
 	return a->kind < SHM_NKINDS ? backends[a->kind] : NULL;
 }
@@ -49,6 +53,7 @@ seg_init(struct shm_seg *seg)
 	seg->fd = -1;
 	seg->shmid = -1;
 	seg->lockfd = -1;
+	seg->ops = NULL;
 }
 
 static int
@@ -88,10 +93,12 @@ shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	seg->writable = (flags & SHM_O_RDWR) != 0;
 	if (be->open(a, flags, seg) == -1)
 		return -1;
+	seg->ops = be;
 	if (shm_addr_copy(&seg->addr, a) == -1) {
 		int e = errno;
 
 		be->close(seg);
+		seg->ops = NULL;
 		errno = e;
 		return -1;
 	}
@@ -113,7 +120,7 @@ shm_create_check(const struct shm_addr *a, bool sized, int flags,
 	if (a->kind == SHM_MEMFD)
 		*why = "a memfd is made by memfd_create(2) in the process "
 		    "that holds it";
-	else if (shm_addr_held(a))
+	else if (shm_addr_deleted(a))
 		*why = "a deleted: address names an unlinked object, which "
 		    "cannot be made: use /NAME";
 	else if (a->kind == SHM_SYSV && a->by_id && a->id >= 0)
@@ -144,42 +151,82 @@ shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	if (shm_addr_copy(&seg->addr, a) == -1)
 		return -1;
 	if (be->create(a, size, mode, flags, seg, existed) == -1) {
-		int e = errno;
-
 		shm_addr_free(&seg->addr);
-		errno = e;
 		return -1;
 	}
+	seg->ops = be;
 	return 0;
 }
 
 ssize_t
 shm_pread(struct shm_seg *seg, void *buf, size_t len, uint64_t off)
 {
-	return backend_of(&seg->addr)->pread(seg, buf, len, off);
+	return seg->ops->pread(seg, buf, len, off);
 }
 
 ssize_t
 shm_pwrite(struct shm_seg *seg, const void *buf, size_t len, uint64_t off)
 {
-	return backend_of(&seg->addr)->pwrite(seg, buf, len, off);
+	return seg->ops->pwrite(seg, buf, len, off);
 }
 
-/* See shm.h: every kind resizes, each its own way. */
+/* Are the segment's bytes reached through a mapping of ours (System V)? */
+bool
+shm_seg_is_mapping(const struct shm_seg *seg)
+{
+	return seg->ops != NULL && seg->ops->map != NULL;
+}
+
+/* The mapping of a mapped kind, made once; NULL with errno. */
+void *
+shm_seg_map(struct shm_seg *seg)
+{
+	if (!shm_seg_is_mapping(seg)) {
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
+	return seg->ops->map(seg);
+}
+
+/* A descriptor of a mapped kind's pages, where the kernel gives one; -1. */
 int
-shm_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
-    struct shm_resize_result *res)
+shm_seg_map_fd(struct shm_seg *seg)
+{
+	if (!shm_seg_is_mapping(seg) || seg->ops->map_fd == NULL) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return seg->ops->map_fd(seg);
+}
+
+/* Set the size of an open segment in place (EOPNOTSUPP: it cannot). */
+int
+shm_seg_truncate(struct shm_seg *seg, uint64_t size)
+{
+	if (seg->ops == NULL || seg->ops->truncate == NULL)
+		return unsupported();
+	return seg->ops->truncate(seg, size);
+}
+
+/*
+ * Resize by copying into a new segment, for a kind that cannot change
+ * size in place (System V): 1 and the slot's result, or 0 if the kind
+ * resizes in place (then the caller truncates an open segment).
+ */
+int
+shm_copy_resize(const struct shm_addr *a, int sign, uint64_t n, int flags,
+    struct shm_resize_result *res, int *r)
 {
 	const struct shm_backend *be;
 
-	memset(res, 0, sizeof(*res));
-	res->op = SHM_OP_RESIZE;
-	res->addr.place = a->place;
-	if ((be = backend_in_place(a)) == NULL)
-		return -1;
-	if (be->resize_to == NULL)
-		return unsupported();
-	return be->resize_to(a, sign, n, flags, res);
+	if ((be = backend_in_place(a)) == NULL) {
+		*r = -1;
+		return 1;
+	}
+	if (be->copy_resize == NULL)
+		return 0;
+	*r = be->copy_resize(a, sign, n, flags, res);
+	return 1;
 }
 
 bool
@@ -212,9 +259,7 @@ shm_recover(const struct shm_addr *a, int flags,
 bool
 shm_can_grow(const struct shm_seg *seg)
 {
-	const struct shm_backend *be = backend_of(&seg->addr);
-
-	return be != NULL && be->grow != NULL;
+	return seg->ops != NULL && seg->ops->grow != NULL;
 }
 
 /*
@@ -224,32 +269,28 @@ shm_can_grow(const struct shm_seg *seg)
 int
 shm_grow(struct shm_seg *seg, uint64_t size)
 {
-	const struct shm_backend *be = backend_of(&seg->addr);
-
-	if (be->grow == NULL)
+	if (!shm_can_grow(seg))
 		return unsupported();
-	return be->grow(seg, size);
+	return seg->ops->grow(seg, size);
 }
 
 /* Undo a shm_grow() from grown back to size, if no one grew it since. */
 int
 shm_ungrow(struct shm_seg *seg, uint64_t grown, uint64_t size)
 {
-	const struct shm_backend *be = backend_of(&seg->addr);
-
-	if (be->ungrow == NULL)
+	if (seg->ops == NULL || seg->ops->ungrow == NULL)
 		return unsupported();
-	return be->ungrow(seg, grown, size);
+	return seg->ops->ungrow(seg, grown, size);
 }
 
 int
 shm_close(struct shm_seg *seg)
 {
-	const struct shm_backend *be = backend_of(&seg->addr);
 	int r = 0;
 
-	if (be != NULL)
-		r = be->close(seg);
+	if (seg->ops != NULL)
+		r = seg->ops->close(seg);
+	seg->ops = NULL;
 	shm_addr_free(&seg->addr);
 	return r;
 }
@@ -262,7 +303,7 @@ shm_close(struct shm_seg *seg)
 int
 shm_remove_check(const struct shm_addr *a)
 {
-	if (shm_addr_held(a)) {
+	if (shm_addr_deleted(a)) {
 		errno = SHM_EUNLINKED;
 		return -1;
 	}
@@ -308,16 +349,15 @@ shm_remove_listed(const struct shm_rec *r, int flags)
  * Would removing the segment r describes be permitted, by the kernel's
  * rules, to this process?  Asked without trying, so that a dry run says
  * exactly what the real one will do.  If it cannot tell, yes: the
- * removal itself then says why it failed.
+ * removal itself then says why it failed.  A question, not an act: it
+ * enters no namespace (the record says all it needs).
  */
 bool
 shm_may_remove(const struct shm_rec *r)
 {
-	const struct shm_backend *be;
+	const struct shm_backend *be = backend_of(&r->addr);
 
-	if ((be = backend_in_place(&r->addr)) == NULL)
-		return true;
-	return be->may_remove == NULL || be->may_remove(r);
+	return be == NULL || be->may_remove == NULL || be->may_remove(r);
 }
 
 /*
@@ -344,10 +384,7 @@ shm_list(const struct shm_place *place, unsigned kinds, struct shm_rec **v,
 		    be->list == NULL)
 			continue;
 		if (be->list(place, &vec) == -1) {
-			int e = errno;
-
 			shm_rec_list_free(vec.v, vec.n);
-			errno = e;
 			return -1;
 		}
 	}
@@ -358,44 +395,3 @@ shm_list(const struct shm_place *place, unsigned kinds, struct shm_rec **v,
 	return 0;
 }
 
-static int
-id_cmp(const void *x, const void *y)
-{
-	int a = ((const struct shm_rec *)x)->addr.id;
-	int b = ((const struct shm_rec *)y)->addr.id;
-
-	return (a > b) - (a < b);
-}
-
-/*
- * The resident and swapped sizes of the System V records among v[0..n),
- * from one read of the place's table: for a listing of named segments
- * that shows them, never for naming one (a stat is one call).
- */
-int
-shm_fill_resident(const struct shm_place *place, struct shm_rec *v, size_t n)
-{
-	struct shm_rec *t;
-	size_t i, nt;
-
-	for (i = 0; i < n && v[i].addr.kind != SHM_SYSV; i++)
-		;
-	if (i == n)
-		return 0;
-	if (shm_list(place, SHM_KIND_BIT(SHM_SYSV), &t, &nt) == -1)
-		return -1;
-	if (nt > 1)
-		qsort(t, nt, sizeof(*t), id_cmp);
-	for (i = 0; i < n; i++) {
-		const struct shm_rec *row;
-
-		if (v[i].addr.kind != SHM_SYSV || nt == 0)
-			continue;
-		if ((row = bsearch(&v[i], t, nt, sizeof(*t), id_cmp)) != NULL) {
-			v[i].rss = row->rss;
-			v[i].swap = row->swap;
-		}
-	}
-	shm_rec_list_free(t, nt);
-	return 0;
-}

@@ -1,12 +1,95 @@
 /*
  * shm-private.h - the parts of the helper library that the programs do
- * not call: its own building blocks, and the pure parsers that the unit
- * tests (tests/unit) and the fuzzers (tests/fuzz) reach directly.
+ * not call: its own building blocks, floor by floor as src/lib/LAYERS
+ * lists them, and the pure parsers that the unit tests (tests/unit) and
+ * the fuzzers (tests/fuzz) reach directly.  The kinds' interface is in
+ * backend.h, the kernel's ABI in kernel.h.
  */
 #ifndef SHMTOOLS_SHM_PRIVATE_H
 #define SHMTOOLS_SHM_PRIVATE_H
 
 #include "shm.h"
+#include "proctext.h"
+
+/*
+ * Error values the kernel has no words for.  They are real errno values,
+ * so strerror() still says something sensible; shm_explain() says better.
+ */
+#define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
+#define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
+#define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
+#define SHM_ENOTHUGE	EXDEV		/* huge pages asked for a POSIX
+					   object or file not on hugetlbfs */
+#define SHM_ENOTDELETED	ENOTNAM		/* deleted:PID:...: not an unlinked
+					   object in the place's /dev/shm */
+#define SHM_EUNLINKED	EIDRM		/* removing what has no name left */
+
+/* ---- text ---- */
+
+/* addr.c */
+int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
+
+/* size.c */
+int	 shm_size_apply(uint64_t, int, uint64_t, uint64_t *);
+
+/* rec.c: a record, and a growing array of them */
+void	 shm_rec_init(struct shm_rec *);
+struct shm_vec {
+	struct shm_rec	*v;
+	size_t		 n, cap;
+};
+struct shm_rec *shm_vec_push(struct shm_vec *);
+
+/*
+ * hash.c: keys of three numbers, each mapped to the index of what the
+ * caller keeps about it.  Zeroed, it is empty.
+ */
+struct hash_slot {
+	uint64_t	 k[3];
+	uint32_t	 v;		/* the index + 1; 0: an empty slot */
+};
+struct hash {
+	struct hash_slot *slot;
+	size_t		 n, cap;
+};
+int	 hash_reserve(struct hash *, size_t);
+ssize_t	 hash_get(const struct hash *, uint64_t, uint64_t, uint64_t);
+int	 hash_put(struct hash *, uint64_t, uint64_t, uint64_t, size_t *);
+void	 hash_free(struct hash *);
+
+/* ---- kernel facts ---- */
+
+/* util.c */
+bool	 shm_have_cap(int);
+ssize_t	 shm_read_small(int, const char *, char *, size_t);
+int	 write_full(int, const void *, size_t);
+void	 close_keep_errno(int);
+void	 free_keep_errno(void *);
+void	 self_fd_path(int, char *, size_t);
+int	 self_fd_reopen(int, int);
+ssize_t	 self_fd_link(int, char *, size_t);
+int	 read_full_at(int, void *, size_t, off_t);
+
+/* procfs.c */
+bool	 proc_alive(pid_t);
+bool	 proc_sees_every_process(int);
+pid_t	 proc_self_pid(int);
+unsigned long long proc_ino_at(int, const char *);
+int	 proc_task_check(int);
+
+/* kmem.c: the memfds' device (0: none can be made here), huge pages */
+dev_t	 memfd_dev(void);
+unsigned huge_log2(uint64_t);
+uint64_t huge_dev_pagesize(dev_t);
+uint64_t huge_map_pagesize(const void *);
+int64_t	 smaps_field(const void *, const char *);
+
+/* huge.c */
+uint64_t huge_flags_size(int);
+int	 huge_shmflg(uint64_t);
+int	 huge_fs_check(int, uint64_t);
+
+/* ---- places ---- */
 
 /* place.c */
 struct shm_place {
@@ -24,44 +107,49 @@ struct shm_place {
 	int		 order;		/* -A: its rank, ours 0 */
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
-
-/* util.c */
-ssize_t	 shm_read_small(int, const char *, char *, size_t);
-
+struct shm_place *place_own(void);
+struct shm_place *place_make(pid_t);
+void	 place_free(struct shm_place *);
 int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);
 unsigned long long place_ipcns_ino(const struct shm_place *);
-unsigned long long place_current_ipcns(void);
-int	 place_container_parse(const char *, char *, size_t);
-int	 place_stat_parse(const char *, char *, unsigned long *);
 
-/* addr.c */
-int	 shm_addr_copy(struct shm_addr *, const struct shm_addr *);
+/*
+ * lock.c: the per-key lock.  shm_key_lock(place, key, shmid, exclusive)
+ * locks key of place (shmid when key is IPC_PRIVATE) and returns the
+ * descriptor that holds the lock; it fails with EWOULDBLOCK when the
+ * lock stays taken past the bound, and with EINTR when a signal the
+ * caller blocked is pending (shm_signal_pending: one that would end the
+ * process).
+ */
+int	 shm_key_lock(const struct shm_place *, key_t, int, bool);
+void	 shm_key_unlock(int);
+int	 shm_lock_path(const struct shm_place *, key_t, int, char *, size_t);
+bool	 shm_signal_pending(void);
 
-/* size.c */
-int	 shm_size_apply(uint64_t, int, uint64_t, uint64_t *);
+/* ---- kinds (their interface: backend.h) ---- */
 
-/* rec.c */
-void	 shm_rec_init(struct shm_rec *);
+/* sysvipc.c */
+int	 sysv_parse_proc_line(const char *, struct shm_rec *);
+
+/* ---- engines ---- */
 
 /* seg.c */
 ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
-
-/* sysv.c */
-int	 sysv_parse_proc_line(const char *, struct shm_rec *);
-
-/* swap.c */
-void	 shm_swap_split(uint64_t, uint64_t, int64_t *, int64_t *);
-
-/* filter.c */
-bool	 shm_filter_needs_scan(const struct shm_filter *);
+void	*shm_seg_map(struct shm_seg *);
+int	 shm_seg_map_fd(struct shm_seg *);
+bool	 shm_seg_is_mapping(const struct shm_seg *);
+int	 shm_seg_truncate(struct shm_seg *, uint64_t);
+int	 shm_copy_resize(const struct shm_addr *, int, uint64_t, int,
+	    struct shm_resize_result *, int *);
 
 /*
- * proc.c: one pass over /proc/PID/maps and /proc/PID/fd that maps
- * segments to the processes that map them or hold them open.  Where it
- * cannot see every process, users are unknown, never none.  The programs
- * reach it through shm_scan_users() and shm_select().
+ * scan.c, found.c, users.c: one pass over /proc/PID/maps and
+ * /proc/PID/fd that maps segments to the processes that map them or
+ * hold them open.  Where it cannot see every process, users are
+ * unknown, never none.  The programs reach it through shm_scan_users()
+ * and shm_select().
  */
 struct proc_scan;
 struct proc_scan *proc_scan_new(const struct shm_place *const *, size_t,
@@ -72,11 +160,13 @@ int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
 int	 proc_scan_deleted(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
-int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
-	    const char **);
-const char *memfd_link_name(const char *, size_t *);
-const char *deleted_link_name(const char *, size_t *);
-bool	 proc_alive(pid_t);
-bool	 proc_sees_every_process(int);
+
+/* ---- operations ---- */
+
+/* swap.c */
+void	 shm_swap_split(uint64_t, uint64_t, int64_t *, int64_t *);
+
+/* filter.c */
+bool	 shm_filter_needs_scan(const struct shm_filter *);
 
 #endif

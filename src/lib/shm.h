@@ -34,12 +34,13 @@ enum shm_kind {
 #define SHM_PROC	"/proc"
 
 /*
- * place.c: where segments live (an IPC namespace, a /dev/shm, the
+ * place.c, places.c: where segments live (an IPC namespace, a /dev/shm, the
  * processes of a /proc).  Every operation acts in the place of its
  * address, a listing in the place it is given; NULL is the default one,
  * the caller's own.
  */
 struct shm_place;
+struct shm_backend;
 struct statvfs;
 const struct shm_place *shm_place_default(void);
 
@@ -63,7 +64,7 @@ int	 shm_places_all(const struct shm_place ***, size_t *, pid_t *);
 void	 shm_place_free(const struct shm_place *);
 void	 shm_places_free(const struct shm_place **, size_t);
 const struct shm_place_id *shm_place_id(const struct shm_place *);
-unsigned shm_place_lists(const struct shm_place *);
+unsigned shm_place_kinds(const struct shm_place *);
 int	 shm_place_devshm_err(const struct shm_place *);
 int	 shm_place_statvfs(const struct shm_place *, struct statvfs *);
 const char *shm_place_explain(int, pid_t, char *, size_t);
@@ -93,7 +94,7 @@ int	 shm_addr_format(const struct shm_addr *, char *, size_t);
 void	 shm_addr_free(struct shm_addr *);
 const char *shm_kind_name(enum shm_kind);
 bool	 shm_name_is_semaphore(const char *);
-bool	 shm_addr_held(const struct shm_addr *);
+bool	 shm_addr_deleted(const struct shm_addr *);
 /* Enough for every ADDRESS but file: paths, which are formatted to fit. */
 #define SHM_ADDR_BUFSZ	4200
 
@@ -148,6 +149,8 @@ struct shm_seg {
 	unsigned char	*base;		/* SHM_SYSV: attached mapping */
 	int		 lockfd;	/* SHM_SYSV: the key's shared lock, or
 					   -1; set by the sysv backend */
+	const struct shm_backend *ops;	/* its kind's operations, from the
+					   open on; NULL: not open */
 	uint64_t	 size;
 	bool		 writable;
 };
@@ -162,7 +165,7 @@ struct shm_seg {
 #define SHM_C_HUGE	0x08	/* huge pages, of the size that
 				   shm_huge_flags() encodes with it */
 
-/* seg.c: dispatch to the backend of the address's kind */
+/* seg.c: dispatch to the backend of the address's kind, in its place */
 int	 shm_stat(const struct shm_addr *, struct shm_rec *);
 int	 shm_open_seg(const struct shm_addr *, int, struct shm_seg *);
 int	 shm_create_check(const struct shm_addr *, bool, int, const char **);
@@ -198,7 +201,7 @@ const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
 	    size_t);
 
 /*
- * seg.c: resize the segment at an address to n bytes (sign 0), or by +n
+ * resize.c: resize the segment at an address to n bytes (sign 0), or by +n
  * or -n (sign > 0, < 0).  POSIX objects, files and memfds change size in
  * place; a System V segment cannot, and is copied into a new one under
  * the same key, mode and owner (sysv_resize.c).  Unless SHM_RESIZE_FORCE,
@@ -273,8 +276,9 @@ struct shm_recover_result {
 	pid_t		 busy_pid;	/* EBUSY: a process attached there */
 };
 /*
- * Put back what an interrupted resize of a left in its recovery file
- * (System V: shm_can_recover() says whether the kind can leave one).
+ * seg.c: put back the data that an interrupted resize of the segment at
+ * an address left in its recovery file (System V: shm_can_recover() says
+ * whether the kind can leave one).
  */
 bool	 shm_can_recover(const struct shm_addr *);
 int	 shm_recover(const struct shm_addr *, int,
@@ -327,7 +331,7 @@ enum shm_json_type {
 int	 shm_json_string(FILE *, const char *, size_t);
 int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 
-/* proc.c: a process's command name, or NULL if it is gone */
+/* procfs.c: a process's command name, or NULL if it is gone */
 const char *proc_comm(pid_t, char *, size_t);
 
 /* huge.c: huge pages */
@@ -343,6 +347,7 @@ uint64_t shm_seg_pagesize(const struct shm_seg *);
 
 /* util.c: a number from /proc/sys, e.g. "kernel/shmmax" */
 int	 shm_sysctl(const char *, uint64_t *);
+/* place.c: the same, as the IPC namespace of a place has it */
 int	 shm_place_sysctl(const struct shm_place *, const char *, uint64_t *);
 
 /* filter.c: the filters shmls and shmrm share */
@@ -357,6 +362,13 @@ struct shm_filter {
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
 int	 shm_user_parse(const char *, uid_t *);
+/* The one judgement of shmls's filters and shmrm's bulk mode. */
+bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
+	    time_t);
+bool	 shm_is_orphan(const struct shm_rec *);
+bool	 shm_use_from_scan(const struct shm_rec *);
+
+/* select.c: who uses what, and what the filters select */
 /* shm_scan_users(): what else to append, found by the same scan */
 #define SHM_FIND_MEMFDS	0x01	/* every memfd a process holds */
 #define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
@@ -366,18 +378,15 @@ int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 	    struct shm_rec **, size_t *);
 int	 shm_select_places(const struct shm_place *const *, size_t,
 	    const struct shm_filter *, bool, struct shm_rec **, size_t *);
-/* RSS and SWAP of named System V segments, from one read of the table. */
+
+/* swap.c: RSS and SWAP of named System V segments, from one read of
+   the table; of the others, where the kernel tells them. */
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
 	    size_t);
-/* swap.c: RSS and SWAP of the others, where the kernel tells them. */
 void	 shm_fill_swap(struct shm_rec *, size_t);
-/* Every segment of the kinds, unfiltered, with no scan (shmls --metrics). */
+/* seg.c: every segment of the kinds, unfiltered, with no scan
+   (shmls --metrics). */
 int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,
 	    size_t *);
-/* The one judgement of shmls's filters and shmrm's bulk mode. */
-bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
-	    time_t);
-bool	 shm_is_orphan(const struct shm_rec *);
-bool	 shm_use_from_scan(const struct shm_rec *);
 
 #endif

@@ -1,5 +1,7 @@
 /*
  * size.c - SIZE, OFFSET and MODE arguments, and sizes for people.
+ *
+ * Layer: text (src/lib/LAYERS).
  */
 #include "config.h"
 

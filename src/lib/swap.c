@@ -1,6 +1,7 @@
 /*
- * swap.c - how much of a POSIX object, file or memfd is resident and how
- * much is swapped out.
+ * swap.c - how much of a segment is resident and how much is swapped
+ * out: System V's from one read of the kernel's table, a POSIX object's,
+ * file's or memfd's from the file.
  *
  * The kernel tells System V's split in /proc/sysvipc/shm.  For a file on
  * tmpfs (POSIX objects, memfds) it tells it too, in two places: st_blocks
@@ -13,6 +14,8 @@
  * mmap() would set the access time: so the file is opened with O_NOATIME,
  * which the kernel allows to its owner (and CAP_FOWNER) alone, and a file
  * we cannot open so keeps its split unknown, never zero.
+ *
+ * Layer: operations (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -70,7 +73,7 @@ swapped_bytes(int fd, uint64_t size)
 	if ((map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) ==
 	    MAP_FAILED)
 		return -1;
-	swap = huge_smaps_field(map, "Swap");
+	swap = smaps_field(map, "Swap");
 	munmap(map, len);
 	return swap;
 }
@@ -125,4 +128,46 @@ shm_fill_swap(struct shm_rec *v, size_t n)
 		else
 			fill_one(&v[i]);
 	}
+}
+
+static int
+id_cmp(const void *x, const void *y)
+{
+	int a = ((const struct shm_rec *)x)->addr.id;
+	int b = ((const struct shm_rec *)y)->addr.id;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The resident and swapped sizes of the System V records among v[0..n),
+ * from one read of the place's table: for a listing of named segments
+ * that shows them, never for naming one (a stat is one call).
+ */
+int
+shm_fill_resident(const struct shm_place *place, struct shm_rec *v, size_t n)
+{
+	struct shm_rec *t;
+	size_t i, nt;
+
+	for (i = 0; i < n && v[i].addr.kind != SHM_SYSV; i++)
+		;
+	if (i == n)
+		return 0;
+	if (shm_list(place, SHM_KIND_BIT(SHM_SYSV), &t, &nt) == -1)
+		return -1;
+	if (nt > 1)
+		qsort(t, nt, sizeof(*t), id_cmp);
+	for (i = 0; i < n; i++) {
+		const struct shm_rec *row;
+
+		if (v[i].addr.kind != SHM_SYSV || nt == 0)
+			continue;
+		if ((row = bsearch(&v[i], t, nt, sizeof(*t), id_cmp)) != NULL) {
+			v[i].rss = row->rss;
+			v[i].swap = row->swap;
+		}
+	}
+	shm_rec_list_free(t, nt);
+	return 0;
 }

@@ -1,5 +1,10 @@
 /*
- * sysv.c - System V shared memory segments, named by key or by shmid.
+ * sysv.c - the backend of System V shared memory segments, named by key
+ * or by shmid: listed from the kernel's table, opened and created under
+ * their key's lock, reached through an attached mapping of ours.  A
+ * resize is a copy (sysv_resize.c).
+ *
+ * Layer: kinds (src/lib/LAYERS).
  */
 #include "config.h"
 
@@ -17,97 +22,6 @@
 
 #include "backend.h"
 
-#define PROC_SYSVIPC_SHM "/proc/sysvipc/shm"
-
-/* The shmid an address names, or -1 with errno ENOENT. */
-int
-sysv_resolve(const struct shm_addr *a)
-{
-	int id;
-
-	if (a->by_id)
-		return a->id;
-	if ((id = shmget(a->key, 0, 0)) == -1 && errno == EINVAL)
-		errno = ENOENT;		/* only when size > existing size */
-	return id;
-}
-
-static void
-fill_from_ds(int id, const struct shmid_ds *ds, struct shm_rec *rec)
-{
-	rec->addr.kind = SHM_SYSV;
-	rec->addr.key = IPC_PERM_KEY(ds->shm_perm);
-	rec->addr.id = id;
-	rec->addr.by_id = IPC_PERM_KEY(ds->shm_perm) == IPC_PRIVATE;
-	rec->addr.fd = -1;
-	rec->size = ds->shm_segsz;
-	rec->mode = ds->shm_perm.mode & 0777;
-	rec->uid = ds->shm_perm.uid;
-	rec->gid = ds->shm_perm.gid;
-	rec->cuid = ds->shm_perm.cuid;
-	rec->cgid = ds->shm_perm.cgid;
-	rec->nattch = (long)ds->shm_nattch;
-	rec->cpid = ds->shm_cpid;
-	rec->lpid = ds->shm_lpid;
-	rec->atime = ds->shm_atime;
-	rec->dtime = ds->shm_dtime;
-	rec->ctime = ds->shm_ctime;
-	rec->status = 0;
-	if (ds->shm_perm.mode & SHM_DEST)
-		rec->status |= SHM_ST_DEST;
-	if (ds->shm_perm.mode & SHM_LOCKED)
-		rec->status |= SHM_ST_LOCKED;
-}
-
-/*
- * One line of /proc/sysvipc/shm:
- *   key shmid perms size cpid lpid nattch uid gid cuid cgid
- *   atime dtime ctime rss swap
- * perms is octal and carries SHM_DEST and SHM_LOCKED; rss is in bytes.
- * Returns 0, or -1 for a line that is not a segment (the header).
- */
-int
-sysv_parse_proc_line(const char *line, struct shm_rec *rec)
-{
-	long long key, atime, dtime, ctime;
-	unsigned long long size, rss, swap;
-	unsigned int perms, uid, gid, cuid, cgid;
-	int id, cpid, lpid;
-	unsigned long nattch;
-
-	if (sscanf(line, "%lld %d %o %llu %d %d %lu %u %u %u %u %lld %lld "
-	    "%lld %llu %llu", &key, &id, &perms, &size, &cpid, &lpid, &nattch,
-	    &uid, &gid, &cuid, &cgid, &atime, &dtime, &ctime, &rss,
-	    &swap) != 16 || id < 0 || key < INT32_MIN || key > UINT32_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	rec->addr.kind = SHM_SYSV;
-	rec->addr.key = (key_t)(uint32_t)key;
-	rec->addr.id = id;
-	rec->addr.by_id = key == 0;
-	rec->addr.fd = -1;
-	rec->size = size;
-	rec->rss = rss > INT64_MAX ? INT64_MAX : (int64_t)rss;
-	rec->swap = swap > INT64_MAX ? INT64_MAX : (int64_t)swap;
-	rec->mode = perms & 0777;
-	rec->uid = uid;
-	rec->gid = gid;
-	rec->cuid = cuid;
-	rec->cgid = cgid;
-	rec->nattch = nattch > LONG_MAX ? LONG_MAX : (long)nattch;
-	rec->cpid = cpid;
-	rec->lpid = lpid;
-	rec->atime = (time_t)atime;
-	rec->dtime = (time_t)dtime;
-	rec->ctime = (time_t)ctime;
-	rec->status = 0;
-	if (perms & SHM_DEST)
-		rec->status |= SHM_ST_DEST;
-	if (perms & SHM_LOCKED)
-		rec->status |= SHM_ST_LOCKED;
-	return 0;
-}
 
 /* Without /proc: walk the kernel's index with SHM_STAT_ANY. */
 static int
@@ -127,7 +41,7 @@ sysv_list_shmctl(struct shm_vec *vec)
 			continue;
 		if ((rec = shm_vec_push(vec)) == NULL)
 			return -1;
-		fill_from_ds(id, &ds, rec);
+		sysv_fill_from_ds(id, &ds, rec);
 	}
 	return 0;
 }
@@ -161,38 +75,15 @@ sysv_list(const struct shm_place *place, struct shm_vec *vec)
 	return r;
 }
 
-/*
- * The kernel's record of shmid id, without read permission where the
- * kernel allows (SHM_STAT_ANY, Linux 4.17, takes the index in the table:
- * the low 15 bits of the id, or 24 with ipcmni_extend).  One call, not a
- * read of the whole table: naming one segment among 100,000 costs the
- * same as among ten.
- */
-static int
-stat_id(int id, struct shmid_ds *ds)
-{
-	static const int idx_bits[] = { IPCMNI_SHIFT, IPCMNI_EXTEND_SHIFT };
-	size_t i;
-
-	for (i = 0; i < sizeof(idx_bits) / sizeof(idx_bits[0]); i++)
-		if (shmctl(id & ((1 << idx_bits[i]) - 1), SHM_STAT_ANY, ds) == id)
-			return 0;
-	if (shmctl(id, IPC_STAT, ds) == 0)
-		return 0;
-	if (errno == EINVAL || errno == EIDRM)
-		errno = ENOENT;
-	return -1;
-}
-
 static int
 sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 {
 	struct shmid_ds ds;
 	int id;
 
-	if ((id = sysv_resolve(a)) == -1 || stat_id(id, &ds) == -1)
+	if ((id = sysv_resolve(a)) == -1 || sysv_stat_id(id, &ds) == -1)
 		return -1;
-	fill_from_ds(id, &ds, rec);
+	sysv_fill_from_ds(id, &ds, rec);
 	rec->rss = rec->swap = -1;	/* only the table has them:
 					   shm_fill_resident() */
 	return 0;
@@ -225,10 +116,11 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 	int lockfd, rv = -1;
 
 	/* Not while a resize of its key holds the key's lock. */
-	if ((lockfd = shm_key_lock(r->addr.key, r->addr.id, false)) == -1 &&
+	if ((lockfd = shm_key_lock(shm_addr_place(&r->addr),
+	    r->addr.key, r->addr.id, false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
-	if (stat_id(r->addr.id, &ds) == -1)
+	if (sysv_stat_id(r->addr.id, &ds) == -1)
 		goto out;
 	if (IPC_PERM_KEY(ds.shm_perm) != r->addr.key ||
 	    (ds.shm_perm.mode & SHM_DEST)) {
@@ -246,17 +138,12 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 	}
 	rv = 0;
 out:
-	{
-		int e = errno;
-
-		shm_key_unlock(lockfd);
-		errno = e;
-	}
+	shm_key_unlock(lockfd);	/* keeps errno */
 	return rv;
 }
 
 /* Attach once; a created segment is attached only when it is used. */
-int
+static int
 sysv_attach(struct shm_seg *seg)
 {
 	void *p;
@@ -271,22 +158,6 @@ sysv_attach(struct shm_seg *seg)
 	if (p == (void *)-1)
 		return -1;
 	seg->base = p;
-	return 0;
-}
-
-/*
- * The key of segment id, for its lock: stat_id() needs no read
- * permission where the kernel allows (the owner may remove a segment of
- * mode 0).
- */
-int
-sysv_key_of(int id, key_t *key)
-{
-	struct shmid_ds ds;
-
-	if (stat_id(id, &ds) == -1)
-		return -1;
-	*key = IPC_PERM_KEY(ds.shm_perm);
 	return 0;
 }
 
@@ -309,7 +180,8 @@ sysv_lock_resolve(const struct shm_addr *a, int *lockfd)
 	*lockfd = -1;
 	if (a->by_id && sysv_key_of(a->id, &key) == -1)
 		return -1;
-	if ((*lockfd = shm_key_lock(key, a->id, false)) == -1 &&
+	if ((*lockfd = shm_key_lock(shm_addr_place(a), key, a->id,
+	    false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
 	if ((id = sysv_resolve(a)) == -1) {
@@ -368,7 +240,8 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	}
 	/* A resize frees the key for a moment: do not take it then. */
 	if (key != IPC_PRIVATE &&
-	    (seg->lockfd = shm_key_lock(key, -1, false)) == -1 &&
+	    (seg->lockfd = shm_key_lock(shm_addr_place(a), key, -1,
+	    false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
 	/* SHM_HUGETLB reserves the huge pages now: ENOMEM if too few. */
@@ -404,7 +277,7 @@ fail:
  * A descriptor of the attached segment's own pages, or -1: the kernel
  * hands one out only to the privileged.
  */
-int
+static int
 sysv_map_fd(struct shm_seg *seg)
 {
 	uintptr_t start = (uintptr_t)seg->base;
@@ -515,13 +388,21 @@ shm_ftok(const char *path, int proj, key_t *key)
 	return 0;
 }
 
+static void *
+sysv_map(struct shm_seg *seg)
+{
+	return sysv_attach(seg) == 0 ? seg->base : NULL;
+}
+
 const struct shm_backend sysv_backend = {
 	.stat = sysv_stat,
 	.open = sysv_open,
 	.create = sysv_create,
 	.pread = sysv_pread,
 	.pwrite = sysv_pwrite,
-	.resize_to = sysv_resize_copy,	/* it cannot change size: a copy */
+	.map = sysv_map,
+	.map_fd = sysv_map_fd,
+	.copy_resize = sysv_resize_copy,	/* it cannot change size */
 	.close = sysv_close,
 	.remove = sysv_remove,
 	.remove_listed = sysv_remove_listed,

@@ -1,5 +1,10 @@
 /*
- * util.c - small readers of kernel facts.
+ * util.c - the smallest helpers over system calls that every floor
+ * above uses: our capabilities, a small file read whole, a sysctl, a
+ * write and a read that finish, a close that keeps errno, and our own
+ * descriptors reached again through /proc/self/fd.
+ *
+ * Layer: kernel facts (src/lib/LAYERS).  Calls nothing of the library.
  */
 #include "config.h"
 
@@ -14,16 +19,6 @@
 #include <linux/capability.h>
 
 #include "backend.h"
-
-/* The same, as the IPC namespace of place has it (kernel.shm*). */
-int
-shm_place_sysctl(const struct shm_place *place, const char *name,
-    uint64_t *out)
-{
-	if (place_enter(place) == -1)
-		return -1;
-	return shm_sysctl(name, out);
-}
 
 /* Is capability cap in our effective set?  If we cannot tell, no. */
 bool
@@ -82,6 +77,106 @@ shm_sysctl(const char *name, uint64_t *out)
 	if (errno != 0 || end == buf) {
 		errno = EINVAL;
 		return -1;
+	}
+	return 0;
+}
+
+/* Write all of buf, through short writes and signals. */
+int
+write_full(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* close(2) on a failure path: the caller's errno is the one to keep. */
+void
+close_keep_errno(int fd)
+{
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+}
+
+/* free(3) on a failure path, likewise. */
+void
+free_keep_errno(void *p)
+{
+	int e = errno;
+
+	free(p);
+	errno = e;
+}
+
+/* /proc/self/fd/FD: the file our own descriptor fd holds, as a path. */
+void
+self_fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+/*
+ * Open again the file of our descriptor fd (an O_PATH one, say) with
+ * flags: the very file fd holds, whatever has its name now.
+ */
+int
+self_fd_reopen(int fd, int flags)
+{
+	char path[32];
+
+	self_fd_path(fd, path, sizeof(path));
+	return open(path, flags | O_CLOEXEC | O_NOCTTY);
+}
+
+/* The link text of our descriptor fd (its path, " (deleted)" and all). */
+ssize_t
+self_fd_link(int fd, char *buf, size_t len)
+{
+	char path[32];
+	ssize_t n;
+
+	self_fd_path(fd, path, sizeof(path));
+	if ((n = readlink(path, buf, len - 1)) >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/*
+ * Read all len bytes at off, through short reads and signals; a file
+ * that ends first fails with SHM_ESHRUNK.
+ */
+int
+read_full_at(int fd, void *buf, size_t len, off_t off)
+{
+	unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			errno = SHM_ESHRUNK;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += n;
 	}
 	return 0;
 }

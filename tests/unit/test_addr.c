@@ -376,7 +376,7 @@ check_held(void)
 			tap_diag("why: %s", why != NULL ? why : "(null)");
 			continue;
 		}
-		tap_ok(a.kind == SHM_POSIX && shm_addr_held(&a) &&
+		tap_ok(a.kind == SHM_POSIX && shm_addr_deleted(&a) &&
 		    a.pid == helds[i].pid && a.fd == helds[i].fd &&
 		    a.name == NULL && (a.fd >= 0 ||
 		    (a.map_start == helds[i].start &&
@@ -387,7 +387,7 @@ check_held(void)
 		    "format '%s' as '%s'", helds[i].in, helds[i].canon))
 			tap_diag("got '%s'", buf);
 		tap_ok(shm_addr_parse(buf, &b, NULL) == 0 &&
-		    shm_addr_held(&b) && b.pid == a.pid && b.fd == a.fd &&
+		    shm_addr_deleted(&b) && b.pid == a.pid && b.fd == a.fd &&
 		    b.map_start == a.map_start && b.map_end == a.map_end,
 		    "round trip '%s'", buf);
 		shm_addr_free(&a);
@@ -397,13 +397,13 @@ check_held(void)
 
 	/* A POSIX name may hold ':': posix:deleted:1:3 is a name, not this. */
 	tap_ok(shm_addr_parse("posix:deleted:1:3", &a, NULL) == 0 &&
-	    !shm_addr_held(&a) && strcmp(a.name, "deleted:1:3") == 0,
+	    !shm_addr_deleted(&a) && strcmp(a.name, "deleted:1:3") == 0,
 	    "posix:deleted:1:3 is the name deleted:1:3");
 	shm_addr_format(&a, buf, sizeof(buf));
 	tap_ok(strcmp(buf, "/deleted:1:3") == 0,
 	    "the name deleted:1:3 formats as /deleted:1:3");
 	shm_addr_free(&a);
-	tap_ok(shm_addr_parse("/x", &a, NULL) == 0 && !shm_addr_held(&a),
+	tap_ok(shm_addr_parse("/x", &a, NULL) == 0 && !shm_addr_deleted(&a),
 	    "a name is not held");
 	shm_addr_free(&a);
 }

@@ -71,7 +71,7 @@ test_container(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char out[65];
-		int r = place_container_parse(cases[i].cgroup, out, sizeof(out));
+		int r = proc_cgroup_container(cases[i].cgroup, out, sizeof(out));
 
 		if (cases[i].id != NULL)
 			tap_ok(r == 1 && strcmp(out, cases[i].id) == 0,
@@ -87,17 +87,17 @@ test_stat(void)
 	char state;
 	unsigned long flags;
 
-	tap_ok(place_stat_parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0",
+	tap_ok(proc_stat_parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0",
 	    &state, &flags) == 0 && state == 'S' && flags == 2129984,
 	    "stat of a kernel thread: state and flags");
-	tap_ok(place_stat_parse("42 (a) b) c) Z 1 42 42 0 -1 4194316 1",
+	tap_ok(proc_stat_parse("42 (a) b) c) Z 1 42 42 0 -1 4194316 1",
 	    &state, &flags) == 0 && state == 'Z' && flags == 4194316,
 	    "stat with ')' in the command name");
-	tap_ok(place_stat_parse("42 (sh) R 1 42 42 34816 -1 4194560",
+	tap_ok(proc_stat_parse("42 (sh) R 1 42 42 34816 -1 4194560",
 	    &state, &flags) == 0 && state == 'R', "stat with a tty");
-	tap_ok(place_stat_parse("42 (sh)", &state, &flags) == -1,
+	tap_ok(proc_stat_parse("42 (sh)", &state, &flags) == -1,
 	    "a stat cut short is refused");
-	tap_ok(place_stat_parse("42 sh R 1 2 3 4 5 6", &state, &flags) == -1,
+	tap_ok(proc_stat_parse("42 sh R 1 2 3 4 5 6", &state, &flags) == -1,
 	    "a stat without (comm) is refused");
 }
 
@@ -120,7 +120,7 @@ test_of_pid(void)
 	    id->mntns == own->mntns, "it is in our namespaces, NSPID %d",
 	    (int)child);
 	tap_ok(p->ipcns == -1, "entering it needs no setns");
-	tap_ok(shm_place_lists(p) == SHM_KINDS_ALL, "it lists every kind");
+	tap_ok(shm_place_kinds(p) == SHM_KINDS_ALL, "it lists every kind");
 	shm_place_free(p);
 	kill(child, SIGKILL);
 	waitpid(child, &st, 0);

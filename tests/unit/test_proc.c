@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "shm-private.h"
-#include "proc.h"
+#include "proctext.h"
 #include "tap.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -1,12 +1,13 @@
 /*
- * proc.h - the pure parsers of proc.c, private to the library and its
- * unit test (tests/unit/test_proc.c): they read text /proc prints and
- * touch nothing.
+ * proctext.h - the pure parsers of proctext.c, private to the library,
+ * its unit tests (tests/unit/test_proc.c, test_place.c, test_memfd.c)
+ * and the fuzzers: they read text /proc prints and touch nothing.
  */
-#ifndef SHMTOOLS_PROC_H
-#define SHMTOOLS_PROC_H
+#ifndef SHMTOOLS_PROCTEXT_H
+#define SHMTOOLS_PROCTEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* hidepid= of a proc mount: which processes a caller may not see. */
@@ -26,5 +27,12 @@ struct proc_mount_opts {
 int	 proc_mount_opts_parse(const char *, struct proc_mount_opts *);
 int	 proc_mountinfo_proc(const char *, dev_t *, struct proc_mount_opts *);
 int	 proc_maps_peek(const char *, dev_t *, bool *);
+int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
+	    const char **);
+/* The name in a link's text: a pointer into it and its length, or NULL. */
+const char *memfd_link_name(const char *, size_t *);
+const char *deleted_link_name(const char *, size_t *);
+int	 proc_cgroup_container(const char *, char *, size_t);
+int	 proc_stat_parse(const char *, char *, unsigned long *);
 
 #endif

@@ -1,0 +1,200 @@
+/*
+ * procfs.c - what a /proc says of its processes as a whole: whether it
+ * shows us every one of them (hidepid, a PID namespace below the
+ * host's), who we are in it, whether a process runs and what it is
+ * called, and the inode of one of its namespaces.
+ *
+ * Layer: kernel facts (src/lib/LAYERS).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "kernel.h"
+#include "shm-private.h"
+
+/* Says that our PID namespace's segments are its own (shmtools(7)). */
+#define ENV_PIDNS_PRIVATE "SHMTOOLS_PIDNS_PRIVATE"
+
+#define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
+
+/* Are we in group gid?  If we cannot tell, no. */
+static bool
+in_group(gid_t gid)
+{
+	gid_t *groups;
+	bool in = false;
+	int n, i;
+
+	if (getegid() == gid)
+		return true;
+	if ((n = getgroups(0, NULL)) <= 0 ||
+	    (groups = reallocarray(NULL, (size_t)n, sizeof(*groups))) == NULL)
+		return false;
+	if ((n = getgroups(n, groups)) > 0)
+		for (i = 0; i < n && !in; i++)
+			in = groups[i] == gid;
+	free(groups);
+	return in;
+}
+
+/*
+ * Does /proc show us every process?  Not under hidepid (another user's
+ * processes are hidden, or listed but closed), unless we may inspect
+ * any process (CAP_SYS_PTRACE) or are in its gid= group, as the kernel
+ * decides.  subset=pid hides only the files that are not processes.
+ */
+static bool
+proc_shows_all(int procfd)
+{
+	struct proc_mount_opts opts, found = {
+		PROC_HIDEPID_RESTRICTED, (gid_t)-1, false
+	};
+	char *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+	bool seen = false;
+	FILE *fp;
+
+	if (fstat(procfd, &st) == -1 ||
+	    (fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return false;
+	while (getline(&line, &cap, fp) > 0) {
+		dev_t dev;
+
+		/* The last one mounted at /proc is the one we see. */
+		if (proc_mountinfo_proc(line, &dev, &opts) == 1 &&
+		    dev == st.st_dev) {
+			found = opts;
+			seen = true;
+		}
+	}
+	if (!feof(fp))
+		seen = false;
+	free(line);
+	fclose(fp);
+	if (!seen)
+		return false;
+	return found.hidepid == PROC_HIDEPID_OFF || shm_have_cap(CAP_SYS_PTRACE) ||
+	    in_group(found.gid);
+}
+
+static bool
+is_init_pidns(int procfd, const char *path)
+{
+	struct stat st;
+
+	return fstatat(procfd, path, &st, 0) == 0 &&
+	    st.st_ino == PROC_PID_INIT_INO;
+}
+
+/*
+ * Is this /proc the initial PID namespace's, where every process has a
+ * number?  We are in it, or its pid 1 is.  Below it, a process of a
+ * parent or sibling namespace can share our /dev/shm or IPC namespace
+ * unseen, unless the environment says this namespace keeps its own.
+ */
+static bool
+proc_sees_all_pidns(int procfd)
+{
+	const char *env = getenv(ENV_PIDNS_PRIVATE);
+
+	if (env != NULL && strcmp(env, "1") == 0)
+		return true;
+	return is_init_pidns(procfd, "self/ns/pid") ||
+	    is_init_pidns(procfd, "1/ns/pid");
+}
+
+/*
+ * Does this /proc show every process of the host?  -A finds places only
+ * through processes: one it cannot see may be a whole container.
+ */
+bool
+proc_sees_every_process(int procfd)
+{
+	return proc_shows_all(procfd) && proc_sees_all_pidns(procfd);
+}
+
+/* Our pid as this /proc numbers it (it may be another namespace's). */
+pid_t
+proc_self_pid(int procfd)
+{
+	char buf[32];
+	ssize_t n;
+	long v;
+	char *end;
+
+	if ((n = readlinkat(procfd, "self", buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		v = strtol(buf, &end, 10);
+		if (*end == '\0' && v > 0 && v <= INT_MAX)
+			return (pid_t)v;
+	}
+	return getpid();
+}
+
+/* A process's command name, or NULL if it is gone. */
+const char *
+proc_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (shm_read_small(AT_FDCWD, path, buf, len) <= 0)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Is pid a running process?  EPERM means it is, just not ours. */
+bool
+proc_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+unsigned long long
+proc_ino_at(int dirfd, const char *path)
+{
+	struct stat st;
+
+	return fstatat(dirfd, path, &st, 0) == 0 ?
+	    (unsigned long long)st.st_ino : 0;
+}
+
+/*
+ * Is the process at procdir one that has a place of its own: running,
+ * not a zombie, not a kernel thread?  0, or -1 with
+ * ESRCH (gone), SHM_EZOMBIE or SHM_EKTHREAD.
+ */
+int
+proc_task_check(int procdir)
+{
+	char buf[1024], state;
+	unsigned long flags;
+
+	if (shm_read_small(procdir, "stat", buf, sizeof(buf)) <= 0 ||
+	    proc_stat_parse(buf, &state, &flags) == -1) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (state == 'Z' || state == 'X') {
+		errno = SHM_EZOMBIE;
+		return -1;
+	}
+	if (flags & PF_KTHREAD) {
+		errno = SHM_EKTHREAD;
+		return -1;
+	}
+	return 0;
+}

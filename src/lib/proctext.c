@@ -1,0 +1,340 @@
+/*
+ * proctext.c - the text /proc prints, parsed: a line of
+ * /proc/PID/maps, a proc mount's options in /proc/self/mountinfo, the
+ * link text of a memfd or of an unlinked file, the container id in
+ * /proc/PID/cgroup, the state and flags in /proc/PID/stat.  Pure: they
+ * read a string and touch nothing, so the unit tests and the fuzzers
+ * reach them directly.
+ *
+ * Layer: text (src/lib/LAYERS).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "kernel.h"
+#include "proctext.h"
+
+/*
+ * One line of /proc/PID/maps:
+ *   start-end perms offset major:minor inode   path
+ * Gives the mapped file's device and inode, whether the mapping is
+ * shared, and its path (NULL for an anonymous mapping).
+ */
+int
+proc_maps_parse_line(const char *line, dev_t *dev, ino_t *ino, bool *shared,
+    const char **path)
+{
+	unsigned long long start, end, off, inode;
+	unsigned int major, minor;
+	char perms[5];
+	int pos = -1;
+
+	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu%n", &start, &end,
+	    perms, &off, &major, &minor, &inode, &pos) != 7 || pos < 0 ||
+	    strlen(perms) != 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	line += pos;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	*dev = makedev(major, minor);
+	*ino = (ino_t)inode;
+	*shared = perms[3] == 's';
+	*path = *line == '/' ? line : NULL;
+	return 0;
+}
+
+/* Up to 8 hex digits at *p, then stop: the number, or -1. */
+static long long
+hex_field(const char **p, char stop)
+{
+	long long v = 0;
+	int n = 0;
+
+	for (; isxdigit((unsigned char)**p); (*p)++, n++) {
+		if (n == 8)
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)**p) ? **p - '0' :
+		    (tolower((unsigned char)**p) - 'a' + 10));
+	}
+	if (n == 0 || **p != stop)
+		return -1;
+	(*p)++;
+	return v;
+}
+
+/*
+ * The cheap look at a maps line that decides whether to parse it: most
+ * lines are private mappings of libraries on a device no segment lives
+ * on.  Gives the device and whether the mapping is shared.
+ */
+int
+proc_maps_peek(const char *line, dev_t *dev, bool *shared)
+{
+	const char *p = strchr(line, ' ');
+	long long major, minor;
+	int i;
+
+	if (p == NULL)
+		goto bad;
+	p++;
+	for (i = 0; i < 4; i++)
+		if (p[i] == '\0' || p[i] == ' ')
+			goto bad;
+	if (p[4] != ' ')
+		goto bad;
+	*shared = p[3] == 's';
+	p += 5;
+	while (isxdigit((unsigned char)*p))
+		p++;
+	if (*p++ != ' ')
+		goto bad;
+	if ((major = hex_field(&p, ':')) == -1 ||
+	    (minor = hex_field(&p, ' ')) == -1)
+		goto bad;
+	*dev = makedev((unsigned int)major, (unsigned int)minor);
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * Parse the super options of a proc mount (the last field of its
+ * mountinfo line, "rw,hidepid=invisible,gid=5").  A hidepid value we do
+ * not know restricts: unknown is not zero.
+ */
+int
+proc_mount_opts_parse(const char *opts, struct proc_mount_opts *out)
+{
+	const char *p = opts;
+
+	out->hidepid = PROC_HIDEPID_OFF;
+	out->gid = 0;		/* the kernel's default: root's group */
+	out->subset_pid = false;
+	while (*p != '\0' && *p != '\n' && *p != ' ') {
+		size_t len = strcspn(p, ", \n");
+
+		if (len > 8 && strncmp(p, "hidepid=", 8) == 0) {
+			if (!((len == 9 && p[8] == '0') ||
+			    (len == 11 && strncmp(p + 8, "off", 3) == 0)))
+				out->hidepid = PROC_HIDEPID_RESTRICTED;
+		} else if (len == 8 && strncmp(p, "hidepid=", 8) == 0) {
+			out->hidepid = PROC_HIDEPID_RESTRICTED;
+		} else if (len > 4 && strncmp(p, "gid=", 4) == 0) {
+			unsigned long long v = 0;
+			size_t i;
+
+			for (i = 4; i < len && isdigit((unsigned char)p[i]); i++)
+				if ((v = v * 10 + (unsigned)(p[i] - '0')) >
+				    UINT32_MAX - 1)
+					break;
+			/* Malformed: a group no one is in. */
+			out->gid = i == len ? (gid_t)v : (gid_t)-1;
+		} else if (len == 10 && strncmp(p, "subset=pid", 10) == 0)
+			out->subset_pid = true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The next blank-separated field of a mountinfo line, or NULL. */
+static const char *
+next_field(const char **p, size_t *len)
+{
+	const char *s = *p;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0' || *s == '\n')
+		return NULL;
+	*len = strcspn(s, " \n");
+	*p = s + *len;
+	return s;
+}
+
+/*
+ * One line of /proc/self/mountinfo:
+ *   id parent major:minor root mountpoint opts [optional...] -
+ *   type source superopts
+ * 1 and the device and options if it is a proc mounted at /proc, 0 if it
+ * is another mount, -1 if it is malformed.
+ */
+int
+proc_mountinfo_proc(const char *line, dev_t *dev, struct proc_mount_opts *opts)
+{
+	const char *p = line, *f, *mnt = NULL, *type;
+	unsigned int major, minor;
+	size_t len, mntlen = 0;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if ((f = next_field(&p, &len)) == NULL)
+			goto bad;
+		if (i == 2) {
+			char buf[32];
+
+			if (len >= sizeof(buf))
+				goto bad;
+			memcpy(buf, f, len);
+			buf[len] = '\0';
+			if (sscanf(buf, "%u:%u", &major, &minor) != 2)
+				goto bad;
+		} else if (i == 4) {
+			mnt = f;
+			mntlen = len;
+		}
+	}
+	do {
+		if ((f = next_field(&p, &len)) == NULL)
+			goto bad;
+	} while (!(len == 1 && *f == '-'));
+	if ((type = next_field(&p, &len)) == NULL)
+		goto bad;
+	if (len != 4 || strncmp(type, "proc", 4) != 0 || mntlen != 5 ||
+	    strncmp(mnt, "/proc", 5) != 0)
+		return 0;
+	if (next_field(&p, &len) == NULL || (f = next_field(&p, &len)) == NULL)
+		goto bad;
+	*dev = makedev(major, minor);
+	return proc_mount_opts_parse(f, opts) == 0 ? 1 : -1;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * The name in a memfd's /proc/PID/fd link, "/memfd:NAME (deleted)": a
+ * pointer into link and its length, or NULL if link is not a memfd's.
+ */
+const char *
+memfd_link_name(const char *link, size_t *len)
+{
+	size_t plen = strlen(MEMFD_LINK_PREFIX), slen = strlen(SHM_DELETED_SUFFIX);
+	size_t n = strlen(link);
+
+	if (strncmp(link, MEMFD_LINK_PREFIX, plen) != 0)
+		return NULL;
+	if (n >= plen + slen && strcmp(link + n - slen, SHM_DELETED_SUFFIX) == 0)
+		n -= slen;
+	*len = n - plen;
+	return link + plen;
+}
+
+/*
+ * The name an unlinked file had, from its link text in /proc
+ * ("/dev/shm/NAME (deleted)"): a pointer into link and its length, or
+ * NULL if link does not say the file was unlinked.
+ */
+const char *
+deleted_link_name(const char *link, size_t *len)
+{
+	size_t n = strlen(link), slen = strlen(SHM_DELETED_SUFFIX);
+	const char *name;
+
+	if (n <= slen || strcmp(link + n - slen, SHM_DELETED_SUFFIX) != 0)
+		return NULL;
+	n -= slen;
+	for (name = link + n; name > link && name[-1] != '/'; name--)
+		;
+	if (name == link + n)
+		return NULL;
+	*len = (size_t)(link + n - name);
+	return name;
+}
+
+/*
+ * The container id in the text of /proc/PID/cgroup: the last path
+ * component that is, or ends in, 64 hex digits, with the decorations of
+ * the runtimes around it: docker-ID.scope, cri-containerd-ID.scope,
+ * libpod-ID.scope, crio-ID.scope, /docker/ID, /kubepods/.../ID,
+ * cri-containerd:ID.  The first line that names one wins (cgroup v1
+ * repeats it in every hierarchy).  1 and the id in out (65 bytes), or 0.
+ */
+int
+proc_cgroup_container(const char *text, char *out, size_t len)
+{
+	const char *line = text;
+
+	while (*line != '\0') {
+		size_t linelen = strcspn(line, "\n");
+		const char *p = memchr(line, ':', linelen), *end = line + linelen;
+		bool found = false;
+
+		/* hierarchy-ID:controllers:path */
+		if (p != NULL)
+			p = memchr(p + 1, ':', (size_t)(end - p - 1));
+		while (p != NULL && p < end) {
+			const char *c = p + 1, *ce;
+			size_t n, i;
+
+			ce = c + strcspn(c, "/\n");
+			if (ce > end)
+				ce = end;
+			n = (size_t)(ce - c);
+			if (n > 6 && strncmp(ce - 6, ".scope", 6) == 0)
+				n -= 6;
+			/* the last 64 characters, after a '-', ':' or nothing */
+			if (n >= 64 && (n == 64 || c[n - 65] == '-' ||
+			    c[n - 65] == ':')) {
+				for (i = n - 64; i < n &&
+				    isxdigit((unsigned char)c[i]) &&
+				    !isupper((unsigned char)c[i]); i++)
+					;
+				if (i == n && len > 64) {
+					memcpy(out, c + n - 64, 64);
+					out[64] = '\0';
+					found = true;
+				}
+			}
+			p = *ce == '/' ? ce : NULL;
+		}
+		if (found)
+			return 1;
+		line = *end == '\n' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/*
+ * The state and flags fields of the text of /proc/PID/stat:
+ *   pid (comm) state ppid pgrp session tty_nr tpgid flags ...
+ * comm may hold anything, ')' too: the last ')' ends it.
+ */
+int
+proc_stat_parse(const char *text, char *state, unsigned long *flags)
+{
+	const char *p = strrchr(text, ')');
+	int i;
+
+	if (p == NULL || p[1] != ' ' || p[2] == '\0')
+		goto bad;
+	*state = p[2];
+	p += 3;
+	for (i = 0; i < 5; i++) {	/* ppid pgrp session tty_nr tpgid */
+		if (*p != ' ')
+			goto bad;
+		p++;
+		if (*p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p != ' ' || sscanf(p, " %lu", flags) != 1)
+		goto bad;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}

@@ -1,0 +1,146 @@
+/*
+ * sysvipc.c - what the kernel says of System V segments, one at a time:
+ * the shmid a key names, a segment's shmid_ds (without read permission
+ * where the kernel allows), its key, and the record a shmid_ds or a line
+ * of /proc/sysvipc/shm makes.  No attach, no lock, no place: the caller
+ * is in the IPC namespace already.
+ *
+ * Layer: kernel facts (src/lib/LAYERS).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "backend.h"
+
+/* The shmid an address names, or -1 with errno ENOENT. */
+int
+sysv_resolve(const struct shm_addr *a)
+{
+	int id;
+
+	if (a->by_id)
+		return a->id;
+	if ((id = shmget(a->key, 0, 0)) == -1 && errno == EINVAL)
+		errno = ENOENT;		/* only when size > existing size */
+	return id;
+}
+
+void
+sysv_fill_from_ds(int id, const struct shmid_ds *ds, struct shm_rec *rec)
+{
+	rec->addr.kind = SHM_SYSV;
+	rec->addr.key = IPC_PERM_KEY(ds->shm_perm);
+	rec->addr.id = id;
+	rec->addr.by_id = IPC_PERM_KEY(ds->shm_perm) == IPC_PRIVATE;
+	rec->addr.fd = -1;
+	rec->size = ds->shm_segsz;
+	rec->mode = ds->shm_perm.mode & 0777;
+	rec->uid = ds->shm_perm.uid;
+	rec->gid = ds->shm_perm.gid;
+	rec->cuid = ds->shm_perm.cuid;
+	rec->cgid = ds->shm_perm.cgid;
+	rec->nattch = (long)ds->shm_nattch;
+	rec->cpid = ds->shm_cpid;
+	rec->lpid = ds->shm_lpid;
+	rec->atime = ds->shm_atime;
+	rec->dtime = ds->shm_dtime;
+	rec->ctime = ds->shm_ctime;
+	rec->status = 0;
+	if (ds->shm_perm.mode & SHM_DEST)
+		rec->status |= SHM_ST_DEST;
+	if (ds->shm_perm.mode & SHM_LOCKED)
+		rec->status |= SHM_ST_LOCKED;
+}
+
+/*
+ * One line of /proc/sysvipc/shm:
+ *   key shmid perms size cpid lpid nattch uid gid cuid cgid
+ *   atime dtime ctime rss swap
+ * perms is octal and carries SHM_DEST and SHM_LOCKED; rss is in bytes.
+ * Returns 0, or -1 for a line that is not a segment (the header).
+ */
+int
+sysv_parse_proc_line(const char *line, struct shm_rec *rec)
+{
+	long long key, atime, dtime, ctime;
+	unsigned long long size, rss, swap;
+	unsigned int perms, uid, gid, cuid, cgid;
+	int id, cpid, lpid;
+	unsigned long nattch;
+
+	if (sscanf(line, "%lld %d %o %llu %d %d %lu %u %u %u %u %lld %lld "
+	    "%lld %llu %llu", &key, &id, &perms, &size, &cpid, &lpid, &nattch,
+	    &uid, &gid, &cuid, &cgid, &atime, &dtime, &ctime, &rss,
+	    &swap) != 16 || id < 0 || key < INT32_MIN || key > UINT32_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	rec->addr.kind = SHM_SYSV;
+	rec->addr.key = (key_t)(uint32_t)key;
+	rec->addr.id = id;
+	rec->addr.by_id = key == 0;
+	rec->addr.fd = -1;
+	rec->size = size;
+	rec->rss = rss > INT64_MAX ? INT64_MAX : (int64_t)rss;
+	rec->swap = swap > INT64_MAX ? INT64_MAX : (int64_t)swap;
+	rec->mode = perms & 0777;
+	rec->uid = uid;
+	rec->gid = gid;
+	rec->cuid = cuid;
+	rec->cgid = cgid;
+	rec->nattch = nattch > LONG_MAX ? LONG_MAX : (long)nattch;
+	rec->cpid = cpid;
+	rec->lpid = lpid;
+	rec->atime = (time_t)atime;
+	rec->dtime = (time_t)dtime;
+	rec->ctime = (time_t)ctime;
+	rec->status = 0;
+	if (perms & SHM_DEST)
+		rec->status |= SHM_ST_DEST;
+	if (perms & SHM_LOCKED)
+		rec->status |= SHM_ST_LOCKED;
+	return 0;
+}
+
+/*
+ * The kernel's record of shmid id, without read permission where the
+ * kernel allows (SHM_STAT_ANY, Linux 4.17, takes the index in the table:
+ * the low 15 bits of the id, or 24 with ipcmni_extend).  One call, not a
+ * read of the whole table: naming one segment among 100,000 costs the
+ * same as among ten.
+ */
+int
+sysv_stat_id(int id, struct shmid_ds *ds)
+{
+	static const int idx_bits[] = { IPCMNI_SHIFT, IPCMNI_EXTEND_SHIFT };
+	size_t i;
+
+	for (i = 0; i < sizeof(idx_bits) / sizeof(idx_bits[0]); i++)
+		if (shmctl(id & ((1 << idx_bits[i]) - 1), SHM_STAT_ANY, ds) == id)
+			return 0;
+	if (shmctl(id, IPC_STAT, ds) == 0)
+		return 0;
+	if (errno == EINVAL || errno == EIDRM)
+		errno = ENOENT;
+	return -1;
+}
+
+/*
+ * The key of segment id, for its lock: sysv_stat_id() needs no read
+ * permission where the kernel allows (the owner may remove a segment of
+ * mode 0).
+ */
+int
+sysv_key_of(int id, key_t *key)
+{
+	struct shmid_ds ds;
+
+	if (sysv_stat_id(id, &ds) == -1)
+		return -1;
+	*key = IPC_PERM_KEY(ds.shm_perm);
+	return 0;
+}

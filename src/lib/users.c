@@ -1,0 +1,184 @@
+/*
+ * users.c - the /proc scan's table: from a segment's identity to the
+ * processes that map it or hold it open, and from there to a record's
+ * PIDS and NATTCH.
+ *
+ * Identity: a System V segment by its IPC namespace and shmid (its
+ * mappings show as "/SYSV%08x" with the shmid as inode, and a process
+ * attaches only segments of the namespace it is in: shmid 0 of a
+ * container is not shmid 0 of the host); everything else by device and
+ * inode, whatever path reaches it (a bind mount of /dev/shm, /run/shm)
+ * and however it is mapped (MAP_PRIVATE too), so that a renamed or
+ * unlinked object still matches.
+ *
+ * Layer: engines (src/lib/LAYERS), the scan's lowest file (scan.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scan.h"
+
+/* The users of (dev, ino), or NULL if it is not in the table. */
+struct seg_users *
+users_find(const struct users_tab *t, dev_t dev, ino_t ino)
+{
+	ssize_t i = hash_get(&t->idx, (uint64_t)dev, (uint64_t)ino, 0);
+
+	return i == -1 ? NULL : &t->v[i];
+}
+
+/*
+ * Room for n identities, made once: doubling as they come would hold
+ * the old table and the new together, half again the memory of the
+ * largest (over 100,000 objects, 6 MB).
+ */
+int
+users_reserve(struct users_tab *t, size_t n)
+{
+	struct seg_users *v;
+
+	if (n <= t->cap)
+		return hash_reserve(&t->idx, n);
+	if ((v = reallocarray(t->v, n, sizeof(*v))) == NULL)
+		return -1;
+	t->v = v;
+	t->cap = n;
+	return hash_reserve(&t->idx, n);
+}
+
+/* The entry of (dev, ino), made if need be; NULL if out of memory. */
+struct seg_users *
+users_entry(struct users_tab *t, dev_t dev, ino_t ino)
+{
+	size_t i = t->n;
+	int r;
+
+	if (t->n == t->cap && users_reserve(t, t->cap ? t->cap * 2 : 256) == -1)
+		return NULL;
+	if ((r = hash_put(&t->idx, (uint64_t)dev, (uint64_t)ino, 0, &i)) == -1)
+		return NULL;
+	if (r == 1) {
+		memset(&t->v[i], 0, sizeof(t->v[i]));
+		t->v[i].dev = dev;
+		t->v[i].ino = ino;
+		t->n++;
+	}
+	return &t->v[i];
+}
+
+void
+users_free(struct users_tab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].pids);
+	free(t->v);
+	hash_free(&t->idx);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * Note that pid uses (dev, ino); a process is counted once.  Only the
+ * identities asked about are kept (a file the scan found on a device of
+ * interest may be any library), unless discover says this one is a
+ * segment in its own right (a System V mapping, a memfd).
+ */
+void
+scan_add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
+    bool discover)
+{
+	struct seg_users *u;
+
+	u = discover ? users_entry(&scan->users, dev, ino) :
+	    users_find(&scan->users, dev, ino);
+	if (u == NULL) {
+		if (discover)
+			scan_incomplete(scan);	/* out of memory */
+		return;
+	}
+	/* One process at a time is scanned: a repeat is the last entry. */
+	if (u->n > 0 && u->pids[u->n - 1] == pid)
+		return;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 4;
+		pid_t *p = reallocarray(u->pids, cap, sizeof(*p));
+
+		if (p == NULL) {
+			scan_incomplete(scan);
+			return;
+		}
+		u->pids = p;
+		u->cap = cap;
+	}
+	u->pids[u->n++] = pid;
+}
+
+/*
+ * What an attacher's mapping tells of a System V segment's pages.  The
+ * kernel's resident count of a huge-page segment (/proc/sysvipc/shm)
+ * counts each huge page once per base page in it on this kernel (one
+ * 2 MiB page shows as 1 GiB), so it is unknown; huge pages are never
+ * swapped.
+ */
+static void
+sysv_pagesize_status(struct shm_rec *rec, uint64_t pagesize)
+{
+	if (pagesize <= (uint64_t)getpagesize())
+		return;
+	rec->status |= SHM_ST_HUGETLB;
+	rec->rss = -1;
+	rec->swap = 0;
+}
+
+static int
+pid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Fill in who uses rec: its PIDS for every kind, and its NATTCH for the
+ * kinds the kernel does not count.  Where the scan was incomplete, or
+ * on any failure here, its users are unknown (NATTCH -1), never none;
+ * -1 on failure.
+ */
+int
+proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
+{
+	const struct seg_users *u;
+
+	if (rec->addr.kind == SHM_SYSV)
+		u = users_find(&scan->users, SYSV_DEV, sysv_ino(place_ipcns_ino(
+		    shm_addr_place(&rec->addr)), rec->addr.id));
+	else
+		u = rec->ino != 0 ? users_find(&scan->users, rec->dev,
+		    rec->ino) : NULL;
+	free(rec->pids);
+	rec->pids = NULL;
+	rec->npids = 0;
+	rec->users_known = scan->complete;
+	if (u != NULL && u->n > 0) {
+		rec->pids = reallocarray(NULL, u->n, sizeof(pid_t));
+		if (rec->pids == NULL) {
+			rec->users_known = false;
+			if (rec->addr.kind != SHM_SYSV)
+				rec->nattch = -1;
+			return -1;
+		}
+		memcpy(rec->pids, u->pids, u->n * sizeof(pid_t));
+		rec->npids = u->n;
+		qsort(rec->pids, rec->npids, sizeof(pid_t), pid_cmp);
+	}
+	if (rec->addr.kind != SHM_SYSV)
+		rec->nattch = rec->users_known ? (long)rec->npids : -1;
+	else if (u != NULL)
+		sysv_pagesize_status(rec, u->pagesize);
+	return 0;
+}
