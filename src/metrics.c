@@ -320,7 +320,7 @@ read_facts(struct metrics *m)
 
 	for (j = 0; j < m->nplaces; j++) {
 		struct place *p = &m->places[j];
-		unsigned lists = shm_place_lists(p->where);
+		unsigned lists = shm_place_kinds(p->where);
 		struct shm_rec *v;
 
 		if (lists & SHM_KIND_BIT(SHM_SYSV)) {
@@ -460,7 +460,7 @@ print_owners(FILE *fp, const struct metrics *m, bool bytes)
 			bool any_other = false;
 
 			if (!kind_shown(m, k, SHM_KINDS_ALL &
-			    shm_place_lists(p->where)))
+			    shm_place_kinds(p->where)))
 				continue;
 			for (j = 0; j < b->nowners; j++) {
 				const struct owner *o = &b->owners[j];
@@ -511,7 +511,7 @@ print_all(FILE *fp, struct metrics *m)
 				const struct bucket *b = &m->places[i].kinds[k];
 
 				if (!kind_shown(m, k, kf->kinds &
-				    shm_place_lists(m->places[i].where)) ||
+				    shm_place_kinds(m->places[i].where)) ||
 				    !bucket_value(m, kf, b, &v))
 					continue;
 				if (!header)

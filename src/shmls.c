@@ -683,7 +683,7 @@ main(int argc, char *argv[])
 	}
 	if (o.filter.kinds & SHM_KIND_BIT(SHM_SYSV))
 		for (i = 0; i < o.nplaces; i++)
-			if (shm_place_lists(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
+			if (shm_place_kinds(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
 				note_recovery_files(o.places[i]);
 	shm_rec_list_free(v, n);
 	if (o.all_ns)
