@@ -162,6 +162,22 @@ cli_warn(const char *what, const char *fmt, ...)
 	free(msg);
 }
 
+/*
+ * err(3) for the library's failures: errno may be one of its own codes,
+ * which shm_strerror(3) does not know.
+ */
+noreturn void
+cli_fatal(const char *what)
+{
+	const char *why = shm_strerror(errno);
+
+	if (what != NULL)
+		message("%s: %s", what, why);
+	else
+		message("%s", why);
+	exit(EXIT_OPFAIL);
+}
+
 void
 cli_op_fail(const char *arg, int err, enum shm_op op, const struct shm_addr *a)
 {
@@ -224,7 +240,7 @@ cli_each_addr(int argc, char **argv, unsigned kinds,
 	if (argc == 0)
 		cli_usage("missing ADDRESS");
 	if ((addrs = calloc((size_t)argc, sizeof(*addrs))) == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	for (i = 0; i < argc; i++) {
 		cli_addr(argv[i], &addrs[i]);
 		if (!(kinds & SHM_KIND_BIT(addrs[i].kind)))
@@ -328,7 +344,7 @@ cli_place(void)
 	if (shm_place_of_pid(ns_pid, &p) == -1) {
 		snprintf(what, sizeof(what), "-N %d", (int)ns_pid);
 		if (errno == ENOMEM)
-			err(EXIT_OPFAIL, NULL);
+			cli_fatal(NULL);
 		cli_warn(what, "%s", shm_place_explain(errno, ns_pid, buf,
 		    sizeof(buf)));
 		exit(EXIT_OPFAIL);
@@ -360,7 +376,7 @@ cli_places_all(size_t *n)
 			    "the places of those it hides cannot be found");
 		else
 			cli_warn("-A", "cannot find the namespaces: %s",
-			    strerror(errno));
+			    shm_strerror(errno));
 		exit(EXIT_OPFAIL);
 	}
 	for (i = 0; i < *n; i++) {
@@ -381,7 +397,7 @@ cli_xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	return p;
 }
 
@@ -413,14 +429,14 @@ cli_exit_status(int status)
 		if (errno != EPIPE && !stdout_error_told) {
 			if (errno != 0)
 				cli_warn(NULL, "write error: %s",
-				    strerror(errno));
+				    shm_strerror(errno));
 			else
 				cli_warn(NULL, "write error");
 		}
 		return status == 0 ? EXIT_OPFAIL : status;
 	}
 	if (fclose(stdout) == EOF) {
-		cli_warn(NULL, "write error: %s", strerror(errno));
+		cli_warn(NULL, "write error: %s", shm_strerror(errno));
 		return status == 0 ? EXIT_OPFAIL : status;
 	}
 	return status;

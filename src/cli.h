@@ -60,6 +60,7 @@ void	 cli_addr(const char *, struct shm_addr *);
 uint64_t cli_size(const char *, const char *);
 void	 cli_warn(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+noreturn void cli_fatal(const char *);
 void	 cli_op_fail(const char *, int, enum shm_op, const struct shm_addr *);
 int	 cli_each_addr(int, char **, unsigned,
 	    int (*)(void *, const char *, const struct shm_addr *), void *);

@@ -183,7 +183,7 @@ metrics_label_value(FILE *fp, const char *s)
 static void
 xfail(void)
 {
-	err(EXIT_OPFAIL, NULL);
+	cli_fatal(NULL);
 }
 
 /* One place per place counted, in their order, labelled with -A. */
@@ -584,7 +584,7 @@ metrics_print(FILE *fp, const struct metrics_opts *o)
 	make_places(&m);
 	if (shm_select_places(o->places, o->nplaces, o->filter, true, &v,
 	    &n) == -1)
-		err(EXIT_OPFAIL, "cannot list segments");
+		cli_fatal("cannot list segments");
 	/*
 	 * Without /proc/sysvipc/shm (listed by SHM_STAT), swap is unknown:
 	 * then no shm_swapped_bytes at all.

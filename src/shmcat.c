@@ -62,7 +62,7 @@ cat_one(void *ctx, const char *arg, const struct shm_addr *a)
 	    o->length, o->string, &copied)) == SHM_IO_OTHER) {
 		/* stdout's fault, not the segment's: no more operands. */
 		if (errno != EPIPE)	/* the reader left, as with cat */
-			cli_warn(NULL, "write error: %s", strerror(errno));
+			cli_warn(NULL, "write error: %s", shm_strerror(errno));
 		exit(EXIT_OPFAIL);
 	} else if (n == -1) {
 		cli_op_fail(arg, errno, SHM_OP_READ, a);

@@ -181,7 +181,7 @@ xasprintf_u64(uint64_t v)
 	char *p;
 
 	if (asprintf(&p, "%" PRIu64, v) == -1)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	return p;
 }
 
@@ -575,25 +575,25 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 	if (argc == 0 && o->all_ns) {
 		if (shm_select_places(o->places, o->nplaces, &o->filter, scan, v,
 		    n) == -1)
-			err(EXIT_OPFAIL, "cannot list segments");
+			cli_fatal("cannot list segments");
 		ret = EXIT_SUCCESS;
 	} else if (argc == 0) {
 		if (shm_select(cli_place(), &o->filter, scan, v, n) == -1)
-			err(EXIT_OPFAIL, "cannot list segments");
+			cli_fatal("cannot list segments");
 		ret = EXIT_SUCCESS;
 	} else {
 		if ((ops.v = calloc((size_t)argc, sizeof(*ops.v))) == NULL)
-			err(EXIT_OPFAIL, NULL);
+			cli_fatal(NULL);
 		ret = cli_each_addr(argc, argv, SHM_KINDS_ALL, stat_one, &ops);
 		*v = ops.v;
 		*n = ops.n;
 		/* Named segments cost one call each; the table, one read. */
 		if (cols_need_table(&o->cols) && shm_fill_resident(cli_place(),
 		    *v, *n) == -1)
-			err(EXIT_OPFAIL, "cannot read the System V table");
+			cli_fatal("cannot read the System V table");
 		/* One pass over /proc, and only when something needs it. */
 		if (scan && shm_scan_users(cli_place(), v, n, false) == -1)
-			err(EXIT_OPFAIL, "cannot scan /proc");
+			cli_fatal("cannot scan /proc");
 	}
 	/*
 	 * hugetlb (and the RSS it makes unknown) come from the scan; a

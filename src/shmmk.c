@@ -75,11 +75,11 @@ ftok_key(const char *arg)
 	path = colon != NULL ? strndup(arg, (size_t)(colon - arg)) :
 	    strdup(arg);
 	if (path == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	if (*path == '\0')
 		cli_usage("--ftok '%s': empty PATH", arg);
 	if (shm_ftok(path, proj, &key) == -1) {
-		cli_warn(NULL, "--ftok '%s': %s", path, strerror(errno));
+		cli_warn(NULL, "--ftok '%s': %s", path, shm_strerror(errno));
 		exit(EXIT_OPFAIL);
 	}
 	free(path);
@@ -139,9 +139,9 @@ make_one(const struct mk_opts *o, const char *arg, const struct shm_addr *a)
 
 		if (!existed && shm_remove(&seg.addr) == -1)
 			cli_warn(out, "write error: %s; cannot remove it: %s",
-			    strerror(e), strerror(errno));
+			    shm_strerror(e), shm_strerror(errno));
 		else
-			cli_warn(arg, "write error: %s%s", strerror(e),
+			cli_warn(arg, "write error: %s%s", shm_strerror(e),
 			    existed ? "" : "; the new segment is removed");
 		cli_stdout_error_told();
 		shm_close(&seg);

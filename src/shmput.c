@@ -113,7 +113,7 @@ static const char *input_name = "standard input";
 static const char *
 input_error(int e, char *buf, size_t len)
 {
-	snprintf(buf, len, "cannot read %s: %s", input_name, strerror(e));
+	snprintf(buf, len, "cannot read %s: %s", input_name, shm_strerror(e));
 	return buf;
 }
 
@@ -219,7 +219,7 @@ main(int argc, char *argv[])
 	/* A FIFO given with -i is waited on for its writer, as cat does. */
 	if (input != NULL && (fd = open(input, O_RDONLY | O_CLOEXEC |
 	    O_NOCTTY)) == -1) {
-		cli_warn(input, "%s", strerror(errno));
+		cli_warn(input, "%s", shm_strerror(errno));
 		shm_addr_free(&addr);
 		return cli_exit_status(EXIT_OPFAIL);
 	}

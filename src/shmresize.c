@@ -76,13 +76,13 @@ resize_fail(const char *arg, int e, const struct shm_addr *a,
 	shm_addr_format(&res->addr, out, sizeof(out));
 	if (res->lockpath != NULL) {
 		cli_warn(arg, "cannot lock the key with %s: %s; nothing "
-		    "changed", res->lockpath, strerror(e));
+		    "changed", res->lockpath, shm_strerror(e));
 		return;
 	}
 	if (res->savedir != NULL) {
 		cli_warn(arg, "cannot save the data in %s first (set TMPDIR "
 		    "elsewhere): %s; nothing changed", res->savedir,
-		    strerror(e));
+		    shm_strerror(e));
 		return;
 	}
 	switch (e) {

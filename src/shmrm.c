@@ -265,11 +265,11 @@ remove_all(struct rm_opts *o)
 	sel.unused = sel.orphans = false;
 	places = o->all_ns ? cli_places_all(&np) : &here;
 	if (shm_select_places(places, np, &sel, true, &v, &n) == -1)
-		err(EXIT_OPFAIL, "cannot list segments");
+		cli_fatal("cannot list segments");
 	now = time(NULL);
 	scanned = now_ms();
 	if (o->dry_run && (o->would = calloc(n + 1, sizeof(*v))) == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	for (i = 0; i < n; i++) {
 		struct shm_rec *rec = &v[i];
 		char addr[SHM_ADDR_BUFSZ + 32];

@@ -290,6 +290,36 @@ explain_access(enum shm_op op, const struct shm_addr *a, char *buf,
 	return buf;
 }
 
+/* The library's own codes in a few words; strerror(3) for the rest. */
+const char *
+shm_strerror(int err)
+{
+	static const char *const words[SHM_ELAST - SHM_ENOTREG] = {
+		[SHM_ENOTREG - SHM_ENOTREG] = "not a regular file",
+		[SHM_ESHRUNK - SHM_ENOTREG] = "segment shrank while being read",
+		[SHM_ENOTMEMFD - SHM_ENOTREG] = "not a memfd",
+		[SHM_ENOTHUGE - SHM_ENOTREG] = "not on hugetlbfs of that page "
+		    "size",
+		[SHM_ENOTDELETED - SHM_ENOTREG] = "not an unlinked object of "
+		    SHM_DEVSHM,
+		[SHM_EUNLINKED - SHM_ENOTREG] = "unlinked already: it has no "
+		    "name",
+		[SHM_EZOMBIE - SHM_ENOTREG] = "a zombie",
+		[SHM_EKTHREAD - SHM_ENOTREG] = "a kernel thread",
+		[SHM_EHIDDEN - SHM_ENOTREG] = "/proc does not show every process",
+		[SHM_EPENDING - SHM_ENOTREG] = "an earlier resize left its data "
+		    "in a recovery file",
+		[SHM_EPAGESIZE - SHM_ENOTREG] = "not a whole number of huge "
+		    "pages",
+		[SHM_EINCOMPLETE - SHM_ENOTREG] = "the recovery file is "
+		    "incomplete",
+	};
+
+	if (err >= SHM_ENOTREG && err < SHM_ELAST)
+		return words[err - SHM_ENOTREG];
+	return strerror(err);
+}
+
 /* Words for errno err, met doing op on a; buf holds them when needed. */
 const char *
 shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
@@ -313,7 +343,7 @@ shm_explain(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		s = explain_fd(err, op, a, buf, len);
 	if (s == NULL && err == EACCES)
 		s = explain_access(op, a, buf, len);
-	return s != NULL ? s : strerror(err);
+	return s != NULL ? s : shm_strerror(err);
 }
 
 /* Words for errno err, met making the place of process pid (-N, -A). */
@@ -344,7 +374,7 @@ shm_place_explain(int err, pid_t pid, char *buf, size_t len)
 		    (int)pid);
 		break;
 	default:
-		snprintf(buf, len, "PID %d: %s", (int)pid, strerror(err));
+		snprintf(buf, len, "PID %d: %s", (int)pid, shm_strerror(err));
 		break;
 	}
 	return buf;

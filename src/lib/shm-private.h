@@ -11,19 +11,6 @@
 #include "shm.h"
 #include "proctext.h"
 
-/*
- * Error values the kernel has no words for.  They are real errno values,
- * so strerror() still says something sensible; shm_explain() says better.
- */
-#define SHM_ENOTREG	EMEDIUMTYPE	/* not a regular file */
-#define SHM_ESHRUNK	ENODATA		/* shrank under us while reading */
-#define SHM_ENOTMEMFD	ENOMEDIUM	/* /proc/PID/fd/FD is not a memfd */
-#define SHM_ENOTHUGE	EXDEV		/* huge pages asked for a POSIX
-					   object or file not on hugetlbfs */
-#define SHM_ENOTDELETED	ENOTNAM		/* deleted:PID:...: not an unlinked
-					   object in the place's /dev/shm */
-#define SHM_EUNLINKED	EIDRM		/* removing what has no name left */
-
 /* ---- text ---- */
 
 /* addr.c */

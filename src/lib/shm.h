@@ -30,6 +30,34 @@ enum shm_kind {
 #define SHM_KIND_BIT(k)	(1u << (k))
 #define SHM_KINDS_ALL	((1u << SHM_NKINDS) - 1)
 
+/*
+ * The library's own result codes, set in errno where the kernel has no
+ * word for what went wrong.  They lie above every errno value (Linux's
+ * MAX_ERRNO is 4095), so that none is mistaken for the kernel's or for
+ * another of ours; shm_strerror() names every one, shm_explain() says
+ * more.
+ */
+enum shm_error {
+	SHM_ENOTREG = 4096,	/* not a regular file */
+	SHM_ESHRUNK,		/* shrank under us while being read */
+	SHM_ENOTMEMFD,		/* memfd:PID:FD is not a memfd */
+	SHM_ENOTHUGE,		/* huge pages asked of a POSIX object or file
+				   not on hugetlbfs of that size */
+	SHM_ENOTDELETED,	/* deleted:PID:...: not an unlinked object of
+				   the place's /dev/shm */
+	SHM_EUNLINKED,		/* removing what has no name left */
+	SHM_EZOMBIE,		/* -N PID: a zombie */
+	SHM_EKTHREAD,		/* -N PID: a kernel thread */
+	SHM_EHIDDEN,		/* -A: /proc hides processes */
+	SHM_EPENDING,		/* an earlier resize left its data in a
+				   recovery file */
+	SHM_EPAGESIZE,		/* the size is not whole huge pages (see
+				   res->pagesize) */
+	SHM_EINCOMPLETE,	/* a recovery file holds less than its
+				   header says */
+	SHM_ELAST
+};
+
 #define SHM_DEVSHM	"/dev/shm"
 #define SHM_PROC	"/proc"
 
@@ -51,9 +79,6 @@ const struct shm_place *shm_place_default(void);
  * SHM_EKTHREAD, EPERM (needs CAP_SYS_ADMIN), ELOOP or ENOTDIR (its
  * /dev/shm is a symlink or not a directory: refused).
  */
-#define SHM_EZOMBIE	EOWNERDEAD
-#define SHM_EKTHREAD	ENOEXEC
-#define SHM_EHIDDEN	EREMOTEIO	/* -A: /proc hides processes */
 struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
 	pid_t		 pid;		/* a process there, for -N; 0: none */
@@ -193,6 +218,7 @@ int	 shm_zero(struct shm_seg *, uint64_t, uint64_t);
 bool	 shm_seg_same_file(const struct shm_seg *, int);
 
 /* errors.c: the real cause of a failure, in words */
+const char *shm_strerror(int);
 enum shm_op {
 	SHM_OP_OPEN, SHM_OP_CREATE, SHM_OP_READ, SHM_OP_WRITE,
 	SHM_OP_RESIZE, SHM_OP_REMOVE, SHM_OP_STAT
@@ -212,11 +238,6 @@ const char *shm_explain(int, enum shm_op, const struct shm_addr *, char *,
  * the data is.  Either way the caller frees res.
  */
 #define SHM_RESIZE_FORCE 0x01
-#define SHM_EPENDING	EALREADY	/* an earlier resize left its data
-					   in a recovery file */
-#define SHM_EPAGESIZE	EDOM		/* see res->pagesize */
-#define SHM_EINCOMPLETE	ENODATA		/* a recovery file holds less than
-					   its header says */
 struct shm_resize_result {
 	struct shm_addr	 addr;		/* the segment holding the data now */
 	uint64_t	 old_size;	/* the size before */

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,9 +288,31 @@ check_iso_time(void)
 	tzset();
 }
 
+/*
+ * The library's own result codes: none is an errno value (so none is
+ * mistaken for the kernel's), no two are one, and each has its words.
+ */
+static void
+check_own_errors(void)
+{
+	int e;
+
+	for (e = SHM_ENOTREG; e < SHM_ELAST; e++) {
+		const char *w = shm_strerror(e);
+
+		tap_ok(e > 4095, "code %d lies above every errno value", e);
+		tap_ok(w != NULL && *w != '\0' &&
+		    strncmp(w, "Unknown error", 13) != 0,
+		    "code %d has words: %s", e, w != NULL ? w : "(null)");
+	}
+	tap_ok(strcmp(shm_strerror(ENOENT), strerror(ENOENT)) == 0,
+	    "an errno value is strerror's");
+}
+
 int
 main(void)
 {
+	check_own_errors();
 	check_decoder();
 	check_iso_time();
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
