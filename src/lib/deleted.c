@@ -75,12 +75,12 @@ deleted_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	return held_open(a, deleted_verify, flags, SHM_ENOTDELETED, seg);
 }
 
+/*
+ * No create: it had a name once, and has none now.  No remove
+ * (shm_remove_check() says why).  No list: the /proc scan finds them.
+ */
 const struct shm_backend deleted_backend = {
 	.stat = deleted_stat,
 	.open = deleted_open,
-	.create = NULL,		/* it had a name once; it has none now */
 	FDSEG_OPS,
-	.remove = NULL,		/* shm_remove_check() says why */
-	.remove_listed = NULL,
-	.list = NULL,		/* the /proc scan finds them */
 };

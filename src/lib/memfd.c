@@ -61,11 +61,12 @@ memfd_open(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	return held_open(a, memfd_verify, flags, SHM_ENOTMEMFD, seg);
 }
 
+/*
+ * No create: only memfd_create() in the holder makes one.  No remove: it
+ * has no name.  No list: the /proc scan finds them.
+ */
 const struct shm_backend memfd_backend = {
 	.stat = memfd_stat,
 	.open = memfd_open,
-	.create = NULL,		/* only memfd_create() in the holder makes one */
 	FDSEG_OPS,
-	.remove = NULL,
-	.list = NULL,		/* the /proc scan lists them */
 };
