@@ -563,6 +563,18 @@ check_options(struct ls_opts *o, int argc)
 		cols_add_places(&o->cols);
 }
 
+/* The kinds among records: what a listing of operands must scan for. */
+static unsigned
+kinds_of(const struct shm_rec *v, size_t n)
+{
+	unsigned kinds = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		kinds |= SHM_KIND_BIT(v[i].addr.kind);
+	return kinds;
+}
+
 /* The records to show: the operands', or those the filters select. */
 static int
 select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
@@ -591,16 +603,23 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 		if (cols_need_table(&o->cols) && shm_fill_resident(cli_place(),
 		    *v, *n) == -1)
 			cli_fatal("cannot read the System V table");
-		/* One pass over /proc, and only when something needs it. */
+		/*
+		 * One pass over /proc, and only when a column needs it for
+		 * the kinds named: NATTCH of a key is the kernel's count.
+		 */
+		scan = cols_need_scan(&o->cols, kinds_of(*v, *n));
 		if (scan && shm_scan_users(cli_place(), v, n, false) == -1)
 			cli_fatal("cannot scan /proc");
 	}
 	/*
-	 * hugetlb (and the RSS it makes unknown) come from the scan; a
-	 * listing that needs no scan otherwise still lists without /proc.
+	 * hugetlb (and the RSS it makes unknown) come from an attacher's
+	 * maps: asked of the processes CPID and LPID name, and only for what
+	 * they cannot tell, of a scan of /proc, which may fail (a listing
+	 * that needs no scan otherwise still lists without /proc).
 	 */
 	if (!scan && cols_want_scan(&o->cols) &&
-	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))))
+	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
+	    shm_fill_pagesize(*v, *n) > 0)
 		(void)shm_scan_users(o->places[0], v, n, false);
 	if (o->summary || cols_need_swap(&o->cols))
 		shm_fill_swap(*v, *n);

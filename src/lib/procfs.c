@@ -198,3 +198,56 @@ proc_task_check(int procdir)
 	}
 	return 0;
 }
+
+/*
+ * Does process pid of the /proc at procfd attach System V segment shmid
+ * of the IPC namespace ipcns?  1 and the device of its mapping (which
+ * tells huge pages: kmem.c), 0 if it does not (or is gone, or is in
+ * another IPC namespace), -1 if its maps cannot be read.
+ */
+int
+proc_sysv_map_dev(int procfd, pid_t pid, unsigned long long ipcns, int shmid,
+    dev_t *dev)
+{
+	unsigned long long ino;
+	struct lines lines;
+	char name[32];
+	size_t len;
+	char *line;
+	int pidfd, r = 0;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	if ((pidfd = openat(procfd, name, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if ((ino = proc_ino_at(pidfd, "ns/ipc")) != ipcns) {
+		r = ino == 0 && errno != ENOENT && errno != ESRCH ? -1 : 0;
+		close_keep_errno(pidfd);
+		return r;
+	}
+	if (lines_open(&lines, pidfd, "maps") == -1) {
+		r = errno == ENOENT || errno == ESRCH ? 0 : -1;
+		close_keep_errno(pidfd);
+		return r;
+	}
+	while ((line = lines_next(&lines, &len)) != NULL) {
+		const char *path;
+		bool shared;
+		ino_t mino;
+
+		if (proc_maps_peek(line, dev, &shared) == -1 || !shared ||
+		    proc_maps_parse_line(line, dev, &mino, &shared,
+		    &path) == -1 || path == NULL)
+			continue;
+		if (strncmp(path, SYSV_MAPS_PREFIX,
+		    strlen(SYSV_MAPS_PREFIX)) == 0 && mino == (ino_t)shmid) {
+			r = 1;
+			break;
+		}
+	}
+	if (line == NULL && errno != 0 && errno != ESRCH)
+		r = -1;
+	lines_close(&lines);
+	close(pidfd);
+	return r;
+}

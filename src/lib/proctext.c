@@ -20,37 +20,6 @@
 #include "kernel.h"
 #include "proctext.h"
 
-/*
- * One line of /proc/PID/maps:
- *   start-end perms offset major:minor inode   path
- * Gives the mapped file's device and inode, whether the mapping is
- * shared, and its path (NULL for an anonymous mapping).
- */
-int
-proc_maps_parse_line(const char *line, dev_t *dev, ino_t *ino, bool *shared,
-    const char **path)
-{
-	unsigned long long start, end, off, inode;
-	unsigned int major, minor;
-	char perms[5];
-	int pos = -1;
-
-	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu%n", &start, &end,
-	    perms, &off, &major, &minor, &inode, &pos) != 7 || pos < 0 ||
-	    strlen(perms) != 4) {
-		errno = EINVAL;
-		return -1;
-	}
-	line += pos;
-	while (*line == ' ' || *line == '\t')
-		line++;
-	*dev = makedev(major, minor);
-	*ino = (ino_t)inode;
-	*shared = perms[3] == 's';
-	*path = *line == '/' ? line : NULL;
-	return 0;
-}
-
 /* Up to 8 hex digits at *p, then stop: the number, or -1. */
 static long long
 hex_field(const char **p, char stop)
@@ -68,6 +37,21 @@ hex_field(const char **p, char stop)
 		return -1;
 	(*p)++;
 	return v;
+}
+
+/* Up to max hex digits at *p, then stop: 0, or -1.  Their value is not needed. */
+static int
+hex_run(const char **p, int max, char stop)
+{
+	int n;
+
+	for (n = 0; isxdigit((unsigned char)**p); (*p)++, n++)
+		if (n == max)
+			return -1;
+	if (n == 0 || **p != stop)
+		return -1;
+	(*p)++;
+	return 0;
 }
 
 /*
@@ -100,6 +84,54 @@ proc_maps_peek(const char *line, dev_t *dev, bool *shared)
 	    (minor = hex_field(&p, ' ')) == -1)
 		goto bad;
 	*dev = makedev((unsigned int)major, (unsigned int)minor);
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * One line of /proc/PID/maps:
+ *   start-end perms offset major:minor inode   path
+ * Gives the mapped file's device and inode, whether the mapping is
+ * shared, and its path (NULL for an anonymous mapping).
+ */
+int
+proc_maps_parse_line(const char *line, dev_t *dev, ino_t *ino, bool *shared,
+    const char **path)
+{
+	unsigned long long inode = 0;
+	long long major, minor;
+	const char *p = line, *perms;
+	int n;
+
+	/* start-end perms offset: hex, hex, four characters, hex */
+	if (hex_run(&p, 16, '-') == -1 || hex_run(&p, 16, ' ') == -1)
+		goto bad;
+	perms = p;
+	for (n = 0; n < 4; n++)
+		if (p[n] == '\0' || p[n] == ' ')
+			goto bad;
+	if (p[4] != ' ')
+		goto bad;
+	p += 5;
+	if (hex_run(&p, 16, ' ') == -1 ||
+	    (major = hex_field(&p, ':')) == -1 ||
+	    (minor = hex_field(&p, ' ')) == -1)
+		goto bad;
+	if (!isdigit((unsigned char)*p))
+		goto bad;
+	for (n = 0; isdigit((unsigned char)*p); p++, n++) {
+		if (n == 20 || inode > (UINT64_MAX - 9) / 10)
+			goto bad;
+		inode = inode * 10 + (unsigned)(*p - '0');
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*dev = makedev((unsigned int)major, (unsigned int)minor);
+	*ino = (ino_t)inode;
+	*shared = perms[3] == 's';
+	*path = *p == '/' ? p : NULL;
 	return 0;
 bad:
 	errno = EINVAL;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 
@@ -97,4 +98,21 @@ shm_rec_cmp(const void *x, const void *y)
 		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
 	return (a->addr.map_start > b->addr.map_start) -
 	    (a->addr.map_start < b->addr.map_start);
+}
+
+/*
+ * What an attacher's mapping tells of a System V segment's pages.  The
+ * kernel's resident count of a huge-page segment (/proc/sysvipc/shm)
+ * counts each huge page once per base page in it on this kernel (one
+ * 2 MiB page shows as 1 GiB), so it is unknown; huge pages are never
+ * swapped.
+ */
+void
+shm_rec_sysv_pagesize(struct shm_rec *rec, uint64_t pagesize)
+{
+	if (pagesize <= (uint64_t)getpagesize())
+		return;
+	rec->status |= SHM_ST_HUGETLB;
+	rec->rss = -1;
+	rec->swap = 0;
 }

@@ -101,31 +101,22 @@ static int
 scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 {
 	unsigned long long ipcns = 0;
-	char *line = NULL;
-	size_t cap = 0;
+	struct lines lines;
 	bool any = false;
-	FILE *fp;
-	int fd;
+	char *line;
+	size_t len;
 
-	if ((fd = openat(dirfd, "maps", O_RDONLY | O_CLOEXEC)) == -1) {
+	if (lines_open(&lines, dirfd, "maps") == -1) {
 		if (!gone(errno))
 			scan_incomplete(scan);
 		return -1;
 	}
-	if ((fp = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		scan_incomplete(scan);
-		return -1;
-	}
-	for (;;) {
+	while ((line = lines_next(&lines, &len)) != NULL) {
 		const char *path;
 		bool shared;
 		dev_t dev;
 		ino_t ino;
 
-		errno = 0;
-		if (getline(&line, &cap, fp) <= 0)
-			break;
 		any = true;
 		if (proc_maps_peek(line, &dev, &shared) == -1) {
 			scan_incomplete(scan);	/* a format we do not know */
@@ -164,10 +155,9 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 			    strncmp(path, MEMFD_LINK_PREFIX, strlen(MEMFD_LINK_PREFIX)) == 0));
 	}
 	/* Not at the end: a read error, or no memory for the line. */
-	if (!feof(fp) && !gone(errno))
+	if (errno != 0 && !gone(errno))
 		scan_incomplete(scan);
-	free(line);
-	fclose(fp);
+	lines_close(&lines);
 	return any ? 1 : 0;
 }
 

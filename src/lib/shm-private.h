@@ -21,6 +21,7 @@ int	 shm_size_apply(uint64_t, int, uint64_t, uint64_t *);
 
 /* rec.c: a record, and a growing array of them */
 void	 shm_rec_init(struct shm_rec *);
+void	 shm_rec_sysv_pagesize(struct shm_rec *, uint64_t);
 struct shm_vec {
 	struct shm_rec	*v;
 	size_t		 n, cap;
@@ -56,6 +57,15 @@ void	 self_fd_path(int, char *, size_t);
 int	 self_fd_reopen(int, int);
 ssize_t	 self_fd_link(int, char *, size_t);
 int	 read_full_at(int, void *, size_t, off_t);
+struct lines {
+	int		 fd;
+	char		*buf;
+	size_t		 cap, start, end;
+	bool		 eof;
+};
+int	 lines_open(struct lines *, int, const char *);
+char	*lines_next(struct lines *, size_t *);
+void	 lines_close(struct lines *);
 
 /* procfs.c */
 bool	 proc_alive(pid_t);
@@ -63,6 +73,7 @@ bool	 proc_sees_every_process(int);
 pid_t	 proc_self_pid(int);
 unsigned long long proc_ino_at(int, const char *);
 int	 proc_task_check(int);
+int	 proc_sysv_map_dev(int, pid_t, unsigned long long, int, dev_t *);
 
 /* kmem.c: the memfds' device (0: none can be made here), huge pages */
 dev_t	 memfd_dev(void);

@@ -405,6 +405,8 @@ int	 shm_select_places(const struct shm_place *const *, size_t,
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,
 	    size_t);
 void	 shm_fill_swap(struct shm_rec *, size_t);
+/* The huge pages of attached System V segments, from CPID and LPID. */
+size_t	 shm_fill_pagesize(struct shm_rec *, size_t);
 /* seg.c: every segment of the kinds, unfiltered, with no scan
    (shmls --metrics). */
 int	 shm_list(const struct shm_place *, unsigned, struct shm_rec **,

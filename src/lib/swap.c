@@ -171,3 +171,38 @@ shm_fill_resident(const struct shm_place *place, struct shm_rec *v, size_t n)
 	shm_rec_list_free(t, nt);
 	return 0;
 }
+
+/*
+ * Which System V segments among v[0..n) are made of huge pages, asked
+ * of the processes that CPID and LPID name instead of a walk of every
+ * process: one that still attaches the segment shows the device of its
+ * mapping (kmem.c).  Only attached segments (NATTCH > 0) can tell.
+ * Returns how many attached segments neither could tell of (both gone,
+ * detached, or not ours to read): for those the caller may scan /proc.
+ */
+size_t
+shm_fill_pagesize(struct shm_rec *v, size_t n)
+{
+	size_t i, untold = 0;
+
+	for (i = 0; i < n; i++) {
+		struct shm_rec *r = &v[i];
+		const struct shm_place *place = shm_addr_place(&r->addr);
+		const pid_t pids[2] = { r->lpid, r->cpid };
+		int k, procfd = place_proc(place), found = 0;
+		dev_t dev;
+
+		if (r->addr.kind != SHM_SYSV || r->nattch <= 0 ||
+		    (r->status & SHM_ST_HUGETLB))
+			continue;
+		for (k = 0; k < 2 && found != 1 && procfd != -1; k++)
+			if (pids[k] > 0 && (k == 0 || pids[1] != pids[0]))
+				found = proc_sysv_map_dev(procfd, pids[k],
+				    place_ipcns_ino(place), r->addr.id, &dev);
+		if (found == 1)
+			shm_rec_sysv_pagesize(r, huge_dev_pagesize(dev));
+		else
+			untold++;
+	}
+	return untold;
+}

@@ -118,23 +118,6 @@ scan_add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
 	u->pids[u->n++] = pid;
 }
 
-/*
- * What an attacher's mapping tells of a System V segment's pages.  The
- * kernel's resident count of a huge-page segment (/proc/sysvipc/shm)
- * counts each huge page once per base page in it on this kernel (one
- * 2 MiB page shows as 1 GiB), so it is unknown; huge pages are never
- * swapped.
- */
-static void
-sysv_pagesize_status(struct shm_rec *rec, uint64_t pagesize)
-{
-	if (pagesize <= (uint64_t)getpagesize())
-		return;
-	rec->status |= SHM_ST_HUGETLB;
-	rec->rss = -1;
-	rec->swap = 0;
-}
-
 static int
 pid_cmp(const void *a, const void *b)
 {
@@ -179,6 +162,6 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	if (rec->addr.kind != SHM_SYSV)
 		rec->nattch = rec->users_known ? (long)rec->npids : -1;
 	else if (u != NULL)
-		sysv_pagesize_status(rec, u->pagesize);
+		shm_rec_sysv_pagesize(rec, u->pagesize);
 	return 0;
 }

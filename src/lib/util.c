@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -179,4 +180,96 @@ read_full_at(int fd, void *buf, size_t len, off_t off)
 		off += n;
 	}
 	return 0;
+}
+
+/*
+ * Lines of a file read in large blocks: /proc files are generated per
+ * read(2), and stdio's small reads and per-line locking cost more than
+ * the parsing (a process's maps can be 100,000 lines).
+ */
+int
+lines_open(struct lines *l, int dirfd, const char *path)
+{
+	memset(l, 0, sizeof(*l));
+	if ((l->fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	l->cap = 64 * 1024;
+	if ((l->buf = malloc(l->cap)) == NULL) {
+		close_keep_errno(l->fd);
+		l->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The next line, NUL-terminated without its newline, or NULL at the end
+ * (errno 0) or on an error (errno set).  Valid until the next call.
+ */
+char *
+lines_next(struct lines *l, size_t *len)
+{
+	char *nl;
+
+	for (;;) {
+		if (l->start < l->end &&
+		    (nl = memchr(l->buf + l->start, '\n', l->end - l->start))) {
+			char *line = l->buf + l->start;
+
+			*nl = '\0';
+			*len = (size_t)(nl - line);
+			l->start = (size_t)(nl - l->buf) + 1;
+			return line;
+		}
+		if (l->eof) {
+			if (l->start == l->end) {
+				errno = 0;
+				return NULL;
+			}
+			/* The last line, with no newline: room was kept. */
+			l->buf[l->end] = '\0';
+			*len = l->end - l->start;
+			l->start = l->end;
+			return l->buf + l->end - *len;
+		}
+		if (l->start > 0) {
+			memmove(l->buf, l->buf + l->start, l->end - l->start);
+			l->end -= l->start;
+			l->start = 0;
+		}
+		if (l->end + 1 >= l->cap) {
+			char *nb = realloc(l->buf, l->cap * 2);
+
+			if (nb == NULL)
+				return NULL;
+			l->buf = nb;
+			l->cap *= 2;
+		}
+		for (;;) {
+			ssize_t n = read(l->fd, l->buf + l->end,
+			    l->cap - 1 - l->end);
+
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1)
+				return NULL;
+			if (n == 0)
+				l->eof = true;
+			l->end += (size_t)n;
+			break;
+		}
+	}
+}
+
+void
+lines_close(struct lines *l)
+{
+	int e = errno;
+
+	if (l->fd != -1)
+		close(l->fd);
+	free(l->buf);
+	l->fd = -1;
+	l->buf = NULL;
+	errno = e;
 }
