@@ -515,6 +515,23 @@ cols_cell(struct cols_fmt *f, const struct shm_rec *r, int col)
 }
 
 /*
+ * PIDS or COMMAND (col) as a JSON array on fp, one item per process; null
+ * when none is known and there may be some the scan could not see.
+ */
+void
+cols_cell_array(struct cols_fmt *f, const struct shm_rec *r, int col,
+    FILE *fp)
+{
+	if (r->npids == 0 && !r->users_known) {
+		fputs("null", fp);
+		return;
+	}
+	putc('[', fp);
+	put_users(fp, f, r, col == COL_COMMAND, true);
+	putc(']', fp);
+}
+
+/*
  * What the writers below print: ncols columns of nrows rows, whose cells
  * come from cell() (the caller's malloc, or NULL for none).  A column of
  * an array type is written in JSON by array(), if given.
@@ -795,23 +812,12 @@ rec_cell(const struct source *s, size_t i, size_t j)
 	    ((const struct cols_list *)s->cols)->col[j]);
 }
 
-/*
- * PIDS or COMMAND as a JSON array, one item per process; null when none
- * is known and there may be some the scan could not see.
- */
+/* PIDS or COMMAND as a JSON array. */
 static void
 rec_array(const struct source *s, size_t row, size_t j, FILE *fp)
 {
-	const struct shm_rec *r = (const struct shm_rec *)s->data + row;
-	bool comm = ((const struct cols_list *)s->cols)->col[j] == COL_COMMAND;
-
-	if (r->npids == 0 && !r->users_known) {
-		fputs("null", fp);
-		return;
-	}
-	putc('[', fp);
-	put_users(fp, s->fmt, r, comm, true);
-	putc(']', fp);
+	cols_cell_array(s->fmt, (const struct shm_rec *)s->data + row,
+	    ((const struct cols_list *)s->cols)->col[j], fp);
 }
 
 int

@@ -72,6 +72,8 @@ bool	 cols_need_table(const struct cols_list *);
 bool	 cols_need_swap(const struct cols_list *);
 bool	 cols_want_scan(const struct cols_list *);
 char	*cols_cell(struct cols_fmt *, const struct shm_rec *, int);
+void	 cols_cell_array(struct cols_fmt *, const struct shm_rec *, int,
+	    FILE *);
 
 /* Records as rows; with empty_heading, no rows still print the heading. */
 int	 cols_print_recs(struct cols_fmt *, const struct cols_list *,
