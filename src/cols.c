@@ -330,7 +330,7 @@ fmt_text(struct cols_fmt *f, const char *s)
 			return cli_xstrdup(s);
 		escaped(f, why);
 		if ((p = shm_escape(s)) == NULL)
-			err(EXIT_OPFAIL, NULL);
+			cli_fatal(NULL);
 		return p;
 	case COLS_RAW:
 	case COLS_EXPORT:
@@ -401,12 +401,12 @@ fmt_users(struct cols_fmt *f, const struct shm_rec *r, bool comm)
 	if (r->npids == 0)
 		return NULL;
 	if ((fp = open_memstream(&out, &len)) == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	put_users(fp, f, r, comm, false);
 	if (!r->users_known && f->mode != COLS_JSON)
 		fputs(",?", fp);
 	if (fclose(fp) != 0)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	return out;
 }
 

@@ -118,7 +118,7 @@ print_table(const struct source *s, bool empty_heading)
 	char *buf = NULL, *p;
 
 	if ((width = calloc(s->ncols, sizeof(*width))) == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	for (i = 0; i < s->nrows; i++)
 		for (j = 0; j < s->ncols; j++) {
 			char *c = s->cell(s, i, j);
@@ -127,7 +127,7 @@ print_table(const struct source *s, bool empty_heading)
 			if (len + n + 1 > cap) {
 				cap = (cap + n + 1) * 2;
 				if ((buf = realloc(buf, cap)) == NULL)
-					err(EXIT_OPFAIL, NULL);
+					cli_fatal(NULL);
 			}
 			if (n > 0)
 				memcpy(buf + len, c, n);
@@ -167,7 +167,7 @@ put_escaped_hex(const char *s, const char *special)
 	char *esc = shm_escape_hex(s, special);
 
 	if (esc == NULL)
-		err(EXIT_OPFAIL, NULL);
+		cli_fatal(NULL);
 	fputs(esc, stdout);
 	free(esc);
 }
