@@ -1,8 +1,7 @@
 /*
- * cols.h - shmls's columns: one descriptor table, the text of a cell,
- * and the writers of the output formats (table, raw, export, -0, JSON).
- * shmrm -n prints its rows through the same code, so that they are the
- * rows shmls -r prints.
+ * cols.h - programs' layer: shmls's columns, one descriptor table, and
+ * the text of a cell.  out.h prints the cells; shmrm -n prints its rows
+ * through the same code, so that they are the rows shmls -r prints.
  */
 #ifndef SHMTOOLS_COLS_H
 #define SHMTOOLS_COLS_H
@@ -72,21 +71,7 @@ bool	 cols_need_table(const struct cols_list *);
 bool	 cols_need_swap(const struct cols_list *);
 bool	 cols_want_scan(const struct cols_list *);
 char	*cols_cell(struct cols_fmt *, const struct shm_rec *, int);
-
-/* Records as rows; with empty_heading, no rows still print the heading. */
-int	 cols_print_recs(struct cols_fmt *, const struct cols_list *,
-	    const struct shm_rec *, size_t, bool);
-
-/*
- * A small table of text (--summary, --limits): nrows * ncols cells, row
- * after row, NULL for none (null in JSON).
- */
-struct cols_text_col {
-	const char	*name;
-	bool		 right;
-	enum shm_json_type json_type;
-};
-int	 cols_print_text(struct cols_fmt *, const struct cols_text_col *,
-	    size_t, char *const *, size_t);
+void	 cols_cell_array(struct cols_fmt *, const struct shm_rec *, int,
+	    FILE *);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cols.h"
+#include "out.h"
 #include "metrics.h"
 
 enum {
@@ -218,7 +219,7 @@ unknown_text(const struct ls_opts *o)
 static int
 print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 {
-	static const struct cols_text_col hdr[] = {
+	static const struct out_text_col hdr[] = {
 		{ "TYPE", false, SHM_JSON_STRING },
 		{ "COUNT", true, SHM_JSON_NUMBER },
 		{ "SIZE", true, SHM_JSON_NUMBER },
@@ -267,7 +268,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		c[4] = swap_unknown[k] ? unknown_text(o) : size_text(o, swap[k]);
 		nrows++;
 	}
-	r = cols_print_text(&o->fmt, hdr, NHDR, cells, nrows);
+	r = out_print_text(&o->fmt, hdr, NHDR, cells, nrows);
 	free_cells(cells, nrows * NHDR);
 	return r;
 }
@@ -310,7 +311,7 @@ print_limits(struct ls_opts *o)
 		[L_SHMMNI] = { "kernel.shmmni", "kernel/shmmni",
 		  "System V segments", false },
 	};
-	static const struct cols_text_col hdr[] = {
+	static const struct out_text_col hdr[] = {
 		{ "LIMIT", false, SHM_JSON_STRING },
 		{ "VALUE", true, SHM_JSON_NUMBER },
 		{ "USED", true, SHM_JSON_NUMBER },
@@ -378,7 +379,7 @@ print_limits(struct ls_opts *o)
 		c[3] = NULL;
 		c[4] = cli_xstrdup("space left for POSIX objects");
 	}
-	r = cols_print_text(&o->fmt, hdr, NHDR, cells, nrows);
+	r = out_print_text(&o->fmt, hdr, NHDR, cells, nrows);
 	free_cells(cells, nrows * NHDR);
 	return r;
 }
@@ -674,7 +675,7 @@ main(int argc, char *argv[])
 		 * An empty listing still has its heading, as in ipcs; but
 		 * ADDRESS operands that all failed print nothing.
 		 */
-		r = cols_print_recs(&o.fmt, &o.cols, v, n, argc == 0);
+		r = out_print_recs(&o.fmt, &o.cols, v, n, argc == 0);
 	if (r != 0 && ret == 0)
 		ret = r;
 	/* Notes on stderr follow the rows they speak of, in one pipe too. */

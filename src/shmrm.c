@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cols.h"
+#include "out.h"
 
 static const char usage_text[] =
 "Usage: shmrm [-N PID] [-n] [-v] [-f] ADDRESS...\n"
@@ -311,7 +312,7 @@ remove_all(struct rm_opts *o)
 		cl.n = sizeof(dry_cols) / sizeof(dry_cols[0]);
 		if (o->all_ns)
 			cols_add_places(&cl);
-		if (cols_print_recs(&fmt, &cl, o->would, o->nwould, false) != 0)
+		if (out_print_recs(&fmt, &cl, o->would, o->nwould, false) != 0)
 			ret = EXIT_OPFAIL;
 		free(o->would);
 	}
