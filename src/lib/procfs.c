@@ -143,16 +143,60 @@ proc_self_pid(int procfd)
 	return getpid();
 }
 
-/* A process's command name, or NULL if it is gone. */
+/*
+ * The command names read so far: a listing names the same process in
+ * many rows (COMMAND), and each read is three system calls.  A name is
+ * at most TASK_COMM_LEN (16) bytes.
+ */
+struct comm {
+	char		 name[16];
+	bool		 gone;
+};
+static struct {
+	struct hash	 idx;		/* pid -> index in v */
+	struct comm	*v;
+	size_t		 n, cap;
+} comms;
+
+/* A process's command name, or NULL if it is gone; read once a run. */
 const char *
 proc_comm(pid_t pid, char *buf, size_t len)
 {
-	char path[64];
+	char path[64], name[64];
+	ssize_t i = hash_get(&comms.idx, (uint64_t)pid, 0, 0);
+	bool gone;
+	size_t k;
 
+	if (i != -1) {
+		if (comms.v[i].gone)
+			return NULL;
+		snprintf(buf, len, "%s", comms.v[i].name);
+		return buf;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if (shm_read_small(AT_FDCWD, path, buf, len) <= 0)
+	gone = shm_read_small(AT_FDCWD, path, name, sizeof(name)) <= 0;
+	name[gone ? 0 : strcspn(name, "\n")] = '\0';
+	/* Kept if there is room: a failure to keep is only a cost. */
+	if (comms.n == comms.cap) {
+		size_t cap = comms.cap ? comms.cap * 2 : 64;
+		struct comm *v = reallocarray(comms.v, cap, sizeof(*v));
+
+		if (v != NULL) {
+			comms.v = v;
+			comms.cap = cap;
+		}
+	}
+	k = comms.n;
+	if (comms.n < comms.cap &&
+	    hash_put(&comms.idx, (uint64_t)pid, 0, 0, &k) == 1) {
+		snprintf(comms.v[k].name, sizeof(comms.v[k].name), "%.15s",
+		    name);
+		comms.v[k].gone = gone;
+		comms.n++;
+	}
+	if (gone)
 		return NULL;
-	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(buf, len, "%s", name);
 	return buf;
 }
 
