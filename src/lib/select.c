@@ -25,6 +25,13 @@ append_recs(struct shm_rec **v, size_t *n, struct shm_rec *mv, size_t mn)
 		free(mv);
 		return 0;
 	}
+	/* The first: taken as it is, not copied (twice the memory). */
+	if (*n == 0) {
+		free(*v);
+		*v = mv;
+		*n = mn;
+		return 0;
+	}
 	if ((nv = reallocarray(*v, *n + mn, sizeof(**v))) == NULL) {
 		shm_rec_list_free(mv, mn);
 		return -1;
