@@ -87,3 +87,32 @@ start_uring() {
 	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH "$other"
 	assert_output "$other 0"
 }
+
+# --- loop devices --------------------------------------------------------------
+
+# bind_loop FILE: bind a free loop device to FILE (LOOPDEV; teardown
+# unbinds it), or skip saying why it cannot be done here.
+bind_loop() {
+	need_root
+	need_tool losetup mount
+	LOOPDEV=$(losetup -f --show "$1" 2>"$T/losetup.err") ||
+	    skip "losetup cannot bind a loop device here: $(cat "$T/losetup.err")"
+}
+
+@test "loop device: an object that backs one is in use by no process: NATTCH ?, kept by --orphans" {
+	name=$(new_name)
+	other=$(new_name)
+	shmmk -s 1M "$name"
+	shmmk -s 1K "$other"
+	bind_loop "/dev/shm$name"
+	run --separate-stderr -0 shmls -rn -o ADDRESS,NATTCH "$name" "$other"
+	assert_line "$name ?"
+	# Only the object the loop device uses: the others' users are known.
+	assert_line "$other 0"
+	run --separate-stderr -0 shmls -rn -o ADDRESS --orphans
+	refute_listed "$name"
+	assert_line "$other"
+	run --separate-stderr shmrm -v --orphans
+	assert_kept "$name"
+	assert_gone "$other"
+}

@@ -31,13 +31,6 @@
 
 #include "scan.h"
 
-/* A failure that only means the process (or descriptor) is gone. */
-static bool
-gone(int err)
-{
-	return err == ENOENT || err == ESRCH;
-}
-
 /*
  * pid maps System V segment id (sysv_ino: its namespace and shmid) from
  * device dev: the internal hugetlbfs mount of a page size if it is made
@@ -53,17 +46,6 @@ add_sysv_user(struct proc_scan *scan, dev_t dev, ino_t id, pid_t pid)
 	if ((u = users_find(&scan->users, SYSV_DEV, id)) != NULL &&
 	    (size = huge_dev_pagesize(dev)) != 0)
 		u->pagesize = size;
-}
-
-static bool
-dev_wanted(const struct proc_scan *scan, dev_t dev)
-{
-	size_t i;
-
-	for (i = 0; i < scan->ndevs; i++)
-		if (scan->devs[i] == dev)
-			return true;
-	return false;
 }
 
 static int
@@ -289,147 +271,6 @@ open_dir(struct proc_scan *scan, int at, const char *name)
 	return dir;
 }
 
-/* The link of an io_uring's descriptor. */
-#define URING_LINK	"anon_inode:[io_uring]"
-
-/*
- * A file an io_uring of the process at "at" holds registered, by the
- * path its fdinfo gives (from our root, as the kernel prints it): note
- * the process as a user of a file of a /dev/shm the scan wants.  root is
- * the process's root directory as the kernel prints it for us, or NULL.
- */
-static void
-scan_uring_file(struct proc_scan *scan, int at, const char *root,
-    const char *path, pid_t pid)
-{
-	size_t rlen = root != NULL ? strlen(root) : 0;
-	const char *rel = path;
-	char buf[PATH_MAX + 8];
-	struct statx stx;
-	size_t len;
-	dev_t dev;
-
-	if (scan->memfds && memfd_link_name(path, &len) != NULL) {
-		scan_incomplete(scan);	/* a memfd: no link, no inode */
-		return;
-	}
-	if (*path != '/')
-		return;
-	/* Inside the process's root: the rest is its path there. */
-	if (root == NULL || (strcmp(root, "/") != 0 &&
-	    (strncmp(path, root, rlen) != 0 || path[rlen] != '/'))) {
-		scan_incomplete(scan);
-		return;
-	}
-	if (strcmp(root, "/") != 0)
-		rel += rlen;
-	/* Only the objects of its /dev/shm: a path elsewhere is no place. */
-	if (strncmp(rel, "/dev/shm/", 9) != 0)
-		return;
-	snprintf(buf, sizeof(buf), "root%s", rel);
-	if (statx(at, buf, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC,
-	    STATX_TYPE | STATX_INO, &stx) == -1) {
-		/*
-		 * Unlinked (no inode to know it by), or renamed since the
-		 * kernel printed it: an object we cannot tell.  An unlinked
-		 * one matters only to a scan that finds them.
-		 */
-		if (errno == ENOENT && deleted_link_name(rel, &len) != NULL &&
-		    !scan->deleted)
-			return;
-		if (!gone(errno) || errno == ENOENT)
-			scan_incomplete(scan);
-		return;
-	}
-	dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-	if (S_ISREG(stx.stx_mode) && dev_wanted(scan, dev))
-		scan_add_user(scan, dev, (ino_t)stx.stx_ino, pid, false);
-}
-
-/* Read the io_uring's fdinfo once: 0, or -1 and errno (EAGAIN: busy). */
-static int
-scan_uring_once(struct proc_scan *scan, int at, const char *info,
-    const char *root, pid_t pid)
-{
-	struct uring_files u;
-	char path[PATH_MAX];
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp;
-	int fd, r;
-
-	if ((fd = openat(at, info, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((fp = fdopen(fd, "r")) == NULL) {
-		close_keep_errno(fd);
-		return -1;
-	}
-	proc_uring_files_init(&u);
-	for (;;) {
-		errno = 0;
-		if (getline(&line, &cap, fp) <= 0)
-			break;
-		if (proc_uring_files_line(&u, line, path, sizeof(path)) == 1)
-			scan_uring_file(scan, at, root, path, pid);
-	}
-	r = !feof(fp) ? -1 : proc_uring_files_done(&u);
-	if (!feof(fp) && errno == 0)
-		errno = EIO;
-	free(line);
-	fclose(fp);
-	return r;
-}
-
-/*
- * The descriptor fdname of the process at "at" is an io_uring: the files
- * it holds registered (fixed files, direct descriptors) have no link in
- * /proc/PID/fd, and only its fdinfo names them.  Where that cannot be
- * read or understood, the users of every segment are unknown.
- */
-static void
-scan_uring(struct proc_scan *scan, int at, const char *fdname, pid_t pid,
-    char **root)
-{
-	char info[32], link[PATH_MAX];
-	ssize_t n;
-	int tries;
-
-	if (*root == NULL &&
-	    (n = readlinkat(at, "root", link, sizeof(link) - 1)) != -1) {
-		link[n] = '\0';
-		if ((*root = strdup(link)) == NULL) {
-			scan_incomplete(scan);
-			return;
-		}
-	}
-	snprintf(info, sizeof(info), "fdinfo/%s", fdname);
-	/* A busy ring prints no files: ask again, a few times. */
-	for (tries = 0; tries < 3; tries++) {
-		if (scan_uring_once(scan, at, info, *root, pid) == 0)
-			return;
-		if (errno != EAGAIN)
-			break;
-	}
-	if (!gone(errno))
-		scan_incomplete(scan);
-}
-
-/* Whether descriptor fdname, of no file type, is an io_uring. */
-static bool
-is_uring_fd(struct proc_scan *scan, int fd, const char *fdname)
-{
-	char link[sizeof(URING_LINK) + 1];
-	ssize_t n;
-
-	if ((n = readlinkat(fd, fdname, link, sizeof(link) - 1)) == -1) {
-		if (!gone(errno))
-			scan_incomplete(scan);
-		return false;
-	}
-	link[n] = '\0';
-	return strcmp(link, URING_LINK) == 0;
-}
-
 static void
 scan_fds(struct proc_scan *scan, int at, pid_t pid)
 {
@@ -465,9 +306,8 @@ scan_fds(struct proc_scan *scan, int at, pid_t pid)
 			continue;
 		}
 		/* An anonymous inode has no file type: an io_uring may be one. */
-		if ((stx.stx_mode & S_IFMT) == 0 &&
-		    is_uring_fd(scan, fd, de->d_name))
-			scan_uring(scan, at, de->d_name, pid, &root);
+		if ((stx.stx_mode & S_IFMT) == 0)
+			scan_uring_fd(scan, at, de->d_name, pid, &root);
 		if (!S_ISREG(stx.stx_mode))
 			continue;
 		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
@@ -648,6 +488,9 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 	/* Unlinked objects: unlinked files on the device of a /dev/shm. */
 	if (find & SHM_FIND_DELETED)
 		want_devshms(scan, pl, np);
+	/* Files in use by a loop device: no process shows it. */
+	if (scan->ndevs > 0)
+		scan_loop_devices(scan);
 	if (!proc_sees_every_process(procfd))
 		scan_incomplete(scan);
 	scan->self = proc_self_pid(procfd);
