@@ -682,9 +682,10 @@ main(int argc, char *argv[])
 	fflush(stdout);
 	if (!o.summary && o.fmt.mode != COLS_JSON) {
 		if (o.fmt.hidden)
-			cli_warn(NULL, "some processes cannot be seen (another "
-			    "user's, hidepid, another PID namespace): who uses "
-			    "a POSIX object, file or memfd is shown as ?");
+			cli_warn(NULL, "some users cannot be seen (another "
+			    "user's processes, hidepid, another PID namespace, "
+			    "an io_uring, a loop device): who uses a POSIX "
+			    "object, file or memfd is shown as ?");
 		if (o.fmt.inode_unknown)
 			cli_warn(NULL, "some unlinked objects are seen only "
 			    "mapped, and opening another process's mapping "

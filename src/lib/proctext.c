@@ -2,7 +2,8 @@
  * proctext.c - the text /proc prints, parsed: a line of
  * /proc/PID/maps, a proc mount's options in /proc/self/mountinfo, the
  * link text of a memfd or of an unlinked file, the container id in
- * /proc/PID/cgroup, the state and flags in /proc/PID/stat.  Pure: they
+ * /proc/PID/cgroup, the state and flags in /proc/PID/stat, the files an
+ * io_uring holds in /proc/PID/fdinfo/FD.  Pure: they
  * read a string and touch nothing, so the unit tests and the fuzzers
  * reach them directly.
  *
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
@@ -369,4 +371,157 @@ proc_stat_parse(const char *text, char *state, unsigned long *flags)
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+/*
+ * The registered files of an io_uring, as /proc/PID/fdinfo/RING lists
+ * them after "UserFiles:\tN" (N: the slots of its table), one line each:
+ *
+ *   since 6.14	"%5u: PATH" for each slot that holds a file; PATH is
+ *		d_path (from the reader's root) with space, tab, newline
+ *		and backslash as \ooo, " (deleted)" after an unlinked file;
+ *		a pseudo file is "anon_inode:[...]", "socket:[N]"...
+ *   before	"%5u: NAME" for every slot, NAME the dentry's short name
+ *		alone (no directory: no file can be found by it), or
+ *		"%5u: <none>" for an empty slot.
+ *
+ * The kernel prints the section only if it gets the ring's lock at once:
+ * no section, or (some kernels) its count with no lines, may be a busy
+ * ring; so is a count with no lines that only "<none>" would fill.
+ */
+enum { URING_BEFORE, URING_IN, URING_AFTER };
+
+void
+proc_uring_files_init(struct uring_files *u)
+{
+	memset(u, 0, sizeof(*u));
+}
+
+/* "NAME:[DIGITS]" or "anon_inode:...": a file no directory holds. */
+static bool
+pseudo_file(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 11 && strncmp(s, "anon_inode:", 11) == 0)
+		return true;
+	for (i = 0; i < len && islower((unsigned char)s[i]); i++)
+		;
+	if (i == 0 || i + 3 > len || s[i] != ':' || s[i + 1] != '[' ||
+	    s[len - 1] != ']')
+		return false;
+	for (i += 2; i < len - 1; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* PATH as seq_file_path escaped it, into buf; -1 if it is not that. */
+static int
+unescape_path(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\\') {
+			if (i + 3 > len || s[i + 1] < '0' || s[i + 1] > '3' ||
+			    s[i + 2] < '0' || s[i + 2] > '7' ||
+			    s[i + 3] < '0' || s[i + 3] > '7')
+				return -1;
+			c = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 |
+			    (s[i + 3] - '0'));
+			if (c == '\0')
+				return -1;
+			i += 3;
+		} else if (c == ' ' || c == '\t')
+			return -1;	/* printed raw: not this format */
+		if (n + 1 >= size)
+			return -1;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * One line of an io_uring's fdinfo: 1 if it names a registered file by
+ * its path (unescaped into buf, " (deleted)" and all), 0 if there is
+ * nothing to look at.  A line of the section that names no file we could
+ * find (a short name, a format we do not know) makes the files unknown.
+ */
+int
+proc_uring_files_line(struct uring_files *u, const char *line, char *buf,
+    size_t size)
+{
+	size_t len = strcspn(line, "\n");
+	const char *p = line;
+
+	switch (u->state) {
+	case URING_BEFORE:
+		if (strncmp(line, "UserFiles:", 10) == 0) {
+			char *end;
+
+			p = line + 10;
+			while (*p == '\t' || *p == ' ')
+				p++;
+			errno = 0;
+			u->count = strtoul(p, &end, 10);
+			if (!isdigit((unsigned char)*p) || errno != 0 ||
+			    (*end != '\n' && *end != '\0'))
+				u->unknown = true;
+			u->state = URING_IN;
+		}
+		return 0;
+	case URING_IN:
+		break;
+	default:
+		return 0;
+	}
+	while (*p == ' ')
+		p++;
+	if (!isdigit((unsigned char)*p)) {
+		/* The section is over; "UserBufs:" is what comes next. */
+		u->state = URING_AFTER;
+		if (strncmp(line, "UserBufs:", 9) != 0)
+			u->unknown = true;
+		return 0;
+	}
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p[0] != ':' || p[1] != ' ') {
+		u->unknown = true;
+		u->state = URING_AFTER;
+		return 0;
+	}
+	p += 2;
+	len -= (size_t)(p - line);
+	u->entries++;
+	if (len == 6 && strncmp(p, "<none>", 6) == 0)
+		return 0;
+	if (*p == '/' && unescape_path(p, len, buf, size) == 0)
+		return 1;
+	if (!pseudo_file(p, len))
+		u->unknown = true;
+	return 0;
+}
+
+/*
+ * After the last line: 0 if every registered file was named, -1 if not:
+ * errno EAGAIN if the ring may have been busy (read it again), EINVAL if
+ * its files are unknown.
+ */
+int
+proc_uring_files_done(const struct uring_files *u)
+{
+	if (u->unknown || u->entries > u->count) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (u->state == URING_BEFORE || (u->count > 0 && u->entries == 0)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return 0;
 }

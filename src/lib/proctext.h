@@ -35,4 +35,20 @@ const char *deleted_link_name(const char *, size_t *);
 int	 proc_cgroup_container(const char *, char *, size_t);
 int	 proc_stat_parse(const char *, char *, unsigned long *);
 
+/*
+ * The registered (fixed) files of an io_uring, from the UserFiles section
+ * of its /proc/PID/fdinfo/FD, fed one line at a time.
+ */
+struct uring_files {
+	int		 state;		/* before the section, in it, after */
+	unsigned long	 count;		/* "UserFiles:\tN": slots in the table */
+	unsigned long	 entries;	/* its lines, "<none>" ones too */
+	bool		 unknown;	/* a line that names no file we can find */
+};
+
+void	 proc_uring_files_init(struct uring_files *);
+int	 proc_uring_files_line(struct uring_files *, const char *, char *,
+	    size_t);
+int	 proc_uring_files_done(const struct uring_files *);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * scan.c - who uses a segment: one pass over /proc/PID/maps and
- * /proc/PID/fd for every process, noting in the table (users.c) which
+ * /proc/PID/fd (and the fdinfo of each io_uring, for the files it holds
+ * registered) for every process, noting in the table (users.c) which
  * process maps or holds which segment, and (found.c) the memfds and
  * unlinked objects it meets.
  *
@@ -30,13 +31,6 @@
 
 #include "scan.h"
 
-/* A failure that only means the process (or descriptor) is gone. */
-static bool
-gone(int err)
-{
-	return err == ENOENT || err == ESRCH;
-}
-
 /*
  * pid maps System V segment id (sysv_ino: its namespace and shmid) from
  * device dev: the internal hugetlbfs mount of a page size if it is made
@@ -52,17 +46,6 @@ add_sysv_user(struct proc_scan *scan, dev_t dev, ino_t id, pid_t pid)
 	if ((u = users_find(&scan->users, SYSV_DEV, id)) != NULL &&
 	    (size = huge_dev_pagesize(dev)) != 0)
 		u->pagesize = size;
-}
-
-static bool
-dev_wanted(const struct proc_scan *scan, dev_t dev)
-{
-	size_t i;
-
-	for (i = 0; i < scan->ndevs; i++)
-		if (scan->devs[i] == dev)
-			return true;
-	return false;
 }
 
 static int
@@ -282,6 +265,7 @@ static void
 scan_fds(struct proc_scan *scan, int at, pid_t pid)
 {
 	struct dirent *de;
+	char *root = NULL;	/* the process's, read at the first io_uring */
 	DIR *dir;
 	int fd;
 
@@ -311,6 +295,9 @@ scan_fds(struct proc_scan *scan, int at, pid_t pid)
 				scan_incomplete(scan);
 			continue;
 		}
+		/* An anonymous inode has no file type: an io_uring may be one. */
+		if ((stx.stx_mode & S_IFMT) == 0)
+			scan_uring_fd(scan, at, de->d_name, pid, &root);
 		if (!S_ISREG(stx.stx_mode))
 			continue;
 		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
@@ -325,6 +312,7 @@ scan_fds(struct proc_scan *scan, int at, pid_t pid)
 			scan_add_user(scan, dev, (ino_t)stx.stx_ino, pid, false);
 	}
 	closedir(dir);
+	free(root);
 }
 
 /*
@@ -490,6 +478,9 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 	/* Unlinked objects: unlinked files on the device of a /dev/shm. */
 	if (find & SHM_FIND_DELETED)
 		want_devshms(scan, pl, np);
+	/* Files in use by a loop device: no process shows it. */
+	if (scan->ndevs > 0)
+		scan_loop_devices(scan);
 	if (!proc_sees_every_process(procfd))
 		scan_incomplete(scan);
 	scan->self = proc_self_pid(procfd);

@@ -1,14 +1,17 @@
 /*
- * scan.h - the /proc scan's own state, shared by its three files and
+ * scan.h - the /proc scan's own state, shared by its four files and
  * by no one else: users.c (the table from a segment's identity to the
  * processes that use it), found.c (the memfds and unlinked objects it
- * finds, as records) and scan.c (the walk of /proc).
+ * finds, as records), unseen.c (the users /proc/PID/fd does not show: an
+ * io_uring's registered files, loop devices) and scan.c (the walk of
+ * /proc).
  *
- * Layer: engines (src/lib/LAYERS): scan.c > found.c > users.c.
+ * Layer: engines (src/lib/LAYERS): scan.c > unseen.c, found.c > users.c.
  */
 #ifndef SHMTOOLS_SCAN_H
 #define SHMTOOLS_SCAN_H
 
+#include <errno.h>
 #include <sys/stat.h>
 
 #include "backend.h"
@@ -32,6 +35,7 @@ struct seg_users {
 	ino_t		 ino;
 	uint64_t	 pagesize;	/* System V: its mappings' (0: unknown) */
 	bool		 deleted;	/* found: an unlinked POSIX object */
+	bool		 unseen;	/* used by what no pid stands for */
 	pid_t		*pids;
 	size_t		 n, cap;
 };
@@ -88,12 +92,24 @@ scan_incomplete(struct proc_scan *scan)
 	scan->complete = false;
 }
 
+/* A failure that only means the process (or descriptor) is gone. */
+static inline bool
+gone(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
 /* users.c */
+bool	 dev_wanted(const struct proc_scan *, dev_t);
 struct seg_users *users_find(const struct users_tab *, dev_t, ino_t);
 struct seg_users *users_entry(struct users_tab *, dev_t, ino_t);
 int	 users_reserve(struct users_tab *, size_t);
 void	 users_free(struct users_tab *);
 void	 scan_add_user(struct proc_scan *, dev_t, ino_t, pid_t, bool);
+
+/* unseen.c */
+void	 scan_uring_fd(struct proc_scan *, int, const char *, pid_t, char **);
+void	 scan_loop_devices(struct proc_scan *);
 
 /* found.c */
 const struct shm_place *devshm_place(const struct proc_scan *, dev_t);

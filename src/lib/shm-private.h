@@ -8,6 +8,8 @@
 #ifndef SHMTOOLS_SHM_PRIVATE_H
 #define SHMTOOLS_SHM_PRIVATE_H
 
+#include <limits.h>
+
 #include "shm.h"
 #include "proctext.h"
 
@@ -74,6 +76,15 @@ pid_t	 proc_self_pid(int);
 unsigned long long proc_ino_at(int, const char *);
 int	 proc_task_check(int);
 int	 proc_sysv_map_dev(int, pid_t, unsigned long long, int, dev_t *);
+
+/* loopdev.c: a bound loop device's backing file */
+struct loop_backing {
+	bool		 known;		/* dev and ino are its */
+	dev_t		 dev;
+	ino_t		 ino;
+	char		 path[PATH_MAX];	/* as sysfs prints it */
+};
+int	 loop_backing_list(struct loop_backing **, size_t *);
 
 /* kmem.c: the memfds' device (0: none can be made here), huge pages */
 dev_t	 memfd_dev(void);

@@ -22,6 +22,18 @@
 
 #include "scan.h"
 
+/* Whether a segment asked about, or a kind found, may be on device dev. */
+bool
+dev_wanted(const struct proc_scan *scan, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < scan->ndevs; i++)
+		if (scan->devs[i] == dev)
+			return true;
+	return false;
+}
+
 /* The users of (dev, ino), or NULL if it is not in the table. */
 struct seg_users *
 users_find(const struct users_tab *t, dev_t dev, ino_t ino)
@@ -146,7 +158,8 @@ proc_scan_users(const struct proc_scan *scan, struct shm_rec *rec)
 	free(rec->pids);
 	rec->pids = NULL;
 	rec->npids = 0;
-	rec->users_known = scan->complete;
+	/* A loop device uses it: in use, by no process we could name. */
+	rec->users_known = scan->complete && (u == NULL || !u->unseen);
 	if (u != NULL && u->n > 0) {
 		rec->pids = reallocarray(NULL, u->n, sizeof(pid_t));
 		if (rec->pids == NULL) {

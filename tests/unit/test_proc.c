@@ -2,7 +2,7 @@
  * test_proc.c - the parsers of the /proc scan: lines of /proc/PID/maps
  * (the full parse and the cheap peek that skips libraries), and the
  * mountinfo line and super options that say whether /proc hides
- * processes (hidepid).
+ * processes (hidepid), and the registered files in an io_uring's fdinfo.
  */
 #include "config.h"
 
@@ -224,6 +224,99 @@ check_mountinfo(const struct mountinfo_case *c)
 		    (int)o.hidepid);
 }
 
+/* An io_uring's fdinfo: the paths it names, then what done says. */
+struct uring_case {
+	const char	*desc;
+	const char	*text;
+	const char	*paths;		/* each path, then '|' */
+	int		 done;		/* proc_uring_files_done */
+	int		 err;		/* its errno if -1 */
+};
+
+#define URING_HEAD	"pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t12\n" \
+			"SqMask:\t0x3\nSqHead:\t0\nSqThread:\t-1\n"
+#define URING_TAIL	"PollList:\nCqOverflowList:\nNAPI:\tdisabled\n"
+
+static const struct uring_case uring_cases[] = {
+	{ "6.18: one file", URING_HEAD "UserFiles:\t1\n    0: /dev/shm/ux\n"
+	    "UserBufs:\t0\n" URING_TAIL, "/dev/shm/ux|", 0, 0 },
+	{ "6.18: escapes, unlinked", URING_HEAD "UserFiles:\t1\n"
+	    "    0: /dev/shm/a\\040b\\012c\\134d\\040(deleted)\n"
+	    "UserBufs:\t0\n" URING_TAIL, "/dev/shm/a b\nc\\d (deleted)|", 0, 0 },
+	{ "6.18: sparse table, pseudo files", URING_HEAD "UserFiles:\t64\n"
+	    "    3: anon_inode:[eventfd]\n    7: socket:[88123]\n"
+	    "   12: /run/x\n"
+	    "12345: /dev/shm/y\nUserBufs:\t0\n" URING_TAIL, "/run/x|/dev/shm/y|",
+	    0, 0 },
+	{ "no files", URING_HEAD "UserFiles:\t0\nUserBufs:\t0\n" URING_TAIL,
+	    "", 0, 0 },
+	/* Before 6.14: every slot, and only the short name of a file. */
+	{ "old: empty slots", URING_HEAD "UserFiles:\t2\n    0: <none>\n"
+	    "    1: <none>\nUserBufs:\t0\n" URING_TAIL, "", 0, 0 },
+	{ "old: a short name", URING_HEAD "UserFiles:\t2\n    0: ux\n"
+	    "    1: <none>\nUserBufs:\t0\n" URING_TAIL, "", -1, EINVAL },
+	{ "old: an empty name", URING_HEAD "UserFiles:\t1\n    0: \n"
+	    "UserBufs:\t0\n" URING_TAIL, "", -1, EINVAL },
+	/* A busy ring: no section, or its count alone. */
+	{ "busy: no section", "pos:\t0\nflags:\t02000002\nmnt_id:\t17\n", "",
+	    -1, EAGAIN },
+	{ "busy: count alone", URING_HEAD "UserFiles:\t3\nUserBufs:\t0\n"
+	    URING_TAIL, "", -1, EAGAIN },
+	/* Not what we know. */
+	{ "raw blank", URING_HEAD "UserFiles:\t1\n    0: /dev/shm/a b\n"
+	    "UserBufs:\t0\n", "", -1, EINVAL },
+	{ "bad escape", URING_HEAD "UserFiles:\t1\n    0: /dev/shm/a\\x\n"
+	    "UserBufs:\t0\n", "", -1, EINVAL },
+	{ "escaped NUL", URING_HEAD "UserFiles:\t1\n    0: /dev/shm/a\\000\n"
+	    "UserBufs:\t0\n", "", -1, EINVAL },
+	{ "short escape", URING_HEAD "UserFiles:\t1\n    0: /dev/shm/a\\04\n"
+	    "UserBufs:\t0\n", "", -1, EINVAL },
+	{ "more lines than slots", URING_HEAD "UserFiles:\t1\n    0: /a\n"
+	    "    1: /b\nUserBufs:\t0\n", "/a|/b|", -1, EINVAL },
+	{ "another section after", URING_HEAD "UserFiles:\t1\n    0: /a\n"
+	    "Files:\t0\n", "/a|", -1, EINVAL },
+	{ "no colon", URING_HEAD "UserFiles:\t1\n    0 /a\nUserBufs:\t0\n",
+	    "", -1, EINVAL },
+	{ "bad count", URING_HEAD "UserFiles:\tmany\n    0: /a\n"
+	    "UserBufs:\t0\n", "/a|", -1, EINVAL },
+	{ "not a pseudo file", URING_HEAD "UserFiles:\t1\n    0: socket:[1x]\n"
+	    "UserBufs:\t0\n", "", -1, EINVAL },
+	{ "a path too long", URING_HEAD "UserFiles:\t1\n    0: /"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+	    "UserBufs:\t0\n", "", -1, EINVAL },
+	/* Lines after the section are not files. */
+	{ "SQEs after", URING_HEAD "UserFiles:\t0\nUserBufs:\t1\n"
+	    "    0: 0x1000/4096\n" URING_TAIL, "", 0, 0 },
+};
+
+static void
+check_uring(const struct uring_case *c)
+{
+	struct uring_files u;
+	char got[512] = "", buf[48], line[256];
+	const char *p = c->text;
+	int r;
+
+	proc_uring_files_init(&u);
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		if (p[n] == '\n')
+			n++;
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n;
+		if (proc_uring_files_line(&u, line, buf, sizeof(buf)) == 1) {
+			strncat(got, buf, sizeof(got) - strlen(got) - 1);
+			strncat(got, "|", sizeof(got) - strlen(got) - 1);
+		}
+	}
+	errno = 0;
+	r = proc_uring_files_done(&u);
+	if (!tap_ok(strcmp(got, c->paths) == 0 && r == c->done &&
+	    (r == 0 || errno == c->err), "io_uring fdinfo: %s", c->desc))
+		tap_diag("got '%s', done %d errno %d", got, r, errno);
+}
+
 int
 main(void)
 {
@@ -235,5 +328,7 @@ main(void)
 		check_opts(&opts_cases[i]);
 	for (i = 0; i < NELEM(mountinfo_cases); i++)
 		check_mountinfo(&mountinfo_cases[i]);
+	for (i = 0; i < NELEM(uring_cases); i++)
+		check_uring(&uring_cases[i]);
 	return tap_done();
 }
