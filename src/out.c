@@ -114,29 +114,28 @@ static int
 print_table(const struct source *s, bool empty_heading)
 {
 	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	size_t *width, i, j, len = 0, cap = 0;
-	char *buf = NULL, *p;
+	struct cols_fmt before = *s->fmt;
+	size_t *width, i, j;
 
+	/*
+	 * Two passes over the cells, the first for the widths: keeping
+	 * every cell's text between them would cost more memory than all
+	 * the records (100,000 rows).  The second pass finds what the first
+	 * did (names escaped, unknowns), so the first's findings go.
+	 */
 	if ((width = calloc(s->ncols, sizeof(*width))) == NULL)
 		cli_fatal(NULL);
 	for (i = 0; i < s->nrows; i++)
 		for (j = 0; j < s->ncols; j++) {
 			char *c = s->cell(s, i, j);
-			size_t n = c != NULL ? strlen(c) : 0, w;
+			size_t w;
 
-			if (len + n + 1 > cap) {
-				cap = (cap + n + 1) * 2;
-				if ((buf = realloc(buf, cap)) == NULL)
-					cli_fatal(NULL);
-			}
-			if (n > 0)
-				memcpy(buf + len, c, n);
-			buf[len + n] = '\0';
-			len += n + 1;
-			if (n > 0 && (w = display_width(c, utf8)) > width[j])
+			if (c != NULL && *c != '\0' &&
+			    (w = display_width(c, utf8)) > width[j])
 				width[j] = w;
 			free(c);
 		}
+	*s->fmt = before;
 	for (j = 0; j < s->ncols; j++)
 		width[j] = column_width(width[j], display_width(s->name(s, j),
 		    utf8), s->whint(s, j));
@@ -147,15 +146,17 @@ print_table(const struct source *s, bool empty_heading)
 			    j + 1 == s->ncols);
 		putchar('\n');
 	}
-	for (i = 0, p = buf; i < s->nrows; i++) {
+	for (i = 0; i < s->nrows; i++) {
 		for (j = 0; j < s->ncols; j++) {
-			put_table_cell(p, display_width(p, utf8), width[j],
+			char *c = s->cell(s, i, j);
+			const char *t = c != NULL ? c : "";
+
+			put_table_cell(t, display_width(t, utf8), width[j],
 			    s->right(s, j), j + 1 == s->ncols);
-			p += strlen(p) + 1;
+			free(c);
 		}
 		putchar('\n');
 	}
-	free(buf);
 	free(width);
 	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
 }

@@ -70,7 +70,7 @@ deleted_identity(struct proc_scan *scan, dev_t dev, ino_t ino,
 {
 	struct seg_users *u = users_find(&scan->users, dev, ino);
 
-	if (u != NULL && !u->deleted)
+	if ((u != NULL && !u->deleted) || users_asked(&scan->users, dev, ino))
 		return NULL;
 	if (shm_name_is_semaphore(name))
 		return NULL;

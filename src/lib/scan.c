@@ -211,7 +211,7 @@ scan_deleted_map(struct proc_scan *scan, const char *line, const char *path,
 	int dirfd;
 
 	/* Most are the objects listed by name: no text to look at. */
-	if (u != NULL && !u->deleted)
+	if ((u != NULL && !u->deleted) || users_asked(&scan->users, dev, ino))
 		return false;
 	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(path, "\n"), path);
 	if ((name = deleted_link_name(buf, &len)) == NULL ||
@@ -448,7 +448,7 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 	const struct shm_place *place = pl[0];
 	struct proc_scan *scan;
 	struct dirent *de;
-	size_t i, want;
+	size_t i;
 	DIR *proc;
 	int procfd, fd;
 
@@ -460,19 +460,14 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 	scan->place = place;
 	scan->complete = true;
 	scan->memfds = (find & SHM_FIND_MEMFDS) != 0;
-	/* Room for every identity asked about, made once. */
-	for (i = 0, want = 0; i < n; i++)
-		if (v[i].addr.kind != SHM_SYSV && v[i].ino != 0)
-			want++;
-	if (want > 0 && users_reserve(&scan->users, want) == -1)
-		scan_incomplete(scan);
 	for (i = 0; i < n; i++) {
 		if (v[i].addr.kind == SHM_SYSV || v[i].ino == 0)
 			continue;
-		if (users_entry(&scan->users, v[i].dev, v[i].ino) == NULL ||
+		if (users_ask(&scan->users, v[i].dev, v[i].ino) == -1 ||
 		    want_dev(scan, v[i].dev) == -1)
 			scan_incomplete(scan);
 	}
+	users_ask_done(&scan->users);
 	if (scan->memfds)
 		learn_memfd_dev(scan);
 	/* Unlinked objects: unlinked files on the device of a /dev/shm. */

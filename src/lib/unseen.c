@@ -183,8 +183,14 @@ scan_loop_devices(struct proc_scan *scan)
 		}
 		if (!dev_wanted(scan, v[i].dev))
 			continue;
-		if ((u = users_find(&scan->users, v[i].dev, v[i].ino)) != NULL)
-			u->unseen = true;
+		if (users_asked(&scan->users, v[i].dev, v[i].ino) ||
+		    users_find(&scan->users, v[i].dev, v[i].ino) != NULL) {
+			if ((u = users_entry(&scan->users, v[i].dev,
+			    v[i].ino)) != NULL)
+				u->unseen = true;
+			else
+				scan_incomplete(scan);
+		}
 		else if (scan->deleted && devshm_place(scan, v[i].dev) != NULL &&
 		    deleted_link_name(v[i].path, &len) != NULL)
 			scan_incomplete(scan);

@@ -62,6 +62,52 @@ users_reserve(struct users_tab *t, size_t n)
 	return hash_reserve(&t->idx, n);
 }
 
+/* Note (dev, ino) as asked about: -1 out of memory. */
+int
+users_ask(struct users_tab *t, dev_t dev, ino_t ino)
+{
+	if (t->nasked == t->capasked) {
+		size_t cap = t->capasked ? t->capasked * 2 : 256;
+		struct ident *v = reallocarray(t->asked, cap, sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		t->asked = v;
+		t->capasked = cap;
+	}
+	t->asked[t->nasked].dev = dev;
+	t->asked[t->nasked++].ino = ino;
+	return 0;
+}
+
+static int
+ident_cmp(const void *x, const void *y)
+{
+	const struct ident *a = x, *b = y;
+
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	return (a->ino > b->ino) - (a->ino < b->ino);
+}
+
+/* Every identity asked is noted: sort them for users_asked(). */
+void
+users_ask_done(struct users_tab *t)
+{
+	if (t->nasked > 1)
+		qsort(t->asked, t->nasked, sizeof(*t->asked), ident_cmp);
+}
+
+/* Was (dev, ino) asked about: a record listed? */
+bool
+users_asked(const struct users_tab *t, dev_t dev, ino_t ino)
+{
+	const struct ident key = { dev, ino };
+
+	return t->nasked > 0 && bsearch(&key, t->asked, t->nasked,
+	    sizeof(*t->asked), ident_cmp) != NULL;
+}
+
 /* The entry of (dev, ino), made if need be; NULL if out of memory. */
 struct seg_users *
 users_entry(struct users_tab *t, dev_t dev, ino_t ino)
@@ -90,6 +136,7 @@ users_free(struct users_tab *t)
 	for (i = 0; i < t->n; i++)
 		free(t->v[i].pids);
 	free(t->v);
+	free(t->asked);
 	hash_free(&t->idx);
 	memset(t, 0, sizeof(*t));
 }
@@ -106,7 +153,8 @@ scan_add_user(struct proc_scan *scan, dev_t dev, ino_t ino, pid_t pid,
 {
 	struct seg_users *u;
 
-	u = discover ? users_entry(&scan->users, dev, ino) :
+	u = discover || users_asked(&scan->users, dev, ino) ?
+	    users_entry(&scan->users, dev, ino) :
 	    users_find(&scan->users, dev, ino);
 	if (u == NULL) {
 		if (discover)
