@@ -253,12 +253,15 @@ deleted_link_name(const char *link, size_t *len)
 }
 
 /*
- * The container id in the text of /proc/PID/cgroup: the last path
- * component that is, or ends in, 64 hex digits, with the decorations of
- * the runtimes around it: docker-ID.scope, cri-containerd-ID.scope,
- * libpod-ID.scope, crio-ID.scope, /docker/ID, /kubepods/.../ID,
- * cri-containerd:ID.  The first line that names one wins (cgroup v1
- * repeats it in every hierarchy).  1 and the id in out (65 bytes), or 0.
+ * The container id in the text of /proc/PID/cgroup: the first path
+ * component, from the root, that is, or ends in, 64 hex digits, with the
+ * decorations of the runtimes around it: docker-ID.scope,
+ * cri-containerd-ID.scope, libpod-ID.scope, crio-ID.scope, /docker/ID,
+ * /kubepods/.../ID, cri-containerd:ID.  The outermost wins: the runtime
+ * made it, while a container with a delegated cgroup may make any child
+ * below it (docker-ANOTHER-ID.scope) and move itself there.  The first
+ * line that names one wins (cgroup v1 repeats it in every hierarchy).
+ * 1 and the id in out (65 bytes), or 0.
  */
 int
 proc_cgroup_container(const char *text, char *out, size_t len)
@@ -273,7 +276,7 @@ proc_cgroup_container(const char *text, char *out, size_t len)
 		/* hierarchy-ID:controllers:path */
 		if (p != NULL)
 			p = memchr(p + 1, ':', (size_t)(end - p - 1));
-		while (p != NULL && p < end) {
+		while (p != NULL && p < end && !found) {
 			const char *c = p + 1, *ce;
 			size_t n, i;
 

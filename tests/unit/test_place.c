@@ -54,7 +54,12 @@ test_container(void)
 		  "c3d4e5f60718/" ID64 "\n", ID64 },
 		{ "0::/system.slice/containerd.service/kubepods-pod1.slice:"
 		  "cri-containerd:" ID64 "\n", ID64 },
-		{ "0::/docker/" ID64 "/nested/docker-" ID64B ".scope\n", ID64B },
+		/* the runtime's, not a child the container named itself */
+		{ "0::/docker/" ID64 "/nested/docker-" ID64B ".scope\n", ID64 },
+		{ "0::/system.slice/docker-" ID64 ".scope/docker-" ID64B
+		  ".scope\n", ID64 },
+		{ "0::/machine.slice/libpod-" ID64 ".scope/container/"
+		  "libpod-" ID64B ".scope\n", ID64 },
 		{ "1:name=systemd:/user.slice\n0::/docker/" ID64 "\n", ID64 },
 		{ "0::/init.scope\n", NULL },
 		{ "0::/user.slice/user-1000.slice/session-2.scope\n", NULL },
