@@ -309,6 +309,39 @@ proc_cgroup_container(const char *text, char *out, size_t len)
 }
 
 /*
+ * Who id 0 of a user namespace is, in the text of its /proc/PID/uid_map
+ * or gid_map ("inside outside count" a line, the outside as the reader's
+ * namespace numbers it): 1 and that id in *out, or 0 if 0 is not mapped
+ * (or maps to what the reader cannot name, (uid_t)-1).
+ */
+int
+proc_idmap_root(const char *text, unsigned long *out)
+{
+	const char *line = text;
+
+	while (*line != '\0') {
+		unsigned long in, outside, count;
+		size_t linelen = strcspn(line, "\n");
+		char buf[96];
+
+		if (linelen < sizeof(buf)) {
+			memcpy(buf, line, linelen);
+			buf[linelen] = '\0';
+			if (sscanf(buf, "%lu %lu %lu", &in, &outside,
+			    &count) == 3 && in == 0 && count > 0 &&
+			    outside < 0xffffffffUL) {
+				*out = outside;
+				return 1;
+			}
+		}
+		line += linelen;
+		if (*line == '\n')
+			line++;
+	}
+	return 0;
+}
+
+/*
  * The state and flags fields of the text of /proc/PID/stat:
  *   pid (comm) state ppid pgrp session tty_nr tpgid flags ...
  * comm may hold anything, ')' too: the last ')' ends it.
