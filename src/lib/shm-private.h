@@ -58,6 +58,7 @@ void	 self_fd_path(int, char *, size_t);
 int	 self_fd_reopen(int, int);
 ssize_t	 self_fd_link(int, char *, size_t);
 int	 read_full_at(int, void *, size_t, off_t);
+long	 shm_env_ms(const char *, long);
 
 /* procfs.c */
 bool	 proc_alive(pid_t);
@@ -65,6 +66,9 @@ bool	 proc_sees_every_process(int);
 pid_t	 proc_self_pid(int);
 unsigned long long proc_ino_at(int, const char *);
 int	 proc_task_check(int);
+int	 proc_task_open(int);
+struct stat;
+int	 proc_stat_nosync(int, const char *, int, struct stat *);
 
 /* loopdev.c: a bound loop device's backing file */
 struct loop_backing {
@@ -103,6 +107,13 @@ struct shm_place {
 	char		*container;	/* id.container's storage */
 	unsigned	 lists;		/* -A: the kinds it lists */
 	int		 order;		/* -A: its rank, ours 0 */
+	enum place_act_how {		/* who changes its files (owner.c): */
+		PLACE_ACT_SELF,		/*   we, as we are */
+		PLACE_ACT_AS,		/*   its owner, act_uid and act_gid */
+		PLACE_ACT_NEVER,	/*   no one: its owner cannot be told */
+	}		 act;
+	uid_t		 act_uid;
+	gid_t		 act_gid;
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
 struct shm_place *place_own(void);
@@ -112,6 +123,23 @@ int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);
 unsigned long long place_ipcns_ino(const struct shm_place *);
+
+/* devshm.c: a process's /dev/shm beneath its root, never waited on */
+int	 devshm_open(int, dev_t *, ino_t *);
+
+/* owner.c: files of a place are changed as its owner would */
+struct place_act {
+	bool		 on;
+	uid_t		 fsuid;
+	gid_t		 fsgid;
+	gid_t		*groups;
+	int		 ngroups;
+	bool		 groups_set;
+};
+int	 place_owner_find(struct shm_place *, int);
+int	 place_act_begin(const struct shm_place *, struct place_act *);
+void	 place_act_end(struct place_act *);
+uid_t	 place_acting_uid(void);
 
 /*
  * lock.c: the per-key lock.  shm_key_lock(place, key, shmid, exclusive)

@@ -55,6 +55,12 @@ enum shm_error {
 				   res->pagesize) */
 	SHM_EINCOMPLETE,	/* a recovery file holds less than its
 				   header says */
+	SHM_ENOTTMPFS,		/* -N, -A: a /dev/shm that is not a tmpfs
+				   or hugetlbfs: no place for POSIX objects */
+	SHM_ENOANSWER,		/* -N, -A: a /dev/shm whose file system
+				   does not answer */
+	SHM_EFOREIGN,		/* a place whose owner cannot be told: its
+				   files are not changed */
 	SHM_ELAST
 };
 
@@ -77,7 +83,9 @@ const struct shm_place *shm_place_default(void);
  * its root), and -A: every place of the host, ours first.  Errors are
  * worded by shm_place_explain(): ESRCH (exited), SHM_EZOMBIE,
  * SHM_EKTHREAD, EPERM (needs CAP_SYS_ADMIN), ELOOP or ENOTDIR (its
- * /dev/shm is a symlink or not a directory: refused).
+ * /dev/shm is a symlink or not a directory: refused), SHM_ENOTTMPFS
+ * (not a tmpfs or hugetlbfs: refused), SHM_ENOANSWER (its file system
+ * does not answer).
  */
 struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
