@@ -446,8 +446,10 @@ add_swap() {
 	assert_equal "$(jq -c '.shm[0]' <<<"$output")" '{"rss":null,"swap":null}'
 	run --separate-stderr -0 as_nobody shmls -rn -o SWAP "$name"
 	assert_output "?"
+	# nobody cannot see root's processes: the unlinked objects they may
+	# hold make the whole row unknown (46-truthful.bats)
 	run --separate-stderr -0 as_nobody shmls --summary -r --posix
-	assert_line --regexp '^posix 1 64K \? \?$'
+	assert_line --regexp '^posix \? \? \? \?$'
 	# Its owner sees the split.
 	assert_equal "$(json_field "$name" SWAP)" 0
 }
