@@ -83,6 +83,25 @@ start_memfd() {
 	wait_for "$T/mfd.ready"
 }
 
+# need_nocap: NOCAP runs a command as root without CAP_SYS_ADMIN (and
+# CAP_CHECKPOINT_RESTORE), as the metrics unit runs: it may not follow
+# another process's /proc/PID/map_files.
+need_nocap() {
+	need_root
+	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+	NOCAP=(setpriv --inh-caps=-all
+	    --bounding-set=-sys_admin,-checkpoint_restore)
+	"${NOCAP[@]}" true 2>/dev/null ||
+	    skip "setpriv cannot drop CAP_SYS_ADMIN here"
+}
+
+# start_unlinked_map: a posix_writer that maps /gone (8 KiB), unlinked,
+# with its descriptor closed: the commonest leak.
+start_unlinked_map() {
+	start_client W posix_writer --unlink /gone 8192 secret "$T/w.ready"
+	wait_for "$T/w.ready"
+}
+
 # --- 16: memfds an unprivileged caller cannot see ---------------------------
 
 @test "16: as nobody, --summary counts memfds and unlinked objects of processes it cannot see as ?, null in JSON, with a note" {
@@ -133,15 +152,10 @@ start_memfd() {
 
 @test "17: without CAP_SYS_ADMIN, --metrics adds no unknown size: shm_bytes is absent and shm_unknown_size_segments counts it" {
 	need_root
-	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
-	# what the metrics unit keeps: CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH
-	local nocap=(setpriv --inh-caps=-all
-	    --bounding-set=-sys_admin,-checkpoint_restore)
-	"${nocap[@]}" true 2>/dev/null || skip "setpriv cannot drop CAP_SYS_ADMIN here"
+	need_nocap
 	shmmk -s 4096 /named >/dev/null
-	start_client W posix_writer --unlink /gone 8192 secret "$T/w.ready"
-	wait_for "$T/w.ready"
-	metrics_to_prom "${nocap[@]}" shmls --metrics
+	start_unlinked_map
+	metrics_to_prom "${NOCAP[@]}" shmls --metrics
 	assert_value 'shm_unknown_size_segments{type="posix"}' 1
 	assert_value 'shm_segments{type="posix"}' 2
 	assert_value 'shm_listing_complete{type="posix"}' 1
@@ -154,7 +168,7 @@ start_memfd() {
 	assert_value 'shm_owner_bytes{type="posix",owner="root",uid="0"}' 4096
 	promtool_ok
 	# --summary agrees, and says why
-	run --separate-stderr -0 "${nocap[@]}" shmls --summary -rnb --posix
+	run --separate-stderr -0 "${NOCAP[@]}" shmls --summary -rnb --posix
 	assert_output "posix 2 ? ? ?"
 	assert_stderr_has "needs CAP_SYS_ADMIN"
 	# with CAP_SYS_ADMIN every size is known, and summed
@@ -244,14 +258,10 @@ object_of() {
 
 @test "19: an unknown owner and the user named unknown are two series" {
 	with_users
-	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
-	local nocap=(setpriv --inh-caps=-all
-	    --bounding-set=-sys_admin,-checkpoint_restore)
-	"${nocap[@]}" true 2>/dev/null || skip "setpriv cannot drop CAP_SYS_ADMIN here"
+	need_nocap
 	object_of 4003 1K
-	start_client W posix_writer --unlink /gone 8192 secret "$T/w.ready"
-	wait_for "$T/w.ready"
-	metrics_to_prom "${nocap[@]}" shmls --metrics
+	start_unlinked_map
+	metrics_to_prom "${NOCAP[@]}" shmls --metrics
 	assert_no_duplicate_series
 	assert_value 'shm_owner_segments{type="posix",owner="unknown",uid="4003"}' 1
 	assert_value 'shm_owner_segments{type="posix",owner="unknown",uid="unknown"}' 1
