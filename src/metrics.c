@@ -124,7 +124,7 @@ static const struct kind_family {
 	  "1 if every segment of the type could be seen; 0 if processes "
 	  "that cannot be seen may hold more (memfds, unlinked POSIX "
 	  "objects), and then shm_segments, shm_bytes, shm_resident_bytes "
-	  "and the shm_owner_ series of the type are absent.",
+	  "and the owner series of the type are absent.",
 	  offsetof(struct bucket, complete), SHM_KINDS_ALL },
 	{ "shm_unknown_size_segments",
 	  "Segments whose size is unknown (an unlinked object seen only "

@@ -4,8 +4,9 @@
 # sum with an unknown term is unknown (? in the table, null in JSON, an
 # absent series with a gauge that says why in --metrics), never silently
 # short; only real memfds count as memfds; owner series never collide;
-# resident memory never exceeds the size; and invisible characters in a
-# name are escaped.
+# and invisible characters in a name are escaped.  (Resident memory
+# never exceeding the size is tested in 99-hugepages.bats, which owns
+# the huge page pool.)
 #
 # Only in the private namespaces of tests/run-bats: the tests count every
 # segment there is.
@@ -26,9 +27,6 @@ teardown() {
 	fi
 	cleanup_segments
 	cleanup_nobody
-	if [[ -f $T/nr_hugepages ]]; then
-		cat "$T/nr_hugepages" >/proc/sys/vm/nr_hugepages
-	fi
 }
 
 # --- local helpers -------------------------------------------------------
@@ -269,43 +267,10 @@ object_of() {
 }
 
 # --- 20: huge-page RSS ------------------------------------------------------------
-
-# need_huge_pages N: N more 2 MiB huge pages for this test (teardown
-# puts the count back), or skip.
-need_huge_pages() {
-	local nr=/proc/sys/vm/nr_hugepages old
-	need_root
-	[[ $(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo) == 2048 ]] ||
-	    skip "the default huge page size is not 2 MiB here"
-	old=$(cat "$nr") || skip "cannot read $nr"
-	echo "$old" >"$T/nr_hugepages"
-	echo $(( old + $1 )) >"$nr" 2>/dev/null ||
-	    skip "cannot write $nr (not the initial user namespace?)"
-	(( $(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages) >= $1 )) ||
-	    skip "the kernel reserved fewer than $1 huge pages"
-}
-
-@test "20: the RSS of a huge-page segment nobody attaches is never more than its size" {
-	need_huge_pages 2
-	key=$(new_key)
-	shmmk --huge -s 4M "$key" >/dev/null
-	head -c 4194304 /dev/zero | tr '\0' x | shmput "$key"
-	# what the kernel says: each 2 MiB page counted once per 4 KiB in it
-	rss=$(awk -v k="$(( key ))" 'NR > 1 && $1 == k { print $15 }' /proc/sysvipc/shm)
-	(( rss > 4194304 )) || skip "this kernel counts huge pages right ($rss)"
-	run -0 shmls -rnb -o ADDRESS,SIZE,RSS "$key"
-	assert_output "$key 4194304 ?"
-	run -0 shmls --summary -rnb --sysv
-	assert_output "sysv 1 4194304 ? 0"
-	run -0 shmls -J -o RSS "$key"
-	run jq -c '.shm[0].rss' <<<"$output"
-	assert_output null
-	metrics_to_prom shmls --metrics --sysv
-	assert_absent 'shm_resident_bytes{type="sysv"}'
-	assert_value 'shm_unknown_resident_segments{type="sysv"}' 1
-	assert_value 'shm_bytes{type="sysv"}' 4194304
-	promtool_ok
-}
+#
+# In tests/99-hugepages.bats ("20: the RSS of a huge-page segment ..."):
+# the huge page pool is the machine's, and that file alone reserves and
+# gives back pages, its tests one after another.
 
 # --- 21: invisible characters ----------------------------------------------------
 

@@ -250,7 +250,7 @@ PAGE=$(getconf PAGESIZE)
 	metrics
 	assert_value 'shm_segments{type="posix"}' 30
 	assert_value 'shm_owner_segments{type="posix",owner="root",uid="0"}' 30
-	[[ $(grep -vc '^#' "$PROM") -lt 40 ]] || fail "$(cat "$PROM")"
+	[[ $(grep -vc '^#' "$PROM") -lt 50 ]] || fail "$(cat "$PROM")"
 	run ! grep -q '/s1' "$PROM"
 }
 
