@@ -403,10 +403,17 @@ bool	 shm_use_from_scan(const struct shm_rec *);
 #define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
 int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    unsigned);
+/*
+ * The last argument, if not NULL, gets the SHM_KIND_BIT()s of the kinds
+ * that may have more segments than listed: memfds, and POSIX objects
+ * (those unlinked but still held), when the scan that finds them could
+ * not see every process.  Their counts and sums are unknown.
+ */
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
-	    struct shm_rec **, size_t *);
+	    struct shm_rec **, size_t *, unsigned *);
 int	 shm_select_places(const struct shm_place *const *, size_t,
-	    const struct shm_filter *, bool, struct shm_rec **, size_t *);
+	    const struct shm_filter *, bool, struct shm_rec **, size_t *,
+	    unsigned *);
 
 /* swap.c: RSS and SWAP of named System V segments, from one read of
    the table; of the others, where the kernel tells them. */
