@@ -374,6 +374,10 @@ cli_places_all(size_t *n)
 			cli_warn("-A", "/proc does not show every process "
 			    "(hidepid, or a PID namespace below the host's): "
 			    "the places of those it hides cannot be found");
+		else if (bad != 0)
+			cli_warn("-A", "%s: the places of the host cannot all "
+			    "be found", shm_place_explain(errno, bad, buf,
+			    sizeof(buf)));
 		else
 			cli_warn("-A", "cannot find the namespaces: %s",
 			    shm_strerror(errno));

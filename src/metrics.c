@@ -9,7 +9,8 @@
  * its samples; everything is a gauge, in base units (bytes, not KiB),
  * with no timestamps; label values escaped (\\, \", \n).  Label sets are
  * bounded: a type (4 kinds), at most --metrics-owners owners per type plus
- * "other", and never a label per segment.
+ * "other", and never a label per segment.  Unknown is not zero: a sum
+ * with an unknown term is absent, and a gauge counts the unknown terms.
  */
 #include "config.h"
 
@@ -31,13 +32,24 @@
 struct owner {
 	uid_t		 uid;
 	uint64_t	 segments, bytes;
+	bool		 bytes_unknown;	/* of some segment: no bytes sample */
 };
 
-/* What one place holds of one kind. */
+/*
+ * What one place holds of one kind.  Unknown is not zero: a sum with an
+ * unknown term in it is not printed (its series is absent), and the
+ * number of unknown terms is, as the reason.
+ */
 struct bucket {
 	uint64_t	 segments, bytes, resident, swapped;
 	uint64_t	 orphans, orphan_bytes, unused, unknown;
 	uint64_t	 oldest_orphan;	/* its CTIME; 0: no orphan with one */
+	uint64_t	 complete;	/* 1: every segment of the kind seen;
+					   0: no segments, bytes, resident */
+	uint64_t	 size_unknown;	/* segments of unknown size: no bytes,
+					   no resident */
+	uint64_t	 rss_unknown;	/* ...of unknown resident memory: no
+					   resident */
 	struct owner	*owners;
 	size_t		 nowners, owners_cap;
 };
@@ -69,6 +81,7 @@ struct metrics {
 	size_t		 nplaces;
 	struct place	*last;		/* of the last record: they come
 					   sorted by place */
+	unsigned	 unseen;	/* kinds that may have more (shm.h) */
 	uint64_t	 page_size;
 	bool		 swap_known;	/* the table's swap column was read */
 };
@@ -81,11 +94,12 @@ static const struct kind_family {
 } kind_families[] = {
 	{ "shm_segments", "Shared memory segments.",
 	  offsetof(struct bucket, segments), SHM_KINDS_ALL },
-	{ "shm_bytes", "Size of the shared memory segments in bytes.",
+	{ "shm_bytes", "Size of the shared memory segments in bytes; absent "
+	  "where that of any is unknown.",
 	  offsetof(struct bucket, bytes), SHM_KINDS_ALL },
 	{ "shm_resident_bytes",
-	  "Memory resident in the shared memory segments in bytes "
-	  "(where known).",
+	  "Memory resident in the shared memory segments in bytes; absent "
+	  "where that of any is unknown.",
 	  offsetof(struct bucket, resident), SHM_KINDS_ALL },
 	{ "shm_swapped_bytes",
 	  "Memory of the System V segments swapped out in bytes.",
@@ -106,6 +120,21 @@ static const struct kind_family {
 	  "Segments whose users cannot all be seen: neither used nor "
 	  "unused.",
 	  offsetof(struct bucket, unknown), SHM_KINDS_ALL },
+	{ "shm_listing_complete",
+	  "1 if every segment of the type could be seen; 0 if processes "
+	  "that cannot be seen may hold more (memfds, unlinked POSIX "
+	  "objects), and then shm_segments, shm_bytes, shm_resident_bytes "
+	  "and the owner series of the type are absent.",
+	  offsetof(struct bucket, complete), SHM_KINDS_ALL },
+	{ "shm_unknown_size_segments",
+	  "Segments whose size is unknown (an unlinked object seen only "
+	  "mapped, without CAP_SYS_ADMIN); while not 0, shm_bytes and "
+	  "shm_resident_bytes of the type are absent.",
+	  offsetof(struct bucket, size_unknown), SHM_KINDS_ALL },
+	{ "shm_unknown_resident_segments",
+	  "Segments whose resident memory is unknown (huge pages, a size "
+	  "unknown); while not 0, shm_resident_bytes of the type is absent.",
+	  offsetof(struct bucket, rss_unknown), SHM_KINDS_ALL },
 };
 
 /* The facts of a place, with the kind that makes them relevant. */
@@ -248,7 +277,10 @@ add_owner(struct bucket *b, const struct shm_rec *r)
 		b->nowners++;
 	}
 	b->owners[i].segments++;
-	b->owners[i].bytes += r->size;
+	if (r->inode_unknown)
+		b->owners[i].bytes_unknown = true;
+	else
+		b->owners[i].bytes += r->size;
 }
 
 /*
@@ -266,8 +298,13 @@ count(struct metrics *m, const struct shm_rec *r, time_t now)
 	struct bucket *b = &place_of(m, r)->kinds[r->addr.kind];
 
 	b->segments++;
-	b->bytes += r->size;
-	if (r->rss > 0)
+	if (r->inode_unknown)
+		b->size_unknown++;
+	else
+		b->bytes += r->size;
+	if (r->rss < 0 || r->inode_unknown)
+		b->rss_unknown++;
+	else
 		b->resident += (uint64_t)r->rss;
 	/* Known for System V from the table; a record without it: none. */
 	if (r->swap > 0)
@@ -287,6 +324,23 @@ count(struct metrics *m, const struct shm_rec *r, time_t now)
 	}
 	if (m->o->owners > 0)
 		add_owner(b, r);
+}
+
+/*
+ * Which kinds each place has seen all of: a kind the scan may have
+ * missed some of (the memfds and unlinked POSIX objects of processes
+ * it could not see) is incomplete in every place that lists it.
+ */
+static void
+mark_complete(struct metrics *m)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < m->nplaces; i++)
+		for (k = 0; k < SHM_NKINDS; k++)
+			m->places[i].kinds[k].complete =
+			    !(m->unseen & SHM_KIND_BIT(k));
 }
 
 static void
@@ -358,13 +412,19 @@ family(FILE *fp, const char *name, const char *help)
 	fprintf(fp, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
+/* An owner's labels: owner="NAME",uid="UID". */
+struct owner_labels {
+	const char	*name, *uid;
+};
+
 /*
- * NAME{place,type,owner} VALUE: the labels that apply, in that order; no
- * braces when none does.
+ * NAME{place,container,type,owner,uid} VALUE: the labels that apply, in
+ * that order; no braces when none does.
  */
 static void
 sample(FILE *fp, const struct metrics *m, const char *name,
-    const struct place *p, int kind, const char *owner, uint64_t v)
+    const struct place *p, int kind, const struct owner_labels *owner,
+    uint64_t v)
 {
 	const char *sep = "{";
 
@@ -386,7 +446,9 @@ sample(FILE *fp, const struct metrics *m, const char *name,
 	}
 	if (owner != NULL) {
 		fprintf(fp, "%sowner=", sep);
-		metrics_label_value(fp, owner);
+		metrics_label_value(fp, owner->name);
+		fputs(",uid=", fp);
+		metrics_label_value(fp, owner->uid);
 		sep = ",";
 	}
 	if (*sep == ',')
@@ -417,22 +479,24 @@ owner_cmp(const void *x, const void *y)
 }
 
 /*
- * An owner as a label value: the user name, or the uid where the name is
- * not UTF-8 (a label value must be) or there is none.
+ * An owner's labels: owner, the user name, or the uid where the name is
+ * not UTF-8 (a label value must be) or there is none; and uid, its
+ * number.  A name may be anything ("other", "4005"), so uid is what
+ * tells owners apart, and the aggregates have one no uid can be:
+ * "unknown" where the owner is not known, "other" for the rest.
  */
-static const char *
-owner_label(uid_t uid, char *buf, size_t len)
+static struct owner_labels
+owner_labels(uid_t uid, char *name, size_t namelen, char *num, size_t numlen)
 {
-	const char *name;
+	const char *n;
 
 	if (uid == SHM_UNKNOWN_ID)
-		return "unknown";
-	name = shm_fmt_user(uid, buf, len);
-	if (!shm_utf8_valid(name, strlen(name))) {
-		snprintf(buf, len, "%u", (unsigned)uid);
-		return buf;
-	}
-	return name;
+		return (struct owner_labels){ "unknown", "unknown" };
+	snprintf(num, numlen, "%u", (unsigned)uid);
+	n = shm_fmt_user(uid, name, namelen);
+	if (!shm_utf8_valid(n, strlen(n)))
+		n = num;
+	return (struct owner_labels){ n, num };
 }
 
 /*
@@ -448,35 +512,47 @@ print_owners(FILE *fp, const struct metrics *m, bool bytes)
 	int k;
 
 	family(fp, name, bytes ?
-	    "Size of the segments of the largest owners in bytes; the rest "
-	    "as owner=\"other\"." :
-	    "Segments of the largest owners; the rest as owner=\"other\".");
+	    "Size of the segments of the largest owners in bytes, by user "
+	    "name and uid; the rest as uid=\"other\", an unknown owner as "
+	    "uid=\"unknown\"; absent where a size is unknown." :
+	    "Segments of the largest owners, by user name and uid; the rest "
+	    "as uid=\"other\", an unknown owner as uid=\"unknown\".");
 	for (i = 0; i < m->nplaces; i++) {
 		const struct place *p = &m->places[i];
 
 		for (k = 0; k < SHM_NKINDS; k++) {
+			static const struct owner_labels rest = {
+				"other", "other"
+			};
 			const struct bucket *b = &p->kinds[k];
 			uint64_t other = 0;
-			bool any_other = false;
+			bool any_other = false, other_unknown = false;
 
+			/* Not all seen: no share of an unknown whole. */
 			if (!kind_shown(m, k, SHM_KINDS_ALL &
-			    shm_place_kinds(p->where)))
+			    shm_place_kinds(p->where)) || !b->complete)
 				continue;
 			for (j = 0; j < b->nowners; j++) {
 				const struct owner *o = &b->owners[j];
 				uint64_t v = bytes ? o->bytes : o->segments;
-				char buf[64];
+				bool unknown = bytes && o->bytes_unknown;
+				struct owner_labels ol;
+				char nbuf[64], ubuf[16];
 
 				if (j >= m->o->owners) {
 					other += v;
 					any_other = true;
+					other_unknown |= unknown;
 					continue;
 				}
-				sample(fp, m, name, p, k,
-				    owner_label(o->uid, buf, sizeof(buf)), v);
+				if (unknown)
+					continue;
+				ol = owner_labels(o->uid, nbuf, sizeof(nbuf),
+				    ubuf, sizeof(ubuf));
+				sample(fp, m, name, p, k, &ol, v);
 			}
-			if (any_other)
-				sample(fp, m, name, p, k, "other", other);
+			if (any_other && !other_unknown)
+				sample(fp, m, name, p, k, &rest, other);
 		}
 	}
 }
@@ -492,6 +568,13 @@ bucket_value(const struct metrics *m, const struct kind_family *kf,
 		return *v != 0;
 	if (kf->off == offsetof(struct bucket, swapped))
 		return m->swap_known;
+	/* Sums with an unknown term: absent, and counted as the reason. */
+	if (kf->off == offsetof(struct bucket, segments))
+		return b->complete;
+	if (kf->off == offsetof(struct bucket, bytes))
+		return b->complete && b->size_unknown == 0;
+	if (kf->off == offsetof(struct bucket, resident))
+		return b->complete && b->rss_unknown == 0;
 	return true;
 }
 
@@ -583,8 +666,9 @@ metrics_print(FILE *fp, const struct metrics_opts *o)
 	m.page_size = ps > 0 ? (uint64_t)ps : 4096;
 	make_places(&m);
 	if (shm_select_places(o->places, o->nplaces, o->filter, true, &v,
-	    &n) == -1)
+	    &n, &m.unseen) == -1)
 		cli_fatal("cannot list segments");
+	mark_complete(&m);
 	/*
 	 * Without /proc/sysvipc/shm (listed by SHM_STAT), swap is unknown:
 	 * then no shm_swapped_bytes at all.

@@ -68,6 +68,8 @@ struct ls_opts {
 	const struct shm_place **places;	/* -A: every one; else ours */
 	const struct shm_place *place;
 	size_t		 nplaces;
+	unsigned	 unseen;	/* kinds that may have more than listed:
+					   the scan could not see every process */
 };
 
 static noreturn void
@@ -255,17 +257,23 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	}
 	for (k = 0; k < SHM_NKINDS; k++) {
 		char **c = &cells[nrows * NHDR];
+		/* Some may be held only by processes we cannot see. */
+		bool unseen = (o->unseen & SHM_KIND_BIT(k)) != 0;
 
 		/* Files are never listed, only named: no row unless named. */
 		if (!(o->filter.kinds & SHM_KIND_BIT(k)) ||
 		    (k == SHM_FILE && count[k] == 0))
 			continue;
 		c[0] = cli_xstrdup(shm_kind_name(k));
-		c[1] = xasprintf_u64(count[k]);
-		c[2] = size_unknown[k] ? unknown_text(o) : size_text(o, size[k]);
-		c[3] = size_unknown[k] || rss_unknown[k] ? unknown_text(o) :
-		    size_text(o, rss[k]);
-		c[4] = swap_unknown[k] ? unknown_text(o) : size_text(o, swap[k]);
+		c[1] = unseen ? unknown_text(o) : xasprintf_u64(count[k]);
+		c[2] = unseen || size_unknown[k] ? unknown_text(o) :
+		    size_text(o, size[k]);
+		c[3] = unseen || size_unknown[k] || rss_unknown[k] ?
+		    unknown_text(o) : size_text(o, rss[k]);
+		c[4] = unseen || swap_unknown[k] ? unknown_text(o) :
+		    size_text(o, swap[k]);
+		if (size_unknown[k])
+			o->fmt.inode_unknown = true;
 		nrows++;
 	}
 	r = out_print_text(&o->fmt, hdr, NHDR, cells, nrows);
@@ -587,11 +595,12 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 
 	if (argc == 0 && o->all_ns) {
 		if (shm_select_places(o->places, o->nplaces, &o->filter, scan, v,
-		    n) == -1)
+		    n, &o->unseen) == -1)
 			cli_fatal("cannot list segments");
 		ret = EXIT_SUCCESS;
 	} else if (argc == 0) {
-		if (shm_select(cli_place(), &o->filter, scan, v, n) == -1)
+		if (shm_select(cli_place(), &o->filter, scan, v, n,
+		    &o->unseen) == -1)
 			cli_fatal("cannot list segments");
 		ret = EXIT_SUCCESS;
 	} else {
@@ -680,12 +689,21 @@ main(int argc, char *argv[])
 		ret = r;
 	/* Notes on stderr follow the rows they speak of, in one pipe too. */
 	fflush(stdout);
-	if (!o.summary && o.fmt.mode != COLS_JSON) {
-		if (o.fmt.hidden)
-			cli_warn(NULL, "some users cannot be seen (another "
-			    "user's processes, hidepid, another PID namespace, "
-			    "an io_uring, a loop device): who uses a POSIX "
-			    "object, file or memfd is shown as ?");
+	if (o.fmt.mode != COLS_JSON) {
+		if (o.summary && o.unseen != 0)
+			cli_warn(NULL, "some processes cannot be seen (another "
+			    "user's, hidepid, another PID namespace): the "
+			    "memfds and unlinked POSIX objects they alone hold "
+			    "are not known, and their count and sizes are "
+			    "shown as ?");
+		else if (o.fmt.hidden || o.unseen != 0)
+			cli_warn(NULL, "some processes cannot be seen (another "
+			    "user's, hidepid, another PID namespace) or hold "
+			    "what /proc does not show (an io_uring, a loop "
+			    "device): who uses a POSIX object, file or memfd "
+			    "is shown as ?%s", o.unseen != 0 ? ", and the "
+			    "memfds and unlinked POSIX objects they alone hold "
+			    "are not listed" : "");
 		if (o.fmt.inode_unknown)
 			cli_warn(NULL, "some unlinked objects are seen only "
 			    "mapped, and opening another process's mapping "

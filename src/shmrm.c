@@ -265,7 +265,7 @@ remove_all(struct rm_opts *o)
 	 */
 	sel.unused = sel.orphans = false;
 	places = o->all_ns ? cli_places_all(&np) : &here;
-	if (shm_select_places(places, np, &sel, true, &v, &n) == -1)
+	if (shm_select_places(places, np, &sel, true, &v, &n, NULL) == -1)
 		cli_fatal("cannot list segments");
 	now = time(NULL);
 	scanned = now_ms();

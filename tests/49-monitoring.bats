@@ -158,7 +158,7 @@ readme_rules() {
 	assert_line 'shm_orphan_bytes{type="posix"} 10000'
 	assert_line 'shm_unused_segments{type="sysv"} 0'
 	assert_line 'shm_unknown_use_segments{type="posix"} 0'
-	assert_line 'shm_owner_bytes{owner="root",type="sysv"} 8192'
+	assert_line 'shm_owner_bytes{owner="root",type="sysv",uid="0"} 8192'
 	assert_line --regexp '^shm_sysv_limit_pages [0-9.e+]+$'
 	assert_line 'shm_sysv_used_pages 2'
 	assert_line --regexp '^shm_devshm_free_bytes [0-9.e+]+$'

@@ -313,6 +313,12 @@ shm_strerror(int err)
 		    "pages",
 		[SHM_EINCOMPLETE - SHM_ENOTREG] = "the recovery file is "
 		    "incomplete",
+		[SHM_ENOTTMPFS - SHM_ENOTREG] = SHM_DEVSHM " is not a tmpfs "
+		    "or hugetlbfs",
+		[SHM_ENOANSWER - SHM_ENOTREG] = "its file system does not "
+		    "answer",
+		[SHM_EFOREIGN - SHM_ENOTREG] = "the owner of its place cannot "
+		    "be told: not changed",
 	};
 
 	if (err >= SHM_ENOTREG && err < SHM_ELAST)
@@ -371,6 +377,14 @@ shm_place_explain(int err, pid_t pid, char *buf, size_t len)
 		break;
 	case ENOTDIR:
 		snprintf(buf, len, "the /dev/shm of PID %d is not a directory",
+		    (int)pid);
+		break;
+	case SHM_ENOTTMPFS:
+		snprintf(buf, len, "the /dev/shm of PID %d is not a tmpfs or "
+		    "hugetlbfs: no place for POSIX objects", (int)pid);
+		break;
+	case SHM_ENOANSWER:
+		snprintf(buf, len, "the /dev/shm of PID %d does not answer",
 		    (int)pid);
 		break;
 	default:

@@ -257,22 +257,62 @@ locale_is_utf8(void)
 }
 
 /*
- * Is cp an invisible formatting character (Unicode's Cf, and the line
- * and paragraph separators): one that shows nothing, or changes how what
- * follows it is shown?  The bidirectional embeddings, overrides and
- * isolates (U+202A to U+202E, U+2066 to U+2069) and marks (U+200E,
- * U+200F, U+061C) reorder a line on screen; zero-width ones hide a
- * difference between two names.
+ * The invisible and formatting characters: one that shows nothing, or
+ * changes how what follows it is shown.  The bidirectional embeddings,
+ * overrides and isolates (U+202A to U+202E, U+2066 to U+2069) and marks
+ * (U+200E, U+200F, U+061C) reorder a line on screen; zero-width ones,
+ * variation selectors and fillers hide a difference between two names.
+ * The table is Unicode's Default_Ignorable_Code_Point set
+ * (DerivedCoreProperties.txt), every character of general category Cf
+ * (extracted/DerivedGeneralCategory.txt) and the line and paragraph
+ * separators U+2028 and U+2029, merged into ranges, from Unicode 15.0
+ * (Debian's unicode-data); tests/unit/test_fmt.c checks it against those
+ * files where they are installed.  glibc calls many of them printable.
  */
+static const struct { uint32_t lo, hi; } format_ranges[] = {
+	{ 0x00ad, 0x00ad },
+	{ 0x034f, 0x034f },
+	{ 0x0600, 0x0605 },
+	{ 0x061c, 0x061c },
+	{ 0x06dd, 0x06dd },
+	{ 0x070f, 0x070f },
+	{ 0x0890, 0x0891 },
+	{ 0x08e2, 0x08e2 },
+	{ 0x115f, 0x1160 },
+	{ 0x17b4, 0x17b5 },
+	{ 0x180b, 0x180f },
+	{ 0x200b, 0x200f },
+	{ 0x2028, 0x202e },
+	{ 0x2060, 0x206f },
+	{ 0x3164, 0x3164 },
+	{ 0xfe00, 0xfe0f },
+	{ 0xfeff, 0xfeff },
+	{ 0xffa0, 0xffa0 },
+	{ 0xfff0, 0xfffb },
+	{ 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd },
+	{ 0x13430, 0x1343f },
+	{ 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a },
+	{ 0xe0000, 0xe0fff },
+};
+
 static bool
 is_format_char(uint32_t cp)
 {
-	return cp == 0xad || cp == 0x61c || cp == 0x180e ||
-	    (cp >= 0x200b && cp <= 0x200f) ||
-	    (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	    (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xe0001 ||
-	    (cp >= 0xe0020 && cp <= 0xe007f);
+	size_t lo = 0, hi = sizeof(format_ranges) / sizeof(format_ranges[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < format_ranges[mid].lo)
+			hi = mid;
+		else if (cp > format_ranges[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
 }
 
 /*

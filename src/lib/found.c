@@ -230,3 +230,13 @@ proc_scan_deleted(const struct proc_scan *scan, struct shm_rec **v,
 {
 	return holder_recs(scan, &scan->del, fill_deleted, v, n);
 }
+
+/*
+ * Did the scan see every process?  If not, what it found is not all
+ * there is: a process it could not see may hold more.
+ */
+bool
+proc_scan_complete(const struct proc_scan *scan)
+{
+	return scan->complete;
+}

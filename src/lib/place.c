@@ -65,7 +65,8 @@ devshm_key(struct shm_place *p)
 {
 	struct stat st;
 
-	if (p->devshm != -1 && fstat(p->devshm, &st) == 0) {
+	if (p->devshm != -1 &&
+	    proc_stat_nosync(p->devshm, "", AT_EMPTY_PATH, &st) == 0) {
 		p->devshm_dev = st.st_dev;
 		p->devshm_ino = st.st_ino;
 	}
@@ -185,24 +186,6 @@ shm_place_sysctl(const struct shm_place *place, const char *name,
 	return shm_sysctl(name, out);
 }
 
-/*
- * The /dev/shm under root, never following anything planted there: a
- * container's root is its own, and a symlink from its /dev or /dev/shm
- * to a host directory must not make us list or remove what is there.
- */
-static int
-open_devshm_beneath(int root)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-		    RESOLVE_NO_MAGICLINKS,
-	};
-
-	return (int)syscall(SYS_openat2, root, SHM_DEVSHM + 1, &how,
-	    sizeof(how));
-}
-
 void
 place_free(struct shm_place *p)
 {
@@ -218,23 +201,41 @@ place_free(struct shm_place *p)
 
 /* Why a process's namespaces cannot be had: gone, or not ours to see. */
 static int
-fail_errno(int procdir, int err)
+fail_errno(int taskdir, int err)
 {
 	if (err == ENOENT || err == ESRCH)
-		return proc_task_check(procdir) == -1 ? errno : ESRCH;
+		return proc_task_check(taskdir) == -1 ? errno : ESRCH;
 	if (err == EACCES)
 		return EPERM;
 	return err;
 }
 
 /*
+ * The /dev/shm beneath root, for p: kept, or the reason it is not a
+ * place's (devshm_err).  -1 with errno where the reason is ours, not the
+ * place's: out of descriptors, memory or processes to ask with.
+ */
+static int
+place_devshm_open(struct shm_place *p, int root)
+{
+	if ((p->devshm = devshm_open(root, &p->devshm_dev,
+	    &p->devshm_ino)) != -1)
+		return 0;
+	p->devshm_err = errno;
+	return errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
+	    errno == EAGAIN ? -1 : 0;
+}
+
+/*
  * The place of process pid, as nsenter --target PID --ipc --mount sees
- * it: the IPC namespace it is in and the /dev/shm under its root.  The
- * process is pinned with a pidfd while its files are opened, and must
- * still run afterwards: a PID reused meanwhile is never mistaken for
- * it.  A /dev/shm that cannot be reached is kept as devshm_err (ENOENT:
- * it has none).  NULL with errno: ESRCH (exited), SHM_EZOMBIE,
- * SHM_EKTHREAD, EPERM (not ours to enter: CAP_SYS_ADMIN).
+ * it: the IPC namespace it is in and the /dev/shm under its root, seen
+ * through a live thread (its main thread may have exited while others
+ * run).  The process is pinned with a pidfd while its files are opened,
+ * and must still run afterwards: a PID reused meanwhile is never
+ * mistaken for it.  A /dev/shm that cannot be reached, is no tmpfs or
+ * does not answer is kept as devshm_err (ENOENT: it has none).  NULL
+ * with errno: ESRCH (exited), SHM_EZOMBIE, SHM_EKTHREAD, EPERM (not ours
+ * to enter: CAP_SYS_ADMIN), or why we could not look (EMFILE).
  */
 struct shm_place *
 place_make(pid_t pid)
@@ -242,7 +243,7 @@ place_make(pid_t pid)
 	const struct shm_place *dflt = shm_place_default();
 	struct shm_place *p;
 	char name[32], cg[8192];
-	int pidfd = -1, procdir = -1, root = -1, e;
+	int pidfd = -1, procdir = -1, task = -1, root = -1, e;
 	struct stat st;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
@@ -265,29 +266,31 @@ place_make(pid_t pid)
 		e = errno == ENOENT ? ESRCH : errno;
 		goto fail;
 	}
-	if (proc_task_check(procdir) == -1) {
+	if ((task = proc_task_open(procdir)) == -1) {
 		e = errno;
 		goto fail;
 	}
-	if ((p->ipcns = openat(procdir, "ns/ipc", O_RDONLY | O_CLOEXEC)) == -1 ||
+	if ((p->ipcns = openat(task, "ns/ipc", O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(p->ipcns, &st) == -1) {
-		e = fail_errno(procdir, errno);
+		e = fail_errno(task, errno);
 		goto fail;
 	}
 	p->id.ipcns = (unsigned long long)st.st_ino;
-	if ((p->id.mntns = proc_ino_at(procdir, "ns/mnt")) == 0) {
-		e = fail_errno(procdir, errno);
+	if ((p->id.mntns = proc_ino_at(task, "ns/mnt")) == 0 ||
+	    place_owner_find(p, task) == -1) {
+		e = fail_errno(task, errno);
 		goto fail;
 	}
-	if ((root = openat(procdir, "root", O_PATH | O_DIRECTORY |
+	if ((root = openat(task, "root", O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
-		e = fail_errno(procdir, errno);
+		e = fail_errno(task, errno);
 		goto fail;
 	}
-	if ((p->devshm = open_devshm_beneath(root)) == -1)
-		p->devshm_err = errno;
-	devshm_key(p);
-	if (shm_read_small(procdir, "cgroup", cg, sizeof(cg)) > 0) {
+	if (place_devshm_open(p, root) == -1) {
+		e = errno;
+		goto fail;
+	}
+	if (shm_read_small(task, "cgroup", cg, sizeof(cg)) > 0) {
 		char id[65];
 
 		if (proc_cgroup_container(cg, id, sizeof(id)) == 1 &&
@@ -318,12 +321,15 @@ place_make(pid_t pid)
 	p->id.container = p->container;
 	p->lists = SHM_KINDS_ALL;
 	close(root);
+	close(task);
 	close(procdir);
 	close(pidfd);
 	return p;
 fail:
 	if (root != -1)
 		close(root);
+	if (task != -1)
+		close(task);
 	if (procdir != -1)
 		close(procdir);
 	if (pidfd != -1)

@@ -32,26 +32,59 @@ keyset_has(struct hash *s, uint64_t a, uint64_t b, uint64_t c, bool add)
 	return r == 0;
 }
 
+/* The namespace inodes and root at dir (a process's or a thread's). */
+static int
+probe_at(int dirfd, const char *dir, unsigned long long *ipc,
+    unsigned long long *mnt, struct stat *root)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/ns/ipc", dir);
+	if ((*ipc = proc_ino_at(dirfd, path)) == 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/ns/mnt", dir);
+	if ((*mnt = proc_ino_at(dirfd, path)) == 0)
+		return -1;
+	/* Its root may be a FUSE mount that never answers: the cache only. */
+	snprintf(path, sizeof(path), "%s/root", dir);
+	return proc_stat_nosync(dirfd, path, 0, root);
+}
+
 /*
  * The namespace inodes and root of process pid in /proc (procfd): 0,
  * 1 if it is gone (or a zombie: its namespaces went with it), -1 if we
- * may not see them.
+ * may not see them or could not look (errno).  A process whose main
+ * thread exited while others run is seen through one of those.
  */
 static int
 probe(int procfd, long pid, unsigned long long *ipc,
     unsigned long long *mnt, struct stat *root)
 {
-	char path[64];
+	char name[32];
+	int pfd, task, r, e;
 
-	snprintf(path, sizeof(path), "%ld/ns/ipc", pid);
-	if ((*ipc = proc_ino_at(procfd, path)) != 0) {
-		snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
-		if ((*mnt = proc_ino_at(procfd, path)) != 0) {
-			snprintf(path, sizeof(path), "%ld/root", pid);
-			if (fstatat(procfd, path, root, 0) == 0)
-				return 0;
-		}
+	snprintf(name, sizeof(name), "%ld", pid);
+	if (probe_at(procfd, name, ipc, mnt, root) == 0)
+		return 0;
+	if (errno != ENOENT && errno != ESRCH)
+		return -1;
+	if ((pfd = openat(procfd, name, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 1 : -1;
+	task = proc_task_open(pfd);
+	e = errno;
+	close(pfd);
+	if (task == -1) {
+		errno = e;
+		return e == ESRCH || e == SHM_EZOMBIE || e == SHM_EKTHREAD ||
+		    e == ENOENT ? 1 : -1;
 	}
+	r = probe_at(task, ".", ipc, mnt, root);
+	e = errno;
+	close(task);
+	errno = e;
+	if (r == 0)
+		return 0;
 	return errno == ENOENT || errno == ESRCH ? 1 : -1;
 }
 
@@ -77,12 +110,16 @@ own_nspid(int procfd, const char *name, pid_t pid)
  * process is looked at through its namespace and root inodes, and only
  * one whose namespace or mount namespace and root are new is opened:
  * the cost is a few stat calls per process.  Kernel threads, zombies
- * and processes gone meanwhile are passed over.  A /dev/shm that cannot
- * be reached gives a place that lists no POSIX objects, for the caller
- * to say so (shm_place_devshm_err).  -1 with errno EPERM and *bad the
- * process whose namespaces we may not see or enter; SHM_EHIDDEN when
- * /proc hides processes (hidepid, a PID namespace below the host's):
- * the places of those would be missing from a listing that looks whole.
+ * and processes gone meanwhile are passed over; a process whose main
+ * thread exited is seen through its other threads.  A /dev/shm that
+ * cannot be reached, is no tmpfs or does not answer gives a place that
+ * lists no POSIX objects, for the caller to say so
+ * (shm_place_devshm_err).  -1 with errno and *bad the process whose
+ * namespaces we may not see or enter (EPERM) or could not look at (out
+ * of descriptors: EMFILE; never a place silently left out);
+ * SHM_EHIDDEN when /proc hides processes (hidepid, a PID namespace
+ * below the host's): the places of those would be missing from a
+ * listing that looks whole.
  */
 int
 shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
@@ -159,14 +196,16 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 			continue;
 		}
 		if ((p = place_make((pid_t)pid)) == NULL) {
-			if (errno == EPERM) {
-				e = EPERM;
-				*bad = (pid_t)pid;
-				goto fail;
-			}
-			if (errno == ENOMEM)
-				goto fail;
-			continue;	/* gone, a zombie, a kernel thread */
+			if (errno == ESRCH || errno == SHM_EZOMBIE ||
+			    errno == SHM_EKTHREAD)
+				continue;	/* gone, a zombie, a kernel thread */
+			/*
+			 * Not ours to see (EPERM), or we could not look
+			 * (EMFILE): a listing without it would look whole.
+			 */
+			e = errno;
+			*bad = (pid_t)pid;
+			goto fail;
 		}
 		if (keyset_has(&ipcs, ipc, 1, 1, true) == -1 ||
 		    keyset_has(&roots, mnt, rst.st_dev, rst.st_ino, true) == -1 ||

@@ -253,13 +253,14 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 /*
  * unlink(2) in the object's directory needs write and search permission
  * on it and, when it is sticky (/dev/shm is, mode 1777), to own the
- * object or the directory, or CAP_FOWNER.
+ * object or the directory, or CAP_FOWNER.  Judged as whoever the
+ * removal acts as (the place's owner: place_acting_uid()).
  */
 static bool
 posix_may_remove(const struct shm_rec *r)
 {
 	struct stat dir;
-	uid_t euid = geteuid();
+	uid_t euid = place_acting_uid();
 	int dirfd;
 
 	if (r->addr.kind == SHM_FILE || dir_of(&r->addr, &dirfd) == -1 ||

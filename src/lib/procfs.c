@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -207,6 +209,27 @@ proc_alive(pid_t pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+/*
+ * fstatat(2) that never waits on the file system: statx(2) with
+ * AT_STATX_DONT_SYNC takes what the inode cache holds (FUSE, NFS), where
+ * a plain stat would ask a daemon or a server that may never answer.
+ * Only the type, device and inode, which are all it is used for.
+ */
+int
+proc_stat_nosync(int dirfd, const char *path, int flags, struct stat *st)
+{
+	struct statx sx;
+
+	if (statx(dirfd, path, flags | AT_STATX_DONT_SYNC,
+	    STATX_TYPE | STATX_INO, &sx) == -1)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = sx.stx_mode;
+	st->st_ino = (ino_t)sx.stx_ino;
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	return 0;
+}
+
 unsigned long long
 proc_ino_at(int dirfd, const char *path)
 {
@@ -294,4 +317,50 @@ proc_sysv_map_dev(int procfd, pid_t pid, unsigned long long ipcns, int shmid,
 	lines_close(&lines);
 	close(pidfd);
 	return r;
+ * A directory of a live thread of the process at procdir (O_PATH): its
+ * own, where the main thread runs; else, where the main thread has
+ * exited (pthread_exit) while others run, the first live task/TID.  The
+ * leader is then a zombie whose namespaces and root went with it, and
+ * only its threads show the place the process is in.  -1 with errno as
+ * proc_task_check(), or another errno (EMFILE) where it could not look.
+ */
+int
+proc_task_open(int procdir)
+{
+	struct dirent *de;
+	int fd, e = SHM_EZOMBIE;
+	DIR *d;
+
+	if (proc_task_check(procdir) == 0)
+		return openat(procdir, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (errno != SHM_EZOMBIE)
+		return -1;
+	if ((fd = openat(procdir, "task", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if ((fd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1) {
+			if (errno == ENOENT)
+				continue;	/* exited since readdir */
+			e = errno;
+			break;
+		}
+		if (proc_task_check(fd) == 0) {
+			closedir(d);
+			return fd;
+		}
+		close(fd);
+	}
+	if (de == NULL && errno != 0)
+		e = errno;
+	closedir(d);
+	errno = e;
+	return -1;
 }

@@ -287,12 +287,15 @@ deleted_link_name(const char *link, size_t *len)
 }
 
 /*
- * The container id in the text of /proc/PID/cgroup: the last path
- * component that is, or ends in, 64 hex digits, with the decorations of
- * the runtimes around it: docker-ID.scope, cri-containerd-ID.scope,
- * libpod-ID.scope, crio-ID.scope, /docker/ID, /kubepods/.../ID,
- * cri-containerd:ID.  The first line that names one wins (cgroup v1
- * repeats it in every hierarchy).  1 and the id in out (65 bytes), or 0.
+ * The container id in the text of /proc/PID/cgroup: the first path
+ * component, from the root, that is, or ends in, 64 hex digits, with the
+ * decorations of the runtimes around it: docker-ID.scope,
+ * cri-containerd-ID.scope, libpod-ID.scope, crio-ID.scope, /docker/ID,
+ * /kubepods/.../ID, cri-containerd:ID.  The outermost wins: the runtime
+ * made it, while a container with a delegated cgroup may make any child
+ * below it (docker-ANOTHER-ID.scope) and move itself there.  The first
+ * line that names one wins (cgroup v1 repeats it in every hierarchy).
+ * 1 and the id in out (65 bytes), or 0.
  */
 int
 proc_cgroup_container(const char *text, char *out, size_t len)
@@ -307,7 +310,7 @@ proc_cgroup_container(const char *text, char *out, size_t len)
 		/* hierarchy-ID:controllers:path */
 		if (p != NULL)
 			p = memchr(p + 1, ':', (size_t)(end - p - 1));
-		while (p != NULL && p < end) {
+		while (p != NULL && p < end && !found) {
 			const char *c = p + 1, *ce;
 			size_t n, i;
 
@@ -335,6 +338,39 @@ proc_cgroup_container(const char *text, char *out, size_t len)
 		if (found)
 			return 1;
 		line = *end == '\n' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/*
+ * Who id 0 of a user namespace is, in the text of its /proc/PID/uid_map
+ * or gid_map ("inside outside count" a line, the outside as the reader's
+ * namespace numbers it): 1 and that id in *out, or 0 if 0 is not mapped
+ * (or maps to what the reader cannot name, (uid_t)-1).
+ */
+int
+proc_idmap_root(const char *text, unsigned long *out)
+{
+	const char *line = text;
+
+	while (*line != '\0') {
+		unsigned long in, outside, count;
+		size_t linelen = strcspn(line, "\n");
+		char buf[96];
+
+		if (linelen < sizeof(buf)) {
+			memcpy(buf, line, linelen);
+			buf[linelen] = '\0';
+			if (sscanf(buf, "%lu %lu %lu", &in, &outside,
+			    &count) == 3 && in == 0 && count > 0 &&
+			    outside < 0xffffffffUL) {
+				*out = outside;
+				return 1;
+			}
+		}
+		line += linelen;
+		if (*line == '\n')
+			line++;
 	}
 	return 0;
 }

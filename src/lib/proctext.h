@@ -33,6 +33,7 @@ int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 const char *memfd_link_name(const char *, size_t *);
 const char *deleted_link_name(const char *, size_t *);
 int	 proc_cgroup_container(const char *, char *, size_t);
+int	 proc_idmap_root(const char *, unsigned long *);
 int	 proc_stat_parse(const char *, char *, unsigned long *);
 
 /*

@@ -175,6 +175,18 @@ scan_held_fd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid,
 			scan_incomplete(scan);
 		return true;
 	}
+	/*
+	 * Not by its link text alone: anyone may name a file "memfd:x" on
+	 * a tmpfs of its own, unlink it and detach the mount.  A memfd
+	 * lives on the kernel's internal shmem mount, or with MFD_HUGETLB
+	 * on an internal hugetlbfs mount (huge_dev_pagesize knows both);
+	 * where we cannot learn those devices, none can be told apart.
+	 */
+	if (!deleted && huge_dev_pagesize(st.st_dev) == 0) {
+		if (memfd_dev() == 0)
+			scan_incomplete(scan);
+		return false;
+	}
 	if (deleted) {
 		/* Swapped since statx: judged again, as what it is now. */
 		if (!S_ISREG(st.st_mode) || st.st_nlink != 0 ||

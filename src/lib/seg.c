@@ -46,6 +46,20 @@ backend_in_place(const struct shm_addr *a)
 	return place_enter(shm_addr_place(a)) == 0 ? be : NULL;
 }
 
+/*
+ * What changes a file of a's place (a POSIX object's unlink, create, an
+ * open for writing) is done as the place's owner would do it, never
+ * with more authority (owner.c): -1 with errno if it may not be.
+ */
+static int
+act_begin(const struct shm_addr *a, struct place_act *s)
+{
+	s->on = false;
+	if (a->kind != SHM_POSIX)
+		return 0;
+	return place_act_begin(shm_addr_place(a), s);
+}
+
 static void
 seg_init(struct shm_seg *seg)
 {
@@ -84,6 +98,8 @@ int
 shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 {
 	const struct shm_backend *be;
+	struct place_act act = { .on = false };
+	int r;
 
 	seg_init(seg);
 	if ((be = backend_in_place(a)) == NULL)
@@ -91,7 +107,11 @@ shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	if (be->open == NULL)
 		return unsupported();
 	seg->writable = (flags & SHM_O_RDWR) != 0;
-	if (be->open(a, flags, seg) == -1)
+	if (seg->writable && act_begin(a, &act) == -1)
+		return -1;
+	r = be->open(a, flags, seg);
+	place_act_end(&act);
+	if (r == -1)
 		return -1;
 	seg->ops = be;
 	if (shm_addr_copy(&seg->addr, a) == -1) {
@@ -140,6 +160,8 @@ shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
     struct shm_seg *seg, bool *existed)
 {
 	const struct shm_backend *be;
+	struct place_act act;
+	int r;
 
 	seg_init(seg);
 	*existed = false;
@@ -150,7 +172,13 @@ shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	seg->writable = true;
 	if (shm_addr_copy(&seg->addr, a) == -1)
 		return -1;
-	if (be->create(a, size, mode, flags, seg, existed) == -1) {
+	if (act_begin(a, &act) == -1) {
+		shm_addr_free(&seg->addr);
+		return -1;
+	}
+	r = be->create(a, size, mode, flags, seg, existed);
+	place_act_end(&act);
+	if (r == -1) {
 		shm_addr_free(&seg->addr);
 		return -1;
 	}
@@ -318,12 +346,18 @@ int
 shm_remove(const struct shm_addr *a)
 {
 	const struct shm_backend *be;
+	struct place_act act;
+	int r;
 
 	if (shm_remove_check(a) == -1 || (be = backend_in_place(a)) == NULL)
 		return -1;
 	if (be->remove == NULL)
 		return unsupported();
-	return be->remove(a);
+	if (act_begin(a, &act) == -1)
+		return -1;
+	r = be->remove(a);
+	place_act_end(&act);
+	return r;
 }
 
 /*
@@ -336,28 +370,43 @@ int
 shm_remove_listed(const struct shm_rec *r, int flags)
 {
 	const struct shm_backend *be;
+	struct place_act act;
+	int rv;
 
 	if (shm_remove_check(&r->addr) == -1 ||
 	    (be = backend_in_place(&r->addr)) == NULL)
 		return -1;
 	if (be->remove_listed == NULL)
 		return unsupported();
-	return be->remove_listed(r, flags);
+	if (act_begin(&r->addr, &act) == -1)
+		return -1;
+	rv = be->remove_listed(r, flags);
+	place_act_end(&act);
+	return rv;
 }
 
 /*
  * Would removing the segment r describes be permitted, by the kernel's
  * rules, to this process?  Asked without trying, so that a dry run says
- * exactly what the real one will do.  If it cannot tell, yes: the
- * removal itself then says why it failed.  A question, not an act: it
- * enters no namespace (the record says all it needs).
+ * exactly what the real one will do: as the place's owner, where the
+ * removal would act as it.  If it cannot tell, yes: the removal itself
+ * then says why it failed.  A question, not an act: it enters no
+ * namespace (the record says all it needs).
  */
 bool
 shm_may_remove(const struct shm_rec *r)
 {
 	const struct shm_backend *be = backend_of(&r->addr);
+	struct place_act act;
+	bool may;
 
-	return be == NULL || be->may_remove == NULL || be->may_remove(r);
+	if (be == NULL || be->may_remove == NULL)
+		return true;
+	if (act_begin(&r->addr, &act) == -1)
+		return false;
+	may = be->may_remove(r);
+	place_act_end(&act);
+	return may;
 }
 
 /*

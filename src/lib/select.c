@@ -74,12 +74,17 @@ users_unknown(struct shm_rec *r)
  * memfd some process holds, with SHM_FIND_DELETED every unlinked POSIX
  * object some process maps or holds on the /dev/shm of one of
  * pl[0..np).  On failure, -1, and the users of every segment not filled
- * in are unknown: an error never becomes "unused".
+ * in are unknown: an error never becomes "unused".  Unless unseen is
+ * NULL, the kinds of what find asked for are added to it when the scan
+ * could not see every process: one of those may hold more.
  */
 static int
 scan_users_places(const struct shm_place *const *pl, size_t np,
-    struct shm_rec **v, size_t *n, unsigned find)
+    struct shm_rec **v, size_t *n, unsigned find, unsigned *unseen)
 {
+	unsigned found = ((find & SHM_FIND_MEMFDS) ?
+	    SHM_KIND_BIT(SHM_MEMFD) : 0) | ((find & SHM_FIND_DELETED) ?
+	    SHM_KIND_BIT(SHM_POSIX) : 0);
 	struct proc_scan *scan;
 	size_t i;
 	int r = 0, e = 0;
@@ -87,8 +92,12 @@ scan_users_places(const struct shm_place *const *pl, size_t np,
 	if ((scan = proc_scan_new(pl, np, *v, *n, find)) == NULL) {
 		for (i = 0; i < *n; i++)
 			users_unknown(&(*v)[i]);
+		if (unseen != NULL)
+			*unseen |= found;
 		return -1;
 	}
+	if (unseen != NULL && !proc_scan_complete(scan))
+		*unseen |= found;
 	for (i = 0; i < *n; i++)
 		if (proc_scan_users(scan, &(*v)[i]) == -1 && r == 0) {
 			r = -1;
@@ -115,7 +124,7 @@ int
 shm_scan_users(const struct shm_place *place, struct shm_rec **v, size_t *n,
     unsigned find)
 {
-	return scan_users_places(&place, 1, v, n, find);
+	return scan_users_places(&place, 1, v, n, find, NULL);
 }
 
 /* Append the records of what place lists of kinds to *v. */
@@ -140,11 +149,11 @@ append_place(const struct shm_place *place, unsigned kinds,
  */
 int
 shm_select(const struct shm_place *place, const struct shm_filter *f,
-    bool scan, struct shm_rec **v, size_t *n)
+    bool scan, struct shm_rec **v, size_t *n, unsigned *unseen)
 {
 	if (place == NULL)
 		place = shm_place_default();
-	return shm_select_places(&place, 1, f, scan, v, n);
+	return shm_select_places(&place, 1, f, scan, v, n, unseen);
 }
 
 /*
@@ -152,16 +161,20 @@ shm_select(const struct shm_place *place, const struct shm_filter *f,
  * holds alone (shm_place_lists), with one pass over /proc for all: the
  * users of every place are among the same processes.  Memfds are the
  * processes', listed once, in pl[0].  Sorted by place, then as ever.
+ * unseen (unless NULL): the kinds that may have more (shm.h).
  */
 int
 shm_select_places(const struct shm_place *const *pl, size_t np,
-    const struct shm_filter *f, bool scan, struct shm_rec **v, size_t *n)
+    const struct shm_filter *f, bool scan, struct shm_rec **v, size_t *n,
+    unsigned *unseen)
 {
 	time_t now = time(NULL);
 	size_t i, kept;
 
 	*v = NULL;
 	*n = 0;
+	if (unseen != NULL)
+		*unseen = 0;
 	for (i = 0; i < np; i++)
 		if (append_place(pl[i], f->kinds & shm_place_kinds(pl[i]) &
 		    ~SHM_KIND_BIT(SHM_MEMFD), v, n) == -1) {
@@ -178,8 +191,8 @@ shm_select_places(const struct shm_place *const *pl, size_t np,
 	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
 	    scan_users_places(pl, np, v, n,
 	    ((f->kinds & SHM_KIND_BIT(SHM_MEMFD)) ? SHM_FIND_MEMFDS : 0) |
-	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0)) ==
-	    -1) {
+	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0),
+	    unseen) == -1) {
 		shm_rec_list_free(*v, *n);
 		return -1;
 	}

@@ -68,6 +68,7 @@ struct lines {
 int	 lines_open(struct lines *, int, const char *);
 char	*lines_next(struct lines *, size_t *);
 void	 lines_close(struct lines *);
+long	 shm_env_ms(const char *, long);
 
 /* procfs.c */
 bool	 proc_alive(pid_t);
@@ -76,6 +77,9 @@ pid_t	 proc_self_pid(int);
 unsigned long long proc_ino_at(int, const char *);
 int	 proc_task_check(int);
 int	 proc_sysv_map_dev(int, pid_t, unsigned long long, int, dev_t *);
+int	 proc_task_open(int);
+struct stat;
+int	 proc_stat_nosync(int, const char *, int, struct stat *);
 
 /* loopdev.c: a bound loop device's backing file */
 struct loop_backing {
@@ -114,6 +118,13 @@ struct shm_place {
 	char		*container;	/* id.container's storage */
 	unsigned	 lists;		/* -A: the kinds it lists */
 	int		 order;		/* -A: its rank, ours 0 */
+	enum place_act_how {		/* who changes its files (owner.c): */
+		PLACE_ACT_SELF,		/*   we, as we are */
+		PLACE_ACT_AS,		/*   its owner, act_uid and act_gid */
+		PLACE_ACT_NEVER,	/*   no one: its owner cannot be told */
+	}		 act;
+	uid_t		 act_uid;
+	gid_t		 act_gid;
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
 struct shm_place *place_own(void);
@@ -123,6 +134,23 @@ int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
 int	 place_enter(const struct shm_place *);
 unsigned long long place_ipcns_ino(const struct shm_place *);
+
+/* devshm.c: a process's /dev/shm beneath its root, never waited on */
+int	 devshm_open(int, dev_t *, ino_t *);
+
+/* owner.c: files of a place are changed as its owner would */
+struct place_act {
+	bool		 on;
+	uid_t		 fsuid;
+	gid_t		 fsgid;
+	gid_t		*groups;
+	int		 ngroups;
+	bool		 groups_set;
+};
+int	 place_owner_find(struct shm_place *, int);
+int	 place_act_begin(const struct shm_place *, struct place_act *);
+void	 place_act_end(struct place_act *);
+uid_t	 place_acting_uid(void);
 
 /*
  * lock.c: the per-key lock.  shm_key_lock(place, key, shmid, exclusive)
@@ -169,6 +197,7 @@ int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
 int	 proc_scan_deleted(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
+bool	 proc_scan_complete(const struct proc_scan *);
 
 /* ---- operations ---- */
 

@@ -55,6 +55,12 @@ enum shm_error {
 				   res->pagesize) */
 	SHM_EINCOMPLETE,	/* a recovery file holds less than its
 				   header says */
+	SHM_ENOTTMPFS,		/* -N, -A: a /dev/shm that is not a tmpfs
+				   or hugetlbfs: no place for POSIX objects */
+	SHM_ENOANSWER,		/* -N, -A: a /dev/shm whose file system
+				   does not answer */
+	SHM_EFOREIGN,		/* a place whose owner cannot be told: its
+				   files are not changed */
 	SHM_ELAST
 };
 
@@ -77,7 +83,9 @@ const struct shm_place *shm_place_default(void);
  * its root), and -A: every place of the host, ours first.  Errors are
  * worded by shm_place_explain(): ESRCH (exited), SHM_EZOMBIE,
  * SHM_EKTHREAD, EPERM (needs CAP_SYS_ADMIN), ELOOP or ENOTDIR (its
- * /dev/shm is a symlink or not a directory: refused).
+ * /dev/shm is a symlink or not a directory: refused), SHM_ENOTTMPFS
+ * (not a tmpfs or hugetlbfs: refused), SHM_ENOANSWER (its file system
+ * does not answer).
  */
 struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
@@ -395,10 +403,17 @@ bool	 shm_use_from_scan(const struct shm_rec *);
 #define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
 int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    unsigned);
+/*
+ * The last argument, if not NULL, gets the SHM_KIND_BIT()s of the kinds
+ * that may have more segments than listed: memfds, and POSIX objects
+ * (those unlinked but still held), when the scan that finds them could
+ * not see every process.  Their counts and sums are unknown.
+ */
 int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
-	    struct shm_rec **, size_t *);
+	    struct shm_rec **, size_t *, unsigned *);
 int	 shm_select_places(const struct shm_place *const *, size_t,
-	    const struct shm_filter *, bool, struct shm_rec **, size_t *);
+	    const struct shm_filter *, bool, struct shm_rec **, size_t *,
+	    unsigned *);
 
 /* swap.c: RSS and SWAP of named System V segments, from one read of
    the table; of the others, where the kernel tells them. */

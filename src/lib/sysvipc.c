@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "backend.h"
 
@@ -57,10 +58,31 @@ sysv_fill_from_ds(int id, const struct shmid_ds *ds, struct shm_rec *rec)
 }
 
 /*
+ * Bytes of a segment of size bytes that are resident (or swapped), as
+ * the kernel counts them: never more than the segment in whole pages.
+ * The kernel's count of a huge-page segment is (each huge page once
+ * per base page in it: a 4 MiB segment of 2 MiB pages shows 2 GiB), and
+ * who cannot see an attacher cannot tell it is made of huge pages: a
+ * count beyond the size is unknown (-1), never a figure to sum.
+ */
+static int64_t
+sysv_bytes_in(unsigned long long v, unsigned long long size)
+{
+	unsigned long long page = (unsigned long long)getpagesize();
+	unsigned long long most = size > ULLONG_MAX - (page - 1) ? ULLONG_MAX :
+	    (size + page - 1) / page * page;
+
+	if (v > most)
+		return -1;
+	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+/*
  * One line of /proc/sysvipc/shm:
  *   key shmid perms size cpid lpid nattch uid gid cuid cgid
  *   atime dtime ctime rss swap
- * perms is octal and carries SHM_DEST and SHM_LOCKED; rss is in bytes.
+ * perms is octal and carries SHM_DEST and SHM_LOCKED; rss and swap are
+ * in bytes (sysv_bytes_in: unknown where beyond the size).
  * Returns 0, or -1 for a line that is not a segment (the header).
  */
 int
@@ -85,8 +107,8 @@ sysv_parse_proc_line(const char *line, struct shm_rec *rec)
 	rec->addr.by_id = key == 0;
 	rec->addr.fd = -1;
 	rec->size = size;
-	rec->rss = rss > INT64_MAX ? INT64_MAX : (int64_t)rss;
-	rec->swap = swap > INT64_MAX ? INT64_MAX : (int64_t)swap;
+	rec->rss = sysv_bytes_in(rss, size);
+	rec->swap = sysv_bytes_in(swap, size);
 	rec->mode = perms & 0777;
 	rec->uid = uid;
 	rec->gid = gid;

@@ -1,8 +1,9 @@
 /*
  * util.c - the smallest helpers over system calls that every floor
  * above uses: our capabilities, a small file read whole, a sysctl, a
- * write and a read that finish, a close that keeps errno, and our own
- * descriptors reached again through /proc/self/fd.
+ * write and a read that finish, a close that keeps errno, our own
+ * descriptors reached again through /proc/self/fd, and a bound in
+ * milliseconds from the environment.
  *
  * Layer: kernel facts (src/lib/LAYERS).  Calls nothing of the library.
  */
@@ -272,4 +273,24 @@ lines_close(struct lines *l)
 	l->fd = -1;
 	l->buf = NULL;
 	errno = e;
+}
+
+/*
+ * A bound in milliseconds from environment variable name (the tests set
+ * one short), or dflt where it is unset or not 0 to an hour.
+ */
+long
+shm_env_ms(const char *name, long dflt)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return dflt;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > 3600000)
+		return dflt;
+	return v;
 }

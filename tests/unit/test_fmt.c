@@ -288,6 +288,109 @@ check_iso_time(void)
 	tzset();
 }
 
+/* cp as UTF-8 between 'a' and 'b', in buf. */
+static void
+utf8_between(uint32_t cp, char *buf)
+{
+	unsigned char *o = (unsigned char *)buf;
+
+	*o++ = 'a';
+	if (cp < 0x80)
+		*o++ = (unsigned char)cp;
+	else if (cp < 0x800) {
+		*o++ = (unsigned char)(0xc0 | cp >> 6);
+		*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (unsigned char)(0xe0 | cp >> 12);
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (unsigned char)(0xf0 | cp >> 18);
+		*o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+	}
+	*o++ = 'b';
+	*o = '\0';
+}
+
+/*
+ * Every code point of PROP in the Unicode data file path (lines
+ * "0000..0000 ; PROP # ..."), each checked to be escaped as a
+ * formatting character; the number checked, or -1 if there is no file.
+ */
+static long
+check_unicode_file(const char *path, const char *prop)
+{
+	char line[512], buf[8];
+	long n = 0, bad = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		unsigned lo, hi;
+		char p[64];
+
+		if (sscanf(line, "%x..%x ; %63[A-Za-z_]", &lo, &hi, p) != 3) {
+			if (sscanf(line, "%x ; %63[A-Za-z_]", &lo, p) != 2)
+				continue;
+			hi = lo;
+		}
+		if (strcmp(p, prop) != 0)
+			continue;
+		for (; lo <= hi; lo++, n++) {
+			utf8_between(lo, buf);
+			if (!(shm_escape_reasons(buf) & SHM_ESCW_FORMAT) &&
+			    bad++ < 10)
+				tap_diag("U+%04X (%s) is not escaped", lo, prop);
+		}
+	}
+	fclose(fp);
+	tap_ok(bad == 0 && n > 0, "%s: all %ld code points of %s are "
+	    "escaped as formatting characters", path, n, prop);
+	return n;
+}
+
+/*
+ * Invisible characters that glibc calls printable: default-ignorable
+ * code points and format characters (Cf), which would let two names
+ * look the same.  The eleven of issue 19, then Unicode's own lists where
+ * Debian's unicode-data installs them.
+ */
+static void
+check_ignorable(void)
+{
+	static const uint32_t eleven[] = {
+		0x1d173, 0x1bca0, 0x13430, 0x034f, 0xfe0f, 0xe0100,
+		0x180b, 0x17b4, 0x1160, 0x3164, 0x115f,
+	};
+	char buf[8], *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(eleven) / sizeof(eleven[0]); i++) {
+		utf8_between(eleven[i], buf);
+		e = shm_escape(buf);
+		tap_ok(shm_escape_reasons(buf) == SHM_ESCW_FORMAT &&
+		    e != NULL && strchr(e, '\\') != NULL && e[0] == 'a' &&
+		    e[strlen(e) - 1] == 'b',
+		    "U+%04X is escaped as a formatting character: %s",
+		    eleven[i], e != NULL ? e : "(null)");
+		free(e);
+	}
+	/* Neighbours that print stay as they are. */
+	utf8_between(0x1d172, buf);
+	tap_ok(shm_escape_reasons(buf) == 0, "U+1D172 prints");
+	utf8_between(0x3163, buf);
+	tap_ok(shm_escape_reasons(buf) == 0, "U+3163 prints");
+	if (check_unicode_file("/usr/share/unicode/DerivedCoreProperties.txt",
+	    "Default_Ignorable_Code_Point") == -1)
+		tap_diag("no /usr/share/unicode (Debian's unicode-data): "
+		    "the whole sets are not checked");
+	(void)check_unicode_file(
+	    "/usr/share/unicode/extracted/DerivedGeneralCategory.txt", "Cf");
+}
+
 /*
  * The library's own result codes: none is an errno value (so none is
  * mistaken for the kernel's), no two are one, and each has its words.
@@ -323,6 +426,7 @@ main(void)
 		    sizeof(utf8_cases[0]), "UTF-8");
 		check_why(utf8_why, sizeof(utf8_why) / sizeof(utf8_why[0]),
 		    false, "UTF-8");
+		check_ignorable();
 	}
 	check_exhaustive();
 	setlocale(LC_ALL, "C");

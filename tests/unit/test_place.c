@@ -3,7 +3,8 @@
  * /proc, its IPC namespace, the same value every time, and the one an
  * address made by hand (or by the parser) is in.  The place of a PID
  * (-N): a process of ours is in our place, an exited one has none.  And
- * the parsers of /proc/PID/cgroup (the container id) and /proc/PID/stat.
+ * the parsers of /proc/PID/cgroup (the container id), uid_map (who a
+ * user namespace's root is) and /proc/PID/stat.
  */
 #include "config.h"
 
@@ -54,7 +55,12 @@ test_container(void)
 		  "c3d4e5f60718/" ID64 "\n", ID64 },
 		{ "0::/system.slice/containerd.service/kubepods-pod1.slice:"
 		  "cri-containerd:" ID64 "\n", ID64 },
-		{ "0::/docker/" ID64 "/nested/docker-" ID64B ".scope\n", ID64B },
+		/* the runtime's, not a child the container named itself */
+		{ "0::/docker/" ID64 "/nested/docker-" ID64B ".scope\n", ID64 },
+		{ "0::/system.slice/docker-" ID64 ".scope/docker-" ID64B
+		  ".scope\n", ID64 },
+		{ "0::/machine.slice/libpod-" ID64 ".scope/container/"
+		  "libpod-" ID64B ".scope\n", ID64 },
 		{ "1:name=systemd:/user.slice\n0::/docker/" ID64 "\n", ID64 },
 		{ "0::/init.scope\n", NULL },
 		{ "0::/user.slice/user-1000.slice/session-2.scope\n", NULL },
@@ -79,6 +85,26 @@ test_container(void)
 		else
 			tap_ok(r == 0, "cgroup %zu names no container", i);
 	}
+}
+
+static void
+test_idmap(void)
+{
+	unsigned long id;
+
+	tap_ok(proc_idmap_root("         0      65534          1\n", &id) == 1 &&
+	    id == 65534, "uid_map: 0 is 65534 (unshare -Ur as nobody)");
+	tap_ok(proc_idmap_root("         0     100000      65536\n", &id) == 1 &&
+	    id == 100000, "uid_map: 0 is 100000 (a remapped container)");
+	tap_ok(proc_idmap_root("      1000       1000          1\n"
+	    "         0     200000       1000\n", &id) == 1 && id == 200000,
+	    "uid_map: the line that maps 0, not the first");
+	tap_ok(proc_idmap_root("      1000       1000          1\n", &id) == 0,
+	    "uid_map: 0 not mapped");
+	tap_ok(proc_idmap_root("         0 4294967295          1\n", &id) == 0,
+	    "uid_map: 0 maps to what we cannot name");
+	tap_ok(proc_idmap_root("", &id) == 0 && proc_idmap_root("0 1\n", &id) == 0,
+	    "uid_map: empty, or not three numbers");
 }
 
 static void
@@ -165,6 +191,7 @@ main(void)
 	    "a parsed address is in the default place");
 	shm_addr_free(&a);
 	test_container();
+	test_idmap();
 	test_stat();
 	test_of_pid();
 	return tap_done();

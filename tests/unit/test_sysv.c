@@ -116,6 +116,30 @@ static const struct row_good row_goods[] = {
 	    "1700000000                     0                     0\n",
 	    0x5e000004, 25, false, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
 	    1700000000, 0 },
+	/*
+	 * Resident beyond the size in whole pages: a huge-page segment,
+	 * which the kernel counts once per base page in each huge page
+	 * (4 MiB of 2 MiB pages shows 2 GiB).  Unknown, not 2 GiB.
+	 */
+	{ "huge pages: RSS 512 times the size is unknown",
+	    "1577058311         27   600               4194304     1     1"
+	    "      0     0     0     0     0          0          0 "
+	    "1700000000            2147483648                     0\n",
+	    0x5e000007, 27, false, 0600, 0, 4194304, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+	    1700000000, -1 },
+	/* A size not of whole pages: its last page counts whole. */
+	{ "RSS of the last page, rounded up, is the size's",
+	    "1577058312         28   600                  5000     1     1"
+	    "      0     0     0     0     0          0          0 "
+	    "1700000000                  8192                     0\n",
+	    0x5e000008, 28, false, 0600, 0, 5000, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+	    1700000000, 8192 },
+	{ "RSS past the size in whole pages of any size is unknown",
+	    "1577058313         29   600                  5000     1     1"
+	    "      0     0     0     0     0          0          0 "
+	    "1700000000               1048576                     0\n",
+	    0x5e000009, 29, false, 0600, 0, 5000, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+	    1700000000, -1 },
 	/* Large values. */
 	{ "the largest size, rss capped at INT64_MAX",
 	    "1577058309  134217727   600  18446744073709551615     1     1"
