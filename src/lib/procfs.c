@@ -317,6 +317,9 @@ proc_sysv_map_dev(int procfd, pid_t pid, unsigned long long ipcns, int shmid,
 	lines_close(&lines);
 	close(pidfd);
 	return r;
+}
+
+/*
  * A directory of a live thread of the process at procdir (O_PATH): its
  * own, where the main thread runs; else, where the main thread has
  * exited (pthread_exit) while others run, the first live task/TID.  The
