@@ -60,7 +60,7 @@ has_recovery_file() {
 saved() {
 	local f
 	f=$(recovery_files)
-	[[ -n $f && $(stat -c %s "$TMPDIR/$f" 2>/dev/null) == $(( $1 + 56 )) ]]
+	[[ -n $f && $(stat -c %s "$TMPDIR/$f" 2>/dev/null) == $(( $1 + 136 )) ]]
 }
 
 # wait_saved BYTES: wait for saved BYTES, then a little more.
@@ -447,7 +447,7 @@ in_sleep() {
 	SHMTOOLS_TEST_PAUSE=rmid:600 resize_in_background pid "$key" 2M
 	wait_saved $(( 1 << 20 ))
 	run -0 stat -c '%a %s' "$TMPDIR/$(recovery_files)"
-	assert_output "600 $(( (1 << 20) + 56 ))"
+	assert_output "600 $(( (1 << 20) + 136 ))"
 	wait "$pid"
 	assert_equal "$(recovery_files)" ""
 	has_size "$key" $(( 2 << 20 ))

@@ -14,30 +14,12 @@
 
 load test_helper
 
-HUGE_NR=/proc/sys/vm/nr_hugepages
-HUGE_2M=/sys/kernel/mm/hugepages/hugepages-2048kB
-HUGE_1G=/sys/kernel/mm/hugepages/hugepages-1048576kB
-
 setup_file() {
-	local old
-	export HUGE_SKIP=""
-	if [[ $(id -u) -ne 0 ]]; then
-		HUGE_SKIP="needs root to reserve huge pages"
-	elif [[ $(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo) != 2048 ]]; then
-		HUGE_SKIP="the default huge page size is not 2 MiB here"
-	elif ! old=$(cat "$HUGE_NR") || ! echo "$old" >"$BATS_FILE_TMPDIR/nr_hugepages"; then
-		HUGE_SKIP="cannot read $HUGE_NR"
-	elif ! echo $(( old + 4 )) >"$HUGE_NR" 2>/dev/null; then
-		HUGE_SKIP="cannot write $HUGE_NR (not the initial user namespace?)"
-	elif (( $(cat "$HUGE_2M/free_hugepages") < 4 )); then
-		HUGE_SKIP="the kernel reserved fewer than 4 huge pages (memory fragmented?)"
-	fi
+	reserve_huge_pages
 }
 
 teardown_file() {
-	if [[ -f $BATS_FILE_TMPDIR/nr_hugepages ]]; then
-		cat "$BATS_FILE_TMPDIR/nr_hugepages" >"$HUGE_NR"
-	fi
+	restore_huge_pages
 }
 
 setup() {

@@ -524,7 +524,8 @@ need_nobody() {
 		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
 		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
 		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
-		    "$SHMT_BUILDDIR/src/shmrm" "$NOBODY_BIN/"
+		    "$SHMT_BUILDDIR/src/shmrm" "$SHMT_BUILDDIR/src/shmresize" \
+		    "$NOBODY_BIN/"
 		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
 		_nobody_runs "$NOBODY_BIN" ||
 		    fail "nobody cannot run copies of the programs in $NOBODY_BIN"
@@ -542,5 +543,52 @@ as_nobody() {
 cleanup_nobody() {
 	if [[ -f $BATS_TEST_TMPDIR/.nobody-bin ]]; then
 		rm -rf -- "$(cat "$BATS_TEST_TMPDIR/.nobody-bin")"
+	fi
+}
+
+# set_sysv_owner ID UID GID: give a segment another owner, as shmctl(2)
+# IPC_SET does (x86-64 and aarch64 struct ipc_perm: uid at 4, gid at 8).
+set_sysv_owner() {
+	python3 - "$@" <<-'EOF'
+	import ctypes, struct, sys
+	libc = ctypes.CDLL(None, use_errno=True)
+	buf = ctypes.create_string_buffer(512)
+	shmid, uid, gid = (int(x) for x in sys.argv[1:4])
+	if libc.shmctl(shmid, 2, buf) != 0:		# IPC_STAT
+	    sys.exit("IPC_STAT: errno %d" % ctypes.get_errno())
+	struct.pack_into("II", buf, 4, uid, gid)
+	if libc.shmctl(shmid, 1, buf) != 0:		# IPC_SET
+	    sys.exit("IPC_SET: errno %d" % ctypes.get_errno())
+	EOF
+}
+
+# Huge pages, for the files whose tests need them: reserve_huge_pages
+# (in setup_file) reserves four 2 MiB pages on top of what the machine
+# has (vm.nr_hugepages is the machine's, not the namespace's), or says in
+# HUGE_SKIP why it cannot; restore_huge_pages (in teardown_file) puts
+# the old count back.
+HUGE_NR=/proc/sys/vm/nr_hugepages
+HUGE_2M=/sys/kernel/mm/hugepages/hugepages-2048kB
+HUGE_1G=/sys/kernel/mm/hugepages/hugepages-1048576kB
+
+reserve_huge_pages() {
+	local old
+	export HUGE_SKIP=""
+	if [[ $(id -u) -ne 0 ]]; then
+		HUGE_SKIP="needs root to reserve huge pages"
+	elif [[ $(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo) != 2048 ]]; then
+		HUGE_SKIP="the default huge page size is not 2 MiB here"
+	elif ! old=$(cat "$HUGE_NR") || ! echo "$old" >"$BATS_FILE_TMPDIR/nr_hugepages"; then
+		HUGE_SKIP="cannot read $HUGE_NR"
+	elif ! echo $(( old + 4 )) >"$HUGE_NR" 2>/dev/null; then
+		HUGE_SKIP="cannot write $HUGE_NR (not the initial user namespace?)"
+	elif (( $(cat "$HUGE_2M/free_hugepages") < 4 )); then
+		HUGE_SKIP="the kernel reserved fewer than 4 huge pages (memory fragmented?)"
+	fi
+}
+
+restore_huge_pages() {
+	if [[ -f $BATS_FILE_TMPDIR/nr_hugepages ]]; then
+		cat "$BATS_FILE_TMPDIR/nr_hugepages" >"$HUGE_NR"
 	fi
 }
