@@ -178,14 +178,6 @@ resize_in_background() {
 	echo "# of 20 kills, $recovered needed --recover, $stale left a stale file" >&3
 }
 
-# in_sleep PID: the process sleeps in nanosleep(2)/clock_nanosleep(2),
-# that is at a SHMTOOLS_TEST_PAUSE point.
-in_sleep() {
-	local nr
-	read -r nr _ <"/proc/$1/syscall" 2>/dev/null || return 1
-	[[ $nr == 35 || $nr == 230 ]]
-}
-
 @test "SIGKILL as the recovery file is made, before its header: no empty file is left for ever" {
 	key=$(new_key)
 	big_segment "$key" 8

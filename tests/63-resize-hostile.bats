@@ -4,8 +4,9 @@
 # IPC namespace it was made in, though another has its inode number now;
 # every hint that names a command names the place (-N PID) and works as
 # printed; no program reads, writes, makes or removes a key whose resize
-# waits for --recover; a huge-page segment whose owner may not make huge
-# pages is refused before anything changes, and --recover says why too.
+# waits for --recover.  (A huge-page segment whose owner may not make huge
+# pages: tests/99-hugepages.bats, the one file that reserves huge pages,
+# a count of the whole machine's.)
 #
 # A resize is killed at a pause point (SHMTOOLS_TEST_PAUSE=POINT:MS, see
 # src/lib/recovery.c), waited on by its state (asleep in nanosleep at the
@@ -15,11 +16,6 @@
 
 load test_helper
 
-# As tests/99-hugepages.bats: four 2 MiB pages on top of the machine's,
-# put back in teardown_file; tests that need them skip, saying why.
-setup_file() { reserve_huge_pages; }
-teardown_file() { restore_huge_pages; }
-
 setup() {
 	export TMPDIR=$BATS_TEST_TMPDIR/tmp
 	mkdir -p "$TMPDIR"
@@ -28,41 +24,10 @@ setup() {
 teardown() {
 	stop_clients
 	cleanup_segments
-	cleanup_nobody
-	if [[ -n ${NOBODY_TMP:-} ]]; then
-		rm -rf -- "$NOBODY_TMP"
-	fi
 	return 0
 }
 
 # --- local helpers -------------------------------------------------------
-
-# in_sleep PID: PID sleeps in nanosleep(2)/clock_nanosleep(2): at a pause.
-in_sleep() {
-	local nr
-	read -r nr _ 2>/dev/null <"/proc/$1/syscall" || return 1
-	[[ $nr == 35 || $nr == 230 ]]
-}
-
-# kill_at POINT CMD...: run CMD (a shmresize) until it stops at POINT,
-# then SIGKILL it there.
-kill_at() {
-	local point=$1 _k
-	shift
-	SHMTOOLS_TEST_PAUSE=$point:60000 "$@" >/dev/null 2>&1 3>&- &
-	_k=$!
-	wait_until 10 in_sleep "$_k" || fail "$* never reached the pause '$point'"
-	kill -KILL "$_k"
-	wait "$_k" || true
-}
-
-# recovery_file: the path of the one recovery file in $TMPDIR.
-recovery_file() {
-	local f
-	f=$(find "$TMPDIR" -maxdepth 1 -name 'shmresize-*')
-	[[ -n $f && $f != *$'\n'* ]] || fail "recovery files: '$f'"
-	printf '%s\n' "$f"
-}
 
 # put_le FILE OFFSET BYTES VALUE: write VALUE, BYTES bytes little-endian,
 # at OFFSET of FILE (the tests run on little-endian machines only: the
@@ -283,67 +248,4 @@ data_segment() {
 	assert_output "$key"
 	assert_equal "$(sysv_field "$key" size)" 131072
 	shmcat -n 64K "$key" | cmp "$DATA" - || fail "data differ"
-}
-
-# --- finding 15: huge pages are a privilege of their own ---------------------------
-
-# need_huge_nobody: 2 MiB pages free, and nobody, who may not make them,
-# able to run shmresize.
-need_huge_nobody() {
-	[[ -z $HUGE_SKIP ]] || skip "$HUGE_SKIP"
-	(( $(cat "$HUGE_2M/free_hugepages") >= 3 )) ||
-	    skip "fewer than 3 free 2 MiB huge pages"
-	need_nobody
-	[[ $(cat /proc/sys/vm/hugetlb_shm_group) != 65534 ]] ||
-	    skip "nobody's group may make huge pages here"
-	# A $TMPDIR nobody can reach: the test's own is under root's 0700.
-	NOBODY_TMP=$(mktemp -d /tmp/shmt-nobody-tmp.XXXXXX)
-	chown 65534 "$NOBODY_TMP"
-	TMPDIR=$NOBODY_TMP
-}
-
-# huge_for_nobody KEY: a 2 MiB huge-page segment root made, given to
-# nobody (as a service with CAP_IPC_LOCK makes one for its user).
-huge_for_nobody() {
-	shmmk --huge -s 2M -m 600 "$1" >/dev/null
-	shmput -d "in huge pages" "$1"
-	set_sysv_owner "$(sysv_id "$1")" 65534 65534
-}
-
-@test "the owner of a huge-page segment without CAP_IPC_LOCK: refused before anything changes, the real cause named" {
-	need_huge_nobody
-	key=$(new_key)
-	huge_for_nobody "$key"
-	id=$(sysv_id "$key")
-	run --separate-stderr -1 as_nobody shmresize "$key" 4M
-	assert_output ""
-	assert_stderr_has "huge pages need CAP_IPC_LOCK or the group of vm.hugetlb_shm_group"
-	[[ $stderr != *owner* ]] || fail "blames ownership: $stderr"
-	assert_equal "$(sysv_id "$key")" "$id"
-	assert_equal "$(sysv_field "$key" size)" $(( 2 << 20 ))
-	run -0 shmcat -s "$key"
-	assert_output "in huge pages"
-	assert_equal "$(find "$TMPDIR" -name 'shmresize-*')" ""
-}
-
-@test "--recover that may not make huge pages says why and keeps the file" {
-	need_huge_nobody
-	key=$(new_key)
-	huge_for_nobody "$key"
-	kill_at copy shmresize "$key" 4M
-	file=$(recovery_file)
-	# The half-filled copy is gone; the file is nobody's to recover.
-	ipcrm -M "$key"
-	chown 65534 "$file"
-	run --separate-stderr -1 as_nobody shmresize --recover "$key"
-	assert_stderr_has "huge pages need CAP_IPC_LOCK or the group of vm.hugetlb_shm_group"
-	assert_stderr_has "the data stays in $file"
-	[[ -e $file ]] || fail "the file went"
-	[[ -z $(sysv_id "$key") ]] || fail "a segment was made"
-	# Root, who may, puts it back (a file root trusts: its own).
-	chown 0 "$file"
-	run --separate-stderr -0 shmresize --recover "$key"
-	assert_output "$key"
-	run -0 shmcat -s "$key"
-	assert_output "in huge pages"
 }

@@ -562,33 +562,31 @@ set_sysv_owner() {
 	EOF
 }
 
-# Huge pages, for the files whose tests need them: reserve_huge_pages
-# (in setup_file) reserves four 2 MiB pages on top of what the machine
-# has (vm.nr_hugepages is the machine's, not the namespace's), or says in
-# HUGE_SKIP why it cannot; restore_huge_pages (in teardown_file) puts
-# the old count back.
-HUGE_NR=/proc/sys/vm/nr_hugepages
-HUGE_2M=/sys/kernel/mm/hugepages/hugepages-2048kB
-HUGE_1G=/sys/kernel/mm/hugepages/hugepages-1048576kB
+# --- System V resizes stopped at a pause point (SHMTOOLS_TEST_PAUSE) ---
 
-reserve_huge_pages() {
-	local old
-	export HUGE_SKIP=""
-	if [[ $(id -u) -ne 0 ]]; then
-		HUGE_SKIP="needs root to reserve huge pages"
-	elif [[ $(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo) != 2048 ]]; then
-		HUGE_SKIP="the default huge page size is not 2 MiB here"
-	elif ! old=$(cat "$HUGE_NR") || ! echo "$old" >"$BATS_FILE_TMPDIR/nr_hugepages"; then
-		HUGE_SKIP="cannot read $HUGE_NR"
-	elif ! echo $(( old + 4 )) >"$HUGE_NR" 2>/dev/null; then
-		HUGE_SKIP="cannot write $HUGE_NR (not the initial user namespace?)"
-	elif (( $(cat "$HUGE_2M/free_hugepages") < 4 )); then
-		HUGE_SKIP="the kernel reserved fewer than 4 huge pages (memory fragmented?)"
-	fi
+# in_sleep PID: PID sleeps in nanosleep(2)/clock_nanosleep(2): at a pause.
+in_sleep() {
+	local nr
+	read -r nr _ 2>/dev/null <"/proc/$1/syscall" || return 1
+	[[ $nr == 35 || $nr == 230 ]]
 }
 
-restore_huge_pages() {
-	if [[ -f $BATS_FILE_TMPDIR/nr_hugepages ]]; then
-		cat "$BATS_FILE_TMPDIR/nr_hugepages" >"$HUGE_NR"
-	fi
+# kill_at POINT CMD...: run CMD (a shmresize) until it stops at POINT,
+# then SIGKILL it there.
+kill_at() {
+	local point=$1 _k
+	shift
+	SHMTOOLS_TEST_PAUSE=$point:60000 "$@" >/dev/null 2>&1 3>&- &
+	_k=$!
+	wait_until 10 in_sleep "$_k" || fail "$* never reached the pause '$point'"
+	kill -KILL "$_k"
+	wait "$_k" || true
+}
+
+# recovery_file: the path of the one recovery file in $TMPDIR.
+recovery_file() {
+	local f
+	f=$(find "$TMPDIR" -maxdepth 1 -name 'shmresize-*')
+	[[ -n $f && $f != *$'\n'* ]] || fail "recovery files: '$f'"
+	printf '%s\n' "$f"
 }

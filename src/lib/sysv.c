@@ -101,8 +101,9 @@ sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 
 	if ((id = sysv_resolve(a)) == -1 || sysv_stat_id(id, &ds) == -1) {
 		/* Nothing under the key: a resize may be between two. */
-		if (errno == ENOENT && !a->by_id)
-			sysv_pending(a, a->key);
+		if (errno == ENOENT && !a->by_id &&
+		    sysv_pending(a, a->key) == 0)
+			errno = ENOENT;
 		return -1;
 	}
 	sysv_fill_from_ds(id, &ds, rec);
