@@ -229,7 +229,7 @@ recover_one(const char *arg, const struct shm_addr *a)
 			cli_warn(arg, "the recovery file %s is incomplete and "
 			    "the segment is gone: kept for you to judge",
 			    res.path);
-		} else if (e == SHM_EFOREIGN) {
+		} else if (e == SHM_EOTHERSEG) {
 			cli_warn(arg, "%s names a segment that the recovery "
 			    "file %s (of an older shmtools) cannot tell from "
 			    "another IPC namespace's: not replaced (use -f if "

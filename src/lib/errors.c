@@ -336,7 +336,7 @@ shm_strerror(int err)
 		    "pages",
 		[SHM_EINCOMPLETE - SHM_ENOTREG] = "the recovery file is "
 		    "incomplete",
-		[SHM_EFOREIGN - SHM_ENOTREG] = "the key names a segment the "
+		[SHM_EOTHERSEG - SHM_ENOTREG] = "the key names a segment the "
 		    "recovery file does not",
 	};
 

@@ -156,7 +156,7 @@ recovery_state_now(const struct shm_recovery_header *h, unsigned version)
  * both the kernel then and now have one; else the key's state must be
  * one the resize could have left.  A version 1 file names neither:
  * trusted as it was, but sysv_recover() replaces no segment for it
- * that is not the original unless forced (SHM_EFOREIGN).
+ * that is not the original unless forced (SHM_EOTHERSEG).
  */
 static bool
 recovery_is_here(const struct shm_recovery_header *h, unsigned version,

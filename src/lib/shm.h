@@ -55,7 +55,7 @@ enum shm_error {
 				   res->pagesize) */
 	SHM_EINCOMPLETE,	/* a recovery file holds less than its
 				   header says */
-	SHM_EFOREIGN,		/* a recovery file that does not name the
+	SHM_EOTHERSEG,		/* a recovery file that does not name the
 				   segment its key names now */
 	SHM_ELAST
 };

@@ -438,7 +438,7 @@ out:
  * the file names, half filled, is replaced; so is another segment only
  * where the namespace's id proves the file this namespace's (then it was
  * made under the key since), and never one of a file too old to say
- * which segment it made, unless forced (SHM_EFOREIGN).
+ * which segment it made, unless forced (SHM_EOTHERSEG).
  */
 int
 sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out)
@@ -501,7 +501,7 @@ sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out
 		/* Someone's, not the copy it names, and nothing proves ours. */
 		if (rec.state == REC_OTHER && !rec.proven &&
 		    !(flags & SHM_RESIZE_FORCE)) {
-			errno = SHM_EFOREIGN;
+			errno = SHM_EOTHERSEG;
 			goto out;
 		}
 		/* The new segment, whole or half filled, or someone's since. */
