@@ -61,6 +61,8 @@ enum shm_error {
 				   does not answer */
 	SHM_EFOREIGN,		/* a place whose owner cannot be told: its
 				   files are not changed */
+	SHM_EOTHERSEG,		/* a recovery file that does not name the
+				   segment its key names now */
 	SHM_ELAST
 };
 
@@ -292,10 +294,19 @@ struct shm_recovery {
 	time_t		 mtime;
 	uint64_t	 pagesize;	/* huge pages of this size; 0: not */
 	bool		 complete;	/* holds all old_size bytes */
+	unsigned	 version;	/* of its format (1: the key's
+					   segment is not named in it) */
+	uint64_t	 data_off;	/* where the data starts in it */
+	int		 state;		/* what the key names now (enum
+					   recovery_state, backend.h) */
+	bool		 proven;	/* the IPC namespace's id says it is
+					   this namespace's file */
 };
 int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
 	    size_t *);
 void	 sysv_recovery_list_free(struct shm_recovery *, size_t);
+void	 shm_recovery_command(const struct shm_place *, key_t, int, char *,
+	    size_t);
 
 struct shm_recover_result {
 	struct shm_addr	 addr;		/* the segment that holds the data */
@@ -303,6 +314,7 @@ struct shm_recover_result {
 	bool		 stale;		/* the original was never removed:
 					   the file was only deleted */
 	pid_t		 busy_pid;	/* EBUSY: a process attached there */
+	uint64_t	 pagesize;	/* of the file's segment; 0: not huge */
 };
 /*
  * seg.c: put back the data that an interrupted resize of the segment at

@@ -75,14 +75,37 @@ sysv_list(const struct shm_place *place, struct shm_vec *vec)
 	return r;
 }
 
+/*
+ * A resize of the key was interrupted and its recovery file waits (recovery_pending()): the key names a half-filled copy, or
+ * nothing, or an original a --recover will judge.  Nothing reads,
+ * writes, makes or removes it until then (SHM_EPENDING).  A $TMPDIR we
+ * cannot read hides nothing a resize of ours could have left there.
+ */
+static int
+sysv_pending(const struct shm_addr *a, key_t key)
+{
+	struct shm_recovery found;
+
+	if (recovery_pending(a, key, &found) == -1 || found.path == NULL)
+		return 0;
+	free(found.path);
+	errno = SHM_EPENDING;
+	return -1;
+}
+
 static int
 sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 {
 	struct shmid_ds ds;
 	int id;
 
-	if ((id = sysv_resolve(a)) == -1 || sysv_stat_id(id, &ds) == -1)
+	if ((id = sysv_resolve(a)) == -1 || sysv_stat_id(id, &ds) == -1) {
+		/* Nothing under the key: a resize may be between two. */
+		if (errno == ENOENT && !a->by_id &&
+		    sysv_pending(a, a->key) == 0)
+			errno = ENOENT;
 		return -1;
+	}
 	sysv_fill_from_ds(id, &ds, rec);
 	rec->rss = rec->swap = -1;	/* only the table has them:
 					   shm_fill_resident() */
@@ -120,6 +143,8 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 	    r->addr.key, r->addr.id, false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (sysv_pending(&r->addr, r->addr.key) == -1)
+		goto out;
 	if (sysv_stat_id(r->addr.id, &ds) == -1)
 		goto out;
 	if (IPC_PERM_KEY(ds.shm_perm) != r->addr.key ||
@@ -184,6 +209,11 @@ sysv_lock_resolve(const struct shm_addr *a, int *lockfd)
 	    false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (sysv_pending(a, key) == -1) {
+		shm_key_unlock(*lockfd);
+		*lockfd = -1;
+		return -1;
+	}
 	if ((id = sysv_resolve(a)) == -1) {
 		shm_key_unlock(*lockfd);
 		*lockfd = -1;
@@ -244,6 +274,8 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	    false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (key != IPC_PRIVATE && sysv_pending(a, key) == -1)
+		goto fail;
 	/* SHM_HUGETLB reserves the huge pages now: ENOMEM if too few. */
 	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode |
 	    ((flags & SHM_C_HUGE) ? huge_shmflg(huge_flags_size(flags)) : 0));
