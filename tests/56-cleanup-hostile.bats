@@ -187,3 +187,48 @@ count_of() {
 	assert_equal "$would" "$(count_of "removed")"
 	assert_kept "$key" "$name"
 }
+
+# --- orphans -----------------------------------------------------------------
+
+# as_user UID CMD...: run CMD as user UID (no passwd entry needed).
+as_user() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
+
+@test "nobody reading a service's segment does not make it an orphan while the service runs" {
+	command -v perl >/dev/null || skip "needs perl to attach and detach"
+	key=$(new_key)
+	# Made by a set-up step that exits, for user 4242, readable by all.
+	as_user 4242 "$NOBODY_BIN/shmmk" -m 644 -s 4K "$key"
+	# The service: attaches on demand (perl's shmread attaches, reads
+	# and detaches), then waits for the next request.
+	start_client SERVICE setpriv --reuid=4242 --regid=4242 --clear-groups \
+	    perl -e '
+	    $SIG{TERM} = sub { exit(0) };
+	    my $id = shmget(hex($ARGV[0]), 0, 0);
+	    defined($id) && shmread($id, my $buf, 0, 1) or die "shm: $!\n";
+	    open(my $f, ">", $ARGV[1]) or die "$ARGV[1]: $!\n"; close($f);
+	    sleep(1000);' "$key" "$SHARED/ready"
+	wait_for "$SHARED/ready"
+	run --separate-stderr -0 shmls -rn -o ADDRESS --orphans --sysv
+	refute_output --partial "$key"
+	# A bystander attaches and detaches once: LPID is now its pid, gone.
+	as_nobody shmcat "$key" >/dev/null 2>&1 ||
+	    "${NOBODY[@]}" perl -e 'shmread(shmget(hex($ARGV[0]), 0, 0),
+	        my $b, 0, 1) or die "shmread: $!\n"' "$key"
+	[[ $(sysv_field "$key" lpid) != "$SERVICE" ]] ||
+	    fail "the bystander did not attach"
+	run --separate-stderr -0 shmls -rn -o ADDRESS --orphans --sysv
+	refute_output --partial "$key"
+	run --separate-stderr -0 shmrm -v --orphans --sysv
+	refute_output --partial "$key"
+	assert_kept "$key"
+	# Once the service is gone, nothing of its user runs: an orphan.
+	kill "$SERVICE"
+	wait "$SERVICE" || true
+	run --separate-stderr -0 shmrm -v --orphans --sysv
+	assert_output --partial "removed $key"
+	assert_gone "$key"
+}

@@ -2,7 +2,8 @@
  * procfs.c - what a /proc says of its processes as a whole: whether it
  * shows us every one of them (hidepid, a PID namespace below the
  * host's), who we are in it, whether a process runs and what it is
- * called, and the inode of one of its namespaces.
+ * called, whether any process of a user runs, and the inode of one of
+ * its namespaces.
  *
  * Layer: kernel facts (src/lib/LAYERS).
  */
@@ -13,6 +14,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -161,6 +163,77 @@ bool
 proc_alive(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* Add the real and effective uids of the process at /proc/name to *v. */
+static int
+add_uids(int procfd, const char *name, uid_t **v, size_t *n, size_t *cap)
+{
+	char path[64], buf[2048], *p;
+	unsigned long id[2];
+	size_t i, j;
+
+	snprintf(path, sizeof(path), "%s/status", name);
+	if (shm_read_small(procfd, path, buf, sizeof(buf)) <= 0 ||
+	    (p = strstr(buf, "\nUid:")) == NULL ||
+	    sscanf(p + 5, "%lu %lu", &id[0], &id[1]) != 2)
+		return 0;		/* gone meanwhile */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < *n && (*v)[i] != (uid_t)id[j]; i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n == *cap) {
+			uid_t *nv = reallocarray(*v, *cap = *cap ? *cap * 2 : 32,
+			    sizeof(**v));
+
+			if (nv == NULL)
+				return -1;
+			*v = nv;
+		}
+		(*v)[(*n)++] = (uid_t)id[j];
+	}
+	return 0;
+}
+
+/*
+ * Does a process whose real or effective uid is uid run?  One look at
+ * /proc, kept for the rest of the run (the programs are short).  If
+ * /proc does not show us every process, or cannot be read, we cannot
+ * tell: yes.
+ */
+bool
+proc_uid_runs(uid_t uid)
+{
+	static uid_t *uids;
+	static size_t n;
+	static int known;	/* 0: not looked yet, 1: uids, -1: unknown */
+	size_t i, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (known == 0) {
+		known = -1;
+		if ((fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1)
+			return true;
+		if (proc_sees_every_process(fd) && (d = fdopendir(fd)) != NULL) {
+			known = 1;
+			while (known == 1 && (de = readdir(d)) != NULL)
+				if (de->d_name[0] >= '1' && de->d_name[0] <= '9' &&
+				    add_uids(fd, de->d_name, &uids, &n, &cap) == -1)
+					known = -1;
+			closedir(d);
+		} else
+			close(fd);
+	}
+	if (known == -1)
+		return true;
+	for (i = 0; i < n; i++)
+		if (uids[i] == uid)
+			return true;
+	return false;
 }
 
 unsigned long long
