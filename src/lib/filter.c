@@ -128,7 +128,8 @@ unused(const struct shm_rec *r)
  * service's that attaches on demand; but no bystander can start a process
  * as the segment's owner or creator.  Root's processes and the caller's
  * own always run, so they tell nothing: for those owners the rule is
- * CPID's and LPID's alone.  Unknown is not "no".
+ * CPID's and LPID's alone (as for an id the kernel did not give: it
+ * always gives both).
  */
 static bool
 owner_runs(const struct shm_rec *r)
@@ -138,8 +139,8 @@ owner_runs(const struct shm_rec *r)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		if (who[i] == SHM_UNKNOWN_ID ||
-		    (who[i] != 0 && who[i] != me && proc_uid_runs(who[i])))
+		if (who[i] != SHM_UNKNOWN_ID && who[i] != 0 && who[i] != me &&
+		    proc_uid_runs(who[i]))
 			return true;
 	return false;
 }

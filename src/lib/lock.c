@@ -68,7 +68,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -251,48 +250,6 @@ trusted(const struct stat *st, uid_t uid, uid_t cuid)
 }
 
 /*
- * Does anyone hold a flock on the file st (a write lock, if write_only)?
- * From /proc/locks, which lists every lock with its file's device and
- * inode: a look that holds nothing.  If we cannot tell, no.
- */
-static bool
-flocked(const struct stat *st, bool write_only)
-{
-	char line[256], *tok, *save;
-	unsigned maj, min;
-	unsigned long long ino;
-	bool held = false;
-	FILE *fp;
-	int i;
-
-	if ((fp = fopen("/proc/locks", "re")) == NULL)
-		return false;
-	/* "1: FLOCK  ADVISORY  WRITE 4123 00:1b:12345 0 EOF" */
-	while (!held && fgets(line, sizeof(line), fp) != NULL) {
-		const char *type = NULL, *rw = NULL, *where = NULL;
-
-		for (i = 0, tok = strtok_r(line, " \t\n", &save); tok != NULL;
-		    tok = strtok_r(NULL, " \t\n", &save)) {
-			if (strcmp(tok, "->") == 0)
-				continue;	/* one that waits for it */
-			switch (i++) {
-			case 1: type = tok; break;
-			case 3: rw = tok; break;
-			case 5: where = tok; break;
-			}
-		}
-		if (where == NULL || strcmp(type, "FLOCK") != 0 ||
-		    (write_only && strcmp(rw, "WRITE") != 0) ||
-		    sscanf(where, "%x:%x:%llu", &maj, &min, &ino) != 3)
-			continue;
-		held = maj == major(st->st_dev) && min == minor(st->st_dev) &&
-		    ino == (unsigned long long)st->st_ino;
-	}
-	fclose(fp);
-	return held;
-}
-
-/*
  * One who could not change the segment holds nothing: it waits while
  * someone who could holds the lock exclusively, then goes on unlocked
  * (-1, EPERM), or fails (EWOULDBLOCK, EINTR).
@@ -303,7 +260,7 @@ look_only(const char *path, uid_t uid, uid_t cuid, struct waiter *w)
 	struct stat st;
 
 	while (lstat(path, &st) == 0 && trusted(&st, uid, cuid) &&
-	    flocked(&st, true))
+	    proc_flocked(&st, true))
 		if (tick(w) == -1)
 			return -1;
 	errno = EPERM;
@@ -356,11 +313,16 @@ open_lock_file(const char *path, uid_t uid, uid_t cuid, struct stat *st)
 				return fd;
 			close(fd);
 		}
-		/* No lock of anyone with the right: ours replaces it. */
+		/*
+		 * No lock of anyone with the right: ours replaces it.  For a
+		 * key that names nothing, one held may be a resize's that
+		 * we cannot judge: passed over, not removed.
+		 */
 		if (lstat(path, &now) == -1 || now.st_ino != st->st_ino ||
 		    now.st_dev != st->st_dev)
 			continue;
-		if (unlink(path) == -1 && errno != ENOENT) {
+		if ((uid == SHM_UNKNOWN_ID && proc_flocked(st, false)) ||
+		    (unlink(path) == -1 && errno != ENOENT)) {
 			errno = EPERM;
 			return -1;
 		}
@@ -485,8 +447,10 @@ again:
 		if (errno != EACCES)
 			return -1;
 		/* Trusted, but not ours to open: wait while it is held. */
-		if (!flocked(&st, !exclusive))
+		if (!proc_flocked(&st, !exclusive)) {
+			errno = EACCES;
 			return -1;
+		}
 		if (tick(&w) == -1)
 			return -1;
 		goto again;

@@ -2,8 +2,8 @@
  * procfs.c - what a /proc says of its processes as a whole: whether it
  * shows us every one of them (hidepid, a PID namespace below the
  * host's), who we are in it, whether a process runs and what it is
- * called, whether any process of a user runs, and the inode of one of
- * its namespaces.
+ * called, whether any process of a user runs, whether a file is locked,
+ * and the inode of one of its namespaces.
  *
  * Layer: kernel facts (src/lib/LAYERS).
  */
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -234,6 +235,48 @@ proc_uid_runs(uid_t uid)
 		if (uids[i] == uid)
 			return true;
 	return false;
+}
+
+/*
+ * Does anyone hold a flock on the file st (a write lock, if write_only)?
+ * From /proc/locks, which lists every lock with its file's device and
+ * inode: a look that holds nothing.  If we cannot tell, no.
+ */
+bool
+proc_flocked(const struct stat *st, bool write_only)
+{
+	char line[256], *tok, *save;
+	unsigned maj, min;
+	unsigned long long ino;
+	bool held = false;
+	FILE *fp;
+	int i;
+
+	if ((fp = fopen("/proc/locks", "re")) == NULL)
+		return false;
+	/* "1: FLOCK  ADVISORY  WRITE 4123 00:1b:12345 0 EOF" */
+	while (!held && fgets(line, sizeof(line), fp) != NULL) {
+		const char *type = NULL, *rw = NULL, *where = NULL;
+
+		for (i = 0, tok = strtok_r(line, " \t\n", &save); tok != NULL;
+		    tok = strtok_r(NULL, " \t\n", &save)) {
+			if (strcmp(tok, "->") == 0)
+				continue;	/* one that waits for it */
+			switch (i++) {
+			case 1: type = tok; break;
+			case 3: rw = tok; break;
+			case 5: where = tok; break;
+			}
+		}
+		if (where == NULL || strcmp(type, "FLOCK") != 0 ||
+		    (write_only && strcmp(rw, "WRITE") != 0) ||
+		    sscanf(where, "%x:%x:%llu", &maj, &min, &ino) != 3)
+			continue;
+		held = maj == major(st->st_dev) && min == minor(st->st_dev) &&
+		    ino == (unsigned long long)st->st_ino;
+	}
+	fclose(fp);
+	return held;
 }
 
 unsigned long long

@@ -8,6 +8,8 @@
 #ifndef SHMTOOLS_SHM_PRIVATE_H
 #define SHMTOOLS_SHM_PRIVATE_H
 
+#include <sys/stat.h>
+
 #include "shm.h"
 #include "proctext.h"
 
@@ -62,6 +64,7 @@ int	 read_full_at(int, void *, size_t, off_t);
 /* procfs.c */
 bool	 proc_alive(pid_t);
 bool	 proc_uid_runs(uid_t);
+bool	 proc_flocked(const struct stat *, bool);
 bool	 proc_sees_every_process(int);
 pid_t	 proc_self_pid(int);
 unsigned long long proc_ino_at(int, const char *);
