@@ -25,7 +25,8 @@
  *    owned by the segment's owner, its creator, or root: only they can
  *    open it, so only they can lock it.  For a key that names nothing
  *    yet (a create, or a resize between removing and making the
- *    segment) we trust root's files and our own.  Root makes the file
+ *    segment) we trust root's files and our own, and pass over (never
+ *    remove) a held one we cannot judge.  Root makes the file
  *    for the segment's owner (fchown), so that the owner can lock it
  *    too.  A file anyone else made, or open to others, is not a lock:
  *    it is removed when we may (root may, in the sticky directory) and
@@ -47,8 +48,9 @@
  * removal listed the directory, and that key is removed under its own
  * lock.  A reader of the file cannot hold off a removal: the removal's
  * write lock then fails at once, and it takes the key locks, as it
- * would without the namespace lock.  A bulk removal without root's
- * rights takes the key locks.
+ * would without the namespace lock.  A file at that name that is not
+ * root's is removed by root, and passed over by a resize.  A bulk removal
+ * without root's rights takes the key locks.
  *
  * Nothing here waits forever: a lock that stays taken for longer than the
  * bound (SHMTOOLS_LOCK_WAIT_MS, for the tests; else LOCK_WAIT_MS) fails
