@@ -367,7 +367,8 @@ resize_in_background() {
 	# The lock file: in the lock directory, named after namespace and key.
 	lock=/run/lock/shmtools-ipc$(stat -L -c %i /proc/self/ns/ipc)-$key.lock
 	[[ -d /run/lock ]] || lock=/tmp/${lock#/run/lock/}
-	assert_equal "$(stat -c '%F %a' "$lock")" "regular empty file 644"
+	# 0600: only those who could change the segment may open and lock it.
+	assert_equal "$(stat -c '%F %a' "$lock")" "regular empty file 600"
 	wait "$pid"
 	has_size "$key" $(( 16 << 20 ))
 	expect_whole "$key" 8

@@ -215,6 +215,7 @@ int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
+void	 shm_remove_listed_done(void);
 bool	 shm_may_remove(const struct shm_rec *);
 
 /* io.c: moving bytes between a segment and a descriptor */

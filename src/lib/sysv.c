@@ -113,8 +113,8 @@ sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 }
 
 /*
- * IPC_RMID is the owner's, the creator's, or CAP_SYS_ADMIN's (in the user
- * namespace that owns the IPC namespace: ours, if we have it at all).
+ * IPC_RMID is the owner's, the creator's, or CAP_SYS_ADMIN's in the user
+ * namespace that owns the IPC namespace (lock_sysv_admin).
  */
 static bool
 sysv_may_remove(const struct shm_rec *r)
@@ -124,7 +124,7 @@ sysv_may_remove(const struct shm_rec *r)
 	if (r->uid == SHM_UNKNOWN_ID || r->cuid == SHM_UNKNOWN_ID)
 		return true;
 	return r->uid == euid || r->cuid == euid ||
-	    shm_have_cap(CAP_SYS_ADMIN);
+	    lock_sysv_admin(shm_addr_place(&r->addr));
 }
 
 /*
@@ -138,9 +138,15 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 	struct shmid_ds ds;
 	int lockfd, rv = -1;
 
-	/* Not while a resize of its key holds the key's lock. */
-	if ((lockfd = shm_key_lock(shm_addr_place(&r->addr),
-	    r->addr.key, r->addr.id, false)) == -1 &&
+	/*
+	 * Not while a resize of its key holds the key's lock; within a
+	 * bulk removal, the namespace's one lock keeps resizes off.
+	 */
+	lockfd = -1;
+	if (!lock_bulk_covers(shm_addr_place(&r->addr), r->addr.key,
+	    r->addr.id) &&
+	    (lockfd = shm_key_lock_owned(shm_addr_place(&r->addr),
+	    r->addr.key, r->addr.id, r->uid, r->cuid, false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
 	if (sysv_pending(&r->addr, r->addr.key) == -1)
