@@ -24,6 +24,10 @@ setup() {
 teardown() {
 	stop_clients
 	cleanup_segments
+	if [[ -n ${CHROOTDIR:-} ]]; then
+		mountpoint -q "$CHROOTDIR/dev/shm" && umount "$CHROOTDIR/dev/shm"
+		rm -rf -- "$CHROOTDIR"
+	fi
 	if [[ -n ${HOSTDIR:-} ]]; then
 		mountpoint -q "$HOSTDIR/run" && umount "$HOSTDIR/run"
 		rm -rf -- "$HOSTDIR"
@@ -297,4 +301,26 @@ _up_or_gone() {
 	run --separate-stderr -0 shmls -A -rn -o CONTAINER,ADDRESS
 	assert_line "$id $key"
 	refute_listed --partial "$other"
+}
+
+@test "--metrics -A: a chroot with its own /dev/shm in our namespaces is its own place, and no series is printed twice" {
+	# A build chroot: our IPC and mount namespace, another root, and a
+	# tmpfs of its own on its /dev/shm.  -A tells it apart by its root;
+	# its metrics must not take the label of our place (finding 3).
+	CHROOTDIR=$BATS_TEST_TMPDIR/root
+	mkdir -p "$CHROOTDIR/dev/shm"
+	mount -t tmpfs -o mode=1777,size=1m chrootshm "$CHROOTDIR/dev/shm"
+	printf x >"$CHROOTDIR/dev/shm/in-chroot"
+	start_client c "$SHMT_BUILDDIR/tests/clients/chrooted" "$CHROOTDIR" \
+	    "$BATS_TEST_TMPDIR/ready"
+	wait_for "$BATS_TEST_TMPDIR/ready"
+	run --separate-stderr shmls --metrics -A
+	assert_success
+	dups=$(grep -v '^#' <<<"$output" | awk '{ print $1 }' | sort | uniq -d)
+	assert_equal "duplicate series: $dups" "duplicate series: "
+	# Both places are there, told apart by their /dev/shm.
+	assert_output --regexp 'place="ipc:[0-9]+,mnt:[0-9]+,shm:[0-9]+:[0-9]+:[0-9]+"'
+	run --separate-stderr shmls -A -r -o NSPID,ADDRESS --posix
+	assert_success
+	assert_output --partial "$c /in-chroot"
 }

@@ -393,6 +393,9 @@ shm_place_id(const struct shm_place *p)
 			here.container = strdup(id);
 		here.id.container = here.container;
 	}
+	/* Learnt when the place was made (devshm_key, devshm_open). */
+	((struct shm_place *)p)->id.devshm_dev = p->devshm_dev;
+	((struct shm_place *)p)->id.devshm_ino = p->devshm_ino;
 	return &p->id;
 }
 

@@ -93,6 +93,8 @@ struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
 	pid_t		 pid;		/* a process there, for -N; 0: none */
 	const char	*container;	/* from its cgroup; NULL: none */
+	dev_t		 devshm_dev;	/* its /dev/shm: two places in one */
+	ino_t		 devshm_ino;	/* mount namespace may have two */
 };
 int	 shm_place_of_pid(pid_t, const struct shm_place **);
 int	 shm_places_all(const struct shm_place ***, size_t *, pid_t *);
