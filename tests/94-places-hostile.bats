@@ -324,3 +324,28 @@ _up_or_gone() {
 	assert_success
 	assert_output --partial "$c /in-chroot"
 }
+
+@test "shmmk -N PID --ftok PATH: PATH is the place's, as nsenter --mount resolves it, not the host's" {
+	# The same path names one file here and another in the container
+	# (a tmpfs of its own over the directory): the key is the one the
+	# container's program computes with ftok(3) (finding 7).
+	ready_dir
+	FTOKDIR=$BATS_TEST_TMPDIR/ftok
+	mkdir -p "$FTOKDIR"
+	: >"$FTOKDIR/app.conf"
+	place C "mount -t tmpfs -o size=1m shmt-ftok '$FTOKDIR' && : >'$FTOKDIR/app.conf' && : >'$FTOKDIR/pad'"
+	host_key=$(python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
+	their_key=$(nsenter -t "$C" -m python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
+	[[ $host_key != "$their_key" ]] || skip "the two files give one key by chance"
+	run --separate-stderr -0 shmmk -N "$C" -s 1K --ftok "$FTOKDIR/app.conf:7"
+	assert_output "$their_key"
+	run --separate-stderr -0 shmls -N "$C" -r --noheadings -o ADDRESS "$their_key"
+	assert_output "$their_key"
+	# A file only the host has (the container's tmpfs hides it) is an
+	# error, never the host's file.
+	: >"$FTOKDIR/host-only"
+	run --separate-stderr -1 shmmk -N "$C" -s 1K --ftok "$FTOKDIR/host-only"
+	assert_output ""
+	assert_stderr_has "No such file or directory"
+	nsenter -t "$C" -i ipcrm -M "$their_key"
+}

@@ -106,6 +106,8 @@ struct shm_place {
 	int		 proc_err;	/* ...or -1 and why */
 	int		 ipcns;		/* the IPC namespace to setns() into;
 					   -1: the caller's own */
+	int		 root;		/* -N: its root (O_PATH), where its
+					   paths mean something; -1: ours */
 	struct shm_place_id id;		/* its namespaces, a process in it */
 	dev_t		 devshm_dev;	/* which /dev/shm: two places with */
 	ino_t		 devshm_ino;	/* one are one place for POSIX */
@@ -122,7 +124,7 @@ struct shm_place {
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
 struct shm_place *place_own(void);
-struct shm_place *place_make(pid_t);
+struct shm_place *place_make(pid_t, bool);
 void	 place_free(struct shm_place *);
 int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
@@ -131,6 +133,7 @@ unsigned long long place_ipcns_ino(const struct shm_place *);
 
 /* devshm.c: a process's /dev/shm beneath its root, never waited on */
 int	 devshm_open(int, dev_t *, ino_t *);
+int	 place_root_stat(int, const char *, dev_t *, ino_t *);
 
 /* owner.c: files of a place are changed as its owner would */
 struct place_act {

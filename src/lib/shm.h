@@ -330,7 +330,7 @@ int	 shm_recover(const struct shm_addr *, int,
 void	 shm_recover_result_free(struct shm_recover_result *);
 
 /* sysv.c */
-int	 shm_ftok(const char *, int, key_t *);
+int	 shm_ftok(const struct shm_place *, const char *, int, key_t *);
 uint64_t shm_sysv_pages(uint64_t);
 
 /* fmt.c: fields as text */

@@ -410,14 +410,29 @@ shm_sysv_pages(uint64_t size)
 }
 
 int
-shm_ftok(const char *path, int proj, key_t *key)
+shm_ftok(const struct shm_place *place, const char *path, int proj,
+    key_t *key)
 {
 	struct stat st;
+	dev_t dev;
+	ino_t ino;
 
 	/* ftok(3) quietly truncates proj to 8 bits; 0 is not allowed. */
 	if (proj < 1 || proj > 255) {
 		errno = EINVAL;
 		return -1;
+	}
+	/*
+	 * Another place's path is its own (as nsenter --mount resolves
+	 * it): the key glibc's ftok(3) makes of that file.
+	 */
+	if (place != NULL && place->root != -1) {
+		if (place_root_stat(place->root, path, &dev, &ino) == -1)
+			return -1;
+		*key = (key_t)(((uint32_t)ino & 0xffff) |
+		    (((uint32_t)dev & 0xff) << 16) |
+		    (((uint32_t)proj & 0xff) << 24));
+		return 0;
 	}
 	if (stat(path, &st) == -1)
 		return -1;
