@@ -651,6 +651,7 @@ lock_bulk_covers(const struct shm_place *place, key_t key, int id)
 		bulk.ino = place_ipcns_ino(place);
 		bulk_begin(place);
 	}
-	return bulk.fd != -1 && bsearch(&v, bulk.named, bulk.nnamed,
-	    sizeof(v), cmp_ll) == NULL;
+	/* bsearch(3) may not be given NULL, even for no element. */
+	return bulk.fd != -1 && (bulk.nnamed == 0 ||
+	    bsearch(&v, bulk.named, bulk.nnamed, sizeof(v), cmp_ll) == NULL);
 }
