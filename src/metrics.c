@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -215,6 +216,43 @@ xfail(void)
 	cli_fatal(NULL);
 }
 
+/*
+ * Two places may share an IPC and a mount namespace and differ in their
+ * /dev/shm (a chroot with its own, in the host's mount namespace): their
+ * series would be one series twice, which the format forbids.  Those
+ * labels, and only those, name the /dev/shm too.
+ */
+static void
+disambiguate(struct metrics *m)
+{
+	bool *dup;
+	size_t i, j;
+
+	if ((dup = calloc(m->nplaces, sizeof(*dup))) == NULL)
+		xfail();
+	for (i = 0; i < m->nplaces; i++)
+		for (j = i + 1; j < m->nplaces; j++)
+			if (m->places[i].label != NULL &&
+			    m->places[j].label != NULL &&
+			    strcmp(m->places[i].label, m->places[j].label) == 0)
+				dup[i] = dup[j] = true;
+	for (i = 0; i < m->nplaces; i++) {
+		const struct shm_place_id *id;
+		char *l;
+
+		if (!dup[i])
+			continue;
+		id = shm_place_id(m->places[i].where);
+		if (asprintf(&l, "%s,shm:%u:%u:%llu", m->places[i].label,
+		    major(id->devshm_dev), minor(id->devshm_dev),
+		    (unsigned long long)id->devshm_ino) == -1)
+			xfail();
+		free(m->places[i].label);
+		m->places[i].label = l;
+	}
+	free(dup);
+}
+
 /* One place per place counted, in their order, labelled with -A. */
 static void
 make_places(struct metrics *m)
@@ -237,6 +275,7 @@ make_places(struct metrics *m)
 			xfail();
 		p->container = id->container;
 	}
+	disambiguate(m);
 	m->last = &m->places[0];
 }
 

@@ -424,21 +424,18 @@ note_recovery_files(const struct shm_place *place)
 	if (sysv_recovery_list(place, &rv, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		char addr[32], ns[32] = "";
+		char addr[32], cmd[128];
 
 		if (rv[i].key == IPC_PRIVATE)
 			snprintf(addr, sizeof(addr), "id:%d", rv[i].old_id);
 		else
 			snprintf(addr, sizeof(addr), "0x%08x",
 			    (unsigned)rv[i].key);
-		/* Another place's key: the hint names the place. */
-		if (place != shm_place_default() &&
-		    shm_place_id(place)->pid > 0)
-			snprintf(ns, sizeof(ns), "-N %d ",
-			    (int)shm_place_id(place)->pid);
+		/* Another place's key: the command names the place. */
+		shm_recovery_command(place, rv[i].key, rv[i].old_id, cmd,
+		    sizeof(cmd));
 		cli_warn(addr, "a resize was interrupted: its data is in %s; "
-		    "'shmresize %s--recover %s' puts it back", rv[i].path, ns,
-		    addr);
+		    "'%s' puts it back", rv[i].path, cmd);
 	}
 	sysv_recovery_list_free(rv, n);
 }

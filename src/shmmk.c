@@ -78,7 +78,7 @@ ftok_key(const char *arg)
 		cli_fatal(NULL);
 	if (*path == '\0')
 		cli_usage("--ftok '%s': empty PATH", arg);
-	if (shm_ftok(path, proj, &key) == -1) {
+	if (shm_ftok(cli_place(), path, proj, &key) == -1) {
 		cli_warn(NULL, "--ftok '%s': %s", path, shm_strerror(errno));
 		exit(EXIT_OPFAIL);
 	}

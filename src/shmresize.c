@@ -70,10 +70,12 @@ static void
 resize_fail(const char *arg, int e, const struct shm_addr *a,
     const struct shm_resize_result *res)
 {
-	char out[SHM_ADDR_BUFSZ], buf[256];
+	char out[SHM_ADDR_BUFSZ], buf[256], cmd[128];
 	const char *why;
 
 	shm_addr_format(&res->addr, out, sizeof(out));
+	shm_recovery_command(a->place, res->addr.key, res->addr.id, cmd,
+	    sizeof(cmd));
 	if (res->lockpath != NULL) {
 		cli_warn(arg, "cannot lock the key with %s: %s; nothing "
 		    "changed", res->lockpath, shm_strerror(e));
@@ -96,8 +98,8 @@ resize_fail(const char *arg, int e, const struct shm_addr *a,
 		return;
 	case SHM_EPENDING:
 		cli_warn(arg, "an earlier resize was interrupted and left the "
-		    "data in %s: run 'shmresize --recover %s' first; nothing "
-		    "changed", res->saved, out);
+		    "data in %s: run '%s' first; nothing changed", res->saved,
+		    cmd);
 		return;
 	case EINTR:
 		cli_warn(arg, "interrupted; nothing changed");
@@ -127,16 +129,20 @@ resize_fail(const char *arg, int e, const struct shm_addr *a,
 	case ENOENT:
 	case EACCES:
 	case EPERM:
-		cli_op_fail(arg, e, res->op, a);
-		return;
+		/* Huge pages are a privilege of their own, not ownership. */
+		if (res->saved == NULL && (res->pagesize == 0 || e != EPERM)) {
+			cli_op_fail(arg, e, res->op, a);
+			return;
+		}
+		break;
 	}
 	/* Too few huge pages for the copy: say which pool is short. */
 	if (res->pagesize == 0 ||
 	    (why = shm_huge_explain(e, res->pagesize, buf, sizeof(buf))) == NULL)
 		why = shm_explain(e, res->op, a, buf, sizeof(buf));
 	if (res->saved != NULL)
-		cli_warn(arg, "%s; to put it back, run 'shmresize --recover "
-		    "%s': the data is saved in %s", why, out, res->saved);
+		cli_warn(arg, "%s; to put it back, run '%s': the data is saved "
+		    "in %s", why, cmd, res->saved);
 	else if (res->by_copy)
 		cli_warn(arg, "%s; the data is intact in %s", why, out);
 	else
@@ -191,6 +197,7 @@ recover_one(const char *arg, const struct shm_addr *a)
 {
 	char out[SHM_ADDR_BUFSZ], buf[256];
 	struct shm_recover_result res;
+	const char *why;
 	int done = 0, r, e;
 
 	for (;;) {
@@ -198,6 +205,14 @@ recover_one(const char *arg, const struct shm_addr *a)
 		e = errno;
 		if (r == -1 && e == ENOENT && res.path == NULL)
 			break;
+		if (r == -1 && res.path == NULL) {
+			const char *dir = getenv("TMPDIR");
+
+			cli_warn(arg, "cannot look for its recovery file in "
+			    "%s: %s", dir != NULL && *dir != '\0' ? dir :
+			    "/tmp", shm_strerror(e));
+			return EXIT_OPFAIL;
+		}
 		shm_addr_format(&res.addr, out, sizeof(out));
 		if (r == 0 && res.stale) {
 			cli_warn(arg, "the segment was never removed: deleted "
@@ -214,9 +229,18 @@ recover_one(const char *arg, const struct shm_addr *a)
 			cli_warn(arg, "the recovery file %s is incomplete and "
 			    "the segment is gone: kept for you to judge",
 			    res.path);
+		} else if (e == SHM_EOTHERSEG) {
+			cli_warn(arg, "%s names a segment that the recovery "
+			    "file %s (of an older shmtools) cannot tell from "
+			    "another IPC namespace's: not replaced (use -f if "
+			    "it is the copy the resize made); the data stays "
+			    "there", out, res.path);
 		} else {
-			cli_warn(arg, "%s; the data stays in %s",
-			    shm_explain(e, SHM_OP_CREATE, a, buf, sizeof(buf)),
+			if (res.pagesize == 0 || (why = shm_huge_explain(e,
+			    res.pagesize, buf, sizeof(buf))) == NULL)
+				why = shm_explain(e, SHM_OP_CREATE, a, buf,
+				    sizeof(buf));
+			cli_warn(arg, "%s; the data stays in %s", why,
 			    res.path);
 		}
 		shm_recover_result_free(&res);

@@ -307,6 +307,7 @@ remove_all(struct rm_opts *o)
 		if (r != 0 && ret == 0)
 			ret = r;
 	}
+	shm_remove_listed_done();
 	if (o->dry_run) {
 		memcpy(cl.col, dry_cols, sizeof(dry_cols));
 		cl.n = sizeof(dry_cols) / sizeof(dry_cols[0]);

@@ -12,22 +12,6 @@ teardown() {
 
 # --- local helpers -------------------------------------------------------
 
-# set_sysv_owner ID UID GID: give a segment another owner, as shmctl(2)
-# IPC_SET does (x86-64 and aarch64 struct ipc_perm: uid at 4, gid at 8).
-set_sysv_owner() {
-	python3 - "$@" <<-'EOF'
-	import ctypes, struct, sys
-	libc = ctypes.CDLL(None, use_errno=True)
-	buf = ctypes.create_string_buffer(512)
-	shmid, uid, gid = (int(x) for x in sys.argv[1:4])
-	if libc.shmctl(shmid, 2, buf) != 0:		# IPC_STAT
-	    sys.exit("IPC_STAT: errno %d" % ctypes.get_errno())
-	struct.pack_into("II", buf, 4, uid, gid)
-	if libc.shmctl(shmid, 1, buf) != 0:		# IPC_SET
-	    sys.exit("IPC_SET: errno %d" % ctypes.get_errno())
-	EOF
-}
-
 # can_give_away: are we root with uid and gid 1234 and 4321 mapped (not
 # so in the user namespace run-bats falls back to without real root)?
 can_give_away() {

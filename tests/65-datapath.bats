@@ -815,8 +815,8 @@ PAGE=$(getconf PAGESIZE)
 	    fail "no saved path in: $stderr"
 	saved=${BASH_REMATCH[1]}
 	[[ $saved == "$T/tmp/"* ]] || fail "saved outside TMPDIR: $saved"
-	# A recovery file: a 56-byte header, then the data.
-	cmp "$T/data" <(tail -c +57 "$saved")
+	# A recovery file: a 136-byte header (version 2), then the data.
+	cmp "$T/data" <(tail -c +137 "$saved")
 	assert_gone "$KEY"
 	assert_equal "$(sysv_count)" 0
 }

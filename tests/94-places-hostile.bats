@@ -24,6 +24,10 @@ setup() {
 teardown() {
 	stop_clients
 	cleanup_segments
+	if [[ -n ${CHROOTDIR:-} ]]; then
+		mountpoint -q "$CHROOTDIR/dev/shm" && umount "$CHROOTDIR/dev/shm"
+		rm -rf -- "$CHROOTDIR"
+	fi
 	if [[ -n ${HOSTDIR:-} ]]; then
 		mountpoint -q "$HOSTDIR/run" && umount "$HOSTDIR/run"
 		rm -rf -- "$HOSTDIR"
@@ -297,4 +301,51 @@ _up_or_gone() {
 	run --separate-stderr -0 shmls -A -rn -o CONTAINER,ADDRESS
 	assert_line "$id $key"
 	refute_listed --partial "$other"
+}
+
+@test "--metrics -A: a chroot with its own /dev/shm in our namespaces is its own place, and no series is printed twice" {
+	# A build chroot: our IPC and mount namespace, another root, and a
+	# tmpfs of its own on its /dev/shm.  -A tells it apart by its root;
+	# its metrics must not take the label of our place (finding 3).
+	CHROOTDIR=$BATS_TEST_TMPDIR/root
+	mkdir -p "$CHROOTDIR/dev/shm"
+	mount -t tmpfs -o mode=1777,size=1m chrootshm "$CHROOTDIR/dev/shm"
+	printf x >"$CHROOTDIR/dev/shm/in-chroot"
+	start_client c "$SHMT_BUILDDIR/tests/clients/chrooted" "$CHROOTDIR" \
+	    "$BATS_TEST_TMPDIR/ready"
+	wait_for "$BATS_TEST_TMPDIR/ready"
+	run --separate-stderr shmls --metrics -A
+	assert_success
+	dups=$(grep -v '^#' <<<"$output" | awk '{ print $1 }' | sort | uniq -d)
+	assert_equal "duplicate series: $dups" "duplicate series: "
+	# Both places are there, told apart by their /dev/shm.
+	assert_output --regexp 'place="ipc:[0-9]+,mnt:[0-9]+,shm:[0-9]+:[0-9]+:[0-9]+"'
+	run --separate-stderr shmls -A -r -o NSPID,ADDRESS --posix
+	assert_success
+	assert_output --partial "$c /in-chroot"
+}
+
+@test "shmmk -N PID --ftok PATH: PATH is the place's, as nsenter --mount resolves it, not the host's" {
+	# The same path names one file here and another in the container
+	# (a tmpfs of its own over the directory): the key is the one the
+	# container's program computes with ftok(3) (finding 7).
+	ready_dir
+	FTOKDIR=$BATS_TEST_TMPDIR/ftok
+	mkdir -p "$FTOKDIR"
+	: >"$FTOKDIR/app.conf"
+	place C "mount -t tmpfs -o size=1m shmt-ftok '$FTOKDIR' && : >'$FTOKDIR/app.conf' && : >'$FTOKDIR/pad'"
+	host_key=$(python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
+	their_key=$(nsenter -t "$C" -m python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
+	[[ $host_key != "$their_key" ]] || skip "the two files give one key by chance"
+	run --separate-stderr -0 shmmk -N "$C" -s 1K --ftok "$FTOKDIR/app.conf:7"
+	assert_output "$their_key"
+	run --separate-stderr -0 shmls -N "$C" -r --noheadings -o ADDRESS "$their_key"
+	assert_output "$their_key"
+	# A file only the host has (the container's tmpfs hides it) is an
+	# error, never the host's file.
+	: >"$FTOKDIR/host-only"
+	run --separate-stderr -1 shmmk -N "$C" -s 1K --ftok "$FTOKDIR/host-only"
+	assert_output ""
+	assert_stderr_has "No such file or directory"
+	nsenter -t "$C" -i ipcrm -M "$their_key"
 }

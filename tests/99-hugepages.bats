@@ -53,6 +53,9 @@ teardown() {
 	fi
 	cleanup_segments
 	cleanup_nobody
+	if [[ -n ${NOBODY_TMP:-} ]]; then
+		rm -rf -- "$NOBODY_TMP"
+	fi
 	if [[ -f $BATS_TEST_TMPDIR/swapfile ]]; then
 		swapoff "$BATS_TEST_TMPDIR/swapfile" 2>/dev/null
 		rm -f -- "$BATS_TEST_TMPDIR/swapfile"
@@ -410,6 +413,69 @@ add_swap() {
 	assert_output "survives a crash"
 	start_sysv "$key" x $(( 4 << 20 ))
 	assert_equal "$(kernel_page_kb "$PID")" 2048
+}
+
+# --- huge pages are a privilege of their own (issue 19, finding 15) -----------
+
+# need_huge_nobody: 2 MiB pages free, and nobody, who may not make them,
+# able to run shmresize.
+need_huge_nobody() {
+	[[ -z $HUGE_SKIP ]] || skip "$HUGE_SKIP"
+	(( $(cat "$HUGE_2M/free_hugepages") >= 3 )) ||
+	    skip "fewer than 3 free 2 MiB huge pages"
+	need_nobody
+	[[ $(cat /proc/sys/vm/hugetlb_shm_group) != 65534 ]] ||
+	    skip "nobody's group may make huge pages here"
+	# A $TMPDIR nobody can reach: the test's own is under root's 0700.
+	NOBODY_TMP=$(mktemp -d /tmp/shmt-nobody-tmp.XXXXXX)
+	chown 65534 "$NOBODY_TMP"
+	export TMPDIR=$NOBODY_TMP
+}
+
+# huge_for_nobody KEY: a 2 MiB huge-page segment root made, given to
+# nobody (as a service with CAP_IPC_LOCK makes one for its user).
+huge_for_nobody() {
+	shmmk --huge -s 2M -m 600 "$1" >/dev/null
+	shmput -d "in huge pages" "$1"
+	set_sysv_owner "$(sysv_id "$1")" 65534 65534
+}
+
+@test "the owner of a huge-page segment without CAP_IPC_LOCK: refused before anything changes, the real cause named" {
+	need_huge_nobody
+	key=$(new_key)
+	huge_for_nobody "$key"
+	id=$(sysv_id "$key")
+	run --separate-stderr -1 as_nobody shmresize "$key" 4M
+	assert_output ""
+	assert_stderr_has "huge pages need CAP_IPC_LOCK or the group of vm.hugetlb_shm_group"
+	[[ $stderr != *owner* ]] || fail "blames ownership: $stderr"
+	assert_equal "$(sysv_id "$key")" "$id"
+	assert_equal "$(sysv_field "$key" size)" $(( 2 << 20 ))
+	run -0 shmcat -s "$key"
+	assert_output "in huge pages"
+	assert_equal "$(find "$TMPDIR" -name 'shmresize-*')" ""
+}
+
+@test "--recover that may not make huge pages says why and keeps the file" {
+	need_huge_nobody
+	key=$(new_key)
+	huge_for_nobody "$key"
+	kill_at copy shmresize "$key" 4M
+	file=$(recovery_file)
+	# The half-filled copy is gone; the file is nobody's to recover.
+	ipcrm -M "$key"
+	chown 65534 "$file"
+	run --separate-stderr -1 as_nobody shmresize --recover "$key"
+	assert_stderr_has "huge pages need CAP_IPC_LOCK or the group of vm.hugetlb_shm_group"
+	assert_stderr_has "the data stays in $file"
+	[[ -e $file ]] || fail "the file went"
+	[[ -z $(sysv_id "$key") ]] || fail "a segment was made"
+	# Root, who may, puts it back (a file root trusts: its own).
+	chown 0 "$file"
+	run --separate-stderr -0 shmresize --recover "$key"
+	assert_output "$key"
+	run -0 shmcat -s "$key"
+	assert_output "in huge pages"
 }
 
 # --- swap -------------------------------------------------------------------

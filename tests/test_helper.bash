@@ -524,7 +524,8 @@ need_nobody() {
 		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
 		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
 		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
-		    "$SHMT_BUILDDIR/src/shmrm" "$NOBODY_BIN/"
+		    "$SHMT_BUILDDIR/src/shmrm" "$SHMT_BUILDDIR/src/shmresize" \
+		    "$NOBODY_BIN/"
 		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
 		_nobody_runs "$NOBODY_BIN" ||
 		    fail "nobody cannot run copies of the programs in $NOBODY_BIN"
@@ -543,4 +544,49 @@ cleanup_nobody() {
 	if [[ -f $BATS_TEST_TMPDIR/.nobody-bin ]]; then
 		rm -rf -- "$(cat "$BATS_TEST_TMPDIR/.nobody-bin")"
 	fi
+}
+
+# set_sysv_owner ID UID GID: give a segment another owner, as shmctl(2)
+# IPC_SET does (x86-64 and aarch64 struct ipc_perm: uid at 4, gid at 8).
+set_sysv_owner() {
+	python3 - "$@" <<-'EOF'
+	import ctypes, struct, sys
+	libc = ctypes.CDLL(None, use_errno=True)
+	buf = ctypes.create_string_buffer(512)
+	shmid, uid, gid = (int(x) for x in sys.argv[1:4])
+	if libc.shmctl(shmid, 2, buf) != 0:		# IPC_STAT
+	    sys.exit("IPC_STAT: errno %d" % ctypes.get_errno())
+	struct.pack_into("II", buf, 4, uid, gid)
+	if libc.shmctl(shmid, 1, buf) != 0:		# IPC_SET
+	    sys.exit("IPC_SET: errno %d" % ctypes.get_errno())
+	EOF
+}
+
+# --- System V resizes stopped at a pause point (SHMTOOLS_TEST_PAUSE) ---
+
+# in_sleep PID: PID sleeps in nanosleep(2)/clock_nanosleep(2): at a pause.
+in_sleep() {
+	local nr
+	read -r nr _ 2>/dev/null <"/proc/$1/syscall" || return 1
+	[[ $nr == 35 || $nr == 230 ]]
+}
+
+# kill_at POINT CMD...: run CMD (a shmresize) until it stops at POINT,
+# then SIGKILL it there.
+kill_at() {
+	local point=$1 _k
+	shift
+	SHMTOOLS_TEST_PAUSE=$point:60000 "$@" >/dev/null 2>&1 3>&- &
+	_k=$!
+	wait_until 10 in_sleep "$_k" || fail "$* never reached the pause '$point'"
+	kill -KILL "$_k"
+	wait "$_k" || true
+}
+
+# recovery_file: the path of the one recovery file in $TMPDIR.
+recovery_file() {
+	local f
+	f=$(find "$TMPDIR" -maxdepth 1 -name 'shmresize-*')
+	[[ -n $f && $f != *$'\n'* ]] || fail "recovery files: '$f'"
+	printf '%s\n' "$f"
 }

@@ -102,13 +102,18 @@ int	 sysv_resolve(const struct shm_addr *);
 int	 sysv_stat_id(int, struct shmid_ds *);
 int	 sysv_key_of(int, key_t *);
 void	 sysv_fill_from_ds(int, const struct shmid_ds *, struct shm_rec *);
+void	 sysv_ipcns_identity(uint64_t *, char *, size_t);
 
 /*
  * sysv_resize.c: a recovery file is this header, then the old segment's
  * old_size bytes.  Native byte order: it is read back on this machine.
+ * Version 1 ended at ipcns (56 bytes); version 2 adds what names the
+ * namespace and the segments for good (recovery.c): an inode number the
+ * kernel gives the next namespace made, shmids and PIDs come back.
  */
 #define SHM_RECOVERY_MAGIC	"SHMTRSZ"	/* with its NUL: 8 bytes */
-#define SHM_RECOVERY_VERSION	1
+#define SHM_RECOVERY_VERSION	2
+#define SHM_RECOVERY_V1_SIZE	56
 struct shm_recovery_header {
 	char		 magic[8];
 	uint32_t	 version;
@@ -120,11 +125,29 @@ struct shm_recovery_header {
 	uint64_t	 old_size;
 	uint64_t	 new_size;
 	uint64_t	 ipcns;		/* the IPC namespace's inode */
+	/* version 2 */
+	uint64_t	 nsid;		/* its NS_GET_ID; 0: unknown */
+	char		 boot[40];	/* the boot's id, with a NUL */
+	int64_t		 old_ctime;	/* the original: shm_ctime... */
+	int32_t		 old_cpid;	/* ...and shm_cpid */
+	int32_t		 new_id;	/* the new segment, once made; -1... */
+	int64_t		 new_ctime;	/* ...its shm_ctime (after IPC_SET... */
+	int32_t		 new_cpid;	/* ...too) and shm_cpid */
+	uint32_t	 pad;
 };
+/*
+ * What the key of a recovery file names now, in its namespace: nothing,
+ * the original the file was saved from, the new segment the file names,
+ * or another segment.
+ */
+enum recovery_state { REC_NONE, REC_ORIGINAL, REC_NEW, REC_OTHER };
 /* recovery.c */
 int	 recovery_open(int, const char *, const char *, unsigned long long,
 	    struct shm_recovery *);
+int	 recovery_note_new(int, int);
 int	 recovery_find(const struct shm_addr *, struct shm_recovery *);
+int	 recovery_pending(const struct shm_addr *, key_t,
+	    struct shm_recovery *);
 int	 recovery_save(const struct shm_addr *, const struct shmid_ds *, int,
 	    uint64_t, uint64_t, const unsigned char *, char **);
 void	 resize_test_pause(const char *);

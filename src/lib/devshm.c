@@ -1,6 +1,7 @@
 /*
  * devshm.c - another process's /dev/shm, reached without waiting on it
- * for ever and taken only if it can hold POSIX objects.
+ * for ever and taken only if it can hold POSIX objects; and any other
+ * path of that process's, looked up the same way (--ftok PATH).
  *
  * The path walk beneath a container's root and the statfs of what it
  * finds go to whatever file system is mounted there, and a FUSE daemon
@@ -90,7 +91,7 @@ close_all_but(int a, int b)
  * root and sock: it may outlive us, asleep in a file system.
  */
 static void __attribute__((noreturn))
-child(int root, int sock)
+child(int root, int sock, const char *path)
 {
 	struct devshm_answer ans = { 0, 0, 0 };
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -101,6 +102,20 @@ child(int root, int sock)
 	int fd;
 
 	close_all_but(root < sock ? root : sock, root < sock ? sock : root);
+	if (path != NULL) {
+		/* A path of the place's: followed as it would be there. */
+		struct open_how how = {
+			.flags = O_PATH | O_CLOEXEC,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+
+		if ((fd = (int)syscall(SYS_openat2, root, path, &how,
+		    sizeof(how))) == -1 || fstat(fd, &st) == -1)
+			ans.err = errno;
+		ans.dev = st.st_dev;
+		ans.ino = st.st_ino;
+		_exit(sendmsg(sock, &msg, MSG_NOSIGNAL) == -1);
+	}
 	if ((fd = open_beneath(root)) == -1)
 		ans.err = errno;
 	else if (fstatfs(fd, &sf) == -1 || fstat(fd, &st) == -1)
@@ -174,8 +189,8 @@ received_fd(struct msghdr *msg)
  * a tmpfs or hugetlbfs), SHM_ENOANSWER (its file system did not answer
  * within the bound), or why the child could not be made.
  */
-int
-devshm_open(int root, dev_t *dev, ino_t *ino)
+static int
+ask(int root, const char *path, dev_t *dev, ino_t *ino)
 {
 	struct devshm_answer ans;
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -198,7 +213,7 @@ devshm_open(int root, dev_t *dev, ino_t *ino)
 		return -1;
 	}
 	if (pid == 0)
-		child(root, sv[1]);
+		child(root, sv[1], path);
 	close(sv[1]);
 	if ((r = wait_answer(sv[0])) != 1) {
 		e = r == 0 ? SHM_ENOANSWER : errno;
@@ -222,7 +237,7 @@ devshm_open(int root, dev_t *dev, ino_t *ino)
 		errno = n == -1 ? e : EPROTO;
 		return -1;
 	}
-	if (ans.err != 0 || fd == -1) {
+	if (ans.err != 0 || (fd == -1 && path == NULL)) {
 		if (fd != -1)
 			close(fd);
 		errno = ans.err != 0 ? ans.err : EPROTO;
@@ -230,5 +245,22 @@ devshm_open(int root, dev_t *dev, ino_t *ino)
 	}
 	*dev = ans.dev;
 	*ino = ans.ino;
-	return fd;
+	return path == NULL ? fd : 0;
+}
+
+int
+devshm_open(int root, dev_t *dev, ino_t *ino)
+{
+	return ask(root, NULL, dev, ino);
+}
+
+/*
+ * The device and inode of path as the place whose root is root sees it
+ * (symlinks followed within that root, never out of it), asked within
+ * the same bound: 0, or -1 with errno (SHM_ENOANSWER past the bound).
+ */
+int
+place_root_stat(int root, const char *path, dev_t *dev, ino_t *ino)
+{
+	return ask(root, path, dev, ino);
 }

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
@@ -29,6 +30,26 @@ count_sysv_segments(const struct shm_addr *a)
 	return n;
 }
 
+/* SHM_EPENDING: which recovery file, and the command that empties it. */
+static const char *
+explain_pending(const struct shm_addr *a, char *buf, size_t len)
+{
+	struct shm_recovery rec;
+	char cmd[128];
+	key_t key = a->key;
+
+	if (a->by_id && sysv_key_of(a->id, &key) == -1)
+		key = IPC_PRIVATE;
+	if (recovery_pending(a, key, &rec) == -1 || rec.path == NULL)
+		return NULL;
+	shm_recovery_command(shm_addr_place(a), rec.key, rec.old_id, cmd,
+	    sizeof(cmd));
+	snprintf(buf, len, "an interrupted resize left its data in %s: run "
+	    "'%s' first; not used until then", rec.path, cmd);
+	free(rec.path);
+	return buf;
+}
+
 static const char *
 explain_sysv(int err, enum shm_op op, const struct shm_addr *a, char *buf,
     size_t len)
@@ -36,6 +57,8 @@ explain_sysv(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	uint64_t v;
 
 	switch (err) {
+	case SHM_EPENDING:
+		return explain_pending(a, buf, len);
 	case EINVAL:
 		if ((op == SHM_OP_CREATE || op == SHM_OP_RESIZE) &&
 		    shm_sysctl("kernel/shmmax", &v) == 0) {
@@ -319,6 +342,8 @@ shm_strerror(int err)
 		    "answer",
 		[SHM_EFOREIGN - SHM_ENOTREG] = "the owner of its place cannot "
 		    "be told: not changed",
+		[SHM_EOTHERSEG - SHM_ENOTREG] = "the key names a segment the "
+		    "recovery file does not",
 	};
 
 	if (err >= SHM_ENOTREG && err < SHM_ELAST)

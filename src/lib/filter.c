@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "shm-private.h"
 
@@ -121,8 +122,33 @@ unused(const struct shm_rec *r)
 }
 
 /*
- * An orphan: nobody uses it and its creator is gone.  System V: NATTCH 0
- * and neither CPID nor LPID runs.  POSIX objects and files have no
+ * Could a process of the segment's owner or creator come back for it?
+ * LPID is whoever attached or detached last, so any reader (nobody,
+ * read-only) can put the pid of a process that has exited in place of a
+ * service's that attaches on demand; but no bystander can start a process
+ * as the segment's owner or creator.  Root's processes and the caller's
+ * own always run, so they tell nothing: for those owners the rule is
+ * CPID's and LPID's alone (as for an id the kernel did not give: it
+ * always gives both).
+ */
+static bool
+owner_runs(const struct shm_rec *r)
+{
+	const uid_t who[2] = { r->uid, r->cuid };
+	uid_t me = geteuid();
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (who[i] != SHM_UNKNOWN_ID && who[i] != 0 && who[i] != me &&
+		    proc_uid_runs(who[i]))
+			return true;
+	return false;
+}
+
+/*
+ * An orphan: nobody uses it and its creator is gone.  System V: NATTCH 0,
+ * neither CPID nor LPID runs, nor (owner_runs) any process of its owner
+ * or creator but root and the caller.  POSIX objects and files have no
  * creator on record: no process maps them or holds them open.  A memfd
  * always has a holder.
  */
@@ -139,7 +165,7 @@ shm_is_orphan(const struct shm_rec *r)
 		 * sibling's, sharing the IPC namespace), running or not.
 		 */
 		return r->cpid != 0 && !proc_alive(r->cpid) &&
-		    !proc_alive(r->lpid);
+		    !proc_alive(r->lpid) && !owner_runs(r);
 	case SHM_POSIX:
 	case SHM_FILE:
 		return r->users_known;

@@ -88,7 +88,7 @@ shm_place_default(void)
 	if (!made) {
 		open_dir(SHM_DEVSHM, &here.devshm, &here.devshm_err);
 		open_dir(SHM_PROC, &here.proc, &here.proc_err);
-		here.ipcns = -1;
+		here.ipcns = here.root = -1;
 		here.lists = SHM_KINDS_ALL;
 		self_ipcns = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
 		self_ipcns_ino = cur_ipcns_ino = proc_ino_at(AT_FDCWD,
@@ -195,6 +195,8 @@ place_free(struct shm_place *p)
 		close(p->devshm);
 	if (p->ipcns != -1)
 		close(p->ipcns);
+	if (p->root != -1)
+		close(p->root);
 	free(p->container);
 	free(p);
 }
@@ -235,10 +237,12 @@ place_devshm_open(struct shm_place *p, int root)
  * mistaken for it.  A /dev/shm that cannot be reached, is no tmpfs or
  * does not answer is kept as devshm_err (ENOENT: it has none).  NULL
  * with errno: ESRCH (exited), SHM_EZOMBIE, SHM_EKTHREAD, EPERM (not ours
- * to enter: CAP_SYS_ADMIN), or why we could not look (EMFILE).
+ * to enter: CAP_SYS_ADMIN), or why we could not look (EMFILE).  With
+ * keep_root (-N: one place), its root is kept for paths that mean
+ * something there (shm_ftok()); -A's many places do without.
  */
 struct shm_place *
-place_make(pid_t pid)
+place_make(pid_t pid, bool keep_root)
 {
 	const struct shm_place *dflt = shm_place_default();
 	struct shm_place *p;
@@ -248,7 +252,7 @@ place_make(pid_t pid)
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->devshm = p->ipcns = -1;
+	p->devshm = p->ipcns = p->root = -1;
 	p->proc = dflt->proc;
 	p->proc_err = dflt->proc_err;
 	p->id.pid = pid;
@@ -320,7 +324,12 @@ place_make(pid_t pid)
 	}
 	p->id.container = p->container;
 	p->lists = SHM_KINDS_ALL;
-	close(root);
+	if (keep_root) {
+		p->root = root;
+		root = -1;
+	}
+	if (root != -1)
+		close(root);
 	close(task);
 	close(procdir);
 	close(pidfd);
@@ -350,7 +359,7 @@ shm_place_of_pid(pid_t pid, const struct shm_place **out)
 {
 	struct shm_place *p;
 
-	if ((p = place_make(pid)) == NULL)
+	if ((p = place_make(pid, true)) == NULL)
 		return -1;
 	if (p->devshm == -1 && p->devshm_err != ENOENT) {
 		int e = p->devshm_err;
@@ -393,6 +402,9 @@ shm_place_id(const struct shm_place *p)
 			here.container = strdup(id);
 		here.id.container = here.container;
 	}
+	/* Learnt when the place was made (devshm_key, devshm_open). */
+	((struct shm_place *)p)->id.devshm_dev = p->devshm_dev;
+	((struct shm_place *)p)->id.devshm_ino = p->devshm_ino;
 	return &p->id;
 }
 

@@ -195,7 +195,7 @@ shm_places_all(const struct shm_place ***out, size_t *nout, pid_t *bad)
 				own_nspid(dirfd(d), de->d_name, (pid_t)pid);
 			continue;
 		}
-		if ((p = place_make((pid_t)pid)) == NULL) {
+		if ((p = place_make((pid_t)pid, false)) == NULL) {
 			if (errno == ESRCH || errno == SHM_EZOMBIE ||
 			    errno == SHM_EKTHREAD)
 				continue;	/* gone, a zombie, a kernel thread */

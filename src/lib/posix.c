@@ -253,8 +253,10 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 /*
  * unlink(2) in the object's directory needs write and search permission
  * on it and, when it is sticky (/dev/shm is, mode 1777), to own the
- * object or the directory, or CAP_FOWNER.  Judged as whoever the
- * removal acts as (the place's owner: place_acting_uid()).
+ * object or the directory, or CAP_FOWNER that counts for the object: in
+ * a user namespace, only if its owner and group are mapped there.
+ * Judged as whoever the removal acts as (the place's owner:
+ * place_acting_uid()).
  */
 static bool
 posix_may_remove(const struct shm_rec *r)
@@ -269,7 +271,8 @@ posix_may_remove(const struct shm_rec *r)
 	if (faccessat(dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1)
 		return errno != EACCES && errno != EPERM && errno != EROFS;
 	return !(dir.st_mode & S_ISVTX) || r->uid == euid ||
-	    dir.st_uid == euid || shm_have_cap(CAP_FOWNER);
+	    dir.st_uid == euid ||
+	    shm_cap_counts_for_owner(CAP_FOWNER, r->uid, r->gid);
 }
 
 static int

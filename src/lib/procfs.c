@@ -2,7 +2,8 @@
  * procfs.c - what a /proc says of its processes as a whole: whether it
  * shows us every one of them (hidepid, a PID namespace below the
  * host's), who we are in it, whether a process runs and what it is
- * called, and the inode of one of its namespaces.
+ * called, whether any process of a user runs, whether a file is locked,
+ * and the inode of one of its namespaces.
  *
  * Layer: kernel facts (src/lib/LAYERS).
  */
@@ -13,6 +14,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -228,6 +230,119 @@ proc_stat_nosync(int dirfd, const char *path, int flags, struct stat *st)
 	st->st_ino = (ino_t)sx.stx_ino;
 	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
 	return 0;
+}
+
+/* Add the real and effective uids of the process at /proc/name to *v. */
+static int
+add_uids(int procfd, const char *name, uid_t **v, size_t *n, size_t *cap)
+{
+	char path[64], buf[2048], *p;
+	unsigned long id[2];
+	size_t i, j;
+
+	snprintf(path, sizeof(path), "%s/status", name);
+	if (shm_read_small(procfd, path, buf, sizeof(buf)) <= 0 ||
+	    (p = strstr(buf, "\nUid:")) == NULL ||
+	    sscanf(p + 5, "%lu %lu", &id[0], &id[1]) != 2)
+		return 0;		/* gone meanwhile */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < *n && (*v)[i] != (uid_t)id[j]; i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n == *cap) {
+			uid_t *nv = reallocarray(*v, *cap = *cap ? *cap * 2 : 32,
+			    sizeof(**v));
+
+			if (nv == NULL)
+				return -1;
+			*v = nv;
+		}
+		(*v)[(*n)++] = (uid_t)id[j];
+	}
+	return 0;
+}
+
+/*
+ * Does a process whose real or effective uid is uid run?  One look at
+ * /proc, kept for the rest of the run (the programs are short).  If
+ * /proc does not show us every process, or cannot be read, we cannot
+ * tell: yes.
+ */
+bool
+proc_uid_runs(uid_t uid)
+{
+	static uid_t *uids;
+	static size_t n;
+	static int known;	/* 0: not looked yet, 1: uids, -1: unknown */
+	size_t i, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (known == 0) {
+		known = -1;
+		if ((fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1)
+			return true;
+		if (proc_sees_every_process(fd) && (d = fdopendir(fd)) != NULL) {
+			known = 1;
+			while (known == 1 && (de = readdir(d)) != NULL)
+				if (de->d_name[0] >= '1' && de->d_name[0] <= '9' &&
+				    add_uids(fd, de->d_name, &uids, &n, &cap) == -1)
+					known = -1;
+			closedir(d);
+		} else
+			close(fd);
+	}
+	if (known == -1)
+		return true;
+	for (i = 0; i < n; i++)
+		if (uids[i] == uid)
+			return true;
+	return false;
+}
+
+/*
+ * Does anyone hold a flock on the file st (a write lock, if write_only)?
+ * From /proc/locks, which lists every lock with its file's device and
+ * inode: a look that holds nothing.  If we cannot tell, no.
+ */
+bool
+proc_flocked(const struct stat *st, bool write_only)
+{
+	char line[256], *tok, *save;
+	unsigned maj, min;
+	unsigned long long ino;
+	bool held = false;
+	FILE *fp;
+	int i;
+
+	if ((fp = fopen("/proc/locks", "re")) == NULL)
+		return false;
+	/* "1: FLOCK  ADVISORY  WRITE 4123 00:1b:12345 0 EOF" */
+	while (!held && fgets(line, sizeof(line), fp) != NULL) {
+		const char *type = NULL, *rw = NULL, *where = NULL;
+
+		for (i = 0, tok = strtok_r(line, " \t\n", &save); tok != NULL;
+		    tok = strtok_r(NULL, " \t\n", &save)) {
+			if (strcmp(tok, "->") == 0)
+				continue;	/* one that waits for it */
+			switch (i++) {
+			case 1: type = tok; break;
+			case 3: rw = tok; break;
+			case 5: where = tok; break;
+			}
+		}
+		if (where == NULL || strcmp(type, "FLOCK") != 0 ||
+		    (write_only && strcmp(rw, "WRITE") != 0) ||
+		    sscanf(where, "%x:%x:%llu", &maj, &min, &ino) != 3)
+			continue;
+		held = maj == major(st->st_dev) && min == minor(st->st_dev) &&
+		    ino == (unsigned long long)st->st_ino;
+	}
+	fclose(fp);
+	return held;
 }
 
 unsigned long long

@@ -6,6 +6,15 @@
  * is listed and trusted only when the file is ours, whole, and of the
  * IPC namespace asked about.
  *
+ * An IPC namespace's inode number is given to the next namespace made
+ * once it is gone: a file is that namespace's only if the namespace's
+ * id (NS_GET_ID, never reused; sysv_ipcns_identity()) says so, or, where
+ * the kernel has no such id, if what its key names now is what the
+ * interrupted resize could have left: nothing, the untouched original,
+ * or the new segment the file names (its shmid, creator and ctime,
+ * noted in the header as it is made).  A file that fails this is
+ * another namespace's: never listed, never used.
+ *
  * Layer: kinds (src/lib/LAYERS), below sysv_resize.c.
  */
 #include "config.h"
@@ -15,6 +24,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +37,12 @@
 #define RECOVERY_PREFIX	"shmresize-"
 
 static const char recovery_magic[8] = SHM_RECOVERY_MAGIC;
+
+/* The format is the file's: it must not change with the compiler. */
+_Static_assert(offsetof(struct shm_recovery_header, nsid) ==
+    SHM_RECOVERY_V1_SIZE, "version 1's header is 56 bytes");
+_Static_assert(sizeof(struct shm_recovery_header) == 136,
+    "version 2's header is 136 bytes");
 
 /* ${TMPDIR:-/tmp}: where the recovery files live. */
 static const char *
@@ -51,9 +67,9 @@ recovery_tag(key_t key, int id, char *buf, size_t len)
  * SHMTOOLS_TEST_PAUSE=POINT:MS stops a resize for MS milliseconds at POINT
  * ("create": the recovery file is made, its header not yet written;
  * "save": the data is saved, a signal may still stop the resize; "rmid":
- * after the last NATTCH check, before IPC_RMID; "copy": the new segment
- * exists, empty), so that the tests can act at that instant instead of
- * hoping to hit it.
+ * after the last NATTCH check, before IPC_RMID; "gone": after IPC_RMID,
+ * the key names nothing; "copy": the new segment exists, empty), so that
+ * the tests can act at that instant instead of hoping to hit it.
  */
 void
 resize_test_pause(const char *point)
@@ -100,11 +116,77 @@ recovery_pagesize(uint32_t mode)
 }
 
 /*
- * Open recovery file name in dirfd and read its header into rec, or fail
- * (ENOENT for anything that is not ours to trust: not a regular file, a
- * symbolic link, owned by another user than the caller or root, a bad
- * header, another IPC namespace's than ipcns, a name that does not match
- * the key).
+ * What the key of the file with header h (of format version) names now,
+ * in the IPC namespace we are in.  The new segment is the one the header
+ * names: by its shmid once it is known, before that (a SIGKILL between
+ * shmget and the note) by what the resize makes it: mode 0600, created
+ * by the resizing process no earlier than the note.  An IPC_SET since
+ * moves a ctime on, never back.
+ */
+static enum recovery_state
+recovery_state_now(const struct shm_recovery_header *h, unsigned version)
+{
+	struct shmid_ds ds;
+	int id;
+
+	if ((key_t)h->key != IPC_PRIVATE) {
+		if ((id = shmget((key_t)h->key, 0, 0)) == -1)
+			return errno == ENOENT ? REC_NONE : REC_OTHER;
+		if (sysv_stat_id(id, &ds) == -1)
+			return errno == ENOENT ? REC_NONE : REC_OTHER;
+	} else if (sysv_stat_id(id = h->old_id, &ds) == -1 &&
+	    (version < 2 || h->new_id == -1 ||
+	    sysv_stat_id(id = h->new_id, &ds) == -1))
+		return REC_NONE;
+	if (ds.shm_perm.mode & SHM_DEST)
+		return REC_NONE;
+	if (id == h->old_id && (version < 2 ||
+	    (ds.shm_cpid == h->old_cpid && ds.shm_ctime >= h->old_ctime)))
+		return REC_ORIGINAL;
+	if (version >= 2 && ds.shm_cpid == h->new_cpid &&
+	    ds.shm_ctime >= h->new_ctime && (h->new_id != -1 ?
+	    id == h->new_id : (ds.shm_perm.mode & 0777) == 0600))
+		return REC_NEW;
+	/* A private segment's new one has its own shmid: none here. */
+	return (key_t)h->key == IPC_PRIVATE ? REC_NONE : REC_OTHER;
+}
+
+/*
+ * Is the file with header h this IPC namespace's?  Its id says so where
+ * both the kernel then and now have one; else the key's state must be
+ * one the resize could have left.  A version 1 file names neither:
+ * trusted as it was, but sysv_recover() replaces no segment for it
+ * that is not the original unless forced (SHM_EOTHERSEG).
+ */
+static bool
+recovery_is_here(const struct shm_recovery_header *h, unsigned version,
+    struct shm_recovery *rec)
+{
+	char boot[sizeof(h->boot)];
+	uint64_t nsid;
+
+	rec->state = recovery_state_now(h, version);
+	rec->proven = false;
+	if (version < 2)
+		return true;
+	sysv_ipcns_identity(&nsid, boot, sizeof(boot));
+	if (h->nsid != 0 && nsid != 0 && h->boot[0] != '\0') {
+		if (h->nsid != nsid || strncmp(h->boot, boot,
+		    sizeof(boot)) != 0)
+			return false;
+		rec->proven = true;
+		return true;
+	}
+	return rec->state != REC_OTHER;
+}
+
+/*
+ * Open recovery file name in dirfd (read-write where we may, so that a
+ * recovery can note the segment it makes) and read its header into rec,
+ * or fail (ENOENT for anything that is not ours to trust: not a regular
+ * file, a symbolic link, owned by another user than the caller or root,
+ * a bad header, another IPC namespace's than ipcns, which we are in (see
+ * recovery_is_here()), a name that does not match the key).
  */
 int
 recovery_open(int dirfd, const char *dir, const char *name,
@@ -114,28 +196,39 @@ recovery_open(int dirfd, const char *dir, const char *name,
 	char tag[32], want[64];
 	struct stat st;
 	uid_t me = geteuid();
+	size_t hlen;
 	int fd;
 
 	if (strncmp(name, RECOVERY_PREFIX, strlen(RECOVERY_PREFIX)) != 0) {
 		errno = ENOENT;
 		return -1;
 	}
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && errno != ELOOP)
+		fd = openat(dirfd, name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1)
 		return -1;
+	memset(&h, 0, sizeof(h));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    (st.st_uid != me && st.st_uid != 0) ||
-	    (size_t)st.st_size < sizeof(h) ||
-	    read_full_at(fd, &h, sizeof(h), 0) == -1 ||
+	    (size_t)st.st_size < SHM_RECOVERY_V1_SIZE ||
+	    read_full_at(fd, &h, SHM_RECOVERY_V1_SIZE, 0) == -1 ||
 	    memcmp(h.magic, recovery_magic, sizeof(h.magic)) != 0 ||
-	    h.version != SHM_RECOVERY_VERSION ||
+	    (h.version != 1 && h.version != SHM_RECOVERY_VERSION) ||
 	    h.ipcns != ipcns)
+		goto untrusted;
+	hlen = h.version == 1 ? SHM_RECOVERY_V1_SIZE : sizeof(h);
+	if ((size_t)st.st_size < hlen || (hlen > SHM_RECOVERY_V1_SIZE &&
+	    read_full_at(fd, &h, hlen, 0) == -1))
 		goto untrusted;
 	recovery_tag((key_t)h.key, h.old_id, tag, sizeof(tag));
 	snprintf(want, sizeof(want), RECOVERY_PREFIX "%s-", tag);
 	if (strncmp(name, want, strlen(want)) != 0)
 		goto untrusted;
 	memset(rec, 0, sizeof(*rec));
+	if (!recovery_is_here(&h, h.version, rec))
+		goto untrusted;
 	if (asprintf(&rec->path, "%s/%s", dir, name) == -1) {
 		rec->path = NULL;
 		close(fd);
@@ -151,12 +244,64 @@ recovery_open(int dirfd, const char *dir, const char *name,
 	rec->uid = (uid_t)h.uid;
 	rec->gid = (gid_t)h.gid;
 	rec->mtime = st.st_mtime;
-	rec->complete = (uint64_t)st.st_size - sizeof(h) == h.old_size;
+	rec->version = h.version;
+	rec->data_off = hlen;
+	rec->complete = (uint64_t)st.st_size - hlen == h.old_size;
 	return fd;
 untrusted:
 	close(fd);
 	errno = ENOENT;
 	return -1;
+}
+
+/*
+ * Note in the header of the recovery file fd the segment a resize or a
+ * recovery makes: before shmget (id -1), who makes it and from when;
+ * after, its shmid, creator and ctime.  Version 1 files are left as
+ * they are.
+ */
+int
+recovery_note_new(int fd, int id)
+{
+	struct {
+		int32_t	 new_id;
+		int32_t	 pad;
+		int64_t	 new_ctime;
+		int32_t	 new_cpid;
+	} n;
+	struct shmid_ds ds;
+	uint32_t version;
+
+	if (read_full_at(fd, &version, sizeof(version),
+	    (off_t)offsetof(struct shm_recovery_header, version)) == -1)
+		return -1;
+	if (version < 2)
+		return 0;
+	n.new_id = id;
+	n.new_cpid = getpid();
+	n.new_ctime = time(NULL);
+	if (id != -1) {
+		if (shmctl(id, IPC_STAT, &ds) == -1)
+			return -1;
+		n.new_ctime = ds.shm_ctime;
+		n.new_cpid = ds.shm_cpid;
+	}
+	if (pwrite(fd, &n.new_id, sizeof(n.new_id), (off_t)offsetof(struct
+	    shm_recovery_header, new_id)) != (ssize_t)sizeof(n.new_id) ||
+	    pwrite(fd, &n.new_ctime, sizeof(n.new_ctime), (off_t)offsetof(
+	    struct shm_recovery_header, new_ctime)) !=
+	    (ssize_t)sizeof(n.new_ctime) ||
+	    pwrite(fd, &n.new_cpid, sizeof(n.new_cpid), (off_t)offsetof(
+	    struct shm_recovery_header, new_cpid)) !=
+	    (ssize_t)sizeof(n.new_cpid)) {
+		/* Opened read-only (recovery_open): nothing to keep it by. */
+		if (errno == EBADF)
+			return 0;
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -175,9 +320,9 @@ recovery_cmp(const void *a, const void *b)
  * default place) left when it was killed or failed.  An unreadable
  * directory is an error; an empty or missing one is no files.
  */
-int
-sysv_recovery_list(const struct shm_place *place, struct shm_recovery **vp,
-    size_t *np)
+static int
+recovery_scan(const struct shm_place *place, const char *prefix,
+    struct shm_recovery **vp, size_t *np)
 {
 	const char *dir = recovery_dir();
 	struct shm_recovery *v = NULL, rec;
@@ -190,9 +335,14 @@ sysv_recovery_list(const struct shm_place *place, struct shm_recovery **vp,
 	*np = 0;
 	if (place == NULL)
 		place = shm_place_default();
+	/* What the keys name now is the place's namespace's. */
+	if (place_enter(place) == -1)
+		return -1;
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
 		if ((fd = recovery_open(dirfd(d), dir, de->d_name,
 		    place_ipcns_ino(place), &rec)) == -1)
 			continue;
@@ -222,6 +372,13 @@ sysv_recovery_list(const struct shm_place *place, struct shm_recovery **vp,
 	return 0;
 }
 
+int
+sysv_recovery_list(const struct shm_place *place, struct shm_recovery **vp,
+    size_t *np)
+{
+	return recovery_scan(place, RECOVERY_PREFIX, vp, np);
+}
+
 /* Does recovery file rec belong to address a (by key, or by old shmid)? */
 static bool
 recovery_matches(const struct shm_recovery *rec, const struct shm_addr *a)
@@ -239,10 +396,17 @@ int
 recovery_find(const struct shm_addr *a, struct shm_recovery *found)
 {
 	struct shm_recovery *v;
+	char tag[32], prefix[64];
 	size_t n, i;
 
 	memset(found, 0, sizeof(*found));
-	if (sysv_recovery_list(shm_addr_place(a), &v, &n) == -1)
+	/* Only the files named after a are opened. */
+	recovery_tag(a->key, a->id, tag, sizeof(tag));
+	if (a->by_id)	/* a private segment's, or a key's by old shmid */
+		snprintf(prefix, sizeof(prefix), RECOVERY_PREFIX);
+	else
+		snprintf(prefix, sizeof(prefix), RECOVERY_PREFIX "%s-", tag);
+	if (recovery_scan(shm_addr_place(a), prefix, &v, &n) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (recovery_matches(&v[i], a)) {
@@ -252,6 +416,49 @@ recovery_find(const struct shm_addr *a, struct shm_recovery *found)
 		}
 	sysv_recovery_list_free(v, n);
 	return 0;
+}
+
+/*
+ * The recovery file an interrupted resize left for the segment at a,
+ * whose key is key (a by_id address of a keyed segment is looked up by
+ * key too), in *found (found->path NULL if none; the caller frees it).
+ * While there is one, the key names a half-filled copy, or nothing, or
+ * an original that a --recover will find whole: System V open, create
+ * and remove refuse it (SHM_EPENDING).
+ */
+int
+recovery_pending(const struct shm_addr *a, key_t key, struct shm_recovery *found)
+{
+	struct shm_addr k = *a;
+
+	if (recovery_find(a, found) == -1)
+		return -1;
+	if (found->path != NULL || !a->by_id || key == IPC_PRIVATE)
+		return 0;
+	k.by_id = false;
+	k.key = key;
+	return recovery_find(&k, found);
+}
+
+/*
+ * The command that puts back what an interrupted resize of the segment
+ * with key (IPC_PRIVATE: of shmid id) in place left, for a message:
+ * with "-N PID" where the place is not the caller's own, so that it
+ * works as printed.
+ */
+void
+shm_recovery_command(const struct shm_place *place, key_t key, int id,
+    char *buf, size_t len)
+{
+	char addr[32], ns[32] = "";
+
+	recovery_tag(key, id, addr, sizeof(addr));
+	if (key == IPC_PRIVATE)
+		snprintf(addr, sizeof(addr), "id:%d", id);
+	if (place != NULL && place != shm_place_default() &&
+	    shm_place_id(place)->pid > 0)
+		snprintf(ns, sizeof(ns), "-N %d ", (int)shm_place_id(place)->pid);
+	snprintf(buf, len, "shmresize %s--recover %s", ns, addr);
 }
 
 /*
@@ -344,6 +551,12 @@ recovery_save(const struct shm_addr *a, const struct shmid_ds *ds, int id,
 	h.old_size = ds->shm_segsz;
 	h.new_size = new_size;
 	h.ipcns = place_ipcns_ino(shm_addr_place(a));
+	sysv_ipcns_identity(&h.nsid, h.boot, sizeof(h.boot));
+	h.old_ctime = ds->shm_ctime;
+	h.old_cpid = ds->shm_cpid;
+	h.new_id = -1;
+	h.new_cpid = getpid();
+	h.new_ctime = time(NULL);
 	if ((fd = recovery_create(dir, *path, &h)) == -1)
 		goto fail;
 	if (write_full(fd, p, ds->shm_segsz) == 0)

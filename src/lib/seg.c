@@ -386,6 +386,16 @@ shm_remove_listed(const struct shm_rec *r, int flags)
 }
 
 /*
+ * The bulk removal is over: let go of what shm_remove_listed() kept for
+ * the next one (a namespace's lock).  Exiting does as well.
+ */
+void
+shm_remove_listed_done(void)
+{
+	lock_bulk_end();
+}
+
+/*
  * Would removing the segment r describes be permitted, by the kernel's
  * rules, to this process?  Asked without trying, so that a dry run says
  * exactly what the real one will do: as the place's owner, where the

@@ -9,6 +9,7 @@
 #define SHMTOOLS_SHM_PRIVATE_H
 
 #include <limits.h>
+#include <sys/stat.h>
 
 #include "shm.h"
 #include "proctext.h"
@@ -51,6 +52,8 @@ void	 hash_free(struct hash *);
 
 /* util.c */
 bool	 shm_have_cap(int);
+bool	 shm_cap_counts_for(int, int);
+bool	 shm_cap_counts_for_owner(int, uid_t, gid_t);
 ssize_t	 shm_read_small(int, const char *, char *, size_t);
 int	 write_full(int, const void *, size_t);
 void	 close_keep_errno(int);
@@ -72,6 +75,8 @@ long	 shm_env_ms(const char *, long);
 
 /* procfs.c */
 bool	 proc_alive(pid_t);
+bool	 proc_uid_runs(uid_t);
+bool	 proc_flocked(const struct stat *, bool);
 bool	 proc_sees_every_process(int);
 pid_t	 proc_self_pid(int);
 unsigned long long proc_ino_at(int, const char *);
@@ -112,6 +117,8 @@ struct shm_place {
 	int		 proc_err;	/* ...or -1 and why */
 	int		 ipcns;		/* the IPC namespace to setns() into;
 					   -1: the caller's own */
+	int		 root;		/* -N: its root (O_PATH), where its
+					   paths mean something; -1: ours */
 	struct shm_place_id id;		/* its namespaces, a process in it */
 	dev_t		 devshm_dev;	/* which /dev/shm: two places with */
 	ino_t		 devshm_ino;	/* one are one place for POSIX */
@@ -128,7 +135,7 @@ struct shm_place {
 };
 const struct shm_place *shm_addr_place(const struct shm_addr *);
 struct shm_place *place_own(void);
-struct shm_place *place_make(pid_t);
+struct shm_place *place_make(pid_t, bool);
 void	 place_free(struct shm_place *);
 int	 place_devshm(const struct shm_place *);
 int	 place_proc(const struct shm_place *);
@@ -137,6 +144,7 @@ unsigned long long place_ipcns_ino(const struct shm_place *);
 
 /* devshm.c: a process's /dev/shm beneath its root, never waited on */
 int	 devshm_open(int, dev_t *, ino_t *);
+int	 place_root_stat(int, const char *, dev_t *, ino_t *);
 
 /* owner.c: files of a place are changed as its owner would */
 struct place_act {
@@ -158,11 +166,21 @@ uid_t	 place_acting_uid(void);
  * descriptor that holds the lock; it fails with EWOULDBLOCK when the
  * lock stays taken past the bound, and with EINTR when a signal the
  * caller blocked is pending (shm_signal_pending: one that would end the
- * process).
+ * process); with another errno, nothing is locked (EPERM: we could not
+ * change the segment, so we hold no lock others would wait for).
+ * shm_key_lock_owned() is the same for a segment whose owner and creator
+ * the caller knows.  lock_bulk_covers() says whether a bulk removal's
+ * one namespace lock stands for key's lock; lock_bulk_end() lets it go.
+ * lock_sysv_admin(): does CAP_SYS_ADMIN count for place's IPC namespace?
  */
 int	 shm_key_lock(const struct shm_place *, key_t, int, bool);
+int	 shm_key_lock_owned(const struct shm_place *, key_t, int, uid_t, uid_t,
+	    bool);
 void	 shm_key_unlock(int);
 int	 shm_lock_path(const struct shm_place *, key_t, int, char *, size_t);
+bool	 lock_bulk_covers(const struct shm_place *, key_t, int);
+void	 lock_bulk_end(void);
+bool	 lock_sysv_admin(const struct shm_place *);
 bool	 shm_signal_pending(void);
 
 /* ---- kinds (their interface: backend.h) ---- */

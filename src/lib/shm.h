@@ -61,6 +61,8 @@ enum shm_error {
 				   does not answer */
 	SHM_EFOREIGN,		/* a place whose owner cannot be told: its
 				   files are not changed */
+	SHM_EOTHERSEG,		/* a recovery file that does not name the
+				   segment its key names now */
 	SHM_ELAST
 };
 
@@ -91,6 +93,8 @@ struct shm_place_id {
 	unsigned long long ipcns, mntns;	/* namespace inodes, as lsns */
 	pid_t		 pid;		/* a process there, for -N; 0: none */
 	const char	*container;	/* from its cgroup; NULL: none */
+	dev_t		 devshm_dev;	/* its /dev/shm: two places in one */
+	ino_t		 devshm_ino;	/* mount namespace may have two */
 };
 int	 shm_place_of_pid(pid_t, const struct shm_place **);
 int	 shm_places_all(const struct shm_place ***, size_t *, pid_t *);
@@ -213,6 +217,7 @@ int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
+void	 shm_remove_listed_done(void);
 bool	 shm_may_remove(const struct shm_rec *);
 
 /* io.c: moving bytes between a segment and a descriptor */
@@ -292,10 +297,19 @@ struct shm_recovery {
 	time_t		 mtime;
 	uint64_t	 pagesize;	/* huge pages of this size; 0: not */
 	bool		 complete;	/* holds all old_size bytes */
+	unsigned	 version;	/* of its format (1: the key's
+					   segment is not named in it) */
+	uint64_t	 data_off;	/* where the data starts in it */
+	int		 state;		/* what the key names now (enum
+					   recovery_state, backend.h) */
+	bool		 proven;	/* the IPC namespace's id says it is
+					   this namespace's file */
 };
 int	 sysv_recovery_list(const struct shm_place *, struct shm_recovery **,
 	    size_t *);
 void	 sysv_recovery_list_free(struct shm_recovery *, size_t);
+void	 shm_recovery_command(const struct shm_place *, key_t, int, char *,
+	    size_t);
 
 struct shm_recover_result {
 	struct shm_addr	 addr;		/* the segment that holds the data */
@@ -303,6 +317,7 @@ struct shm_recover_result {
 	bool		 stale;		/* the original was never removed:
 					   the file was only deleted */
 	pid_t		 busy_pid;	/* EBUSY: a process attached there */
+	uint64_t	 pagesize;	/* of the file's segment; 0: not huge */
 };
 /*
  * seg.c: put back the data that an interrupted resize of the segment at
@@ -315,7 +330,7 @@ int	 shm_recover(const struct shm_addr *, int,
 void	 shm_recover_result_free(struct shm_recover_result *);
 
 /* sysv.c */
-int	 shm_ftok(const char *, int, key_t *);
+int	 shm_ftok(const struct shm_place *, const char *, int, key_t *);
 uint64_t shm_sysv_pages(uint64_t);
 
 /* fmt.c: fields as text */

@@ -75,14 +75,37 @@ sysv_list(const struct shm_place *place, struct shm_vec *vec)
 	return r;
 }
 
+/*
+ * A resize of the key was interrupted and its recovery file waits (recovery_pending()): the key names a half-filled copy, or
+ * nothing, or an original a --recover will judge.  Nothing reads,
+ * writes, makes or removes it until then (SHM_EPENDING).  A $TMPDIR we
+ * cannot read hides nothing a resize of ours could have left there.
+ */
+static int
+sysv_pending(const struct shm_addr *a, key_t key)
+{
+	struct shm_recovery found;
+
+	if (recovery_pending(a, key, &found) == -1 || found.path == NULL)
+		return 0;
+	free(found.path);
+	errno = SHM_EPENDING;
+	return -1;
+}
+
 static int
 sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 {
 	struct shmid_ds ds;
 	int id;
 
-	if ((id = sysv_resolve(a)) == -1 || sysv_stat_id(id, &ds) == -1)
+	if ((id = sysv_resolve(a)) == -1 || sysv_stat_id(id, &ds) == -1) {
+		/* Nothing under the key: a resize may be between two. */
+		if (errno == ENOENT && !a->by_id &&
+		    sysv_pending(a, a->key) == 0)
+			errno = ENOENT;
 		return -1;
+	}
 	sysv_fill_from_ds(id, &ds, rec);
 	rec->rss = rec->swap = -1;	/* only the table has them:
 					   shm_fill_resident() */
@@ -90,8 +113,8 @@ sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 }
 
 /*
- * IPC_RMID is the owner's, the creator's, or CAP_SYS_ADMIN's (in the user
- * namespace that owns the IPC namespace: ours, if we have it at all).
+ * IPC_RMID is the owner's, the creator's, or CAP_SYS_ADMIN's in the user
+ * namespace that owns the IPC namespace (lock_sysv_admin).
  */
 static bool
 sysv_may_remove(const struct shm_rec *r)
@@ -101,7 +124,7 @@ sysv_may_remove(const struct shm_rec *r)
 	if (r->uid == SHM_UNKNOWN_ID || r->cuid == SHM_UNKNOWN_ID)
 		return true;
 	return r->uid == euid || r->cuid == euid ||
-	    shm_have_cap(CAP_SYS_ADMIN);
+	    lock_sysv_admin(shm_addr_place(&r->addr));
 }
 
 /*
@@ -115,11 +138,19 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 	struct shmid_ds ds;
 	int lockfd, rv = -1;
 
-	/* Not while a resize of its key holds the key's lock. */
-	if ((lockfd = shm_key_lock(shm_addr_place(&r->addr),
-	    r->addr.key, r->addr.id, false)) == -1 &&
+	/*
+	 * Not while a resize of its key holds the key's lock; within a
+	 * bulk removal, the namespace's one lock keeps resizes off.
+	 */
+	lockfd = -1;
+	if (!lock_bulk_covers(shm_addr_place(&r->addr), r->addr.key,
+	    r->addr.id) &&
+	    (lockfd = shm_key_lock_owned(shm_addr_place(&r->addr),
+	    r->addr.key, r->addr.id, r->uid, r->cuid, false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (sysv_pending(&r->addr, r->addr.key) == -1)
+		goto out;
 	if (sysv_stat_id(r->addr.id, &ds) == -1)
 		goto out;
 	if (IPC_PERM_KEY(ds.shm_perm) != r->addr.key ||
@@ -184,6 +215,11 @@ sysv_lock_resolve(const struct shm_addr *a, int *lockfd)
 	    false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (sysv_pending(a, key) == -1) {
+		shm_key_unlock(*lockfd);
+		*lockfd = -1;
+		return -1;
+	}
 	if ((id = sysv_resolve(a)) == -1) {
 		shm_key_unlock(*lockfd);
 		*lockfd = -1;
@@ -244,6 +280,8 @@ sysv_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	    false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	if (key != IPC_PRIVATE && sysv_pending(a, key) == -1)
+		goto fail;
 	/* SHM_HUGETLB reserves the huge pages now: ENOMEM if too few. */
 	id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)mode |
 	    ((flags & SHM_C_HUGE) ? huge_shmflg(huge_flags_size(flags)) : 0));
@@ -372,14 +410,29 @@ shm_sysv_pages(uint64_t size)
 }
 
 int
-shm_ftok(const char *path, int proj, key_t *key)
+shm_ftok(const struct shm_place *place, const char *path, int proj,
+    key_t *key)
 {
 	struct stat st;
+	dev_t dev;
+	ino_t ino;
 
 	/* ftok(3) quietly truncates proj to 8 bits; 0 is not allowed. */
 	if (proj < 1 || proj > 255) {
 		errno = EINVAL;
 		return -1;
+	}
+	/*
+	 * Another place's path is its own (as nsenter --mount resolves
+	 * it): the key glibc's ftok(3) makes of that file.
+	 */
+	if (place != NULL && place->root != -1) {
+		if (place_root_stat(place->root, path, &dev, &ino) == -1)
+			return -1;
+		*key = (key_t)(((uint32_t)ino & 0xffff) |
+		    (((uint32_t)dev & 0xff) << 16) |
+		    (((uint32_t)proj & 0xff) << 24));
+		return 0;
 	}
 	if (stat(path, &st) == -1)
 		return -1;

@@ -18,17 +18,23 @@
  *  3. refuse a removed (SHM_DEST) segment, one with processes attached
  *     (unless forced), a bad size, a key whose earlier resize was cut
  *     short (its recovery file is still there): nothing changed;
- *  4. write the recovery file: a header (struct shm_recovery_header)
- *     saying which key, shmid, sizes, mode and owner, then the data;
- *  5. check NATTCH once more, IPC_RMID the original (the point of no
+ *  4. for a segment of huge pages, make sure we may have them and the
+ *     pool has room (check_huge_room): the kernel asks CAP_IPC_LOCK or
+ *     vm.hugetlb_shm_group of whoever makes one, and the owner who runs
+ *     us may lack what the service that made it had;
+ *  5. write the recovery file: a header (struct shm_recovery_header)
+ *     saying which key, shmid, sizes, mode and owner, and what names the
+ *     IPC namespace and the original for good, then the data;
+ *  6. check NATTCH once more, IPC_RMID the original (the point of no
  *     return: it frees the key; our attachment keeps the memory), create
- *     the new segment with IPC_EXCL, mode 0600 until it is filled, copy,
- *     give it the old mode and owner;
- *  6. look for processes that attached behind our back: to the original
+ *     the new segment with IPC_EXCL, mode 0600 until it is filled, note
+ *     it in the file's header (recovery_note_new), copy, give it the old
+ *     mode and owner;
+ *  7. look for processes that attached behind our back: to the original
  *     after the check (they stay on the removed segment) or to the new one
  *     while it was half filled.  IPC_RMID cannot be undone, so they are
  *     only reported;
- *  7. remove the recovery file.
+ *  8. remove the recovery file.
  * If there is no room for both segments (kernel.shmmni, kernel.shmall),
  * the original goes first and the copy comes from the file; failing that,
  * a segment of the old size is made from it; failing that, the file stays.
@@ -69,28 +75,34 @@ struct copy_to {
 
 /*
  * A new segment under t->key of t->size, filled with len bytes from src,
- * or (src NULL) from srcfd after the header; then given t's mode and
- * owner.  Until then its mode is 0600: nobody but its owner (and root)
- * can attach a half-filled segment.
+ * or (src NULL) from the recovery file fd after its header (data_off);
+ * then given t's mode and owner.  Until then its mode is 0600: nobody
+ * but its owner (and root) can attach a half-filled segment.  The file's
+ * header notes who makes it, then which it is (recovery_note_new), so
+ * that what a SIGKILL leaves can be told from another namespace's.
  */
 static int
-make_copy(struct copy_to *t, const unsigned char *src, int srcfd, size_t len)
+make_copy(struct copy_to *t, const unsigned char *src, int fd,
+    uint64_t data_off, size_t len)
 {
 	struct shmid_ds ds;
 	unsigned char *dst;
 	int id, e;
 
+	if (fd != -1 && recovery_note_new(fd, -1) == -1)
+		return -1;
 	id = shmget(t->key, (size_t)t->size, IPC_CREAT | IPC_EXCL | 0600 |
 	    t->hugeflg);
 	if (id == -1)
 		return -1;
+	if (fd != -1 && recovery_note_new(fd, id) == -1)
+		goto undo;
 	if ((dst = shmat(id, NULL, 0)) == (void *)-1)
 		goto undo;
 	resize_test_pause("copy");
 	if (src != NULL)
 		memcpy(dst, src, len);
-	else if (read_full_at(srcfd, dst, len,
-	    (off_t)sizeof(struct shm_recovery_header)) == -1) {
+	else if (read_full_at(fd, dst, len, (off_t)data_off) == -1) {
 		e = errno;
 		shmdt(dst);
 		errno = e;
@@ -116,6 +128,38 @@ undo:
 	e = errno;
 	shmctl(id, IPC_RMID, NULL);
 	errno = e;
+	return -1;
+}
+
+/*
+ * Can we make a segment of size bytes of huge pages of page, while one
+ * of have bytes that will be freed still holds its pages?  Asked of the
+ * kernel with a private segment removed at once: EPERM (no CAP_IPC_LOCK,
+ * not in vm.hugetlb_shm_group, over RLIMIT_MEMLOCK) and ENOMEM (the pool
+ * short even counting have) refuse before anything changes.  Where the
+ * kernel.shm* limits leave no room for the probe (ENOSPC), it cannot
+ * tell: the copy then goes by way of the file, as for any segment.
+ */
+static int
+check_huge_room(uint64_t page, uint64_t have, uint64_t size)
+{
+	uint64_t total, avail;
+	int id;
+
+	if ((id = shmget(IPC_PRIVATE, (size_t)size, IPC_CREAT | 0600 |
+	    huge_shmflg(page))) != -1) {
+		shmctl(id, IPC_RMID, NULL);
+		return 0;
+	}
+	if (errno == ENOSPC)
+		return 0;
+	if (errno != ENOMEM)
+		return -1;
+	/* The pool counts the pages the old one frees when it goes. */
+	if (shm_huge_pool(page, &total, &avail) == 0 &&
+	    avail + have / page >= size / page)
+		return 0;
+	errno = ENOMEM;
 	return -1;
 }
 
@@ -248,10 +292,11 @@ move_data(const struct shmid_ds *ds, int oldid, unsigned char *old,
 		res->pagesize != 0 ? huge_shmflg(res->pagesize) : 0
 	};
 	size_t keep = (size_t)(size < ds->shm_segsz ? size : ds->shm_segsz);
+	uint64_t data_off = sizeof(struct shm_recovery_header);
 	struct shmid_ds now;
 	int id, e;
 
-	if ((id = make_copy(&t, old, -1, keep)) != -1) {
+	if ((id = make_copy(&t, old, fd, 0, keep)) != -1) {
 		/*
 		 * Attached to the original after our last look?  It stays
 		 * there, as forced ones do; but nobody forced it.
@@ -266,11 +311,12 @@ move_data(const struct shmid_ds *ds, int oldid, unsigned char *old,
 	}
 	/* No room for both at once: free the original, copy from the file. */
 	shmdt(old);
-	if ((id = make_copy(&t, NULL, fd, keep)) != -1)
+	if ((id = make_copy(&t, NULL, fd, data_off, keep)) != -1)
 		goto done;
 	e = errno;
 	t.size = ds->shm_segsz;
-	if ((id = make_copy(&t, NULL, fd, (size_t)ds->shm_segsz)) != -1) {
+	if ((id = make_copy(&t, NULL, fd, data_off,
+	    (size_t)ds->shm_segsz)) != -1) {
 		set_result(res, t.key, id);
 		unlink(res->saved);
 		free(res->saved);
@@ -329,6 +375,11 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 	}
 	if (check_pagesize(old, size, res) == -1)
 		goto out;
+	if (res->pagesize != 0 &&
+	    check_huge_room(res->pagesize, ds.shm_segsz, size) == -1) {
+		res->op = SHM_OP_CREATE;
+		goto out;
+	}
 	if ((fd = recovery_save(a, &ds, id, size, res->pagesize, old,
 	    &res->saved)) == -1) {
 		res->savedir = res->saved;
@@ -352,6 +403,7 @@ sysv_resize_copy(const struct shm_addr *a, int sign, uint64_t n, int flags,
 	resize_test_pause("rmid");
 	if (shmctl(id, IPC_RMID, NULL) == -1)
 		goto discard;
+	resize_test_pause("gone");
 	r = move_data(&ds, id, old, size, fd,
 	    (flags & SHM_RESIZE_FORCE) != 0, res);
 	old = NULL;
@@ -380,7 +432,13 @@ out:
 /*
  * Put the data of the oldest recovery file for a back under its key (or,
  * for a private segment, into a new one).  out->stale: the original was
- * never removed, so the file was only deleted.
+ * never removed, so the file was only deleted.  The file is trusted only
+ * as it is opened now, under the key's lock, in a's namespace
+ * (recovery_open): what the key names then decides.  The new segment
+ * the file names, half filled, is replaced; so is another segment only
+ * where the namespace's id proves the file this namespace's (then it was
+ * made under the key since), and never one of a file too old to say
+ * which segment it made, unless forced (SHM_EOTHERSEG).
  */
 int
 sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out)
@@ -416,41 +474,50 @@ sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out
 	out->addr.key = rec.key;
 	out->addr.by_id = rec.key == IPC_PRIVATE;
 	out->addr.fd = -1;
+	out->pagesize = rec.pagesize;
 
-	if (rec.key != IPC_PRIVATE)
-		id = shmget(rec.key, 0, 0);
-	else if (shmctl(rec.old_id, IPC_STAT, &ds) == 0 &&
-	    !(ds.shm_perm.mode & SHM_DEST))
-		id = rec.old_id;
-	if (id != -1 && shmctl(id, IPC_STAT, &ds) == -1)
-		goto out;
-	if (id != -1 && id == rec.old_id) {
+	if (rec.state == REC_ORIGINAL) {
 		/* The original was never removed: the file is stale. */
 		out->stale = true;
-		out->addr.id = id;
+		out->addr.id = rec.old_id;
 		if (unlink(rec.path) == -1)
 			goto out;
 		r = 0;
 		goto out;
 	}
 	if (!rec.complete) {
-		errno = SHM_ESHRUNK;
+		errno = SHM_EINCOMPLETE;
 		goto out;
 	}
 	if (rec.new_size == 0 || rec.new_size > SIZE_MAX) {
 		errno = EINVAL;
 		goto out;
 	}
-	if (id != -1) {
+	if (rec.key != IPC_PRIVATE && rec.state != REC_NONE &&
+	    (id = shmget(rec.key, 0, 0)) != -1) {
+		if (shmctl(id, IPC_STAT, &ds) == -1)
+			goto out;
+		out->addr.id = id;
+		/* Someone's, not the copy it names, and nothing proves ours. */
+		if (rec.state == REC_OTHER && !rec.proven &&
+		    !(flags & SHM_RESIZE_FORCE)) {
+			errno = SHM_EOTHERSEG;
+			goto out;
+		}
 		/* The new segment, whole or half filled, or someone's since. */
 		if (ds.shm_nattch > 0 && !(flags & SHM_RESIZE_FORCE)) {
 			out->busy_pid = ds.shm_lpid;
 			errno = EBUSY;
 			goto out;
 		}
-		if (shmctl(id, IPC_RMID, NULL) == -1)
-			goto out;
-	}
+	} else
+		id = -1;
+	/* Huge pages we may not have: say so before the key is freed. */
+	if (rec.pagesize != 0 && check_huge_room(rec.pagesize,
+	    id != -1 ? ds.shm_segsz : 0, rec.new_size) == -1)
+		goto out;
+	if (id != -1 && shmctl(id, IPC_RMID, NULL) == -1)
+		goto out;
 	{
 		struct copy_to t = {
 			rec.key, rec.new_size, rec.mode, rec.uid, rec.gid, 0,
@@ -459,7 +526,7 @@ sysv_recover(const struct shm_addr *a, int flags, struct shm_recover_result *out
 		size_t keep = (size_t)(rec.new_size < rec.old_size ?
 		    rec.new_size : rec.old_size);
 
-		if ((id = make_copy(&t, NULL, fd, keep)) == -1)
+		if ((id = make_copy(&t, NULL, fd, rec.data_off, keep)) == -1)
 			goto out;
 	}
 	out->addr.id = id;

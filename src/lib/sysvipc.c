@@ -10,9 +10,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -165,4 +168,33 @@ sysv_key_of(int id, key_t *key)
 		return -1;
 	*key = IPC_PERM_KEY(ds.shm_perm);
 	return 0;
+}
+
+#ifndef NS_GET_ID
+#define NS_GET_ID	_IOR(0xb7, 0xd, uint64_t)	/* linux/nsfs.h, 6.18 */
+#endif
+
+/*
+ * What names the IPC namespace we are in for good, unlike its inode
+ * number, which the kernel gives the next namespace made once this one
+ * is gone: its id (NS_GET_ID, Linux 6.18: 64 bits, never handed out
+ * twice while the machine runs; 0 where the kernel has none) and the
+ * boot's id (/proc/sys/kernel/random/boot_id; "" if unreadable), without
+ * which the id would name another namespace after a reboot.
+ */
+void
+sysv_ipcns_identity(uint64_t *nsid, char *boot, size_t len)
+{
+	int fd;
+
+	*nsid = 0;
+	if ((fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC)) != -1) {
+		if (ioctl(fd, NS_GET_ID, nsid) == -1)
+			*nsid = 0;
+		close(fd);
+	}
+	if (shm_read_small(AT_FDCWD, "/proc/sys/kernel/random/boot_id", boot,
+	    len) <= 0)
+		boot[0] = '\0';
+	boot[strcspn(boot, "\n")] = '\0';
 }

@@ -1,9 +1,10 @@
 /*
  * util.c - the smallest helpers over system calls that every floor
- * above uses: our capabilities, a small file read whole, a sysctl, a
- * write and a read that finish, a close that keeps errno, our own
- * descriptors reached again through /proc/self/fd, and a bound in
- * milliseconds from the environment.
+ * above uses: our capabilities (and whether one counts for a namespace
+ * or a file's owner), a small file read whole, a sysctl, a write and a
+ * read that finish, a close that keeps errno, our own descriptors
+ * reached again through /proc/self/fd, and a bound in milliseconds from
+ * the environment.
  *
  * Layer: kernel facts (src/lib/LAYERS).  Calls nothing of the library.
  */
@@ -15,10 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/nsfs.h>
 
 #include "backend.h"
 
@@ -34,6 +38,96 @@ shm_have_cap(int cap)
 	if (syscall(SYS_capget, &hdr, data) == -1)
 		return false;
 	return (data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap)) != 0;
+}
+
+static bool
+same_file(int fd, const struct stat *st)
+{
+	struct stat fst;
+
+	return fstat(fd, &fst) == 0 && fst.st_dev == st->st_dev &&
+	    fst.st_ino == st->st_ino;
+}
+
+/*
+ * Does capability cap count for what the namespace nsfd (an IPC
+ * namespace, say) lets the user namespace that owns it decide?  The
+ * kernel's cap_capable(): walking up from that user namespace, cap
+ * counts if we reach ours and it is in our effective set, or if we are
+ * in the parent of one of them and own it (its creator has every
+ * capability in it); a user namespace that is not ours nor below ours
+ * gives us nothing (NS_GET_USERNS or NS_GET_PARENT says EPERM).  Merely effective, as
+ * under `unshare -r`, it does not count for the host's IPC namespace.
+ * If the kernel cannot tell us (no NS_GET_USERNS), the effective set.
+ */
+bool
+shm_cap_counts_for(int cap, int nsfd)
+{
+	struct stat ours;
+	uid_t owner;
+	int ns, parent, depth;
+	bool r = false;
+
+	if (stat("/proc/self/ns/user", &ours) == -1)
+		return shm_have_cap(cap);
+	/* EPERM: its owner is above ours (`unshare -r` on the host's). */
+	if ((ns = ioctl(nsfd, NS_GET_USERNS)) == -1)
+		return errno == EPERM ? false : shm_have_cap(cap);
+	for (depth = 0; depth < 64; depth++) {	/* the kernel nests 32 */
+		if (same_file(ns, &ours)) {
+			r = shm_have_cap(cap);
+			break;
+		}
+		if ((parent = ioctl(ns, NS_GET_PARENT)) == -1)
+			break;			/* above ours: not below us */
+		if (same_file(parent, &ours) &&
+		    ioctl(ns, NS_GET_OWNER_UID, &owner) == 0 &&
+		    owner == geteuid()) {
+			close(parent);
+			r = true;
+			break;
+		}
+		close(ns);
+		ns = parent;
+	}
+	close(ns);
+	return r;
+}
+
+/*
+ * Is id mapped in our user namespace (map: "uid_map" or "gid_map")?
+ * One that is not shows as the overflow id (65534), and no capability
+ * of ours counts for a file it owns.  If we cannot tell, yes.
+ */
+static bool
+id_mapped(const char *map, unsigned long id)
+{
+	char path[64], line[128];
+	unsigned long in, out, count;
+	bool mapped = false;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", map);
+	if ((fp = fopen(path, "re")) == NULL)
+		return true;
+	while (!mapped && fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "%lu %lu %lu", &in, &out, &count) == 3 &&
+		    id >= in && id - in < count)
+			mapped = true;
+	fclose(fp);
+	return mapped;
+}
+
+/*
+ * Does capability cap count for a file owned by uid:gid?  The kernel's
+ * capable_wrt_inode_uidgid(): in our effective set, and both ids mapped
+ * in our user namespace.
+ */
+bool
+shm_cap_counts_for_owner(int cap, uid_t uid, gid_t gid)
+{
+	return shm_have_cap(cap) && id_mapped("uid_map", uid) &&
+	    id_mapped("gid_map", gid);
 }
 
 /*

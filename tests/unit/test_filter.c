@@ -158,7 +158,7 @@ rec(enum shm_kind kind)
 	r.addr.kind = kind;
 	r.nattch = 0;
 	r.users_known = true;
-	r.uid = 1000;
+	r.uid = 4000001;	/* a user no process of the machine has */
 	r.ctime = 1000000;
 	return r;
 }
@@ -286,8 +286,8 @@ struct match_case {
 	bool		 match;
 };
 
-/* Every filter at once: -u 1000 --unused --orphans --older-than 1d. */
-#define EVERY	FILTER(ALL, .has_uid = true, .uid = 1000, .unused = true, \
+/* Every filter at once: -u 4000001 --unused --orphans --older-than 1d. */
+#define EVERY	FILTER(ALL, .has_uid = true, .uid = 4000001, .unused = true, \
 		    .orphans = true, .has_older = true, .older_than = DAY)
 
 static void
@@ -332,11 +332,11 @@ check_matches(void)
 		{ "no kinds: not sysv", FILTER(0), rec(SHM_SYSV), false },
 		{ "no kinds: not posix", FILTER(0), rec(SHM_POSIX), false },
 		/* -u */
-		{ "-u 1000: uid 1000", USER(1000), rec(SHM_SYSV), true },
-		{ "-u 1000: not uid 1001", USER(1000),
-		    with_uid(rec(SHM_SYSV), 1001), false },
+		{ "-u 4000001: uid 4000001", USER(4000001), rec(SHM_SYSV), true },
+		{ "-u 4000001: not uid 4000002", USER(4000001),
+		    with_uid(rec(SHM_SYSV), 4000002), false },
 		{ "-u 0: root's", USER(0), with_uid(rec(SHM_POSIX), 0), true },
-		{ "-u 0: not uid 1000", USER(0), rec(SHM_POSIX), false },
+		{ "-u 0: not uid 4000001", USER(0), rec(SHM_POSIX), false },
 		{ "-u 1000: not an unknown owner", USER(1000),
 		    with_uid(rec(SHM_POSIX), SHM_UNKNOWN_ID), false },
 		/* --unused: NATTCH known to be 0. */
@@ -363,6 +363,14 @@ check_matches(void)
 		    FILTER(BIT(SHM_SYSV), .unused = true),
 		    desc(SHM_POSIX, 0, true), false },
 		/* --orphans: shm_is_orphan, through the filter. */
+		/*
+		 * Root's processes and the caller's own always run: for
+		 * their segments, CPID and LPID alone decide.
+		 */
+		{ "--orphans: sysv of root's, creator gone", ORPHANS,
+		    with_uid(sysv(0, NO_SUCH_PID, 0), 0), true },
+		{ "--orphans: sysv of the caller's, creator gone", ORPHANS,
+		    with_uid(sysv(0, NO_SUCH_PID, 0), geteuid()), true },
 		{ "--orphans: sysv, creator gone", ORPHANS,
 		    sysv(0, NO_SUCH_PID, 0), true },
 		{ "--orphans: not sysv, creator runs", ORPHANS,
@@ -418,7 +426,7 @@ check_matches(void)
 		    .has_older = true, .older_than = HOUR),
 		    made(rec(SHM_MEMFD), 1), true },
 		/* All of them: each one can refuse. */
-		{ "every filter: a sysv orphan of uid 1000, 1d old", EVERY,
+		{ "every filter: a sysv orphan of uid 4000001, 1d old", EVERY,
 		    made(sysv(0, NO_SUCH_PID, 0), NOW - DAY), true },
 		{ "every filter: not another uid's", EVERY,
 		    with_uid(made(sysv(0, NO_SUCH_PID, 0), NOW - DAY), 0),
