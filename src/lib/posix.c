@@ -261,17 +261,37 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 static bool
 posix_may_remove(const struct shm_rec *r)
 {
-	struct stat dir;
+	/*
+	 * What the directory allows is asked once a directory and acting
+	 * user, not once a name: a bulk removal judges thousands of names
+	 * in one /dev/shm.
+	 */
+	static struct {
+		bool	 known;
+		int	 dirfd;
+		uid_t	 as;
+		struct stat st;
+		int	 access;	/* faccessat(2): 0 or its errno */
+	} dir;
 	uid_t euid = place_acting_uid();
 	int dirfd;
 
-	if (r->addr.kind == SHM_FILE || dir_of(&r->addr, &dirfd) == -1 ||
-	    fstat(dirfd, &dir) == -1)
+	if (r->addr.kind == SHM_FILE || dir_of(&r->addr, &dirfd) == -1)
 		return true;
-	if (faccessat(dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1)
-		return errno != EACCES && errno != EPERM && errno != EROFS;
-	return !(dir.st_mode & S_ISVTX) || r->uid == euid ||
-	    dir.st_uid == euid ||
+	if (!dir.known || dir.dirfd != dirfd || dir.as != euid) {
+		if (fstat(dirfd, &dir.st) == -1)
+			return true;
+		dir.access = faccessat(dirfd, ".", W_OK | X_OK,
+		    AT_EACCESS) == -1 ? errno : 0;
+		dir.known = true;
+		dir.dirfd = dirfd;
+		dir.as = euid;
+	}
+	if (dir.access != 0)
+		return dir.access != EACCES && dir.access != EPERM &&
+		    dir.access != EROFS;
+	return !(dir.st.st_mode & S_ISVTX) || r->uid == euid ||
+	    dir.st.st_uid == euid ||
 	    shm_cap_counts_for_owner(CAP_FOWNER, r->uid, r->gid);
 }
 
