@@ -9,11 +9,13 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -80,6 +82,43 @@ sysv_bytes_in(unsigned long long v, unsigned long long size)
 	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+/* The next blank-separated signed decimal number at *p: 0, or -1. */
+static int
+num_signed(const char **p, long long *v)
+{
+	char *end;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (!(isdigit((unsigned char)**p) || (**p == '-' &&
+	    isdigit((unsigned char)(*p)[1]))))
+		return -1;
+	errno = 0;
+	*v = strtoll(*p, &end, 10);
+	if (errno != 0)
+		return -1;
+	*p = end;
+	return 0;
+}
+
+/* The next blank-separated unsigned number in base at *p: 0, or -1. */
+static int
+num_unsigned(const char **p, int base, unsigned long long *v)
+{
+	char *end;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (!isdigit((unsigned char)**p) || (base == 8 && **p > '7'))
+		return -1;
+	errno = 0;
+	*v = strtoull(*p, &end, base);
+	if (errno != 0)
+		return -1;
+	*p = end;
+	return 0;
+}
+
 /*
  * One line of /proc/sysvipc/shm:
  *   key shmid perms size cpid lpid nattch uid gid cuid cgid
@@ -91,35 +130,50 @@ sysv_bytes_in(unsigned long long v, unsigned long long size)
 int
 sysv_parse_proc_line(const char *line, struct shm_rec *rec)
 {
-	long long key, atime, dtime, ctime;
-	unsigned long long size, rss, swap;
-	unsigned int perms, uid, gid, cuid, cgid;
-	int id, cpid, lpid;
-	unsigned long nattch;
+	long long key, id, cpid, lpid, atime, dtime, ctime;
+	unsigned long long size, rss, swap, perms, nattch, uid, gid, cuid, cgid;
+	const char *p = line;
 
-	if (sscanf(line, "%lld %d %o %llu %d %d %lu %u %u %u %u %lld %lld "
-	    "%lld %llu %llu", &key, &id, &perms, &size, &cpid, &lpid, &nattch,
-	    &uid, &gid, &cuid, &cgid, &atime, &dtime, &ctime, &rss,
-	    &swap) != 16 || id < 0 || key < INT32_MIN || key > UINT32_MAX) {
+	/*
+	 * By hand, not sscanf(3): a bulk removal reads the table once for
+	 * each segment it removes, and the format string cost most of it.
+	 */
+	if (num_signed(&p, &key) == -1 || num_signed(&p, &id) == -1 ||
+	    num_unsigned(&p, 8, &perms) == -1 ||
+	    num_unsigned(&p, 10, &size) == -1 ||
+	    num_signed(&p, &cpid) == -1 || num_signed(&p, &lpid) == -1 ||
+	    num_unsigned(&p, 10, &nattch) == -1 ||
+	    num_unsigned(&p, 10, &uid) == -1 ||
+	    num_unsigned(&p, 10, &gid) == -1 ||
+	    num_unsigned(&p, 10, &cuid) == -1 ||
+	    num_unsigned(&p, 10, &cgid) == -1 ||
+	    num_signed(&p, &atime) == -1 || num_signed(&p, &dtime) == -1 ||
+	    num_signed(&p, &ctime) == -1 ||
+	    num_unsigned(&p, 10, &rss) == -1 ||
+	    num_unsigned(&p, 10, &swap) == -1 ||
+	    id < 0 || id > INT_MAX || key < INT32_MIN || key > UINT32_MAX ||
+	    cpid < INT_MIN || cpid > INT_MAX || lpid < INT_MIN ||
+	    lpid > INT_MAX || uid > UINT32_MAX || gid > UINT32_MAX ||
+	    cuid > UINT32_MAX || cgid > UINT32_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
 	rec->addr.kind = SHM_SYSV;
 	rec->addr.key = (key_t)(uint32_t)key;
-	rec->addr.id = id;
+	rec->addr.id = (int)id;
 	rec->addr.by_id = key == 0;
 	rec->addr.fd = -1;
 	rec->size = size;
 	rec->rss = sysv_bytes_in(rss, size);
 	rec->swap = sysv_bytes_in(swap, size);
-	rec->mode = perms & 0777;
-	rec->uid = uid;
-	rec->gid = gid;
-	rec->cuid = cuid;
-	rec->cgid = cgid;
+	rec->mode = (mode_t)(perms & 0777);
+	rec->uid = (uid_t)uid;
+	rec->gid = (gid_t)gid;
+	rec->cuid = (uid_t)cuid;
+	rec->cgid = (gid_t)cgid;
 	rec->nattch = nattch > LONG_MAX ? LONG_MAX : (long)nattch;
-	rec->cpid = cpid;
-	rec->lpid = lpid;
+	rec->cpid = (pid_t)cpid;
+	rec->lpid = (pid_t)lpid;
 	rec->atime = (time_t)atime;
 	rec->dtime = (time_t)dtime;
 	rec->ctime = (time_t)ctime;
