@@ -3,8 +3,8 @@
  * above uses: our capabilities (and whether one counts for a namespace
  * or a file's owner), a small file read whole, a sysctl, a write and a
  * read that finish, a close that keeps errno, our own descriptors
- * reached again through /proc/self/fd, and a bound in milliseconds from
- * the environment.
+ * reached again through /proc/self/fd, a bound in milliseconds from the
+ * environment, and the lines of a /proc file read in large blocks.
  *
  * Layer: kernel facts (src/lib/LAYERS).  Calls nothing of the library.
  */
