@@ -70,12 +70,16 @@ export PATH="$work/bin:$PATH"
 key=$(printf '0x%08x' $((KEYBASE + NSYSV / 2)))
 id=$(ipcs -m | awk -v k="$key" '$1 == k { print $2 }')
 [ -n "$id" ] || die "no segment with key $key"
-obj=o-$((NPOSIX / 2))
+obj=$(printf 'o-%06d' $((NPOSIX / 2)))
+[ -e "/dev/shm/$obj" ] || die "no object /dev/shm/$obj"
 
 # pair NAME SHMTOOLS PEER: one hyperfine run, medians and the ratio.
 pair() {
 	local name=$1 ours=$2 peer=$3 json
 	json=$out/$name-$nproc.json
+	# Ours must work: a failure would time an error message (-i lets
+	# the peer fail, as fuser does where no process uses the file).
+	sh -c "$ours" >/dev/null 2>&1 || die "'$ours' fails"
 	hyperfine -N -i -w "$WARMUP" -r "$RUNS" --export-json "$json" \
 	    "$ours" "$peer" >/dev/null 2>&1 || {
 		printf '%-22s %6s  (failed)\n' "$name" "$nproc"

@@ -362,7 +362,7 @@ scan_threads(struct proc_scan *scan, int pidfd, pid_t pid)
 			continue;
 		}
 		r = scan_maps(scan, tfd, pid);
-		if (r > 0)
+		if (r > 0 && scan->ndevs > 0)
 			scan_fds(scan, tfd, pid);
 		close(tfd);
 		if (r != 0)
@@ -385,7 +385,8 @@ scan_process(struct proc_scan *scan, int procfd, const char *name, pid_t pid)
 	}
 	switch (scan_maps(scan, pidfd, pid)) {
 	case 1:
-		scan_fds(scan, pidfd, pid);
+		if (scan->ndevs > 0)
+			scan_fds(scan, pidfd, pid);
 		break;
 	case 0:
 		scan_threads(scan, pidfd, pid);
@@ -485,6 +486,11 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 	/* Unlinked objects: unlinked files on the device of a /dev/shm. */
 	if (find & SHM_FIND_DELETED)
 		want_devshms(scan, pl, np);
+	/*
+	 * Descriptors hold files only: with no device of interest (System V
+	 * segments alone, which only mappings use) the walk of every
+	 * process's fd directory is skipped.
+	 */
 	/* Files in use by a loop device: no process shows it. */
 	if (scan->ndevs > 0)
 		scan_loop_devices(scan);
