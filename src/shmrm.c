@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,10 +201,25 @@ now_ms(void)
 /*
  * How old the view of who uses a POSIX object or file may be when one is
  * removed.  Nothing counts their users but a scan of /proc, so a process
- * can start to map one after the scan: bulk removal looks again whenever
- * its last look is older than this (say, while stdout blocked).
+ * can start to map one after the scan.  Bulk removal watches opens
+ * (watch.c) and looks again at one opened since; where it cannot watch,
+ * whenever its last look is older than this (say, while stdout blocked).
  */
 #define SCAN_MAX_AGE_MS	100
+
+/*
+ * Must the users of r be looked at again before it is removed?  Where
+ * the library watches opens, only if its name was opened since the last
+ * look (the cost stays linear in objects plus processes); else whenever
+ * that look is older than SCAN_MAX_AGE_MS.
+ */
+static bool
+look_again(const struct shm_rec *r, int64_t scanned)
+{
+	if (shm_open_watch_active())
+		return shm_opened_since(r);
+	return now_ms() - scanned > SCAN_MAX_AGE_MS;
+}
 
 /*
  * Look again at who uses v[0..n).  If the scan fails, their use becomes
@@ -255,6 +271,7 @@ remove_all(struct rm_opts *o)
 	size_t i, n, np = 1;
 	struct shm_rec *v;
 	int64_t scanned;
+	const char *s;
 	time_t now;
 	int r, ret = EXIT_SUCCESS;
 
@@ -265,8 +282,15 @@ remove_all(struct rm_opts *o)
 	 */
 	sel.unused = sel.orphans = false;
 	places = o->all_ns ? cli_places_all(&np) : &here;
+	/* Before the scan: what is opened after it must be seen. */
+	if (!o->force && !o->dry_run)
+		shm_open_watch_start(places, np);
 	if (shm_select_places(places, np, &sel, true, &v, &n, NULL) == -1)
 		cli_fatal("cannot list segments");
+	/* For the tests: stop between the look and the removals. */
+	if ((s = getenv("SHMTOOLS_TEST_STOP")) != NULL &&
+	    strcmp(s, "listed") == 0)
+		raise(SIGSTOP);
 	now = time(NULL);
 	scanned = now_ms();
 	if (o->dry_run && (o->would = calloc(n + 1, sizeof(*v))) == NULL)
@@ -296,8 +320,10 @@ remove_all(struct rm_opts *o)
 			continue;
 		}
 		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
-		    now_ms() - scanned > SCAN_MAX_AGE_MS)
+		    look_again(rec, scanned)) {
+			shm_open_watch_reset();
 			rescan(rec, n - i, &scanned);
+		}
 		if (rec->nattch != 0 && !o->force) {
 			kept(o, addr, rec->nattch < 0 ?
 			    "who uses it cannot be seen" : "in use");
@@ -308,6 +334,7 @@ remove_all(struct rm_opts *o)
 			ret = r;
 	}
 	shm_remove_listed_done();
+	shm_open_watch_end();
 	if (o->dry_run) {
 		memcpy(cl.col, dry_cols, sizeof(dry_cols));
 		cl.n = sizeof(dry_cols) / sizeof(dry_cols[0]);

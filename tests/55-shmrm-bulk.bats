@@ -86,6 +86,30 @@ summary() {
 	assert_output "mapped"
 }
 
+@test "--orphans keeps an object that a process opens and maps after the look, and removes the rest" {
+	# shmrm stops (SIGSTOP) between its look at who uses what and the
+	# removals; a program opens and maps one orphan then.  It is kept
+	# (opens are watched; without a watch, the look is taken again).
+	opened=$(new_name)
+	shmmk -s 4K "$opened"
+	other=$(new_name)
+	shmmk -s 4K "$other"
+	SHMTOOLS_TEST_STOP=listed shmrm -v --orphans \
+	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	rm_pid=$!
+	wait_until 10 eval "[[ \$(awk '{ print \$3 }' /proc/$rm_pid/stat) == T ]]"
+	start_client w posix_writer "$opened" 4096 late "$BATS_TEST_TMPDIR/ready"
+	wait_for "$BATS_TEST_TMPDIR/ready"
+	kill -CONT "$rm_pid"
+	wait "$rm_pid"
+	assert_kept "$opened"
+	assert_gone "$other"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "removed $other"
+	run shmcat -s "$opened"
+	assert_output "late"
+}
+
 @test "--orphans: once the creator or the user exits, its segment goes too" {
 	start_in_use
 	run --separate-stderr -0 shmrm --orphans

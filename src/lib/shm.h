@@ -218,6 +218,12 @@ int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 int	 shm_remove_listed(const struct shm_rec *, int);
 void	 shm_remove_listed_done(void);
+/* watch.c: which POSIX objects were opened by name since a scan */
+void	 shm_open_watch_start(const struct shm_place *const *, size_t);
+bool	 shm_open_watch_active(void);
+bool	 shm_opened_since(const struct shm_rec *);
+void	 shm_open_watch_reset(void);
+void	 shm_open_watch_end(void);
 bool	 shm_may_remove(const struct shm_rec *);
 
 /* io.c: moving bytes between a segment and a descriptor */
