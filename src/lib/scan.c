@@ -476,7 +476,7 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 	for (i = 0; i < n; i++) {
 		if (v[i].addr.kind == SHM_SYSV || v[i].ino == 0)
 			continue;
-		if (users_ask(&scan->users, v[i].dev, v[i].ino) == -1 ||
+		if (users_ask(&scan->users, v, i) == -1 ||
 		    want_dev(scan, v[i].dev) == -1)
 			scan_incomplete(scan);
 	}
@@ -525,6 +525,10 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 		scan_process(scan, dirfd(proc), de->d_name, (pid_t)pid);
 	}
 	closedir(proc);
+	/* The records asked about are the caller's from now on. */
+	free(scan->users.asked);
+	scan->users.asked = NULL;
+	scan->users.nasked = scan->users.capasked = 0;
 	return scan;
 }
 

@@ -40,23 +40,18 @@ struct seg_users {
 	size_t		 n, cap;
 };
 
-/* A file's identity. */
-struct ident {
-	dev_t		 dev;
-	ino_t		 ino;
-};
-
 /*
  * Every segment's users, by identity.  The identities asked about (the
- * records listed) are a sorted array, and get an entry only once some
- * process uses them: 100,000 objects cost 16 bytes each, not an entry
- * and a slot of the hash table.
+ * records listed) are the records' indexes sorted by identity, and get
+ * an entry only once some process uses them: 100,000 objects cost 4
+ * bytes each, not an entry and a slot of the hash table.
  */
 struct users_tab {
 	struct hash	 idx;		/* (dev, ino) -> index in v */
 	struct seg_users *v;
 	size_t		 n, cap;
-	struct ident	*asked;
+	const struct shm_rec *recs;	/* the records asked about... */
+	uint32_t	*asked;		/* ...their indexes, by identity */
 	size_t		 nasked, capasked;
 };
 
@@ -117,7 +112,7 @@ bool	 dev_wanted(const struct proc_scan *, dev_t);
 struct seg_users *users_find(const struct users_tab *, dev_t, ino_t);
 struct seg_users *users_entry(struct users_tab *, dev_t, ino_t);
 int	 users_reserve(struct users_tab *, size_t);
-int	 users_ask(struct users_tab *, dev_t, ino_t);
+int	 users_ask(struct users_tab *, const struct shm_rec *, size_t);
 void	 users_ask_done(struct users_tab *);
 bool	 users_asked(const struct users_tab *, dev_t, ino_t);
 void	 users_free(struct users_tab *);

@@ -62,32 +62,43 @@ users_reserve(struct users_tab *t, size_t n)
 	return hash_reserve(&t->idx, n);
 }
 
-/* Note (dev, ino) as asked about: -1 out of memory. */
+/* Note record recs[i] as asked about: -1 out of memory. */
 int
-users_ask(struct users_tab *t, dev_t dev, ino_t ino)
+users_ask(struct users_tab *t, const struct shm_rec *recs, size_t i)
 {
+	if (i > UINT32_MAX) {
+		errno = ENOMEM;
+		return -1;
+	}
 	if (t->nasked == t->capasked) {
 		size_t cap = t->capasked ? t->capasked * 2 : 256;
-		struct ident *v = reallocarray(t->asked, cap, sizeof(*v));
+		uint32_t *v = reallocarray(t->asked, cap, sizeof(*v));
 
 		if (v == NULL)
 			return -1;
 		t->asked = v;
 		t->capasked = cap;
 	}
-	t->asked[t->nasked].dev = dev;
-	t->asked[t->nasked++].ino = ino;
+	t->recs = recs;
+	t->asked[t->nasked++] = (uint32_t)i;
 	return 0;
 }
 
 static int
-ident_cmp(const void *x, const void *y)
+ident_cmp(dev_t dev, ino_t ino, const struct shm_rec *r)
 {
-	const struct ident *a = x, *b = y;
+	if (dev != r->dev)
+		return dev < r->dev ? -1 : 1;
+	return (ino > r->ino) - (ino < r->ino);
+}
 
-	if (a->dev != b->dev)
-		return a->dev < b->dev ? -1 : 1;
-	return (a->ino > b->ino) - (a->ino < b->ino);
+static int
+asked_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct shm_rec *recs = ctx, *b = &recs[*(const uint32_t *)y];
+
+	return ident_cmp(recs[*(const uint32_t *)x].dev,
+	    recs[*(const uint32_t *)x].ino, b);
 }
 
 /* Every identity asked is noted: sort them for users_asked(). */
@@ -95,17 +106,31 @@ void
 users_ask_done(struct users_tab *t)
 {
 	if (t->nasked > 1)
-		qsort(t->asked, t->nasked, sizeof(*t->asked), ident_cmp);
+		qsort_r(t->asked, t->nasked, sizeof(*t->asked), asked_cmp,
+		    (void *)t->recs);
 }
 
-/* Was (dev, ino) asked about: a record listed? */
+/*
+ * Was (dev, ino) asked about: a record listed?  Only while the walk
+ * runs: the records are the caller's, and may move after it.
+ */
 bool
 users_asked(const struct users_tab *t, dev_t dev, ino_t ino)
 {
-	const struct ident key = { dev, ino };
+	size_t lo = 0, hi = t->nasked;
 
-	return t->nasked > 0 && bsearch(&key, t->asked, t->nasked,
-	    sizeof(*t->asked), ident_cmp) != NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = ident_cmp(dev, ino, &t->recs[t->asked[mid]]);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 /* The entry of (dev, ino), made if need be; NULL if out of memory. */
