@@ -138,7 +138,8 @@ remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
 		return EXIT_SUCCESS;
 	}
 	if (listed)
-		rc = shm_remove_listed(r, o->force ? SHM_RM_FORCE : 0);
+		rc = shm_remove_listed(r, (o->force ? SHM_RM_FORCE : 0) |
+		    (shm_name_changed_since(r) ? 0 : SHM_RM_SAME));
 	else
 		rc = shm_remove(&r->addr);
 	if (rc == -1) {

@@ -110,6 +110,25 @@ summary() {
 	assert_output "late"
 }
 
+@test "--orphans keeps a name made again after the look: it is another object, not the one judged" {
+	name=$(new_name)
+	shmmk -s 4K "$name"
+	SHMTOOLS_TEST_STOP=listed shmrm -v --orphans \
+	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	rm_pid=$!
+	wait_until 10 eval "[[ \$(awk '{ print \$3 }' /proc/$rm_pid/stat) == T ]]"
+	# The orphan listed goes; a new object takes its name.
+	ino=$(stat -c %i "/dev/shm$name")
+	rm -- "/dev/shm$name"
+	printf new >"/dev/shm$name"
+	[[ $(stat -c %i "/dev/shm$name") != "$ino" ]] || skip "the inode came back"
+	kill -CONT "$rm_pid"
+	wait "$rm_pid"
+	assert_kept "$name"
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "$name: kept: replaced since it was listed"
+}
+
 @test "--orphans: once the creator or the user exits, its segment goes too" {
 	start_in_use
 	run --separate-stderr -0 shmrm --orphans

@@ -207,5 +207,10 @@ place_act_end(struct place_act *s)
 uid_t
 place_acting_uid(void)
 {
-	return acting ? acting_uid : geteuid();
+	static uid_t euid = (uid_t)-1;
+
+	/* Our effective uid never changes: only the fsuid does (acting). */
+	if (euid == (uid_t)-1)
+		euid = geteuid();
+	return acting ? acting_uid : euid;
 }

@@ -237,9 +237,12 @@ posix_remove_listed(const struct shm_rec *r, int flags)
 	struct stat st;
 	int dirfd, rv;
 
-	(void)flags;	/* who uses it is the caller's to check */
+	/* Who uses it is the caller's to check; SHM_RM_SAME, whether the
+	   name was made again since (watch.c): then no look is needed. */
 	if (dir_of(&r->addr, &dirfd) == -1)
 		return -1;
+	if (flags & SHM_RM_SAME)
+		return unlinkat(dirfd, r->addr.name, 0);
 	rv = fstatat(dirfd, r->addr.name, &st, AT_SYMLINK_NOFOLLOW);
 	if (rv == 0 && (st.st_dev != r->dev || st.st_ino != r->ino)) {
 		errno = ESTALE;

@@ -216,12 +216,15 @@ int	 shm_close(struct shm_seg *);
 int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
+#define SHM_RM_SAME	0x02	/* the name was not made again since the
+				   listing (watch.c): no need to check */
 int	 shm_remove_listed(const struct shm_rec *, int);
 void	 shm_remove_listed_done(void);
 /* watch.c: which POSIX objects were opened by name since a scan */
 void	 shm_open_watch_start(const struct shm_place *const *, size_t);
 bool	 shm_open_watch_active(void);
 bool	 shm_opened_since(const struct shm_rec *);
+bool	 shm_name_changed_since(const struct shm_rec *);
 void	 shm_open_watch_reset(void);
 void	 shm_open_watch_end(void);
 bool	 shm_may_remove(const struct shm_rec *);

@@ -37,7 +37,8 @@ static struct {
 	}		*dirs;
 	size_t		 ndirs;
 	struct hash	 opened;	/* (wd, hash of a name) */
-} w = { -1, false, NULL, 0, { NULL, 0, 0 } };
+	struct hash	 changed;	/* names made or moved there since */
+} w = { -1, false, NULL, 0, { NULL, 0, 0 }, { NULL, 0, 0 } };
 
 /* FNV-1a of a name: the key of an opened name, beside its watch. */
 static uint64_t
@@ -76,7 +77,7 @@ shm_open_watch_start(const struct shm_place *const *pl, size_t np)
 			continue;	/* no /dev/shm: nothing to remove */
 		self_fd_path(dirfd, path, sizeof(path));
 		if ((w.dirs[w.ndirs].wd = inotify_add_watch(w.fd, path,
-		    IN_OPEN | IN_ONLYDIR)) == -1) {
+		    IN_OPEN | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)) == -1) {
 			w.lost = true;
 			return;
 		}
@@ -107,13 +108,45 @@ drain(void)
 			}
 			if (ev->len == 0)
 				continue;
-			if (hash_put(&w.opened, (uint64_t)ev->wd,
-			    name_hash(ev->name), 0, &v) == -1)
+			if (hash_put((ev->mask & IN_OPEN) ? &w.opened :
+			    &w.changed, (uint64_t)ev->wd, name_hash(ev->name),
+			    0, &v) == -1)
 				w.lost = true;
 		}
 	}
 	if (n == -1 && errno != EAGAIN && errno != EINTR)
 		w.lost = true;
+}
+
+/* The watch of r's place, or -1. */
+static int
+wd_of(const struct shm_rec *r)
+{
+	const struct shm_place *place = shm_addr_place(&r->addr);
+	size_t i;
+
+	for (i = 0; i < w.ndirs; i++)
+		if (w.dirs[i].place == place)
+			return w.dirs[i].wd;
+	return -1;
+}
+
+/*
+ * Was r's name made again (created, linked or renamed to) since
+ * shm_open_watch_start()?  As of the queue's last reading, by
+ * shm_opened_since() just before.  True where that cannot be told: then
+ * the caller checks that the name still holds the object it listed.
+ */
+bool
+shm_name_changed_since(const struct shm_rec *r)
+{
+	int wd;
+
+	if (w.fd == -1 || w.lost || r->addr.kind != SHM_POSIX ||
+	    r->addr.name == NULL || (wd = wd_of(r)) == -1)
+		return true;
+	return hash_get(&w.changed, (uint64_t)wd,
+	    name_hash(r->addr.name), 0) != -1;
 }
 
 /*
@@ -124,20 +157,14 @@ drain(void)
 bool
 shm_opened_since(const struct shm_rec *r)
 {
-	const struct shm_place *place = shm_addr_place(&r->addr);
-	size_t i;
+	int wd;
 
 	if (w.fd == -1 || w.lost || r->addr.kind != SHM_POSIX ||
-	    r->addr.name == NULL)
+	    r->addr.name == NULL || (wd = wd_of(r)) == -1)
 		return true;
 	drain();
-	if (w.lost)
-		return true;
-	for (i = 0; i < w.ndirs; i++)
-		if (w.dirs[i].place == place)
-			return hash_get(&w.opened, (uint64_t)w.dirs[i].wd,
-			    name_hash(r->addr.name), 0) != -1;
-	return true;
+	return w.lost || hash_get(&w.opened, (uint64_t)wd,
+	    name_hash(r->addr.name), 0) != -1;
 }
 
 /* Is the watch telling opens apart?  If not, the caller looks by time. */
@@ -158,7 +185,7 @@ shm_open_watch_reset(void)
 	if (w.fd == -1)
 		return;
 	drain();
-	hash_free(&w.opened);
+	hash_free(&w.opened);	/* "changed" stays: the listing is old */
 }
 
 void
@@ -171,4 +198,5 @@ shm_open_watch_end(void)
 	w.dirs = NULL;
 	w.ndirs = 0;
 	hash_free(&w.opened);
+	hash_free(&w.changed);
 }
