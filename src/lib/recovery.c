@@ -324,10 +324,24 @@ static int
 recovery_scan(const struct shm_place *place, const char *prefix,
     struct shm_recovery **vp, size_t *np)
 {
+	/*
+	 * A directory last seen with no file of ours, unchanged since (no
+	 * name made or removed in it moves its mtime on): none still.  A
+	 * bulk removal asks once a segment, and /tmp may be large.
+	 */
+	static struct {
+		bool		 none;
+		dev_t		 dev;
+		ino_t		 ino;
+		struct timespec	 mtime;
+		char		 dir[PATH_MAX];
+	} seen;
 	const char *dir = recovery_dir();
 	struct shm_recovery *v = NULL, rec;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, any = 0;
 	struct dirent *de;
+	struct stat st;
+	bool known;
 	DIR *d;
 	int fd;
 
@@ -338,11 +352,18 @@ recovery_scan(const struct shm_place *place, const char *prefix,
 	/* What the keys name now is the place's namespace's. */
 	if (place_enter(place) == -1)
 		return -1;
+	known = stat(dir, &st) == 0;
+	if (known && seen.none && seen.dev == st.st_dev &&
+	    seen.ino == st.st_ino && strcmp(seen.dir, dir) == 0 &&
+	    seen.mtime.tv_sec == st.st_mtim.tv_sec &&
+	    seen.mtime.tv_nsec == st.st_mtim.tv_nsec)
+		return 0;
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
 			continue;
+		any++;
 		if ((fd = recovery_open(dirfd(d), dir, de->d_name,
 		    place_ipcns_ino(place), &rec)) == -1)
 			continue;
@@ -365,6 +386,13 @@ recovery_scan(const struct shm_place *place, const char *prefix,
 		v[n++] = rec;
 	}
 	closedir(d);
+	seen.none = known && any == 0 && strlen(dir) < sizeof(seen.dir);
+	if (seen.none) {
+		seen.dev = st.st_dev;
+		seen.ino = st.st_ino;
+		seen.mtime = st.st_mtim;
+		snprintf(seen.dir, sizeof(seen.dir), "%s", dir);
+	}
 	if (n > 1)
 		qsort(v, n, sizeof(*v), recovery_cmp);
 	*vp = v;
