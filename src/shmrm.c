@@ -286,7 +286,12 @@ remove_all(struct rm_opts *o)
 	/* Before the scan: what is opened after it must be seen. */
 	if (!o->force && !o->dry_run)
 		shm_open_watch_start(places, np);
-	if (shm_select_places(places, np, &sel, true, &v, &n, NULL) == -1)
+	/*
+	 * Who uses a System V segment is the kernel's count (NATTCH): a
+	 * removal of System V segments alone needs no walk of /proc.
+	 */
+	if (shm_select_places(places, np, &sel,
+	    (sel.kinds & ~SHM_KIND_BIT(SHM_SYSV)) != 0, &v, &n, NULL) == -1)
 		cli_fatal("cannot list segments");
 	/* For the tests: stop between the look and the removals. */
 	if ((s = getenv("SHMTOOLS_TEST_STOP")) != NULL &&
