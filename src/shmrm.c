@@ -283,8 +283,13 @@ remove_all(struct rm_opts *o)
 	 */
 	sel.unused = sel.orphans = false;
 	places = o->all_ns ? cli_places_all(&np) : &here;
-	/* Before the scan: what is opened after it must be seen. */
-	if (!o->force && !o->dry_run)
+	/*
+	 * Before the scan: what is opened after it must be seen.  Only
+	 * names are opened: not for System V alone (an inotify instance
+	 * costs a grace period, some 20 ms, to close).
+	 */
+	if (!o->force && !o->dry_run &&
+	    (sel.kinds & ~SHM_KIND_BIT(SHM_SYSV)) != 0)
 		shm_open_watch_start(places, np);
 	/*
 	 * Who uses a System V segment is the kernel's count (NATTCH): a

@@ -50,15 +50,16 @@ sysv_list_shmctl(struct shm_vec *vec)
 static int
 sysv_list(const struct shm_place *place, struct shm_vec *vec)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp;
+	struct lines lines;
+	size_t len;
+	char *line;
 	int r = 0;
 
 	(void)place;
-	if ((fp = fopen(PROC_SYSVIPC_SHM, "re")) == NULL)
+	/* In large reads: the kernel makes the table again for each. */
+	if (lines_open(&lines, AT_FDCWD, PROC_SYSVIPC_SHM) == -1)
 		return sysv_list_shmctl(vec);
-	while (getline(&line, &cap, fp) != -1) {
+	while ((line = lines_next(&lines, &len)) != NULL) {
 		struct shm_rec *rec = shm_vec_push(vec);
 
 		if (rec == NULL) {
@@ -68,10 +69,9 @@ sysv_list(const struct shm_place *place, struct shm_vec *vec)
 		if (sysv_parse_proc_line(line, rec) == -1)
 			vec->n--;	/* the header */
 	}
-	if (ferror(fp))
+	if (line == NULL && errno != 0)
 		r = -1;
-	free(line);
-	fclose(fp);
+	lines_close(&lines);
 	return r;
 }
 
