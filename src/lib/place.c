@@ -41,9 +41,14 @@
 #include "shm-private.h"
 
 
-/* Our own IPC namespace, to come back to, and the one we are in now. */
-static int self_ipcns = -1;
+/*
+ * Our own IPC namespace: its inode (0: not looked at yet), a descriptor
+ * to come back to (opened before we first leave it), and the one we are
+ * in now (0: still our own).
+ */
+static int self_ipcns = -1, self_ipcns_err;
 static unsigned long long self_ipcns_ino, cur_ipcns_ino;
+static bool self_ipcns_looked;
 
 /*
  * A directory the place keeps open for good, as O_PATH: it is only ever
@@ -72,41 +77,114 @@ devshm_key(struct shm_place *p)
 	}
 }
 
-static struct shm_place here;
+/*
+ * The caller's own place.  Each of its parts is opened the first time
+ * something needs it, and kept until exit: a program that reads one
+ * POSIX object never opens /proc, one that removes a System V key never
+ * opens /dev/shm, and neither asks which namespaces it is in unless a
+ * lock, a listing or another place needs to know.  That is always after
+ * the program has made sure that descriptors 0 to 2 are open (cli_init).
+ * A part that could not be opened keeps its reason (devshm_err,
+ * proc_err) as it did when all were opened at start, unless the reason
+ * is ours and passing (out of descriptors or memory): then it is tried
+ * again the next time.
+ */
+static struct shm_place here = {
+	.devshm = -1, .proc = -1, .ipcns = -1, .root = -1,
+	.lists = SHM_KINDS_ALL,
+};
+static bool here_devshm_done, here_proc_done, here_ids_done;
+
+/* Out of descriptors or memory: not a reason to keep. */
+static bool
+passing(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM;
+}
+
+static void
+here_devshm(void)
+{
+	int e = errno;
+
+	if (!here_devshm_done) {
+		open_dir(SHM_DEVSHM, &here.devshm, &here.devshm_err);
+		here_devshm_done = !passing(here.devshm_err);
+	}
+	errno = e;
+}
+
+static void
+here_proc(void)
+{
+	int e = errno;
+
+	if (!here_proc_done) {
+		open_dir(SHM_PROC, &here.proc, &here.proc_err);
+		here_proc_done = !passing(here.proc_err);
+	}
+	errno = e;
+}
 
 /*
- * The caller's own place: its IPC namespace, /dev/shm and /proc, opened
- * the first time it is asked for (after the program has made sure that
- * descriptors 0 to 2 are open) and kept until exit.  Never NULL.
+ * The inode of our own IPC namespace (0 if /proc cannot say).  Looked
+ * at before we first leave it (place_own()), so /proc/self/ns/ipc is
+ * still ours.
  */
+static unsigned long long
+own_ipcns_ino(void)
+{
+	int e = errno;
+
+	if (!self_ipcns_looked) {
+		self_ipcns_ino = proc_ino_at(AT_FDCWD, "/proc/self/ns/ipc");
+		here.id.ipcns = self_ipcns_ino;
+		self_ipcns_looked = true;
+	}
+	errno = e;
+	return self_ipcns_ino;
+}
+
+/* What shm_place_id() tells of our place: its namespaces, its /dev/shm. */
+static void
+here_ids(void)
+{
+	int e = errno;
+
+	if (!here_ids_done) {
+		(void)own_ipcns_ino();
+		here.id.mntns = proc_ino_at(AT_FDCWD, "/proc/self/ns/mnt");
+		here_devshm();
+		devshm_key(&here);
+		here_ids_done = true;
+	}
+	errno = e;
+}
+
+/* The caller's own place.  Never NULL. */
 const struct shm_place *
 shm_place_default(void)
 {
-	static bool made;
-	int e = errno;
-
-	if (!made) {
-		open_dir(SHM_DEVSHM, &here.devshm, &here.devshm_err);
-		open_dir(SHM_PROC, &here.proc, &here.proc_err);
-		here.ipcns = here.root = -1;
-		here.lists = SHM_KINDS_ALL;
-		self_ipcns = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
-		self_ipcns_ino = cur_ipcns_ino = proc_ino_at(AT_FDCWD,
-		    "/proc/self/ns/ipc");
-		here.id.ipcns = self_ipcns_ino;
-		here.id.mntns = proc_ino_at(AT_FDCWD, "/proc/self/ns/mnt");
-		devshm_key(&here);
-		made = true;
-	}
-	errno = e;
 	return &here;
 }
 
-/* The caller's own place, to fill in (places.c: its NSPID). */
+/*
+ * The caller's own place, every part of it opened: to fill in
+ * (places.c: its NSPID), to read directly, or to leave for another.
+ */
 struct shm_place *
 place_own(void)
 {
-	(void)shm_place_default();
+	int e = errno;
+
+	here_devshm();
+	here_proc();
+	here_ids();
+	/* Opened while it is still ours: to come back to from another. */
+	if (self_ipcns == -1 && cur_ipcns_ino == 0 &&
+	    (self_ipcns = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) == -1)
+		self_ipcns_err = errno;
+	errno = e;
 	return &here;
 }
 
@@ -114,13 +192,15 @@ place_own(void)
 const struct shm_place *
 shm_addr_place(const struct shm_addr *a)
 {
-	return a->place != NULL ? a->place : shm_place_default();
+	return a->place != NULL ? a->place : &here;
 }
 
 /* The /dev/shm directory of the place, or -1 with the reason it is not. */
 int
 place_devshm(const struct shm_place *p)
 {
+	if (p == &here)
+		here_devshm();
 	if (p->devshm == -1)
 		errno = p->devshm_err;
 	return p->devshm;
@@ -130,6 +210,8 @@ place_devshm(const struct shm_place *p)
 int
 place_proc(const struct shm_place *p)
 {
+	if (p == &here)
+		here_proc();
 	if (p->proc == -1)
 		errno = p->proc_err;
 	return p->proc;
@@ -142,14 +224,17 @@ place_proc(const struct shm_place *p)
 unsigned long long
 place_ipcns_ino(const struct shm_place *p)
 {
-	return p->ipcns == -1 ? self_ipcns_ino : p->id.ipcns;
+	return p->ipcns == -1 ? own_ipcns_ino() : p->id.ipcns;
 }
 
-/* Enter the IPC namespace fd (ino): -1 on failure. */
+/*
+ * Enter the IPC namespace fd (ino): -1 on failure.  Only place_make()
+ * leads anywhere else, and it opens our own place (place_own()) first.
+ */
 static int
 switch_ipcns(int fd, unsigned long long ino)
 {
-	if (ino == cur_ipcns_ino)
+	if (ino == (cur_ipcns_ino != 0 ? cur_ipcns_ino : own_ipcns_ino()))
 		return 0;
 	if (fd == -1) {
 		errno = EBADF;
@@ -165,14 +250,15 @@ switch_ipcns(int fd, unsigned long long ino)
  * Act in the place's IPC namespace from now on: System V calls and
  * /proc/sysvipc and the kernel.shm* sysctls are the namespace's that
  * the process is in.  With -A the program goes from place to place, so
- * our own namespace is kept open to come back to.
+ * our own namespace is kept open to come back to.  A program that never
+ * left its own has nothing to do.
  */
 int
 place_enter(const struct shm_place *p)
 {
-	(void)shm_place_default();
 	if (p->ipcns == -1)
-		return switch_ipcns(self_ipcns, self_ipcns_ino);
+		return cur_ipcns_ino == 0 ? 0 :
+		    switch_ipcns(self_ipcns, own_ipcns_ino());
 	return switch_ipcns(p->ipcns, p->id.ipcns);
 }
 
@@ -244,7 +330,7 @@ place_devshm_open(struct shm_place *p, int root)
 struct shm_place *
 place_make(pid_t pid, bool keep_root)
 {
-	const struct shm_place *dflt = shm_place_default();
+	const struct shm_place *dflt = place_own();
 	struct shm_place *p;
 	char name[32], cg[8192];
 	int pidfd = -1, procdir = -1, task = -1, root = -1, e;
@@ -316,6 +402,10 @@ place_make(pid_t pid, bool keep_root)
 	if (p->id.ipcns == self_ipcns_ino) {
 		close(p->ipcns);
 		p->ipcns = -1;
+	} else if (self_ipcns == -1 && cur_ipcns_ino == 0) {
+		/* No way back (place_own() could not open ours): stay. */
+		e = self_ipcns_err;
+		goto fail;
 	} else if (switch_ipcns(p->ipcns, p->id.ipcns) == -1 ||
 	    switch_ipcns(self_ipcns, self_ipcns_ino) == -1) {
 		/* Say so now, not after half a listing. */
@@ -382,8 +472,8 @@ shm_place_id(const struct shm_place *p)
 {
 	static bool looked;
 
-	if (p == NULL)
-		p = shm_place_default();
+	if (p == NULL || p == &here)
+		p = place_own();
 	if (p == &here && !looked) {
 		char path[64], cg[8192], id[65];
 		pid_t pp = getppid();
@@ -419,6 +509,8 @@ shm_place_kinds(const struct shm_place *p)
 int
 shm_place_devshm_err(const struct shm_place *p)
 {
+	if (p == &here)
+		here_devshm();
 	return p->devshm == -1 ? p->devshm_err : 0;
 }
 

@@ -1,7 +1,9 @@
 /*
  * test_place.c - the default place is the caller's own: its /dev/shm and
  * /proc, its IPC namespace, the same value every time, and the one an
- * address made by hand (or by the parser) is in.  The place of a PID
+ * address made by hand (or by the parser) is in, each part opened only
+ * when something needs it (a program that reads one object opens
+ * nothing else: issue 20's start-up cost).  The place of a PID
  * (-N): a process of ours is in our place, an exited one has none.  And
  * the parsers of /proc/PID/cgroup (the container id), uid_map (who a
  * user namespace's root is) and /proc/PID/stat.
@@ -29,6 +31,49 @@ same_dir(int fd, const char *path)
 
 	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
 	    S_ISDIR(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* How many descriptors are open: fcntl only, so nothing is opened. */
+static int
+open_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 256; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/*
+ * Run first: the default place opens each part the first time it is
+ * needed, and keeps it.
+ */
+static void
+test_lazy(void)
+{
+	const struct shm_place *p;
+	struct shm_addr a;
+	const char *why;
+	int n0 = open_fds();
+
+	p = shm_place_default();
+	tap_ok(open_fds() == n0, "the default place opens nothing until asked");
+	tap_ok(place_enter(p) == 0 && open_fds() == n0,
+	    "entering it, never having left, opens nothing");
+	tap_ok(shm_addr_parse("/x", &a, &why) == 0 &&
+	    shm_addr_place(&a) == p && open_fds() == n0,
+	    "an address in it opens nothing");
+	shm_addr_free(&a);
+	(void)place_devshm(p);
+	tap_ok(open_fds() == n0 + 1, "its /dev/shm is opened when asked for...");
+	(void)place_devshm(p);
+	tap_ok(open_fds() == n0 + 1, "...once");
+	(void)place_proc(p);
+	(void)place_proc(p);
+	tap_ok(open_fds() == n0 + 2, "its /proc too, once");
+	tap_ok(place_ipcns_ino(p) != 0 && open_fds() == n0 + 2,
+	    "its IPC namespace is known without keeping it open");
 }
 
 #define ID64	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -165,12 +210,14 @@ test_of_pid(void)
 int
 main(void)
 {
-	const struct shm_place *p = shm_place_default();
+	const struct shm_place *p;
 	struct shm_addr a;
 	const char *why;
 	struct stat st;
 	int fl;
 
+	test_lazy();
+	p = shm_place_default();
 	tap_ok(p != NULL && p == shm_place_default(),
 	    "the default place is one value");
 	if (stat(SHM_DEVSHM, &st) == 0)
