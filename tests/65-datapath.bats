@@ -434,6 +434,42 @@ UNPRIV=(setpriv --bounding-set=-sys_admin,-checkpoint_restore)
 	trace_lacks 'splice|copy_file_range|sendfile|pwrite64' ''
 }
 
+# A System V mapping has no fault-around: a read or write that touches
+# it faults one page at a time.  Each piece is populated in one madvise
+# first (MADV_POPULATE_READ before it moves out, _WRITE before input is
+# read into it; Linux 5.14, refused with EINVAL before), and written out
+# in pieces of 8 MiB, not in one write of the whole segment (issue 20).
+@test "System V data is populated before it moves: MADV_POPULATE_READ before each 8 MiB written, _WRITE before input is read in" {
+	local big=$(( 20 * 1048576 + 1237 )) w
+	head -c "$big" /dev/urandom >"$T/in"
+	KEY=$(new_key)
+	shmmk -s "$big" "$KEY" >/dev/null
+	strace -f -qq -o "$TR" -e trace=madvise,read shmput "$KEY" <"$T/in"
+	grep -Eq '^([0-9]+ +)?madvise\(.*MADV_POPULATE_WRITE\)' "$TR" ||
+	    fail "no MADV_POPULATE_WRITE: $(grep madvise "$TR")"
+	shmcat "$KEY" | cmp "$T/in" -
+	head -c "$big" /dev/urandom >"$T/in2"
+	cat "$T/in2" | strace -f -qq -o "$TR" -e trace=madvise shmput "$KEY"
+	grep -Eq '^([0-9]+ +)?madvise\(.*MADV_POPULATE_WRITE\)' "$TR" ||
+	    fail "no MADV_POPULATE_WRITE from a pipe: $(grep madvise "$TR")"
+	shmcat "$KEY" | cmp "$T/in2" -
+	# without map_files: from the mapping, populated piece by piece
+	strace -f -qq -o "$TR" -e trace=madvise,write "${UNPRIV[@]}" \
+	    shmcat "$KEY" >"$T/out"
+	cmp "$T/in2" "$T/out"
+	assert_equal "$(grep -Ec 'madvise\(.*MADV_POPULATE_READ\)' "$TR")" 3
+	w=$(grep -E '^([0-9]+ +)?write\(1, ' "$TR" | sed 's/.* = //')
+	assert_equal "$(echo $w)" "8388608 8388608 4195541"
+	# to a pipe, the same pieces through vmsplice
+	strace -f -qq -o "$TR" -e trace=madvise "${UNPRIV[@]}" \
+	    shmcat "$KEY" | cmp "$T/in2" -
+	assert_equal "$(grep -Ec 'madvise\(.*MADV_POPULATE_READ\)' "$TR")" 3
+	# -s stops at the first NUL of a later piece
+	{ head -c 9000000 "$T/in2" | tr '\0' '\1'; printf '\0rest'; } >"$T/s"
+	shmput "$KEY" <"$T/s"
+	"${UNPRIV[@]}" shmcat -s "$KEY" | cmp <(head -c 9000000 "$T/in2" | tr '\0' '\1') -
+}
+
 # --- shmput: offsets and lengths at the boundaries ---------------------------
 
 # put_via PATH ADDRESS INPUT ARGS...: shmput ARGS ADDRESS with INPUT

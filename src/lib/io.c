@@ -28,6 +28,7 @@
 
 #define IO_BUFSZ	(1024 * 1024)
 #define KERNEL_CHUNK	(1 << 30)	/* per splice/copy_file_range call */
+#define MAP_CHUNK	(8 * 1024 * 1024)	/* populated, then moved */
 
 /* Errors that mean "this kernel path does not apply": fall back. */
 static bool
@@ -116,34 +117,70 @@ map_fd_out(struct shm_seg *seg, int outfd, uint64_t off, size_t len,
 	return r;
 }
 
-/* A System V mapping into a pipe: vmsplice hands the pages over. */
+/*
+ * Fault [p, p + len) of a System V mapping in with one madvise: a System V
+ * mapping has no fault-around, and a read or write that touches it pays
+ * one page fault a page (about 0.9 us each), where MADV_POPULATE_READ or
+ * _WRITE maps them all in one pass.  Kernels before 5.14 refuse (EINVAL)
+ * and the faults happen as before.
+ */
+static void
+populate(const void *p, size_t len, int advice)
+{
+	uintptr_t page = (uintptr_t)getpagesize();
+	uintptr_t start = (uintptr_t)p & ~(page - 1);
+
+	if (len > 0)
+		(void)madvise((void *)start, len + ((uintptr_t)p - start), advice);
+}
+
+/*
+ * The mapping [p, p + len) to outfd, MAP_CHUNK at a time: each chunk is
+ * populated, then handed to the pipe with vmsplice (which pins the pages:
+ * a fault each would cost more than the copy it saves) or written.  With
+ * stop_at_nul, stop before the first NUL byte.  *copied counts the bytes
+ * out; returns -1 when writing to outfd failed.
+ */
 static int
-vmsplice_out(int outfd, const unsigned char *p, size_t len, uint64_t *copied)
+map_out(int outfd, const unsigned char *p, size_t len, bool stop_at_nul,
+    uint64_t *copied)
 {
 	struct stat st;
+	bool to_pipe = fstat(outfd, &st) == 0 && S_ISFIFO(st.st_mode);
 
-	if (*copied >= len || fstat(outfd, &st) == -1 || !S_ISFIFO(st.st_mode))
-		return 0;
-	(void)fcntl(outfd, F_SETPIPE_SZ, 1 << 20);
-	/*
-	 * vmsplice pins each page; faulting them in one by one costs more
-	 * than the copy it saves.  Populate the mapping in one call.
-	 */
-	(void)madvise((void *)((uintptr_t)p & ~(uintptr_t)(getpagesize() - 1)),
-	    len + ((uintptr_t)p & (uintptr_t)(getpagesize() - 1)),
-	    MADV_POPULATE_READ);
+	if (to_pipe)
+		(void)fcntl(outfd, F_SETPIPE_SZ, 1 << 20);
 	while (*copied < len) {
-		struct iovec iov = {
-			.iov_base = (void *)(p + *copied),
-			.iov_len = chunk(len - *copied),
-		};
-		ssize_t n = vmsplice(outfd, &iov, 1, 0);
+		const unsigned char *q = p + *copied;
+		size_t n = len - (size_t)*copied > MAP_CHUNK ? MAP_CHUNK :
+		    len - (size_t)*copied;
+		const unsigned char *nul;
+		size_t done = 0;
 
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return no_kernel_path(errno) ? 0 : -1;
-		*copied += (uint64_t)n;
+		populate(q, n, MADV_POPULATE_READ);
+		if (stop_at_nul && (nul = memchr(q, '\0', n)) != NULL) {
+			n = (size_t)(nul - q);
+			len = (size_t)*copied + n;
+		}
+		while (to_pipe && done < n) {
+			struct iovec iov = {
+				.iov_base = (void *)(q + done),
+				.iov_len = n - done,
+			};
+			ssize_t k = vmsplice(outfd, &iov, 1, 0);
+
+			if (k == -1 && errno == EINTR)
+				continue;
+			if (k == -1 && !no_kernel_path(errno))
+				return -1;
+			if (k == -1)
+				to_pipe = false;	/* write the rest */
+			else
+				done += (size_t)k;
+		}
+		if (write_full(outfd, q + done, n - done) == -1)
+			return -1;
+		*copied += n;
 	}
 	return 0;
 }
@@ -200,19 +237,10 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 		if ((p = shm_seg_map(seg)) == NULL)
 			return -1;
 		p += off;
-		if (stop_at_nul) {
-			const unsigned char *nul = memchr(p, '\0', n);
-
-			if (nul != NULL)
-				n = (size_t)(nul - p);
-		}
 		if (!stop_at_nul && map_fd_out(seg, outfd, off, n, copied) == -1)
 			return out_error();
-		if (vmsplice_out(outfd, p, n, copied) == -1 ||
-		    write_full(outfd, p + *copied, n - (size_t)*copied) == -1)
-			return SHM_IO_OTHER;
-		*copied = n;
-		return 0;
+		return map_out(outfd, p, n, stop_at_nul, copied) == -1 ?
+		    SHM_IO_OTHER : 0;
 	}
 
 	pos = off;
@@ -322,6 +350,22 @@ kernel_in(struct shm_seg *seg, int infd, uint64_t *pos, bool grow,
 }
 
 /*
+ * The bytes a regular file infd has left from its offset; UINT64_MAX for
+ * any other input, whose length is not known ahead.
+ */
+static uint64_t
+input_left(int infd)
+{
+	struct stat st;
+	off_t at;
+
+	if (fstat(infd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (at = lseek(infd, 0, SEEK_CUR)) == -1)
+		return UINT64_MAX;
+	return st.st_size > at ? (uint64_t)(st.st_size - at) : 0;
+}
+
+/*
  * Copy infd into the segment at off until end of input.  Nothing is ever
  * written past the end: when the input does not fit, *overflow is set and
  * the bytes that fit stay written.  With grow, a descriptor-backed segment
@@ -333,7 +377,7 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
     uint64_t *written, bool *overflow)
 {
 	unsigned char *buf = NULL;
-	uint64_t pos = off;
+	uint64_t pos = off, in_left = UINT64_MAX;
 	int r = -1;
 
 	*written = 0;
@@ -346,6 +390,8 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 	}
 	if (shm_seg_is_mapping(seg) && shm_seg_map(seg) == NULL)
 		return -1;
+	if (shm_seg_is_mapping(seg))
+		in_left = input_left(infd);
 	if (!shm_seg_is_mapping(seg) &&
 	    kernel_in(seg, infd, &pos, grow, written) == -1)
 		return -1;
@@ -372,8 +418,20 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		if (!grow && room < want)
 			want = (size_t)room;
 		if (shm_seg_is_mapping(seg)) {
-			/* System V: read straight into the mapping. */
+			/*
+			 * System V: read straight into the mapping, populated
+			 * first (no more than the input has left).
+			 */
+			if (!grow && in_left != UINT64_MAX && room > MAP_CHUNK)
+				want = MAP_CHUNK;
+			else if (!grow && in_left != UINT64_MAX)
+				want = (size_t)room;
+			populate(seg->base + pos, in_left < want ?
+			    (size_t)in_left : want, MADV_POPULATE_WRITE);
 			n = read_some(infd, seg->base + pos, want);
+			if (n > 0 && in_left != UINT64_MAX)
+				in_left = in_left > (uint64_t)n ?
+				    in_left - (uint64_t)n : 0;
 		} else {
 			n = read_some(infd, buf, want);
 			/* Past the end, pwrite grows it: never shrinks. */
