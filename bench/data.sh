@@ -13,6 +13,8 @@
 #                   tmpfs (the input is read from the page cache all the same)
 #   BENCH_OUT=DIR   keep hyperfine's markdown and JSON exports in DIR
 #                   (default: a temporary directory, removed at the end)
+#   ONLY="6a 6b 7"  run only the comparisons whose names start so (and
+#                   5-rss only when named); default: all
 #
 # Everything happens inside a private IPC, mount and PID namespace with its
 # own tmpfs on /dev/shm: the machine's segments are never seen or touched,
@@ -29,7 +31,7 @@ if [ -z "${DATA_BENCH_INNER:-}" ]; then
 	for p in shmcat shmput shmmk; do
 		[ -x "$bindir/$p" ] || die "$bindir/$p is not built (make -j2)"
 	done
-	for t in unshare hyperfine jq cc column numfmt; do
+	for t in unshare hyperfine jq cc column numfmt setpriv; do
 		command -v "$t" >/dev/null || die "$t is not installed"
 	done
 	if ! /usr/bin/time -f %M true >/dev/null 2>&1; then
@@ -41,13 +43,15 @@ if [ -z "${DATA_BENCH_INNER:-}" ]; then
 	fi
 	export DATA_BENCH_INNER=1 BENCH_OUT="${BENCH_OUT:-}"
 	exec unshare --ipc --mount --pid --fork --mount-proc \
-	    bash "$here/$(basename "$0")" "$bindir"
+	    bash "$here/$(basename "$0")" "$bindir" "$here"
 fi
 
 # --- inside the namespace (we are PID 1) ------------------------------------
 
 BINDIR=$1
+HERE=$2
 SIZE=${SIZE:-1G}
+ONLY=${ONLY:-}
 SHM_SIZE=${SHM_SIZE:-5g}
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-2}
@@ -77,6 +81,25 @@ fstype=$(stat -f -c %T "$work")
 
 IN=$work/input		# the input file on disk
 OUTF=$work/output	# the output file on disk
+# Where a user who is not root writes (6b): the work directory is root's.
+chmod 711 "$work"
+mkdir -m 1777 "$work/user"
+OUTU=$work/user/output
+AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+cc -O2 -Wall -o "$work/sysv-io" "$HERE/sysv-io.c" ||
+    die "cannot compile sysv-io.c"
+chmod 755 "$work/sysv-io"
+
+# want NAME: NAME is selected by ONLY (a prefix of it is listed), or ONLY
+# is empty.
+want() {
+	local w
+	[ -n "$ONLY" ] || return 0
+	for w in $ONLY; do
+		case $1 in "$w"*) return 0 ;; esac
+	done
+	return 1
+}
 
 # --- the data ---------------------------------------------------------------
 
@@ -87,7 +110,8 @@ sync "$IN"
 cp "$IN" /dev/shm/x		# the POSIX object the readers read
 cp "$IN" /dev/shm/y		# the cat baselines' existing destination
 cp "$IN" /dev/shm/e		# shmput's existing destination
-shmmk -s "$bytes" "$KEY" >/dev/null
+shmmk -s "$bytes" -m 0644 "$KEY" >/dev/null	# 6b reads it as a user
+printf '%4096s' '' | tr ' ' s > /dev/shm/s	# 7: a 4 KiB object
 shmput -i "$IN" "$KEY"
 shmcat "$KEY" | cmp - "$IN" || die "the System V segment does not hold the data"
 cmp /dev/shm/x "$IN"
@@ -104,6 +128,7 @@ echo "   page cache: $(awk '/^Cached:/ { printf "%d MiB cached", $2 / 1024 }' \
 bench() {
 	local name=$1
 	shift
+	want "$name" || return 0
 	echo
 	echo "== $name"
 	hyperfine --warmup "$WARMUP" --runs "$RUNS" \
@@ -163,6 +188,35 @@ bench 4d-put-pipe-existing \
 rm -f /dev/shm/p
 # the data survived the runs
 cmp /dev/shm/e "$IN" || die "shmput wrote the wrong bytes"
+
+# (6) System V against a C program doing the same with MADV_POPULATE
+# (sysv-io.c): shmput KEY from a file, and shmcat KEY into a file as a
+# user who is not root (nobody: the segment is 0644).  Each works once,
+# bytes compared, before it is timed.
+"$work/sysv-io" put "$KEY" < "$IN"
+shmcat "$KEY" | cmp - "$IN" || die "sysv-io put wrote the wrong bytes"
+{ $AS_USER shmcat "$KEY" > "$OUTU" && cmp "$OUTU" "$IN"; } ||
+    die "shmcat $KEY as nobody failed"
+{ $AS_USER "$work/sysv-io" get "$KEY" > "$OUTU" && cmp "$OUTU" "$IN"; } ||
+    die "sysv-io get as nobody failed"
+rm -f "$OUTU"
+bench 6a-sysv-put-file \
+    -n "shmput KEY < FILE" "shmput $KEY < $IN" \
+    -n "sysv-io put KEY < FILE (MADV_POPULATE_WRITE)" "$work/sysv-io put $KEY < $IN"
+fresh_user="rm -f $OUTU; sync -f $work"
+bench 6b-sysv-get-file-user \
+    --prepare "$fresh_user" -n "shmcat KEY > FILE (nobody)" "$AS_USER shmcat $KEY > $OUTU" \
+    --prepare "$fresh_user" -n "sysv-io get KEY > FILE (nobody, MADV_POPULATE_READ)" \
+    "$AS_USER $work/sysv-io get $KEY > $OUTU"
+rm -f "$OUTU"
+shmcat "$KEY" | cmp - "$IN" || die "shmput wrote the wrong bytes"
+
+# (7) start-up: 1,000 shmcat of a 4 KiB object against 1,000 cat.
+[ "$(shmcat /s | wc -c)" -eq 4096 ] || die "shmcat /s does not read 4 KiB"
+# shellcheck disable=SC2016 # the loops' shell expands $(seq)
+bench 7-small-loop \
+    -n "1000 x shmcat /s (4 KiB)" 'for i in $(seq 1000); do shmcat /s; done' \
+    -n "1000 x cat /dev/shm/s" 'for i in $(seq 1000); do cat /dev/shm/s; done'
 
 # --- (5) peak memory ------------------------------------------------------------
 
@@ -247,6 +301,7 @@ rss() {
 	rss_rows+=("$label	$kind	$m	$anon	$file	$shmem")
 }
 
+if want 5-rss; then
 echo
 echo "== 5-rss: peak memory"
 rss "shmcat /x | cat" posix /dev/null pipe shmcat /x
@@ -260,6 +315,7 @@ rss "cat FILE | shmput KEY" sysv "pipe:$IN" /dev/null shmput "$KEY"
 rm -f "$OUTF"
 cmp /dev/shm/e "$IN" || die "shmput wrote the wrong bytes"
 shmcat "$KEY" | cmp - "$IN" || die "shmput wrote the wrong bytes"
+fi
 
 # --- the table ----------------------------------------------------------------------
 
@@ -280,6 +336,7 @@ field() {
 rows=()
 row() {
 	local goal=$1 run=$2 i=$3 j=$4 min=$5 a sa ca ma b sb cb mb r
+	[ -f "$out/$run.json" ] || return 0	# not selected (ONLY)
 	a=$(field "$run" "$i" mean) sa=$(field "$run" "$i" stddev)
 	b=$(field "$run" "$j" mean) sb=$(field "$run" "$j" stddev)
 	ca=$(jq -r ".results[$i] | .user + .system" "$out/$run.json")
@@ -302,6 +359,9 @@ row "shmput /p < FILE (fresh)  vs  cat FILE > /dev/shm/p" 4a-put-file-fresh 0 1 
 row "shmput /e < FILE (existing)  vs  cat FILE > /dev/shm/y" 4b-put-file-existing 0 1 1.3
 row "cat FILE | shmput /p (fresh)  vs  cat | cat > /dev/shm/p" 4c-put-pipe-fresh 0 1 1
 row "cat FILE | shmput /e (existing)  vs  cat | cat > /dev/shm/y" 4d-put-pipe-existing 0 1 1.3
+row "shmput KEY < FILE  vs  sysv-io put (MADV_POPULATE_WRITE)" 6a-sysv-put-file 0 1 1
+row "shmcat KEY > FILE as nobody  vs  sysv-io get (MADV_POPULATE_READ)" 6b-sysv-get-file-user 0 1 1
+row "1000 x shmcat /s (4 KiB)  vs  1000 x cat" 7-small-loop 0 1 1
 
 gibps() { awk -v s="$1" -v b="$bytes" 'BEGIN { printf "%.2f GB/s", b / s / 1e9 }'; }
 
@@ -312,11 +372,14 @@ echo
 	printf 'comparison\tshmtools\tbaseline\tspeedup\tgoal\tsd\tmedian\tcpu\tresult\n'
 	printf '%s\n' "${rows[@]}"
 } | column -t -s "$tab"
+if want 1 && want 2b && want 3; then
 echo
 echo "reference: dd if=/dev/shm/x of=/dev/null bs=1M: $(fmt_s "$(mean 2b-posix-null 2)")" \
     "($(gibps "$(mean 2b-posix-null 2)")); cat /dev/shm/x | cat:" \
     "$(gibps "$(mean 1-posix-pipe 1)"); shmcat /x | cat: $(gibps "$(mean 1-posix-pipe 0)");" \
     "shmcat KEY | cat: $(gibps "$(mean 3-sysv-pipe 0)")"
+fi
+if want 5-rss; then
 echo
 echo "peak memory, KiB (goal: under 8 MiB of the program's own; a System V"
 echo "segment's mapped pages are RssShmem and do not count):"
@@ -333,5 +396,6 @@ echo
 		printf '%s\n' "$ok"
 	done
 } | column -t -s "$tab"
+fi
 echo
 echo "hyperfine exports: $out${BENCH_OUT:+ (kept)}"

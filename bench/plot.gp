@@ -59,9 +59,12 @@ set title "peak RSS listing N POSIX objects (GNU time %M)"
 set xlabel "POSIX objects in /dev/shm"
 set ylabel "MiB" offset 1.5,0
 set format y "%g"
+# posix-rss: empty objects, up to a million (goal of issue 20: at most ls -l's).
+set xrange [*:*]
 plot sel("posix-list", "ours") using 2:($7 / 1024) with linespoints ls 1 title name("posix-list", "ours"), \
      sel("posix-list", "peer") using 2:($7 / 1024) with linespoints ls 2 title name("posix-list", "peer"), \
-     40 with lines ls 4 title "goal at 100,000: 40 MiB"
+     sel("posix-rss", "ours") using 2:($7 / 1024) with linespoints ls 1 dt 2 pt 6 title name("posix-rss", "ours") . " (empty objects)", \
+     sel("posix-rss", "peer") using 2:($7 / 1024) with linespoints ls 2 dt 2 pt 4 title name("posix-rss", "peer") . " (empty objects)"
 
 # Every pair's ratio at every size: below 1, shmtools is faster.
 set title "shmtools time / the peer's time at each size (below 1: shmtools is faster)"

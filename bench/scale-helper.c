@@ -3,8 +3,9 @@
  *
  *   scale-helper sysv N KEYBASE   remove every System V segment, then create
  *                                 N of SIZE bytes, keys KEYBASE..KEYBASE+N-1
- *   scale-helper posix FROM TO    create /dev/shm/o-FROM .. o-(TO-1),
- *                                 SIZE bytes written (so each holds a page)
+ *   scale-helper posix FROM TO    create /dev/shm/o-%06d, FROM .. TO-1,
+ *                                 SIZE bytes written (so each holds a page;
+ *                                 SEGSIZE=0 makes them empty)
  *   scale-helper procs N          fork N processes that each map one of 64
  *                                 objects /dev/shm/p-NN and sleep; print
  *                                 "ready" once all are up; on SIGTERM kill
@@ -114,7 +115,7 @@ posix_fill(long from, long to)
 	char path[64], *buf;
 	long i;
 
-	if ((buf = malloc(size)) == NULL)
+	if ((buf = malloc(size + 1)) == NULL)	/* SEGSIZE=0: empty objects */
 		die("malloc");
 	memset(buf, 'x', size);
 	for (i = from; i < to; i++) {
