@@ -8,7 +8,9 @@
 # Only in the private namespaces of tests/run-bats (SHMT_HERMETIC=1): the
 # tests count every memfd there is.
 
+bats_require_minimum_version 1.5.0
 load test_helper
+load completion
 
 setup() {
 	require_hermetic
@@ -163,4 +165,25 @@ memfd_rows() {
 	# root may open the mapping, and sees it all
 	run -0 shmls --memfd -rnb -o ADDRESS,SIZE,OWNER
 	assert_output "memfd:$low:$range 8192 nobody"
+}
+
+@test "bash, zsh, fish: the address completion offers it, and shmrm does not" {
+	COMPLETIONS=$SHMT_SRCDIR/completions
+	start_mapped pool x 8192
+	low=$(( PID < CHILD ? PID : CHILD ))
+	a=memfd:$low:${ADDR##*:}
+	run -0 complete_bash "shmcat "
+	assert_line "$a"
+	run -0 complete_bash "shmput memfd:$low:"
+	assert_line "${a#memfd:$low:}"
+	run -0 complete_bash "shmrm "
+	refute_output --partial memfd:
+	run -0 complete_fish "shmcat "
+	assert_line "$a"$'\tmemfd, 8.0K'
+	run -0 complete_fish "shmrm "
+	refute_output --partial memfd:
+	run -0 complete_zsh "shmresize "
+	assert_line "$a"
+	run -0 complete_zsh "shmrm "
+	refute_output --partial memfd:
 }
