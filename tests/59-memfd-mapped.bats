@@ -85,6 +85,15 @@ memfd_rows() {
 	done
 }
 
+@test "shmresize grows it through the mapping, as through a descriptor" {
+	start_mapped pool grown 4096
+	run -0 shmresize "$ADDR" 16K
+	run -0 shmls -rnb -o SIZE "$ADDR"
+	assert_output 16384
+	client_sees
+	assert_output grown
+}
+
 @test "shmls ADDRESS names it; a mapping that is not there is an error" {
 	start_mapped pool x 8192
 	run -0 shmls -rnb -o ADDRESS,SIZE,NAME "$ADDR"
