@@ -23,9 +23,9 @@ static const char usage_text[] =
 "  -h, --help           show this help\n"
 "  -V, --version        show the version\n"
 "\n"
-"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH,\n"
-"memfd:PID:FD, deleted:PID:FD, deleted:PID:START-END (an unlinked object,\n"
-"through a process that holds or maps it).  See shmtools(7).\n";
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH, memfd:PID:FD,\n"
+"memfd:PID:START-END, deleted:PID:FD, deleted:PID:START-END (a memfd or an\n"
+"unlinked object, through a process that holds or maps it).  See shmtools(7).\n";
 
 static const struct option longopts[] = {
 	CLI_NS_LONGOPT,

@@ -189,7 +189,9 @@ check_rows() {
 		memfd:1:|malformed memfd address
 		memfd::3|malformed memfd address
 		memfd:x:3|malformed memfd address
-		memfd:1:-1|malformed memfd address
+		memfd:1:-1|malformed memfd mapping
+		memfd:1:0x10-0x20|malformed memfd mapping
+		memfd:1:2000-1000|START is not below END
 		memfd:0:3|memfd PID out of range
 		memfd:99999999999:3|memfd PID out of range
 		memfd:1:99999999999|memfd FD out of range

@@ -142,38 +142,6 @@ parse_id(const char *s, struct shm_addr *a, const char **why)
 	return 0;
 }
 
-static int
-parse_memfd(const char *s, struct shm_addr *a, const char **why)
-{
-	const char *colon = strchr(s, ':');
-	char pidbuf[16];
-	uintmax_t pid, fd;
-	size_t len;
-
-	*why = "malformed memfd address: expected memfd:PID:FD";
-	if (colon == NULL || (len = (size_t)(colon - s)) >= sizeof(pidbuf))
-		goto bad;
-	memcpy(pidbuf, s, len);
-	pidbuf[len] = '\0';
-	if (!all_digits(pidbuf) || !all_digits(colon + 1))
-		goto bad;
-	if (parse_unsigned(pidbuf, 10, INT_MAX, &pid) == -1 || pid == 0) {
-		*why = "memfd PID out of range";
-		goto bad;
-	}
-	if (parse_unsigned(colon + 1, 10, INT_MAX, &fd) == -1) {
-		*why = "memfd FD out of range";
-		goto bad;
-	}
-	a->kind = SHM_MEMFD;
-	a->pid = (pid_t)pid;
-	a->fd = (int)fd;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
 /* Up to 16 hex digits, no 0x and no sign, as map_files names them. */
 static int
 parse_map_addr(const char *s, size_t len, uint64_t *out)
@@ -194,23 +162,51 @@ parse_map_addr(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+/* What a holder's address (memfd: or deleted:) says when it is wrong. */
+struct holder_words {
+	enum shm_kind	 kind;
+	const char	*malformed, *pid_range, *fd_range, *bad_map, *map_order;
+};
+
+static const struct holder_words memfd_words = {
+	SHM_MEMFD,
+	"malformed memfd address: expected memfd:PID:FD or "
+	    "memfd:PID:START-END",
+	"memfd PID out of range",
+	"memfd FD out of range",
+	"malformed memfd mapping: expected START-END in hex (no 0x), as "
+	    "/proc/PID/map_files names it",
+	"memfd mapping: START is not below END",
+};
+
+static const struct holder_words deleted_words = {
+	SHM_POSIX,
+	"malformed deleted address: expected deleted:PID:FD or "
+	    "deleted:PID:START-END",
+	"deleted: PID out of range",
+	"deleted: FD out of range",
+	"malformed deleted mapping: expected START-END in hex (no 0x), as "
+	    "/proc/PID/map_files names it",
+	"deleted mapping: START is not below END",
+};
+
 /*
- * deleted:PID:FD or deleted:PID:START-END, after "deleted:": an unlinked
- * POSIX object, reached through the descriptor FD of process PID, or
- * through its mapping at START-END (hex, as /proc/PID/map_files names
- * it).  An FD has no '-', a mapping always has one: the two cannot be
- * mistaken for each other.
+ * PID:FD or PID:START-END, after "memfd:" or "deleted:" (w): what
+ * process PID holds, through its descriptor FD, or through its mapping
+ * at START-END (hex, as /proc/PID/map_files names it).  An FD has no
+ * '-', a mapping always has one: the two cannot be mistaken for each
+ * other.
  */
 static int
-parse_deleted(const char *s, struct shm_addr *a, const char **why)
+parse_holder(const char *s, const struct holder_words *w, struct shm_addr *a,
+    const char **why)
 {
 	const char *colon = strchr(s, ':'), *rest, *dash;
 	char pidbuf[16];
 	uintmax_t pid, fd;
 	size_t len;
 
-	*why = "malformed deleted address: expected deleted:PID:FD or "
-	    "deleted:PID:START-END";
+	*why = w->malformed;
 	if (colon == NULL || (len = (size_t)(colon - s)) >= sizeof(pidbuf))
 		goto bad;
 	memcpy(pidbuf, s, len);
@@ -219,16 +215,16 @@ parse_deleted(const char *s, struct shm_addr *a, const char **why)
 	if (!all_digits(pidbuf))
 		goto bad;
 	if (parse_unsigned(pidbuf, 10, INT_MAX, &pid) == -1 || pid == 0) {
-		*why = "deleted: PID out of range";
+		*why = w->pid_range;
 		goto bad;
 	}
-	a->kind = SHM_POSIX;
+	a->kind = w->kind;
 	a->pid = (pid_t)pid;
 	if ((dash = strchr(rest, '-')) == NULL) {
 		if (!all_digits(rest))
 			goto bad;
 		if (parse_unsigned(rest, 10, INT_MAX, &fd) == -1) {
-			*why = "deleted: FD out of range";
+			*why = w->fd_range;
 			goto bad;
 		}
 		a->fd = (int)fd;
@@ -236,20 +232,35 @@ parse_deleted(const char *s, struct shm_addr *a, const char **why)
 	}
 	if (parse_map_addr(rest, (size_t)(dash - rest), &a->map_start) == -1 ||
 	    parse_map_addr(dash + 1, strlen(dash + 1), &a->map_end) == -1) {
-		*why = "malformed deleted mapping: expected START-END in hex "
-		    "(no 0x), as /proc/PID/map_files names it";
+		*why = w->bad_map;
 		goto bad;
 	}
 	if (a->map_start >= a->map_end) {
-		*why = "deleted mapping: START is not below END";
+		*why = w->map_order;
 		goto bad;
 	}
 	return 0;
 bad:
 	a->kind = SHM_SYSV;
 	a->pid = 0;
+	a->fd = -1;
 	errno = EINVAL;
 	return -1;
+}
+
+/*
+ * What a holder holds, as its address names it: PID:FD, or PID:START-END
+ * (hex, as /proc/PID/maps prints it), after prefix.
+ */
+static int
+format_holder(const char *prefix, const struct shm_addr *a, char *buf,
+    size_t len)
+{
+	if (a->fd >= 0)
+		return snprintf(buf, len, "%s:%d:%d", prefix, (int)a->pid,
+		    a->fd);
+	return snprintf(buf, len, "%s:%d:%" PRIx64 "-%" PRIx64, prefix,
+	    (int)a->pid, a->map_start, a->map_end);
 }
 
 /*
@@ -260,6 +271,17 @@ bool
 shm_addr_deleted(const struct shm_addr *a)
 {
 	return a->kind == SHM_POSIX && a->pid > 0;
+}
+
+/*
+ * Is a what a process maps, reached through /proc/PID/map_files
+ * (memfd:PID:START-END, deleted:PID:START-END), rather than a descriptor?
+ */
+bool
+shm_addr_mapped(const struct shm_addr *a)
+{
+	return (a->kind == SHM_MEMFD || shm_addr_deleted(a)) && a->pid > 0 &&
+	    a->fd < 0;
 }
 
 /*
@@ -303,14 +325,14 @@ shm_addr_parse(const char *s, struct shm_addr *a, const char **why)
 		return 0;
 	}
 	if (strncmp(s, "memfd:", 6) == 0)
-		return parse_memfd(s + 6, a, why);
+		return parse_holder(s + 6, &memfd_words, a, why);
 	if (strncmp(s, "deleted:", 8) == 0)
-		return parse_deleted(s + 8, a, why);
+		return parse_holder(s + 8, &deleted_words, a, why);
 
 	*why = s[0] == '\0' ? "empty address" :
 	    "not an address: expected /NAME, posix:NAME, 0xKEY, key:N, "
-	    "id:N, N, file:PATH, memfd:PID:FD, deleted:PID:FD or "
-	    "deleted:PID:START-END";
+	    "id:N, N, file:PATH, memfd:PID:FD, memfd:PID:START-END, "
+	    "deleted:PID:FD or deleted:PID:START-END";
 	errno = EINVAL;
 	return -1;
 }
@@ -328,17 +350,13 @@ shm_addr_format(const struct shm_addr *a, char *buf, size_t len)
 			return snprintf(buf, len, "id:%d", a->id);
 		return snprintf(buf, len, "0x%08" PRIx32, (uint32_t)a->key);
 	case SHM_POSIX:
-		if (shm_addr_deleted(a) && a->fd >= 0)
-			return snprintf(buf, len, "deleted:%d:%d", (int)a->pid,
-			    a->fd);
 		if (shm_addr_deleted(a))
-			return snprintf(buf, len, "deleted:%d:%" PRIx64 "-%"
-			    PRIx64, (int)a->pid, a->map_start, a->map_end);
+			return format_holder("deleted", a, buf, len);
 		return snprintf(buf, len, "/%s", a->name);
 	case SHM_FILE:
 		return snprintf(buf, len, "file:%s", a->name);
 	case SHM_MEMFD:
-		return snprintf(buf, len, "memfd:%d:%d", (int)a->pid, a->fd);
+		return format_holder("memfd", a, buf, len);
 	default:
 		return snprintf(buf, len, "?");
 	}

@@ -207,6 +207,7 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
     size_t len)
 {
 	struct statvfs sv;
+	const char *text;
 
 	switch (err) {
 	case ENOSPC:
@@ -228,7 +229,8 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case SHM_ENOTREG:
 		return explain_type(a);
 	case SHM_ENOTMEMFD:
-		return "that descriptor is not a memfd";
+		return a->fd >= 0 ? "that descriptor is not a memfd" :
+		    "that mapping is not of a memfd";
 	case SHM_ENOTHUGE:
 		return shm_huge_explain(err, 0, buf, len);
 	case SHM_ENOTDELETED:
@@ -247,10 +249,10 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 	case EEXIST:
 		return "already exists";
 	case ENOENT:
-		if (a->kind == SHM_MEMFD || (shm_addr_deleted(a) && a->fd >= 0))
-			return "no such process or descriptor";
-		if (shm_addr_deleted(a))
+		if (shm_addr_mapped(a))
 			return "no such process or mapping";
+		if (a->kind == SHM_MEMFD || shm_addr_deleted(a))
+			return "no such process or descriptor";
 		/* The place has no /dev/shm at all (a container without). */
 		if (a->kind == SHM_POSIX && place_devshm(shm_addr_place(a)) == -1)
 			return "there is no " SHM_DEVSHM " to hold it";
@@ -260,7 +262,8 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		if (a->kind == SHM_MEMFD)
 			return op == SHM_OP_CREATE ? "a memfd is made by "
 			    "memfd_create(2) in its process" : "a memfd lives "
-			    "while a process holds it; it cannot be removed";
+			    "while a process holds it open or maps it; it "
+			    "cannot be removed";
 		break;
 	case EACCES:
 		if (op == SHM_OP_REMOVE || op == SHM_OP_CREATE)
@@ -268,17 +271,23 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			    "directory)";
 		return NULL;	/* explain_access() says which permission */
 	case EPERM:
+		/* A seal its holder set, if we can open it to see. */
+		if (a->kind == SHM_MEMFD &&
+		    (text = explain_seals(op, a, buf, len)) != NULL)
+			return text;
 		/* proc_map_files_get_link() asks for these, whoever we are */
-		if (shm_addr_deleted(a) && a->fd < 0)
-			return "opening another process's mapping through "
-			    "/proc/PID/map_files needs CAP_SYS_ADMIN or "
+		if (shm_addr_mapped(a))
+			return a->kind == SHM_MEMFD ? "opening another "
+			    "process's mapping through /proc/PID/map_files "
+			    "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (run "
+			    "as root, or use a memfd:PID:FD of a process holding "
+			    "it open)" : "opening another process's mapping "
+			    "through /proc/PID/map_files needs CAP_SYS_ADMIN or "
 			    "CAP_CHECKPOINT_RESTORE (run as root, or use a "
 			    "deleted:PID:FD of a process holding it open)";
 		if (op == SHM_OP_REMOVE)
 			return "permission denied (the directory is sticky: "
 			    "only the owner may remove it)";
-		if (a->kind == SHM_MEMFD)
-			return explain_seals(op, a, buf, len);
 		break;
 	case EFBIG:
 		return "size too large for this file";

@@ -1,7 +1,7 @@
 /*
  * found.c - what the /proc scan finds that no table lists: the memfds
- * processes hold and the POSIX objects they still map or hold after an
- * unlink, noted holder by holder during the walk and made into one
+ * processes hold or map and the POSIX objects they still map or hold
+ * after an unlink, noted holder by holder during the walk and made into one
  * record per object at the end.
  *
  * Layer: engines (src/lib/LAYERS), above users.c (scan.h).
@@ -112,26 +112,14 @@ holder_cmp(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
-static void
-fill_memfd(const struct proc_scan *scan, const struct holder *h, size_t n,
-    struct shm_rec *rec)
-{
-	(void)scan;
-	(void)n;
-	fd_fill_info(&h->st, rec);
-	rec->addr.kind = SHM_MEMFD;
-	rec->addr.pid = h->pid;
-	rec->addr.fd = h->fd;
-}
-
 /*
- * An unlinked object, from its n holders (h[0] names it): its inode from
- * a holder's descriptor, or else through a mapping's map_files entry,
- * which only CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE) may follow.
- * Without either, its size, mode, owner and times are unknown.
+ * What n holders hold (h[0] names it): its inode from a holder's
+ * descriptor, or else through a mapping's map_files entry, which only
+ * CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE) may follow.  Without either,
+ * its size, mode, owner and times are unknown.  Its address is h[0]'s.
  */
 static void
-fill_deleted(const struct proc_scan *scan, const struct holder *h, size_t n,
+fill_held(const struct proc_scan *scan, const struct holder *h, size_t n,
     struct shm_rec *rec)
 {
 	const struct stat *st = NULL;
@@ -161,15 +149,32 @@ fill_deleted(const struct proc_scan *scan, const struct holder *h, size_t n,
 		rec->ino = h->st.st_ino;
 		rec->inode_unknown = true;
 	}
+	rec->addr.pid = h->pid;
+	rec->addr.fd = h->fd;
+	rec->addr.map_start = h->start;
+	rec->addr.map_end = h->end;
+}
+
+/* A memfd, held open (memfd:PID:FD) or only mapped (memfd:PID:START-END). */
+static void
+fill_memfd(const struct proc_scan *scan, const struct holder *h, size_t n,
+    struct shm_rec *rec)
+{
+	fill_held(scan, h, n, rec);
+	rec->addr.kind = SHM_MEMFD;
+}
+
+/* An unlinked object, in the place whose /dev/shm it is on. */
+static void
+fill_deleted(const struct proc_scan *scan, const struct holder *h, size_t n,
+    struct shm_rec *rec)
+{
+	fill_held(scan, h, n, rec);
 	rec->status |= SHM_ST_DELETED;
 	rec->addr.kind = SHM_POSIX;
 	/* The place whose /dev/shm it is on (-A: perhaps not ours). */
 	if ((rec->addr.place = devshm_place(scan, h->st.st_dev)) == NULL)
 		rec->addr.place = scan->place;
-	rec->addr.pid = h->pid;
-	rec->addr.fd = h->fd;
-	rec->addr.map_start = h->start;
-	rec->addr.map_end = h->end;
 }
 
 /*
@@ -210,8 +215,10 @@ fail:
 }
 
 /*
- * Every memfd some process holds, once each: a memfd passed to another
- * process is one segment, named by its first holder's memfd:PID:FD.
+ * Every memfd some process holds or maps, once each: a memfd passed to
+ * another process is one segment, named by a holder's descriptor
+ * (memfd:PID:FD, lowest PID first), or, if none holds one, by a mapping
+ * (memfd:PID:START-END).
  */
 int
 proc_scan_memfds(const struct proc_scan *scan, struct shm_rec **v, size_t *n)

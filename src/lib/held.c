@@ -26,7 +26,8 @@
 
 /*
  * Where a's holder keeps it, relative to its place's /proc: PID/fd/FD,
- * or PID/map_files/START-END (held POSIX objects without a descriptor).
+ * or PID/map_files/START-END (a memfd or an unlinked object that the
+ * process maps, with no descriptor for it).
  */
 void
 held_path(const struct shm_addr *a, char *buf, size_t len)

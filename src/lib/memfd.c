@@ -1,9 +1,13 @@
 /*
- * memfd.c - a memfd that a running process holds open, reached through
- * /proc/PID/fd/FD: opened once and checked on our own descriptor, then
+ * memfd.c - a memfd that a running process holds open or maps, reached
+ * through /proc/PID/fd/FD, or through /proc/PID/map_files/START-END
+ * (which the kernel opens only for CAP_SYS_ADMIN or
+ * CAP_CHECKPOINT_RESTORE) when its descriptor is closed and its mapping
+ * alone keeps it: opened once and checked on our own descriptor, then
  * reopened from it (held.c).  Reads, writes and resizes are then the
  * plain descriptor operations of fdseg.c.
- * A memfd has no name to unlink: it lives until the last holder closes it.
+ * A memfd has no name to unlink: it lives until the last holder closes
+ * it and the last mapping of it goes.
  *
  * Layer: kinds (src/lib/LAYERS).
  */

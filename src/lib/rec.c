@@ -86,8 +86,11 @@ shm_rec_cmp(const void *x, const void *y)
 		return (a->addr.id > b->addr.id) - (a->addr.id < b->addr.id);
 	if (a->addr.kind == SHM_MEMFD && a->addr.pid != b->addr.pid)
 		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
-	if (a->addr.kind == SHM_MEMFD)
+	if (a->addr.kind == SHM_MEMFD && a->addr.fd != b->addr.fd)
 		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
+	if (a->addr.kind == SHM_MEMFD)
+		return (a->addr.map_start > b->addr.map_start) -
+		    (a->addr.map_start < b->addr.map_start);
 	/* POSIX: by name; an unlinked one after a live one of that name */
 	if ((c = strcmp(a->addr.name != NULL ? a->addr.name : "",
 	    b->addr.name != NULL ? b->addr.name : "")) != 0)

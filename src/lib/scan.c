@@ -3,7 +3,7 @@
  * /proc/PID/fd (and the fdinfo of each io_uring, for the files it holds
  * registered) for every process, noting in the table (users.c) which
  * process maps or holds which segment, and (found.c) the memfds and
- * unlinked objects it meets.
+ * unlinked objects it meets, held by a descriptor or only mapped.
  *
  * Unknown is not zero.  The scan is complete only if it saw every
  * process that could use a segment; it is not when /proc hides processes
@@ -74,6 +74,8 @@ is_sysv_path(const char *path)
 
 static bool scan_deleted_map(struct proc_scan *, const char *, const char *,
 	    dev_t, ino_t, pid_t);
+static bool scan_memfd_map(struct proc_scan *, const char *, const char *,
+	    dev_t, ino_t, pid_t);
 
 /*
  * Scan the maps of the process (or thread) at dirfd: -1 if they cannot
@@ -131,6 +133,9 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 		} else if (ino != 0 && scan->deleted &&
 		    devshm_place(scan, dev) != NULL &&
 		    scan_deleted_map(scan, line, path, dev, ino, pid))
+			continue;
+		else if (ino != 0 && scan->memfds &&
+		    scan_memfd_map(scan, line, path, dev, ino, pid))
 			continue;
 		else if (ino != 0)
 			scan_add_user(scan, dev, ino, pid, scan->memfds &&
@@ -204,6 +209,31 @@ scan_held_fd(struct proc_scan *scan, int fd, const char *fdname, pid_t pid,
 }
 
 /*
+ * pid maps (dev, ino), a memfd or an unlinked object, at start-end:
+ * note it as a user, and as a holder in hs (with no descriptor, and only
+ * the identity of the file: what more it is, only a mapping opened
+ * through /proc/PID/map_files can tell).
+ */
+static void
+add_map_holder(struct proc_scan *scan, struct holders *hs, dev_t dev,
+    ino_t ino, pid_t pid, uint64_t start, uint64_t end, const char *name,
+    size_t len)
+{
+	struct stat st;
+
+	scan_add_user(scan, dev, ino, pid, true);
+	memset(&st, 0, sizeof(st));
+	st.st_dev = dev;
+	st.st_ino = ino;
+	if (holders_add(hs, pid, -1, &st, false, name, len) == -1) {
+		scan_incomplete(scan);
+		return;
+	}
+	hs->v[hs->n - 1].start = start;
+	hs->v[hs->n - 1].end = end;
+}
+
+/*
  * A maps line of a file on a /dev/shm scanned that maps path: if the kernel
  * says it was unlinked ("/dev/shm/NAME (deleted)"), note its holder and
  * return true.  A live file whose name ends so is told apart by its
@@ -238,16 +268,35 @@ scan_deleted_map(struct proc_scan *scan, const char *line, const char *path,
 	buf[(size_t)(name - buf) + len] = '\0';
 	if (deleted_identity(scan, dev, ino, name) == NULL)
 		return false;
-	scan_add_user(scan, dev, ino, pid, true);
-	memset(&st, 0, sizeof(st));
-	st.st_dev = dev;
-	st.st_ino = ino;
-	if (holders_add(&scan->del, pid, -1, &st, false, name, len) == -1) {
-		scan_incomplete(scan);
-		return true;
-	}
-	scan->del.v[scan->del.n - 1].start = start;
-	scan->del.v[scan->del.n - 1].end = end;
+	add_map_holder(scan, &scan->del, dev, ino, pid, start, end, name, len);
+	return true;
+}
+
+/*
+ * A maps line of a memfd that pid maps, shared or private: its
+ * descriptor may be closed, and the mapping alone keeps it.  Note its
+ * holder and return true; false if the line maps something else.
+ * Not by its text alone ("/memfd:NAME (deleted)"): the file must be on
+ * the memfds' own device, or an internal hugetlbfs one (MFD_HUGETLB),
+ * as for a descriptor (scan_held_fd).
+ */
+static bool
+scan_memfd_map(struct proc_scan *scan, const char *line, const char *path,
+    dev_t dev, ino_t ino, pid_t pid)
+{
+	unsigned long long start, end;
+	char buf[PATH_MAX];
+	const char *name;
+	size_t len;
+
+	if (strncmp(path, MEMFD_LINK_PREFIX, strlen(MEMFD_LINK_PREFIX)) != 0 ||
+	    huge_dev_pagesize(dev) == 0)
+		return false;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(path, "\n"), path);
+	if ((name = memfd_link_name(buf, &len)) == NULL ||
+	    sscanf(line, "%llx-%llx", &start, &end) != 2)
+		return false;
+	add_map_holder(scan, &scan->mf, dev, ino, pid, start, end, name, len);
 	return true;
 }
 

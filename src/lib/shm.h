@@ -23,7 +23,7 @@ enum shm_kind {
 	SHM_SYSV,		/* System V segment: key or shmid */
 	SHM_POSIX,		/* POSIX object: a name in /dev/shm */
 	SHM_FILE,		/* an ordinary file, shared with MAP_SHARED */
-	SHM_MEMFD,		/* a memfd that a process holds open */
+	SHM_MEMFD,		/* a memfd that a process holds or maps */
 	SHM_NKINDS
 };
 
@@ -40,7 +40,7 @@ enum shm_kind {
 enum shm_error {
 	SHM_ENOTREG = 4096,	/* not a regular file */
 	SHM_ESHRUNK,		/* shrank under us while being read */
-	SHM_ENOTMEMFD,		/* memfd:PID:FD is not a memfd */
+	SHM_ENOTMEMFD,		/* memfd:PID:... is not a memfd */
 	SHM_ENOTHUGE,		/* huge pages asked of a POSIX object or file
 				   not on hugetlbfs of that size */
 	SHM_ENOTDELETED,	/* deleted:PID:...: not an unlinked object of
@@ -112,9 +112,9 @@ struct shm_addr {
 	bool		 by_id;		/* SHM_SYSV: named by shmid, not key */
 	key_t		 key;
 	int		 id;
-	pid_t		 pid;		/* SHM_MEMFD; SHM_POSIX: the holder
-					   of an unlinked object, or 0 */
-	int		 fd;		/* SHM_MEMFD; SHM_POSIX held: its
+	pid_t		 pid;		/* SHM_MEMFD, or SHM_POSIX: the
+					   holder of an unlinked object, or 0 */
+	int		 fd;		/* SHM_MEMFD, SHM_POSIX held: its
 					   descriptor, or -1 for... */
 	uint64_t	 map_start;	/* ...the mapping START-END of */
 	uint64_t	 map_end;	/*    /proc/PID/map_files */
@@ -132,6 +132,7 @@ void	 shm_addr_free(struct shm_addr *);
 const char *shm_kind_name(enum shm_kind);
 bool	 shm_name_is_semaphore(const char *);
 bool	 shm_addr_deleted(const struct shm_addr *);
+bool	 shm_addr_mapped(const struct shm_addr *);
 /* Enough for every ADDRESS but file: paths, which are formatted to fit. */
 #define SHM_ADDR_BUFSZ	4200
 
@@ -169,7 +170,7 @@ struct shm_rec {
 	pid_t		*pids;		/* processes using it, from a proc scan */
 	size_t		 npids;
 	bool		 users_known;	/* the scan saw every process */
-	bool		 inode_unknown;	/* deleted, seen only mapped where we
+	bool		 inode_unknown;	/* held, seen only mapped where we
 					   may not open the mapping: size,
 					   mode, owner and times unknown */
 };

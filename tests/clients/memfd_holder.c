@@ -14,6 +14,13 @@
  * With MEMFD_HUGETLB=1 it is made of huge pages (MFD_HUGETLB, the
  * default size; SIZE must be whole pages), and TEXT goes in through a
  * mapping, since hugetlbfs has no write(2).
+ *
+ * With MEMFD_MAPPED=1 it keeps no descriptor, only a mapping, as
+ * PulseAudio's pools: it maps the memfd MAP_SHARED, closes the
+ * descriptor and forks a child that shares the mapping, so that two
+ * processes map it and none holds it open.  READYFILE then says
+ * "PID START-END CHILDPID" (the mapping as /proc/PID/maps prints it),
+ * ECHOFILE has what the mapping holds, and the child goes with it.
  */
 #define _GNU_SOURCE
 
@@ -23,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -46,6 +55,44 @@ read_string(int fd, size_t size)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+/*
+ * Keep only a mapping of fd, shared with a child: the MEMFD_MAPPED
+ * client, to its end.
+ */
+static int
+mapped_only(int fd, const struct client *c)
+{
+	pid_t parent = getpid(), child;
+	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
+	char *p;
+
+	p = mmap(NULL, (size_t)c->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	if (close(fd) == -1)
+		die("close");
+	if ((child = fork()) == -1)
+		die("fork");
+	if (child == 0) {
+		/* The mapping is the child's too from here: only wait. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+			die("prctl");
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	client_ready(c, "%ld %lx-%lx %ld\n", (long)parent, (unsigned long)p,
+	    ((unsigned long)p + (unsigned long)c->size + page - 1) / page * page,
+	    (long)child);
+	while (client_wait(c))
+		client_echo(c, p);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return 0;
 }
 
 int
@@ -93,6 +140,8 @@ main(int argc, char *argv[])
 	    (strchr(seals, 'g') ? F_SEAL_GROW : 0) |
 	    (strchr(seals, 's') ? F_SEAL_SHRINK : 0)) == -1)
 		die("F_ADD_SEALS");
+	if (getenv("MEMFD_MAPPED") != NULL)
+		return mapped_only(fd, &c);
 	client_ready(&c, "%ld %d\n", (long)getpid(), fd);
 	while (client_wait(&c)) {
 		if ((content = read_string(fd, (size_t)c.size)) == NULL)

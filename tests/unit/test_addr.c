@@ -311,7 +311,10 @@ check_long_file(void)
 	free(buf);
 }
 
-/* deleted:PID:FD and deleted:PID:START-END: an unlinked POSIX object. */
+/*
+ * deleted:PID:FD and deleted:PID:START-END: an unlinked POSIX object;
+ * memfd:PID:START-END: a memfd only mapped (memfd:PID:FD is above).
+ */
 static const struct {
 	const char	*in;
 	pid_t		 pid;
@@ -332,6 +335,12 @@ static const struct {
 	{ "deleted:9:fffffffffffff000-ffffffffffffffff", 9, -1,
 	    0xfffffffffffff000ULL, 0xffffffffffffffffULL,
 	    "deleted:9:fffffffffffff000-ffffffffffffffff" },
+	{ "memfd:7:7f12a000-7f12b000", 7, -1, 0x7f12a000, 0x7f12b000,
+	    "memfd:7:7f12a000-7f12b000" },
+	{ "memfd:7:007F12A000-7F12B000", 7, -1, 0x7f12a000, 0x7f12b000,
+	    "memfd:7:7f12a000-7f12b000" },
+	{ "memfd:2147483647:0-1", 2147483647, -1, 0, 1,
+	    "memfd:2147483647:0-1" },
 };
 
 static const struct bad held_bads[] = {
@@ -359,6 +368,14 @@ static const struct bad held_bads[] = {
 	{ "deleted:1:g000-h000", "deleted: bounds not hex" },
 	{ "deleted:1:1000 -2000", "deleted: blank in a mapping" },
 	{ "Deleted:1:3", "prefix is case-sensitive" },
+	{ "memfd:1:1000-", "memfd: mapping without END" },
+	{ "memfd:1:2000-1000", "memfd: START above END" },
+	{ "memfd:1:1000-1000", "memfd: empty mapping" },
+	{ "memfd:1:0x1000-0x2000", "memfd: 0x in a mapping" },
+	{ "memfd:1:1000-2000-3000", "memfd: three bounds" },
+	{ "memfd:0:1000-2000", "memfd: PID 0 with a mapping" },
+	{ "memfd:1:10000000000000000-20000000000000000",
+	    "memfd: bounds of 17 digits" },
 };
 
 static void
@@ -367,6 +384,7 @@ check_held(void)
 	char buf[SHM_ADDR_BUFSZ];
 	struct shm_addr a, b;
 	const char *why;
+	bool memfd;
 	size_t i;
 
 	for (i = 0; i < sizeof(helds) / sizeof(helds[0]); i++) {
@@ -376,18 +394,22 @@ check_held(void)
 			tap_diag("why: %s", why != NULL ? why : "(null)");
 			continue;
 		}
-		tap_ok(a.kind == SHM_POSIX && shm_addr_deleted(&a) &&
+		memfd = strncmp(helds[i].in, "memfd:", 6) == 0;
+		tap_ok((memfd ? a.kind == SHM_MEMFD && !shm_addr_deleted(&a) :
+		    a.kind == SHM_POSIX && shm_addr_deleted(&a)) &&
+		    shm_addr_mapped(&a) == (helds[i].fd < 0) &&
 		    a.pid == helds[i].pid && a.fd == helds[i].fd &&
 		    a.name == NULL && (a.fd >= 0 ||
 		    (a.map_start == helds[i].start &&
 		    a.map_end == helds[i].end)),
-		    "'%s' is a held POSIX object", helds[i].in);
+		    "'%s' is a held %s", helds[i].in,
+		    memfd ? "memfd" : "POSIX object");
 		shm_addr_format(&a, buf, sizeof(buf));
 		if (!tap_ok(strcmp(buf, helds[i].canon) == 0,
 		    "format '%s' as '%s'", helds[i].in, helds[i].canon))
 			tap_diag("got '%s'", buf);
 		tap_ok(shm_addr_parse(buf, &b, NULL) == 0 &&
-		    shm_addr_deleted(&b) && b.pid == a.pid && b.fd == a.fd &&
+		    b.kind == a.kind && b.pid == a.pid && b.fd == a.fd &&
 		    b.map_start == a.map_start && b.map_end == a.map_end,
 		    "round trip '%s'", buf);
 		shm_addr_free(&a);
