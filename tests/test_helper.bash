@@ -504,8 +504,14 @@ long_options() {
 # _nobody_runs DIR: can nobody run shmls, shmmk and shmrm from DIR?
 _nobody_runs() {
 	local p
+	# Through a shell's exec, as every other program run as nobody
+	# (unshare -r, nsenter) does it: setpriv itself was seen to start a
+	# program in a directory nobody may not search (a build in a 0700
+	# mktemp -d, as .ci/run's sanitizer copy), where unshare then could
+	# not (exit 126).
 	for p in shmls shmmk shmrm; do
-		"${NOBODY[@]}" "$1/$p" --version >/dev/null 2>&1 || return 1
+		"${NOBODY[@]}" sh -c 'exec "$0" --version' "$1/$p" \
+		    >/dev/null 2>&1 || return 1
 	done
 }
 
