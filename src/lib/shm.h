@@ -387,6 +387,19 @@ int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 /* procfs.c: a process's command name, or NULL if it is gone */
 const char *proc_comm(pid_t, char *, size_t);
 
+/*
+ * meminfo.c: the kernel's Shmem (shm_meminfo("Shmem", &b)), and the tmpfs
+ * mounts of a mount namespace, each device once, with what they hold
+ */
+struct shm_tmpfs {
+	dev_t		 dev;
+	uint64_t	 size;		/* its limit; 0: none */
+	int64_t		 used;		/* bytes in memory or swap; -1: unknown */
+};
+int	 shm_meminfo(const char *, uint64_t *);
+int	 shm_tmpfs_mounts(pid_t, const dev_t *, size_t, struct shm_tmpfs **,
+	    size_t *);
+
 /* huge.c: huge pages */
 int	 shm_huge_sizes(uint64_t *, size_t, size_t *);
 uint64_t shm_huge_default(void);
@@ -438,6 +451,20 @@ int	 shm_select(const struct shm_place *, const struct shm_filter *, bool,
 int	 shm_select_places(const struct shm_place *const *, size_t,
 	    const struct shm_filter *, bool, struct shm_rec **, size_t *,
 	    unsigned *);
+
+/* shmem.c: the kernel's Shmem, accounted for */
+struct shm_shmem {
+	uint64_t	 total;			/* /proc/meminfo's Shmem */
+	int64_t		 kind[SHM_NKINDS];	/* each kind's RSS in it; -1:
+						   unknown */
+	int64_t		 tmpfs;			/* the other tmpfs mounts' */
+	size_t		 ntmpfs;		/* how many mounts */
+	int64_t		 unattributed;		/* the rest; -1: unknown */
+	bool		 over;			/* the rows exceed Shmem (tmpfs
+						   pages in swap): rest 0 */
+};
+int	 shm_shmem_account(const struct shm_place *const *, size_t,
+	    const struct shm_rec *, size_t, unsigned, struct shm_shmem *);
 
 /* swap.c: RSS and SWAP of named System V segments, from one read of
    the table; of the others, where the kernel tells them. */
