@@ -241,6 +241,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	enum { NHDR = sizeof(hdr) / sizeof(hdr[0]) };
 	struct shm_shmem a;
 	bool reconcile;
+	size_t nc;			/* SHMEM only where it adds up */
 	uint64_t size[SHM_NKINDS] = { 0 }, rss[SHM_NKINDS] = { 0 };
 	uint64_t swap[SHM_NKINDS] = { 0 };
 	bool swap_unknown[SHM_NKINDS] = { false };
@@ -258,6 +259,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	reconcile = !o->named && o->filter.kinds == SHM_KINDS_ALL && !o->filter.has_uid &&
 	    !o->filter.unused && !o->filter.orphans && !o->filter.has_older &&
 	    shm_shmem_account(o->places, o->nplaces, v, n, o->unseen, &a) == 0;
+	nc = reconcile ? NHDR : NHDR - 1;
 
 	for (i = 0; i < n; i++) {
 		k = v[i].addr.kind;
@@ -276,7 +278,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 			swap[k] += (uint64_t)v[i].swap;
 	}
 	for (k = 0; k < SHM_NKINDS; k++) {
-		char **c = &cells[nrows * NHDR];
+		char **c = &cells[nrows * nc];
 		/* Some may be held only by processes we cannot see. */
 		bool unseen = (o->unseen & SHM_KIND_BIT(k)) != 0;
 
@@ -292,8 +294,9 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		    unknown_text(o) : size_text(o, rss[k]);
 		c[4] = unseen || swap_unknown[k] ? unknown_text(o) :
 		    size_text(o, swap[k]);
-		c[5] = !reconcile ? na_text(o) : a.kind[k] < 0 ?
-		    unknown_text(o) : size_text(o, (uint64_t)a.kind[k]);
+		if (reconcile)
+			c[5] = a.kind[k] < 0 ? unknown_text(o) :
+			    size_text(o, (uint64_t)a.kind[k]);
 		if (size_unknown[k])
 			o->fmt.inode_unknown = true;
 		nrows++;
@@ -306,7 +309,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		int64_t b[] = { a.tmpfs, a.unattributed, (int64_t)a.total };
 
 		for (i = 0; i < 3; i++) {
-			char **c = &cells[(nrows + i) * NHDR];
+			char **c = &cells[(nrows + i) * nc];
 
 			c[0] = cli_xstrdup(names[i]);
 			c[1] = i == 0 ? xasprintf_u64(a.ntmpfs) : na_text(o);
@@ -319,8 +322,8 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		o->shmem_unknown = a.unattributed < 0;
 		o->shmem_over = a.over;
 	}
-	r = out_print_text(&o->fmt, hdr, NHDR, cells, nrows);
-	free_cells(cells, nrows * NHDR);
+	r = out_print_text(&o->fmt, hdr, nc, cells, nrows);
+	free_cells(cells, nrows * nc);
 	return r;
 }
 
