@@ -26,6 +26,7 @@ teardown() {
 	cleanup_nobody
 	cleanup_segments
 	if [[ -n $MNT ]]; then
+		umount "$T/again" 2>/dev/null
 		umount "$MNT" 2>/dev/null
 	fi
 	if [[ -n ${SHM_SIZE:-} ]]; then
@@ -159,7 +160,6 @@ deltas() {
 	head -c 4M /dev/zero >"$MNT/file"
 	mount --bind "$MNT" "$T/again"
 	snap "$T/during"
-	umount "$T/again"
 	d=$(( $(row "$T/during" tmpfs) - $(row "$T/before" tmpfs) ))
 	within "$d" $(( 4 * 1024 * 1024 )) 10 || fail "tmpfs moved by $d"
 	snap "$T/all" -A
