@@ -26,7 +26,7 @@ teardown() {
 	cleanup_nobody
 	cleanup_segments
 	if [[ -n $MNT ]]; then
-		umount "$T/again" 2>/dev/null
+		umount "$T/again" "$T/nolimit" 2>/dev/null
 		umount "$MNT" 2>/dev/null
 	fi
 	if [[ -n ${SHM_SIZE:-} ]]; then
@@ -151,19 +151,34 @@ deltas() {
 	refute_output --partial '"shmem"'
 }
 
-@test "a tmpfs mounted twice counts once, and its files under -A too" {
-	local d
+@test "a tmpfs mounted twice counts once; one without a size limit by its files; another mount namespace's with -A" {
+	local d M4=$(( 4 * 1024 * 1024 ))
 	MNT=$T/mnt
-	mkdir -- "$MNT" "$T/again"
+	mkdir -- "$MNT" "$T/again" "$T/nolimit" "$T/ns"
 	mount -t tmpfs -o size=16M shmt-test "$MNT"
+	mount -t tmpfs -o size=0 shmt-test "$T/nolimit"
 	snap "$T/before"
 	head -c 4M /dev/zero >"$MNT/file"
 	mount --bind "$MNT" "$T/again"
+	mkdir -- "$T/nolimit/d"
+	head -c 4M /dev/zero >"$T/nolimit/d/file"
 	snap "$T/during"
+	umount "$T/nolimit"
 	d=$(( $(row "$T/during" tmpfs) - $(row "$T/before" tmpfs) ))
-	within "$d" $(( 4 * 1024 * 1024 )) 10 || fail "tmpfs moved by $d"
+	within "$d" $(( 2 * M4 )) 10 || fail "tmpfs moved by $d"
+	# A place of its own (IPC and mount namespaces) with a tmpfs of its
+	# own: counted with -A, through its NSPID, not without.
+	_next_client
+	start_client PID unshare --ipc --mount --propagation private sh -c '
+	    mount -t tmpfs -o size=8m shmt-ns "$1" &&
+	    head -c 4M /dev/zero >"$1/file" && : >"$2" && exec sleep 1000' \
+	    sh "$T/ns" "$READY"
+	wait_for "$READY"
+	snap "$T/one"
 	snap "$T/all" -A
 	sums "$T/all"
+	d=$(( $(row "$T/all" tmpfs) - $(row "$T/one" tmpfs) ))
+	within "$d" "$M4" 10 || fail "-A counted $d more of tmpfs"
 }
 
 @test "--metrics has Shmem and its parts, and promtool accepts them" {
@@ -206,4 +221,41 @@ deltas() {
 	run -0 as_nobody shmls --metrics
 	refute_line --regexp '^shm_kernel_shmem_part_bytes\{type="unattributed"'
 	refute_line 'shm_kernel_shmem_unknown_parts 0'
+}
+
+@test "a tmpfs under a FUSE mount that never answers: --summary finishes, that mount unknown" {
+	command -v fuse_mute >/dev/null || fail "tests/clients/fuse_mute is not built"
+	if [[ ! -c /dev/fuse ]]; then
+		[[ ${SHMT_CI:-} != 1 ]] || fail "no /dev/fuse, but CI must run this test"
+		skip "no /dev/fuse"
+	fi
+	# A tmpfs at f/x, then a mute FUSE over f: the path to x asks it.
+	mkdir -p -- "$T/f/x"
+	MNT=$T/f/x
+	mount -t tmpfs -o size=1m shmt-test "$MNT"
+	FUSE=
+	start_client FUSE fuse_mute "$T/f" "$T/fuse.ready"
+	wait_until 5 _up_or_gone "$FUSE" "$T/fuse.ready" ||
+	    fail "fuse_mute $FUSE neither mounted nor exited"
+	if [[ ! -e $T/fuse.ready ]]; then
+		wait "$FUSE" && st=0 || st=$?
+		FUSE=
+		(( st == 3 )) || fail "fuse_mute failed ($st)"
+		[[ ${SHMT_CI:-} != 1 ]] || fail "cannot mount FUSE, but CI must run this test"
+		skip "cannot mount a FUSE file system here"
+	fi
+	export SHMTOOLS_PLACE_WAIT_MS=200
+	# (timeout only keeps a regression from stopping the suite.)
+	run --separate-stderr timeout 60 shmls --summary
+	assert_equal "$status" 0
+	assert_line --regexp '^tmpfs +[0-9]+ +- +- +- +\?$'
+	assert_line --regexp '^unattributed +- +- +- +- +\?$'
+	assert_stderr_has "a tmpfs mount cannot be read"
+	run -0 timeout 60 shmls --metrics
+	refute_line --regexp '^shm_kernel_shmem_part_bytes\{type="tmpfs"'
+}
+
+# _up_or_gone PID FILE: FILE is there, or PID has exited.
+_up_or_gone() {
+	[[ -e $2 ]] || ! kill -0 "$1" 2>/dev/null
 }

@@ -1,36 +1,42 @@
 /*
  * meminfo.c - where the kernel's shmem is, as far as the kernel tells:
- * the Shmem line of /proc/meminfo (the "shared" column of free), and
- * every tmpfs mount of some mount namespaces, each once by device, with
- * the bytes it holds.
+ * the Shmem line of /proc/meminfo (the "shared" column of free), the
+ * tmpfs mounts a mountinfo lists, and the bytes one of them holds.
  *
  * Shmem counts the pages of every shmem inode that are in memory: System
  * V segments, POSIX objects, memfds, anonymous shared mappings, files on
  * every tmpfs (devtmpfs too), unlinked or not.  Pages in swap are not in
  * it.  A tmpfs mount's used bytes (statfs) count its pages in memory and
- * in swap alike.
+ * in swap alike; a mount without a size limit has none to tell, and its
+ * files are added up instead, by a walk that never leaves it: nothing
+ * here waits on another file system (a FUSE mount under it is looked at
+ * from the cache only, and never entered); a file of several links
+ * counts once per link.
  *
  * Layer: kernel facts (src/lib/LAYERS).
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 
-#include "backend.h"
+#include "shm-private.h"
 #include "proctext.h"
 
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC	0x01021994
-#endif
+/* How deep the walk of a mount without a size limit goes: then unknown. */
+#define WALK_DEPTH	64
 
 /* A line "Field:   N kB" of /proc/meminfo, in bytes. */
 int
@@ -59,140 +65,159 @@ shm_meminfo(const char *field, uint64_t *bytes)
 	return found ? 0 : -1;
 }
 
-/* nftw() has no closure: the sum of the walk under way. */
-static uint64_t walk_bytes;
-static bool walk_unknown;
-
-static int
-walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)path;
-	(void)ftw;
-	if (type == FTW_DNR || type == FTW_NS)
-		walk_unknown = true;
-	else if (type == FTW_F)
-		walk_bytes += (uint64_t)st->st_blocks * 512;
-	return 0;
-}
-
 /*
- * The bytes a tmpfs mount holds, the mount at path of device dev: its
- * used blocks from statfs, or for a mount without a size limit (whose
- * statfs says nothing of use), the blocks of its files, found by a walk
- * that stays on it.  -1 if it is not that tmpfs or cannot be read.
- */
-static int64_t
-tmpfs_used(const char *path, dev_t dev, uint64_t *size)
-{
-	struct statfs sf;
-	struct stat st;
-	int fd;
-
-	/* A tmpfs never waits; the path to it is checked to lead there. */
-	if ((fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || fstatfs(fd, &sf) == -1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	if (st.st_dev != dev || sf.f_type != TMPFS_MAGIC) {
-		errno = ENOENT;		/* another mount over it */
-		return -1;
-	}
-	*size = (uint64_t)sf.f_blocks * (uint64_t)sf.f_bsize;
-	if (sf.f_blocks != 0)
-		return (int64_t)((uint64_t)(sf.f_blocks - sf.f_bfree) *
-		    (uint64_t)sf.f_bsize);
-	walk_bytes = 0;
-	walk_unknown = false;
-	if (nftw(path, walk_one, 16, FTW_PHYS | FTW_MOUNT) != 0 ||
-	    walk_unknown) {
-		errno = EACCES;
-		return -1;
-	}
-	return (int64_t)walk_bytes;
-}
-
-static bool
-dev_in(dev_t dev, const dev_t *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == dev)
-			return true;
-	return false;
-}
-
-/*
- * Append to *v the tmpfs mounts (devtmpfs too) of the mount namespace of
- * process pid (0: ours) that are not in it yet nor in skip: each device
- * once, its used bytes (-1: unknown; a mount under another, which no path
- * reaches, is left out).  0, or -1 with errno if its mountinfo cannot be
- * read.
+ * The tmpfs mounts (devtmpfs too) in the mountinfo at path (from dirfd,
+ * as openat(2)), in its order: each one's device and mount point.  0, or
+ * -1 with errno if it cannot be read.
  */
 int
-shm_tmpfs_mounts(pid_t pid, const dev_t *skip, size_t nskip,
-    struct shm_tmpfs **v, size_t *n)
+tmpfs_mountinfo(int dirfd, const char *path, struct tmpfs_mnt **v,
+    size_t *n)
 {
 	struct mountinfo_ent *m;
-	char path[64], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	FILE *fp;
-	int r = 0;
+	int fd, r = 0;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "/proc/self/mountinfo");
-	else
-		snprintf(path, sizeof(path), "/proc/%ld/mountinfo", (long)pid);
+	*v = NULL;
+	*n = 0;
 	if ((m = malloc(sizeof(*m))) == NULL)
 		return -1;
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (fp = fdopen(fd, "re")) == NULL) {
+		if (fd != -1)
+			close(fd);
 		free(m);
 		return -1;
 	}
 	while (getline(&line, &cap, fp) > 0) {
-		char full[sizeof(m->mnt) + 32];
-		struct shm_tmpfs t = { 0 };
-		struct shm_tmpfs *nv;
-		size_t i;
+		struct tmpfs_mnt *nv;
 
 		if (proc_mountinfo_parse(line, m) == -1 ||
 		    !(proc_mountinfo_is(m, "tmpfs") ||
-		    proc_mountinfo_is(m, "devtmpfs")) ||
-		    dev_in(m->dev, skip, nskip))
+		    proc_mountinfo_is(m, "devtmpfs")))
 			continue;
-		for (i = 0; i < *n && (*v)[i].dev != m->dev; i++)
-			;
-		if (i < *n && (*v)[i].used >= 0)
-			continue;	/* counted once, by device */
-		if (pid == 0)
-			snprintf(full, sizeof(full), "%s", m->mnt);
-		else
-			snprintf(full, sizeof(full), "/proc/%ld/root%s",
-			    (long)pid, m->mnt);
-		t.dev = m->dev;
-		t.used = tmpfs_used(full, m->dev, &t.size);
-		if (t.used == -1 && errno != EACCES && errno != EPERM &&
-		    i == *n)
-			continue;	/* hidden under another mount */
-		if (i < *n) {
-			(*v)[i] = t;
-			continue;
-		}
 		if ((nv = reallocarray(*v, *n + 1, sizeof(**v))) == NULL) {
 			r = -1;
 			break;
 		}
 		*v = nv;
-		(*v)[(*n)++] = t;
+		if (((*v)[*n].mnt = strdup(m->mnt)) == NULL) {
+			r = -1;
+			break;
+		}
+		(*v)[(*n)++].dev = m->dev;
 	}
 	if (r == 0 && !feof(fp))
 		r = -1;
 	free(line);
 	free(m);
 	fclose(fp);
+	if (r == -1)
+		tmpfs_mountinfo_free(*v, *n);
 	return r;
+}
+
+void
+tmpfs_mountinfo_free(struct tmpfs_mnt *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].mnt);
+	free(v);
+}
+
+/*
+ * Add the blocks of what directory dfd holds on device dev to *bytes,
+ * its subdirectories too; dfd is closed.  Another file system mounted
+ * in it is seen from the cache only (AT_STATX_DONT_SYNC) and never
+ * entered (RESOLVE_NO_XDEV).  -1 where something cannot be read.
+ */
+static int
+walk_dir(int dfd, dev_t dev, unsigned depth, uint64_t *bytes)
+{
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (depth > WALK_DEPTH || (d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return -1;
+	}
+	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		struct open_how how = {
+			.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC,
+			.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+			    RESOLVE_BENEATH,
+		};
+		struct statx sx;
+		int fd;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (statx(dirfd(d), de->d_name, AT_SYMLINK_NOFOLLOW |
+		    AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_TYPE |
+		    STATX_BLOCKS, &sx) == -1) {
+			if (errno != ENOENT)	/* gone: nothing held */
+				r = -1;
+			continue;
+		}
+		if (makedev(sx.stx_dev_major, sx.stx_dev_minor) != dev)
+			continue;	/* another mount: not this one's */
+		*bytes += sx.stx_blocks * 512;
+		if (!S_ISDIR(sx.stx_mode))
+			continue;
+		if ((fd = (int)syscall(SYS_openat2, dirfd(d), de->d_name, &how,
+		    sizeof(how))) == -1) {
+			if (errno != ENOENT && errno != EXDEV)
+				r = -1;
+			continue;
+		}
+		r = walk_dir(fd, dev, depth + 1, bytes);
+	}
+	if (r == 0 && errno != 0)
+		r = -1;
+	closedir(d);
+	return r;
+}
+
+/*
+ * The bytes the tmpfs mount of device dev holds, reached by fd (O_PATH),
+ * and its size limit (0: none): its used blocks from statfs, or for a
+ * mount without a limit, the blocks of its files.  -1 with errno:
+ * ENOENT if fd is not that mount (another mounted over it), why it
+ * cannot be read otherwise.
+ */
+int64_t
+tmpfs_used(int fd, dev_t dev, uint64_t *size)
+{
+	struct statfs sf;
+	struct statx sx;
+	uint64_t bytes = 0;
+	int dfd;
+
+	/* What fd is, from the cache: it may be anything by now. */
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE,
+	    &sx) == -1)
+		return -1;
+	if (makedev(sx.stx_dev_major, sx.stx_dev_minor) != dev ||
+	    fstatfs(fd, &sf) == -1 || sf.f_type != TMPFS_MAGIC) {
+		errno = ENOENT;
+		return -1;
+	}
+	*size = (uint64_t)sf.f_blocks * (uint64_t)sf.f_bsize;
+	if (sf.f_blocks != 0)
+		return (int64_t)((uint64_t)(sf.f_blocks - sf.f_bfree) *
+		    (uint64_t)sf.f_bsize);
+	if ((dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (walk_dir(dfd, dev, 0, &bytes) == -1) {
+		errno = EACCES;
+		return -1;
+	}
+	return bytes > INT64_MAX ? INT64_MAX : (int64_t)bytes;
 }

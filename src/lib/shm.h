@@ -387,19 +387,6 @@ int	 shm_json_value(FILE *, enum shm_json_type, const char *);
 /* procfs.c: a process's command name, or NULL if it is gone */
 const char *proc_comm(pid_t, char *, size_t);
 
-/*
- * meminfo.c: the kernel's Shmem (shm_meminfo("Shmem", &b)), and the tmpfs
- * mounts of a mount namespace, each device once, with what they hold
- */
-struct shm_tmpfs {
-	dev_t		 dev;
-	uint64_t	 size;		/* its limit; 0: none */
-	int64_t		 used;		/* bytes in memory or swap; -1: unknown */
-};
-int	 shm_meminfo(const char *, uint64_t *);
-int	 shm_tmpfs_mounts(pid_t, const dev_t *, size_t, struct shm_tmpfs **,
-	    size_t *);
-
 /* huge.c: huge pages */
 int	 shm_huge_sizes(uint64_t *, size_t, size_t *);
 uint64_t shm_huge_default(void);

@@ -11,7 +11,8 @@
  * files listed on it; /dev/shm of every place is left out, its objects
  * being the POSIX kind's.  The unattributed rest is Shmem less all of
  * these: anonymous shared mappings, DRM and other drivers' buffers,
- * unlinked files held on a tmpfs, mounts hidden under others; it is
+ * unlinked files held on a tmpfs without a size limit (whose files are
+ * added up, statfs telling nothing), mounts hidden under others; it is
  * unknown when one share is.
  *
  * Layer: operations (src/lib/LAYERS).
@@ -19,12 +20,82 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 
-#include "backend.h"
+#include "shm-private.h"
+
+/* The tmpfs mounts counted: each device once, what it holds. */
+struct mnt_bytes {
+	dev_t		 dev;
+	int64_t		 used;		/* -1: unknown */
+};
 
 static bool
-on_tmpfs(const struct shm_rec *r, const struct shm_tmpfs *t, size_t nt,
+dev_in(dev_t dev, const dev_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == dev)
+			return true;
+	return false;
+}
+
+/*
+ * Add to *v the tmpfs mounts in the mountinfo at dir/mountinfo, reached
+ * beneath root, that are not in it yet nor in skip.  The walk to a mount
+ * point may cross a file system that never answers: it is made by a
+ * child within a bound (devshm.c).  A mount hidden under another, which
+ * no path reaches, is left out, to the unattributed rest; one that
+ * cannot be read is unknown.
+ */
+static int
+add_mounts(int dir, int root, const dev_t *skip, size_t nskip,
+    struct mnt_bytes **v, size_t *n)
+{
+	struct tmpfs_mnt *m;
+	size_t nm, i, j;
+	int r = 0;
+
+	if (tmpfs_mountinfo(dir, "mountinfo", &m, &nm) == -1)
+		return 0;	/* gone: its mounts are the rest's */
+	for (i = 0; i < nm && r == 0; i++) {
+		struct mnt_bytes *nv;
+		uint64_t size;
+		int64_t used = -1;
+		int fd;
+
+		if (dev_in(m[i].dev, skip, nskip))
+			continue;
+		for (j = 0; j < *n && (*v)[j].dev != m[i].dev; j++)
+			;
+		if (j < *n && (*v)[j].used >= 0)
+			continue;	/* counted once, by device */
+		if ((fd = place_root_open(root, m[i].mnt)) != -1) {
+			used = tmpfs_used(fd, m[i].dev, &size);
+			close(fd);
+		}
+		if (used == -1 && errno == ENOENT)
+			continue;	/* under another mount */
+		if (j < *n) {
+			(*v)[j].used = used;
+			continue;
+		}
+		if ((nv = reallocarray(*v, *n + 1, sizeof(**v))) == NULL) {
+			r = -1;
+			break;
+		}
+		*v = nv;
+		(*v)[(*n)++] = (struct mnt_bytes){ m[i].dev, used };
+	}
+	tmpfs_mountinfo_free(m, nm);
+	return r;
+}
+
+static bool
+on_tmpfs(const struct shm_rec *r, const struct mnt_bytes *t, size_t nt,
     const dev_t *devshm, size_t nd)
 {
 	size_t i;
@@ -32,10 +103,7 @@ on_tmpfs(const struct shm_rec *r, const struct shm_tmpfs *t, size_t nt,
 	for (i = 0; i < nt; i++)
 		if (t[i].dev == r->dev)
 			return true;
-	for (i = 0; i < nd; i++)
-		if (devshm[i] == r->dev)
-			return true;
-	return false;
+	return dev_in(r->dev, devshm, nd);
 }
 
 /*
@@ -47,12 +115,12 @@ int
 shm_shmem_account(const struct shm_place *const *places, size_t nplaces,
     const struct shm_rec *v, size_t n, unsigned unseen, struct shm_shmem *a)
 {
-	struct shm_tmpfs *t = NULL;
+	struct mnt_bytes *t = NULL;
 	size_t nt = 0, i;
 	dev_t *devshm;
 	int64_t sum = 0;
 	bool unknown = false;
-	int k;
+	int k, root = -1, dir = -1, r = 0;
 
 	*a = (struct shm_shmem){ .tmpfs = 0 };
 	if (shm_meminfo("Shmem", &a->total) == -1)
@@ -62,14 +130,48 @@ shm_shmem_account(const struct shm_place *const *places, size_t nplaces,
 	for (i = 0; i < nplaces; i++)
 		devshm[i] = shm_place_id(places[i])->devshm_dev;
 	/*
-	 * Each mount namespace once: ours, and with -A the places'.  One we
-	 * cannot read (hidepid, gone) leaves its mounts to the rest.
+	 * Ours, and with -A the places': each mount once, by device.  Our
+	 * own may be under a FUSE mount too: reached the same way.
 	 */
-	(void)shm_tmpfs_mounts(0, devshm, nplaces, &t, &nt);
-	for (i = 0; i < nplaces; i++)
-		if (shm_place_id(places[i])->pid > 0)
-			(void)shm_tmpfs_mounts(shm_place_id(places[i])->pid,
-			    devshm, nplaces, &t, &nt);
+	if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (dir = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto fail;
+	r = add_mounts(dir, root, devshm, nplaces, &t, &nt);
+	close(root);
+	close(dir);
+	root = dir = -1;
+	if (r == -1)
+		goto fail;
+	for (i = 0; i < nplaces; i++) {
+		const struct shm_place *p = places[i];
+		char name[32];
+		size_t j;
+
+		/* Each mount namespace once: ours is done. */
+		for (j = 0; j < i && places[j]->id.mntns != p->id.mntns; j++)
+			;
+		if (j < i || p->id.pid <= 0 || place_proc(p) == -1 ||
+		    p->id.mntns == place_own()->id.mntns)
+			continue;
+		/*
+		 * Its NSPID's mountinfo and root, from one /proc/PID that
+		 * is still in the place's mount namespace: not a PID reused.
+		 */
+		snprintf(name, sizeof(name), "%ld", (long)p->id.pid);
+		if ((dir = openat(place_proc(p), name, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			continue;
+		if ((root = openat(dir, "root", O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) != -1 &&
+		    proc_ino_at(dir, "ns/mnt") == p->id.mntns)
+			r = add_mounts(dir, root, devshm, nplaces, &t, &nt);
+		if (root != -1)
+			close(root);
+		close(dir);
+		root = dir = -1;
+		if (r == -1)
+			goto fail;
+	}
 	for (k = 0; k < SHM_NKINDS; k++)
 		a->kind[k] = (unseen & SHM_KIND_BIT(k)) ? -1 : 0;
 	for (i = 0; i < n; i++) {
@@ -118,4 +220,12 @@ shm_shmem_account(const struct shm_place *const *places, size_t nplaces,
 	free(t);
 	free(devshm);
 	return 0;
+fail:
+	if (root != -1)
+		close(root);
+	if (dir != -1)
+		close(dir);
+	free(t);
+	free(devshm);
+	return -1;
 }
