@@ -25,6 +25,10 @@ teardown() {
 	stop_clients || true	# a holder killed by SIGTERM is 143
 	cleanup_nobody
 	cleanup_segments
+	if [[ -n ${FUSE:-} ]]; then
+		kill "$FUSE" 2>/dev/null
+		umount -l "$T/f" 2>/dev/null
+	fi
 	if [[ -n $MNT ]]; then
 		umount "$T/again" "$T/nolimit" 2>/dev/null
 		umount "$MNT" 2>/dev/null
