@@ -683,13 +683,11 @@ print_all(FILE *fp, struct metrics *m)
 static void
 print_shmem(FILE *fp, const struct metrics *m, struct shm_rec *v, size_t n)
 {
-	const struct shm_filter *f = m->o->filter;
 	struct shm_shmem a;
 	uint64_t unknown = 0;
 	int k;
 
-	if (f->kinds != SHM_KINDS_ALL || f->has_uid || f->unused ||
-	    f->orphans || f->has_older)
+	if (!shm_shmem_accountable(m->o->filter))
 		return;
 	/* Shmem counts pages in memory: RSS split from SWAP, as --summary. */
 	shm_fill_swap(v, n);

@@ -257,8 +257,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	 * The kernel's Shmem is accounted for only by a listing of all of
 	 * it: no filter but the places.
 	 */
-	reconcile = !o->named && o->filter.kinds == SHM_KINDS_ALL && !o->filter.has_uid &&
-	    !o->filter.unused && !o->filter.orphans && !o->filter.has_older &&
+	reconcile = !o->named && shm_shmem_accountable(&o->filter) &&
 	    shm_shmem_account(o->places, o->nplaces, v, n, o->unseen, &a) == 0;
 	nc = reconcile ? NHDR : NHDR - 1;
 

@@ -450,6 +450,7 @@ struct shm_shmem {
 	bool		 over;			/* the rows exceed Shmem (tmpfs
 						   pages in swap): rest 0 */
 };
+bool	 shm_shmem_accountable(const struct shm_filter *);
 int	 shm_shmem_account(const struct shm_place *const *, size_t,
 	    const struct shm_rec *, size_t, unsigned, struct shm_shmem *);
 

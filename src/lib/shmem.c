@@ -107,6 +107,17 @@ on_tmpfs(const struct shm_rec *r, const struct mnt_bytes *t, size_t nt,
 }
 
 /*
+ * Does a listing with filter f account for Shmem?  Only one of all of
+ * it: every kind, and no filter but the places.
+ */
+bool
+shm_shmem_accountable(const struct shm_filter *f)
+{
+	return f->kinds == SHM_KINDS_ALL && !f->has_uid && !f->unused &&
+	    !f->orphans && !f->has_older;
+}
+
+/*
  * Account for the kernel's Shmem with the records v (a listing of every
  * kind in places; unseen: the SHM_KIND_BIT()s of the kinds that may hold
  * more than listed).  0, or -1 with errno if Shmem cannot be read.
