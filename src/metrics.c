@@ -674,6 +674,58 @@ print_all(FILE *fp, struct metrics *m)
 	}
 }
 
+/*
+ * The kernel's Shmem, host-wide (no place label), and what each type of
+ * segment, the other tmpfs mounts and the unattributed rest hold of it,
+ * as shmls --summary accounts for it; only with no filter, for the parts
+ * of a filtered listing account for nothing.
+ */
+static void
+print_shmem(FILE *fp, const struct metrics *m, struct shm_rec *v, size_t n)
+{
+	struct shm_shmem a;
+	uint64_t unknown = 0;
+	int k;
+
+	if (!shm_shmem_accountable(m->o->filter))
+		return;
+	/* Shmem counts pages in memory: RSS split from SWAP, as --summary. */
+	shm_fill_swap(v, n);
+	if (shm_shmem_account(m->o->places, m->o->nplaces, v, n, m->unseen,
+	    &a) == -1)
+		return;
+	family(fp, "shm_kernel_shmem_bytes", "Shmem of /proc/meminfo, the "
+	    "shared column of free: the shmem pages in memory, host-wide, in "
+	    "bytes.");
+	fprintf(fp, "shm_kernel_shmem_bytes %" PRIu64 "\n", a.total);
+	family(fp, "shm_kernel_shmem_part_bytes", "What each type of segment "
+	    "(resident), the other tmpfs mounts (type=\"tmpfs\") and the rest "
+	    "(type=\"unattributed\") hold of Shmem in bytes; absent where "
+	    "unknown, and then the rest is too.");
+	for (k = 0; k < SHM_NKINDS; k++) {
+		if (k == SHM_FILE)
+			continue;
+		if (a.kind[k] < 0)
+			unknown++;
+		else
+			fprintf(fp, "shm_kernel_shmem_part_bytes{type=\"%s\"} %"
+			    PRId64 "\n", shm_kind_name(k), a.kind[k]);
+	}
+	if (a.tmpfs < 0)
+		unknown++;
+	else
+		fprintf(fp, "shm_kernel_shmem_part_bytes{type=\"tmpfs\"} %"
+		    PRId64 "\n", a.tmpfs);
+	if (a.unattributed >= 0)
+		fprintf(fp, "shm_kernel_shmem_part_bytes{type=\"unattributed\"} "
+		    "%" PRId64 "\n", a.unattributed);
+	family(fp, "shm_kernel_shmem_unknown_parts", "Parts of Shmem whose "
+	    "share is unknown (another user's segments, processes that cannot "
+	    "be seen, a tmpfs mount that cannot be read); while not 0, the "
+	    "unattributed part is absent.");
+	fprintf(fp, "shm_kernel_shmem_unknown_parts %" PRIu64 "\n", unknown);
+}
+
 static void
 metrics_free(struct metrics *m)
 {
@@ -717,6 +769,7 @@ metrics_print(FILE *fp, const struct metrics_opts *o)
 		count(&m, &v[i], now);
 	read_facts(&m);
 	print_all(fp, &m);
+	print_shmem(fp, &m, v, n);
 	metrics_free(&m);
 	shm_rec_list_free(v, n);
 	if (fflush(fp) != 0 || ferror(fp))

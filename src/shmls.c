@@ -70,6 +70,9 @@ struct ls_opts {
 	size_t		 nplaces;
 	unsigned	 unseen;	/* kinds that may have more than listed:
 					   the scan could not see every process */
+	bool		 named;		/* ADDRESS operands: not a listing */
+	bool		 shmem_unknown;	/* --summary: the unattributed rest */
+	bool		 shmem_over;	/* --summary: rows above Shmem */
 };
 
 static noreturn void
@@ -107,7 +110,8 @@ usage(void)
 "  -b, --bytes               sizes in bytes\n"
 "  -P, --numeric-perms       permissions in octal\n"
 "      --time-format FORMAT  short, full or iso\n"
-"      --summary             counts and bytes per kind, as ipcs -u\n"
+"      --summary             counts and bytes per kind, as ipcs -u, and\n"
+"                            where free's shared memory (Shmem) is\n"
 "      --limits              kernel.shm* limits and /dev/shm space, as ipcs -l\n"
 "      --metrics             Prometheus text format, for node_exporter\n"
 "      --metrics-owners N    owners labelled per type (default 10, 0: none)\n"
@@ -209,7 +213,13 @@ free_cells(char **cells, size_t n)
 		free(cells[i]);
 }
 
-/* --summary: how many segments of each kind, and how much memory. */
+/* Does not apply: "-", null in JSON. */
+static char *
+na_text(const struct ls_opts *o)
+{
+	return o->fmt.mode == COLS_JSON ? NULL : cli_xstrdup("-");
+}
+
 /* Not known: "?", null in JSON. */
 static char *
 unknown_text(const struct ls_opts *o)
@@ -227,8 +237,12 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		{ "SIZE", true, SHM_JSON_NUMBER },
 		{ "RSS", true, SHM_JSON_NUMBER },
 		{ "SWAP", true, SHM_JSON_NUMBER },
+		{ "SHMEM", true, SHM_JSON_NUMBER },
 	};
 	enum { NHDR = sizeof(hdr) / sizeof(hdr[0]) };
+	struct shm_shmem a;
+	bool reconcile;
+	size_t nc;			/* SHMEM only where it adds up */
 	uint64_t size[SHM_NKINDS] = { 0 }, rss[SHM_NKINDS] = { 0 };
 	uint64_t swap[SHM_NKINDS] = { 0 };
 	bool swap_unknown[SHM_NKINDS] = { false };
@@ -236,8 +250,16 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 	bool size_unknown[SHM_NKINDS] = { false };	/* an unlinked object
 							   seen only mapped */
 	size_t count[SHM_NKINDS] = { 0 }, i, nrows = 0;
-	char *cells[SHM_NKINDS * NHDR];
+	char *cells[(SHM_NKINDS + 3) * NHDR];
 	int k, r;
+
+	/*
+	 * The kernel's Shmem is accounted for only by a listing of all of
+	 * it: no filter but the places.
+	 */
+	reconcile = !o->named && shm_shmem_accountable(&o->filter) &&
+	    shm_shmem_account(o->places, o->nplaces, v, n, o->unseen, &a) == 0;
+	nc = reconcile ? NHDR : NHDR - 1;
 
 	for (i = 0; i < n; i++) {
 		k = v[i].addr.kind;
@@ -256,7 +278,7 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 			swap[k] += (uint64_t)v[i].swap;
 	}
 	for (k = 0; k < SHM_NKINDS; k++) {
-		char **c = &cells[nrows * NHDR];
+		char **c = &cells[nrows * nc];
 		/* Some may be held only by processes we cannot see. */
 		bool unseen = (o->unseen & SHM_KIND_BIT(k)) != 0;
 
@@ -272,12 +294,36 @@ print_summary(struct ls_opts *o, const struct shm_rec *v, size_t n)
 		    unknown_text(o) : size_text(o, rss[k]);
 		c[4] = unseen || swap_unknown[k] ? unknown_text(o) :
 		    size_text(o, swap[k]);
+		if (reconcile)
+			c[5] = a.kind[k] < 0 ? unknown_text(o) :
+			    size_text(o, (uint64_t)a.kind[k]);
 		if (size_unknown[k])
 			o->fmt.inode_unknown = true;
 		nrows++;
 	}
-	r = out_print_text(&o->fmt, hdr, NHDR, cells, nrows);
-	free_cells(cells, nrows * NHDR);
+	if (reconcile) {
+		/* The other tmpfs mounts; what none of the rows holds; all. */
+		static const char *const names[] = {
+			"tmpfs", "unattributed", "Shmem"
+		};
+		int64_t b[] = { a.tmpfs, a.unattributed, (int64_t)a.total };
+
+		for (i = 0; i < 3; i++) {
+			char **c = &cells[(nrows + i) * nc];
+
+			c[0] = cli_xstrdup(names[i]);
+			c[1] = i == 0 ? xasprintf_u64(a.ntmpfs) : na_text(o);
+			for (k = 2; k < 5; k++)
+				c[k] = na_text(o);
+			c[5] = b[i] < 0 ? unknown_text(o) :
+			    size_text(o, (uint64_t)b[i]);
+		}
+		nrows += 3;
+		o->shmem_unknown = a.unattributed < 0;
+		o->shmem_over = a.over;
+	}
+	r = out_print_text(&o->fmt, hdr, nc, cells, nrows);
+	free_cells(cells, nrows * nc);
 	return r;
 }
 
@@ -674,6 +720,7 @@ main(int argc, char *argv[])
 	}
 
 	ret = select_recs(&o, argc, argv, &v, &n);
+	o.named = argc > 0;
 	if (o.summary)
 		r = print_summary(&o, v, n);
 	else
@@ -701,6 +748,15 @@ main(int argc, char *argv[])
 			    "is shown as ?%s", o.unseen != 0 ? ", and the "
 			    "memfds and unlinked POSIX objects they alone hold "
 			    "are not listed" : "");
+		if (o.shmem_unknown)
+			cli_warn(NULL, "what some segments hold is not known "
+			    "(another user's, or held by processes that cannot "
+			    "be seen), or a tmpfs mount cannot be read: the "
+			    "unattributed rest of Shmem is shown as ?");
+		if (o.shmem_over)
+			cli_warn(NULL, "the rows hold more than Shmem: tmpfs "
+			    "mounts count their pages in swap too, Shmem does "
+			    "not; the unattributed rest is shown as 0");
 		if (o.fmt.inode_unknown)
 			cli_warn(NULL, "some unlinked objects are seen only "
 			    "mapped, and opening another process's mapping "

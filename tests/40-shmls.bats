@@ -415,9 +415,11 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	shmmk -s 2K "$key"
 	shmmk -s 1K "$name"
 	run -0 shmls --summary -J
-	jq -e '(.shm | length) == 3 and
-	    ([.shm[] | (.count, .size, .rss) | type] | unique) == ["number"] and
-	    ([.shm[].type] == ["sysv", "posix", "memfd"])' <<<"$output" ||
+	jq -e '(.shm | length) == 6 and
+	    ([.shm[:3][] | (.count, .size, .rss, .shmem) | type] | unique) ==
+	    ["number"] and
+	    ([.shm[].type] == ["sysv", "posix", "memfd", "tmpfs",
+	    "unattributed", "Shmem"])' <<<"$output" ||
 	    fail "$output"
 	run -0 shmls --summary -J --posix
 	# Nothing is swapped out with no swap in use (99-hugepages.bats

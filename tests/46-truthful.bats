@@ -109,8 +109,8 @@ start_unlinked_map() {
 	run -0 shmls --summary -rnb --memfd
 	assert_output --regexp "^memfd 1 65536 [0-9]+ 0$"
 	run --separate-stderr -0 as_nobody shmls --summary -rn
-	assert_line "memfd ? ? ? ?"
-	assert_line "posix ? ? ? ?"
+	assert_line "memfd ? ? ? ? ?"
+	assert_line "posix ? ? ? ? ?"
 	assert_line --regexp "^sysv 0 "
 	assert_stderr_has "some processes cannot be seen"
 	assert_stderr_has "count and sizes are shown as ?"

@@ -315,7 +315,7 @@ deleted_rows() {
 	assert_stderr_has "needs CAP_SYS_ADMIN"
 	# nor all of root's processes: how many unlinked objects is unknown
 	run -0 as_nobody shmls --summary -rn
-	assert_line "posix ? ? ? ?"
+	assert_line "posix ? ? ? ? ?"
 	# its own process's mapping, and still the kernel says no: say why
 	run --separate-stderr -1 as_nobody shmls "deleted:$pid:$range"
 	assert_stderr_has "/proc/PID/map_files needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"

@@ -494,8 +494,8 @@ huge_for_nobody() {
 	run --separate-stderr -0 shmls -rn -b -o TYPE,SWAP
 	assert_equal "$(sort <<<"$output")" "$(printf 'posix 0\nsysv 0\n' | sort)"
 	run --separate-stderr -0 shmls --summary -r -b
-	assert_line "sysv 1 65536 0 0"
-	assert_line "posix 1 65536 $allocated 0"
+	assert_line "sysv 1 65536 0 0 0"
+	assert_line "posix 1 65536 $allocated 0 $allocated"
 }
 
 @test "swapped-out pages of a POSIX object show in SWAP as System V's do; the listing keeps its atime" {

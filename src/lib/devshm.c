@@ -1,7 +1,8 @@
 /*
  * devshm.c - another process's /dev/shm, reached without waiting on it
  * for ever and taken only if it can hold POSIX objects; and any other
- * path of that process's, looked up the same way (--ftok PATH).
+ * path of that process's, looked up the same way (--ftok PATH, the tmpfs
+ * mounts that shmls --summary counts).
  *
  * The path walk beneath a container's root and the statfs of what it
  * finds go to whatever file system is mounted there, and a FUSE daemon
@@ -112,17 +113,13 @@ child(int root, int sock, const char *path)
 		if ((fd = (int)syscall(SYS_openat2, root, path, &how,
 		    sizeof(how))) == -1 || fstat(fd, &st) == -1)
 			ans.err = errno;
-		ans.dev = st.st_dev;
-		ans.ino = st.st_ino;
-		_exit(sendmsg(sock, &msg, MSG_NOSIGNAL) == -1);
-	}
-	if ((fd = open_beneath(root)) == -1)
+	} else if ((fd = open_beneath(root)) == -1)
 		ans.err = errno;
 	else if (fstatfs(fd, &sf) == -1 || fstat(fd, &st) == -1)
 		ans.err = errno;
 	else if (sf.f_type != TMPFS_MAGIC && sf.f_type != HUGETLBFS_MAGIC)
 		ans.err = SHM_ENOTTMPFS;
-	else {
+	if (ans.err == 0) {
 		struct cmsghdr *c;
 
 		ans.dev = st.st_dev;
@@ -183,8 +180,9 @@ received_fd(struct msghdr *msg)
 }
 
 /*
- * The /dev/shm beneath root (a process's /proc/PID/root), as O_PATH,
- * and its device and inode.  -1 with errno: ENOENT (it has none), ELOOP
+ * The /dev/shm beneath root (a process's /proc/PID/root), or path as
+ * the place sees it (path not NULL), as O_PATH, and its device and
+ * inode.  -1 with errno: ENOENT (it has none), ELOOP
  * or ENOTDIR (a symlink, not a directory: refused), SHM_ENOTTMPFS (not
  * a tmpfs or hugetlbfs), SHM_ENOANSWER (its file system did not answer
  * within the bound), or why the child could not be made.
@@ -237,7 +235,7 @@ ask(int root, const char *path, dev_t *dev, ino_t *ino)
 		errno = n == -1 ? e : EPROTO;
 		return -1;
 	}
-	if (ans.err != 0 || (fd == -1 && path == NULL)) {
+	if (ans.err != 0 || fd == -1) {
 		if (fd != -1)
 			close(fd);
 		errno = ans.err != 0 ? ans.err : EPROTO;
@@ -245,7 +243,7 @@ ask(int root, const char *path, dev_t *dev, ino_t *ino)
 	}
 	*dev = ans.dev;
 	*ino = ans.ino;
-	return path == NULL ? fd : 0;
+	return fd;
 }
 
 int
@@ -262,5 +260,24 @@ devshm_open(int root, dev_t *dev, ino_t *ino)
 int
 place_root_stat(int root, const char *path, dev_t *dev, ino_t *ino)
 {
-	return ask(root, path, dev, ino);
+	int fd;
+
+	if ((fd = ask(root, path, dev, ino)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/*
+ * path as the place whose root is root sees it, opened O_PATH within the
+ * same bound: what is there may be anything (look at it from the cache
+ * only), or -1 with errno (SHM_ENOANSWER past the bound).
+ */
+int
+place_root_open(int root, const char *path)
+{
+	dev_t dev;
+	ino_t ino;
+
+	return ask(root, path, &dev, &ino);
 }

@@ -1,6 +1,6 @@
 /*
  * proctext.c - the text /proc prints, parsed: a line of
- * /proc/PID/maps, a proc mount's options in /proc/self/mountinfo, the
+ * /proc/PID/maps, a line of a mountinfo (and a proc mount's options), the
  * link text of a memfd or of an unlinked file, the container id in
  * /proc/PID/cgroup, the state and flags in /proc/PID/stat, the files an
  * io_uring holds in /proc/PID/fdinfo/FD.  Pure: they
@@ -197,16 +197,43 @@ next_field(const char **p, size_t *len)
 }
 
 /*
- * One line of /proc/self/mountinfo:
+ * Copy a mountinfo path field of len bytes into buf, undoing the kernel's
+ * octal escapes ("\040" for a blank); -1 if it does not fit.
+ */
+static int
+mountinfo_path(const char *f, size_t len, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (o + 1 >= size)
+			return -1;
+		if (f[i] == '\\' && i + 3 < len && f[i + 1] >= '0' &&
+		    f[i + 1] <= '3' &&
+		    f[i + 2] >= '0' && f[i + 2] <= '7' &&
+		    f[i + 3] >= '0' && f[i + 3] <= '7') {
+			buf[o++] = (char)((f[i + 1] - '0') << 6 |
+			    (f[i + 2] - '0') << 3 | (f[i + 3] - '0'));
+			i += 3;
+		} else
+			buf[o++] = f[i];
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/*
+ * One line of a mountinfo (/proc/self/mountinfo, /proc/PID/mountinfo):
  *   id parent major:minor root mountpoint opts [optional...] -
  *   type source superopts
- * 1 and the device and options if it is a proc mounted at /proc, 0 if it
- * is another mount, -1 if it is malformed.
+ * Its device, mount point (unescaped, into m->mnt), file system type and
+ * super options (pointers into line, blank-terminated); 0, or -1 with
+ * EINVAL if it is malformed.
  */
 int
-proc_mountinfo_proc(const char *line, dev_t *dev, struct proc_mount_opts *opts)
+proc_mountinfo_parse(const char *line, struct mountinfo_ent *m)
 {
-	const char *p = line, *f, *mnt = NULL, *type;
+	const char *p = line, *f, *mnt = NULL;
 	unsigned int major, minor;
 	size_t len, mntlen = 0;
 	int i;
@@ -232,18 +259,42 @@ proc_mountinfo_proc(const char *line, dev_t *dev, struct proc_mount_opts *opts)
 		if ((f = next_field(&p, &len)) == NULL)
 			goto bad;
 	} while (!(len == 1 && *f == '-'));
-	if ((type = next_field(&p, &len)) == NULL)
+	if ((m->type = next_field(&p, &m->typelen)) == NULL ||
+	    next_field(&p, &len) == NULL ||
+	    (m->opts = next_field(&p, &len)) == NULL ||
+	    mountinfo_path(mnt, mntlen, m->mnt, sizeof(m->mnt)) == -1)
 		goto bad;
-	if (len != 4 || strncmp(type, "proc", 4) != 0 || mntlen != 5 ||
-	    strncmp(mnt, "/proc", 5) != 0)
-		return 0;
-	if (next_field(&p, &len) == NULL || (f = next_field(&p, &len)) == NULL)
-		goto bad;
-	*dev = makedev(major, minor);
-	return proc_mount_opts_parse(f, opts) == 0 ? 1 : -1;
+	m->dev = makedev(major, minor);
+	return 0;
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+/* Is the file system type of a parsed mountinfo line name? */
+bool
+proc_mountinfo_is(const struct mountinfo_ent *m, const char *name)
+{
+	return m->typelen == strlen(name) &&
+	    strncmp(m->type, name, m->typelen) == 0;
+}
+
+/*
+ * One line of /proc/self/mountinfo: 1 and the device and options if it
+ * is a proc mounted at /proc, 0 if it is another mount, -1 if it is
+ * malformed.
+ */
+int
+proc_mountinfo_proc(const char *line, dev_t *dev, struct proc_mount_opts *opts)
+{
+	struct mountinfo_ent m;
+
+	if (proc_mountinfo_parse(line, &m) == -1)
+		return -1;
+	if (!proc_mountinfo_is(&m, "proc") || strcmp(m.mnt, "/proc") != 0)
+		return 0;
+	*dev = m.dev;
+	return proc_mount_opts_parse(m.opts, opts) == 0 ? 1 : -1;
 }
 
 /*

@@ -24,6 +24,17 @@ struct proc_mount_opts {
 	bool		 subset_pid;	/* subset=pid: only the PID dirs */
 };
 
+/* One line of a mountinfo, parsed: pointers into the line but mnt. */
+struct mountinfo_ent {
+	dev_t		 dev;
+	char		 mnt[4096];	/* the mount point, unescaped */
+	const char	*type;		/* the file system type... */
+	size_t		 typelen;	/* ...of this length */
+	const char	*opts;		/* the super options, blank-ended */
+};
+
+int	 proc_mountinfo_parse(const char *, struct mountinfo_ent *);
+bool	 proc_mountinfo_is(const struct mountinfo_ent *, const char *);
 int	 proc_mount_opts_parse(const char *, struct proc_mount_opts *);
 int	 proc_mountinfo_proc(const char *, dev_t *, struct proc_mount_opts *);
 int	 proc_maps_peek(const char *, dev_t *, bool *);

@@ -102,6 +102,16 @@ uint64_t huge_dev_pagesize(dev_t);
 uint64_t huge_map_pagesize(const void *);
 int64_t	 smaps_field(const void *, const char *);
 
+/* meminfo.c: the kernel's Shmem, the tmpfs mounts of a mountinfo */
+struct tmpfs_mnt {
+	dev_t		 dev;
+	char		*mnt;		/* its mount point there */
+};
+int	 shm_meminfo(const char *, uint64_t *);
+int	 tmpfs_mountinfo(int, const char *, struct tmpfs_mnt **, size_t *);
+void	 tmpfs_mountinfo_free(struct tmpfs_mnt *, size_t);
+int64_t	 tmpfs_used(int, dev_t, uint64_t *);
+
 /* huge.c */
 uint64_t huge_flags_size(int);
 int	 huge_shmflg(uint64_t);
@@ -145,6 +155,7 @@ unsigned long long place_ipcns_ino(const struct shm_place *);
 /* devshm.c: a process's /dev/shm beneath its root, never waited on */
 int	 devshm_open(int, dev_t *, ino_t *);
 int	 place_root_stat(int, const char *, dev_t *, ino_t *);
+int	 place_root_open(int, const char *);
 
 /* owner.c: files of a place are changed as its owner would */
 struct place_act {

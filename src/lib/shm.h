@@ -440,6 +440,21 @@ int	 shm_select_places(const struct shm_place *const *, size_t,
 	    const struct shm_filter *, bool, struct shm_rec **, size_t *,
 	    unsigned *);
 
+/* shmem.c: the kernel's Shmem, accounted for */
+struct shm_shmem {
+	uint64_t	 total;			/* /proc/meminfo's Shmem */
+	int64_t		 kind[SHM_NKINDS];	/* each kind's RSS in it; -1:
+						   unknown */
+	int64_t		 tmpfs;			/* the other tmpfs mounts' */
+	size_t		 ntmpfs;		/* how many mounts */
+	int64_t		 unattributed;		/* the rest; -1: unknown */
+	bool		 over;			/* the rows exceed Shmem (tmpfs
+						   pages in swap): rest 0 */
+};
+bool	 shm_shmem_accountable(const struct shm_filter *);
+int	 shm_shmem_account(const struct shm_place *const *, size_t,
+	    const struct shm_rec *, size_t, unsigned, struct shm_shmem *);
+
 /* swap.c: RSS and SWAP of named System V segments, from one read of
    the table; of the others, where the kernel tells them. */
 int	 shm_fill_resident(const struct shm_place *, struct shm_rec *,

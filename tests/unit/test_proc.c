@@ -224,6 +224,26 @@ check_mountinfo(const struct mountinfo_case *c)
 		    (int)o.hidepid);
 }
 
+/* Any mount's line: its device, unescaped mount point and type. */
+static void
+check_mountinfo_parse(void)
+{
+	struct mountinfo_ent m;
+
+	tap_ok(proc_mountinfo_parse("61 30 0:57 / /run/user/1000\\040x rw "
+	    "shared:3 - tmpfs tmpfs rw,size=100k\n", &m) == 0 &&
+	    major(m.dev) == 0 && minor(m.dev) == 57 &&
+	    strcmp(m.mnt, "/run/user/1000 x") == 0 &&
+	    proc_mountinfo_is(&m, "tmpfs") && !proc_mountinfo_is(&m, "tmp") &&
+	    strncmp(m.opts, "rw,size=100k", 12) == 0,
+	    "mountinfo of a tmpfs: device, escaped blank, type, options");
+	tap_ok(proc_mountinfo_parse("61 30 0:57 / /a\\13 rw - tmpfs t rw\n",
+	    &m) == 0 && strcmp(m.mnt, "/a\\13") == 0,
+	    "mountinfo: a backslash that is no escape stays");
+	tap_ok(proc_mountinfo_parse("61 30 0:57 / /a rw - tmpfs t\n", &m) ==
+	    -1 && errno == EINVAL, "mountinfo: no super options is malformed");
+}
+
 /* An io_uring's fdinfo: the paths it names, then what done says. */
 struct uring_case {
 	const char	*desc;
@@ -328,6 +348,7 @@ main(void)
 		check_opts(&opts_cases[i]);
 	for (i = 0; i < NELEM(mountinfo_cases); i++)
 		check_mountinfo(&mountinfo_cases[i]);
+	check_mountinfo_parse();
 	for (i = 0; i < NELEM(uring_cases); i++)
 		check_uring(&uring_cases[i]);
 	return tap_done();
