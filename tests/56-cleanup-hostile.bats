@@ -14,11 +14,6 @@ setup() {
 	require_hermetic "a bulk removal"
 	need_root
 	need_nobody
-	# need_nobody's copies, where nobody cannot run the build, lack these.
-	for p in shmcat shmresize; do
-		[[ -x $NOBODY_BIN/$p ]] ||
-		    install -m 755 "$SHMT_BUILDDIR/src/$p" "$NOBODY_BIN/"
-	done
 	# Where nobody may make a FIFO and a ready file.
 	SHARED=$(mktemp -d /tmp/shmt-hostile.XXXXXX)
 	chmod 777 "$SHARED"

@@ -531,6 +531,7 @@ need_nobody() {
 		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
 		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
 		    "$SHMT_BUILDDIR/src/shmrm" "$SHMT_BUILDDIR/src/shmresize" \
+		    "$SHMT_BUILDDIR/src/shmcat" "$SHMT_BUILDDIR/src/shmput" \
 		    "$NOBODY_BIN/"
 		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
 		_nobody_runs "$NOBODY_BIN" ||
