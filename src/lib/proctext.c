@@ -197,28 +197,35 @@ next_field(const char **p, size_t *len)
 }
 
 /*
- * Copy a mountinfo path field of len bytes into buf, undoing the kernel's
- * octal escapes ("\040" for a blank); -1 if it does not fit.
+ * A path as the kernel prints it in mountinfo and fdinfo (seq_file
+ * escapes: "\040" for a blank, "\134" for a backslash), into buf; -1 if
+ * it does not fit.  strict (fdinfo, where a raw blank means another
+ * format): -1 too for a raw blank, a bad escape or a NUL; else a
+ * backslash that starts no escape stays as it is.
  */
 static int
-mountinfo_path(const char *f, size_t len, char *buf, size_t size)
+unescape_path(const char *s, size_t len, char *buf, size_t size, bool strict)
 {
-	size_t i, o = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < len; i++) {
-		if (o + 1 >= size)
-			return -1;
-		if (f[i] == '\\' && i + 3 < len && f[i + 1] >= '0' &&
-		    f[i + 1] <= '3' &&
-		    f[i + 2] >= '0' && f[i + 2] <= '7' &&
-		    f[i + 3] >= '0' && f[i + 3] <= '7') {
-			buf[o++] = (char)((f[i + 1] - '0') << 6 |
-			    (f[i + 2] - '0') << 3 | (f[i + 3] - '0'));
+		char c = s[i];
+
+		if (c == '\\' && i + 3 < len && s[i + 1] >= '0' &&
+		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 |
+			    (s[i + 3] - '0'));
+			if (c == '\0' && strict)
+				return -1;
 			i += 3;
-		} else
-			buf[o++] = f[i];
+		} else if (strict && (c == '\\' || c == ' ' || c == '\t'))
+			return -1;	/* not this format */
+		if (n + 1 >= size)
+			return -1;
+		buf[n++] = c;
 	}
-	buf[o] = '\0';
+	buf[n] = '\0';
 	return 0;
 }
 
@@ -262,7 +269,7 @@ proc_mountinfo_parse(const char *line, struct mountinfo_ent *m)
 	if ((m->type = next_field(&p, &m->typelen)) == NULL ||
 	    next_field(&p, &len) == NULL ||
 	    (m->opts = next_field(&p, &len)) == NULL ||
-	    mountinfo_path(mnt, mntlen, m->mnt, sizeof(m->mnt)) == -1)
+	    unescape_path(mnt, mntlen, m->mnt, sizeof(m->mnt), false) == -1)
 		goto bad;
 	m->dev = makedev(major, minor);
 	return 0;
@@ -503,35 +510,6 @@ pseudo_file(const char *s, size_t len)
 	return true;
 }
 
-/* PATH as seq_file_path escaped it, into buf; -1 if it is not that. */
-static int
-unescape_path(const char *s, size_t len, char *buf, size_t size)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '\\') {
-			if (i + 3 > len || s[i + 1] < '0' || s[i + 1] > '3' ||
-			    s[i + 2] < '0' || s[i + 2] > '7' ||
-			    s[i + 3] < '0' || s[i + 3] > '7')
-				return -1;
-			c = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 |
-			    (s[i + 3] - '0'));
-			if (c == '\0')
-				return -1;
-			i += 3;
-		} else if (c == ' ' || c == '\t')
-			return -1;	/* printed raw: not this format */
-		if (n + 1 >= size)
-			return -1;
-		buf[n++] = c;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 /*
  * One line of an io_uring's fdinfo: 1 if it names a registered file by
  * its path (unescaped into buf, " (deleted)" and all), 0 if there is
@@ -587,7 +565,7 @@ proc_uring_files_line(struct uring_files *u, const char *line, char *buf,
 	u->entries++;
 	if (len == 6 && strncmp(p, "<none>", 6) == 0)
 		return 0;
-	if (*p == '/' && unescape_path(p, len, buf, size) == 0)
+	if (*p == '/' && unescape_path(p, len, buf, size, true) == 0)
 		return 1;
 	if (!pseudo_file(p, len))
 		u->unknown = true;
