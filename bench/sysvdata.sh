@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/sysvdata.sh - shmcat and shmput on a System V segment against a C
-# program doing the same with MADV_POPULATE (bench/sysvdata.c), as root
+# program doing the same with MADV_POPULATE (bench/sysv-io.c, which data.sh times too), as root
 # and as a user who is not (where /proc/self/map_files is closed).
 #
 # Usage (as root):  bash bench/sysvdata.sh [BINDIR]
@@ -77,8 +77,8 @@ sysctl -q -w kernel.shmmax="$bytes" kernel.shmall="$(( pages * 2 ))"
 chmod 755 "$work"
 IN=$work/input		# the input file on disk
 OUTF=$work/output	# the output file on disk
-cc -O2 -Wall -o "$work/sysvdata" "$HERE/sysvdata.c"
-PEER=$work/sysvdata
+cc -O2 -Wall -o "$work/sysv-io" "$HERE/sysv-io.c"
+PEER=$work/sysv-io
 AS="setpriv --reuid=$USER_AS --regid=$(id -g "$USER_AS") --clear-groups"
 $AS true || die "cannot run as $USER_AS"
 
@@ -120,17 +120,17 @@ bench 3-put-user \
     -n "peer put ($USER_AS)" "$AS $PEER put $KEY < $IN"
 bench 4-cat-file-user \
     --prepare "$fresh_file" -n "shmcat KEY > FILE ($USER_AS)" "$AS shmcat $KEY > $OUTF" \
-    --prepare "$fresh_file" -n "peer cat > FILE ($USER_AS)" "$AS $PEER cat $KEY > $OUTF"
+    --prepare "$fresh_file" -n "peer cat > FILE ($USER_AS)" "$AS $PEER get $KEY > $OUTF"
 bench 5-cat-file-root \
     --prepare "$fresh_file" -n "shmcat KEY > FILE" "shmcat $KEY > $OUTF" \
-    --prepare "$fresh_file" -n "peer cat > FILE" "$PEER cat $KEY > $OUTF"
+    --prepare "$fresh_file" -n "peer cat > FILE" "$PEER get $KEY > $OUTF"
 rm -f "$OUTF"
 bench 6-cat-pipe-user \
     -n "shmcat KEY | cat ($USER_AS)" "$AS shmcat $KEY | cat >/dev/null" \
-    -n "peer cat | cat ($USER_AS)" "$AS $PEER cat $KEY | cat >/dev/null"
+    -n "peer cat | cat ($USER_AS)" "$AS $PEER get $KEY | cat >/dev/null"
 bench 7-cat-pipe-root \
     -n "shmcat KEY | cat" "shmcat $KEY | cat >/dev/null" \
-    -n "peer cat | cat" "$PEER cat $KEY | cat >/dev/null"
+    -n "peer cat | cat" "$PEER get $KEY | cat >/dev/null"
 
 # the bytes are right, written by either program
 shmcat "$KEY" | cmp - "$IN" || die "the segment lost the data"
