@@ -121,18 +121,34 @@ release() {
 	: >"$SHARED/go"
 }
 
+# stopped_in PID: PID, or a child of it, is stopped (SIGSTOP at a pause
+# point); STOPPED is that process.
+stopped_in() {
+	local f pid ppid state
+	for f in /proc/[0-9]*/stat; do
+		read -r pid _ state ppid _ <"$f" 2>/dev/null || continue
+		if [[ $state == T && ( $pid == "$1" || $ppid == "$1" ) ]]; then
+			STOPPED=$pid
+			return 0
+		fi
+	done
+	return 1
+}
+
 @test "the owner's resize still holds off root's shmcat and shmput, and says so past the bound" {
 	key=$(new_key)
 	as_nobody shmmk -m 666 -s 8M "$key"
 	shmput -d 'kept' "$key"
-	TMPDIR=$SHARED SHMTOOLS_TEST_PAUSE=copy:3000 bg as_nobody shmresize "$key" 16M 2>"$SHARED/err"
-	wait_until 5 field_is "$key" size $(( 16 << 20 )) ||
-	    fail "$(cat "$SHARED/err")"
+	# Stopped in the copy, holding the key's lock, until SIGCONT.
+	TMPDIR=$SHARED SHMTOOLS_TEST_PAUSE=copy:stop bg as_nobody shmresize "$key" 16M 2>"$SHARED/err"
+	wait_until 10 stopped_in "$BG_PID" || fail "$(cat "$SHARED/err")"
+	assert_equal "$(sysv_field "$key" size)" $(( 16 << 20 ))
 	export SHMTOOLS_LOCK_WAIT_MS=100
 	run --separate-stderr -1 shmput -d lost "$key"
 	assert_stderr_has "locked: a resize of $key is in progress"
 	run --separate-stderr -1 shmcat "$key"
 	assert_stderr_has "locked: a resize of $key is in progress"
+	kill -CONT "$STOPPED"
 	wait "$BG_PID"
 	run -0 shmcat -s "$key"
 	assert_output 'kept'

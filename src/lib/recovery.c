@@ -81,6 +81,11 @@ resize_test_pause(const char *point)
 
 	if (s == NULL || strncmp(s, point, len) != 0 || s[len] != ':')
 		return;
+	/* POINT:stop: stopped (SIGSTOP) until the test sends SIGCONT. */
+	if (strcmp(s + len + 1, "stop") == 0) {
+		raise(SIGSTOP);
+		return;
+	}
 	ms = strtol(s + len + 1, NULL, 10);
 	if (ms <= 0 || ms > 60000)
 		return;
