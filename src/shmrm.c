@@ -114,15 +114,51 @@ held(struct rm_opts *o, const char *addr, const struct shm_rec *r)
 		    "held: freed when its holders let go");
 }
 
+/*
+ * A listed segment's ADDRESS in messages; with -A, one of another place
+ * says where, as the other programs take it: "-N PID ADDRESS".
+ */
+static void
+place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
+    size_t len)
+{
+	char addr[SHM_ADDR_BUFSZ];
+
+	shm_addr_format(&r->addr, addr, sizeof(addr));
+	if (o->all_ns && r->addr.place != shm_place_default() &&
+	    shm_place_id(r->addr.place)->pid > 0)
+		snprintf(buf, len, "-N %d %s",
+		    (int)shm_place_id(r->addr.place)->pid, addr);
+	else
+		snprintf(buf, len, "%s", addr);
+}
+
+/*
+ * arg, or where it is NULL the ADDRESS of r (place_addr) in buf: a bulk
+ * removal names a segment only when it says something of it.
+ */
+static const char *
+name_of(const struct rm_opts *o, const struct shm_rec *r, const char *arg,
+    char *buf, size_t len)
+{
+	if (arg == NULL) {
+		place_addr(o, r, buf, len);
+		arg = buf;
+	}
+	return arg;
+}
+
 /* What is said and counted of a segment r, removed. */
 static int
 removed(struct rm_opts *o, const char *arg, const struct shm_rec *r)
 {
+	char buf[SHM_ADDR_BUFSZ + 32];
+
 	if (r->nattch > 0)
-		cli_warn(arg, "removed while still attached: freed when the "
-		    "last process detaches");
+		cli_warn(name_of(o, r, arg, buf, sizeof(buf)), "removed while "
+		    "still attached: freed when the last process detaches");
 	if (o->verbose)
-		print_escaped("removed", arg);
+		print_escaped("removed", name_of(o, r, arg, buf, sizeof(buf)));
 	o->removed++;
 	o->bytes += r->size;
 	return EXIT_SUCCESS;
@@ -140,7 +176,7 @@ static int
 remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
     bool listed, int flags)
 {
-	int rc;
+	int rc, e;
 
 	if (o->dry_run) {
 		if (!listed)
@@ -157,8 +193,13 @@ remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
 	else
 		rc = shm_remove(&r->addr);
 	if (rc == -1) {
+		char buf[SHM_ADDR_BUFSZ + 32];
+
 		if (errno == ENOENT && (listed || o->force))
 			return EXIT_SUCCESS;
+		e = errno;
+		arg = name_of(o, r, arg, buf, sizeof(buf));
+		errno = e;
 		if (listed && errno == EBUSY)
 			kept(o, arg, "attached since it was listed");
 		else if (listed && errno == ESTALE)
@@ -242,24 +283,6 @@ rescan(struct shm_rec *v, size_t n, int64_t *when)
 		*when = now_ms();
 }
 
-/*
- * A listed segment's ADDRESS in messages; with -A, one of another place
- * says where, as the other programs take it: "-N PID ADDRESS".
- */
-static void
-place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
-    size_t len)
-{
-	char addr[SHM_ADDR_BUFSZ];
-
-	shm_addr_format(&r->addr, addr, sizeof(addr));
-	if (o->all_ns && r->addr.place != shm_place_default() &&
-	    shm_place_id(r->addr.place)->pid > 0)
-		snprintf(buf, len, "-N %d %s",
-		    (int)shm_place_id(r->addr.place)->pid, addr);
-	else
-		snprintf(buf, len, "%s", addr);
-}
 
 /* One look of a bulk removal, and what judge() needs beside the record. */
 struct judging {
@@ -283,9 +306,9 @@ judge(struct judging *w)
 	struct shm_rec *rec = w->rec;
 	char addr[SHM_ADDR_BUFSZ + 32];
 
-	place_addr(o, rec, addr, sizeof(addr));
+	/* Named only to say something of it: most are removed in silence. */
 	if (rec->status & SHM_ST_DELETED) {
-		held(o, addr, rec);
+		held(o, name_of(o, rec, NULL, addr, sizeof(addr)), rec);
 		return EXIT_SUCCESS;
 	}
 	if (!shm_filter_match(&o->filter, rec, w->now))
@@ -299,7 +322,8 @@ judge(struct judging *w)
 	if (!shm_may_remove(rec)) {
 		o->denied++;
 		if (o->verbose)
-			cli_warn(addr, "skipped: no permission to remove it");
+			cli_warn(name_of(o, rec, NULL, addr, sizeof(addr)),
+			    "skipped: no permission to remove it");
 		return EXIT_SUCCESS;
 	}
 	if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
@@ -308,11 +332,12 @@ judge(struct judging *w)
 		rescan(rec, w->left, &w->scanned);
 	}
 	if (rec->nattch != 0 && !o->force) {
-		kept(o, addr, rec->nattch < 0 ?
+		kept(o, name_of(o, rec, NULL, addr, sizeof(addr)),
+		    rec->nattch < 0 ?
 		    "who uses it cannot be seen" : "in use");
 		return EXIT_SUCCESS;
 	}
-	return remove_rec(o, addr, rec, true, w->flags);
+	return remove_rec(o, NULL, rec, true, w->flags);
 }
 
 /* shm_sysv_walk()'s call: judge each segment as soon as it is read. */
