@@ -366,9 +366,16 @@ recovery_scan(const struct shm_place *place, const char *prefix,
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
+		/*
+		 * "None" must hold for every key: a file of another key
+		 * than prefix names counts too, or the next key asked about
+		 * would be told its file is not there.
+		 */
+		if (strncmp(de->d_name, RECOVERY_PREFIX,
+		    strlen(RECOVERY_PREFIX)) == 0)
+			any++;
 		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
 			continue;
-		any++;
 		if ((fd = recovery_open(dirfd(d), dir, de->d_name,
 		    place_ipcns_ino(place), &rec)) == -1)
 			continue;
