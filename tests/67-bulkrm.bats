@@ -62,20 +62,6 @@ lock_files() {
 	find /run/lock /tmp -maxdepth 1 -name "shmtools-ipc$ino*" 2>/dev/null
 }
 
-# stopped_in PID: PID, or a child of it, is stopped (SIGSTOP at a pause
-# point); STOPPED is that process.
-stopped_in() {
-	local f pid ppid state
-	for f in /proc/[0-9]*/stat; do
-		read -r pid _ state ppid _ <"$f" 2>/dev/null || continue
-		if [[ $state == T && ( $pid == "$1" || $ppid == "$1" ) ]]; then
-			STOPPED=$pid
-			return 0
-		fi
-	done
-	return 1
-}
-
 # --- the cost ----------------------------------------------------------------
 
 @test "shmrm --all --sysv: two shmctl calls a segment, and no stat, geteuid or /proc read a segment" {
