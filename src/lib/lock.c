@@ -36,8 +36,9 @@
  *    non-root owner's lock file first: that owner's resize then refuses,
  *    naming the file (root can remove it); nobody is made to wait.
  *
- * A bulk removal (shmrm --orphans, --all) takes one lock for the whole
- * IPC namespace instead of one a segment: an OFD write lock (fcntl) on
+ * A bulk removal (shmrm --orphans, --all; and shmrm KEY KEY..., through
+ * shm_remove_batch()) takes one lock for the whole IPC namespace
+ * instead of one a segment: an OFD write lock (fcntl) on
  * shmtools-ipcINODE.lock, a file of root's, mode 0644.  A write lock
  * needs the file open for writing, so only root can take it; a resize
  * (anyone's) holds it for reading for as long as it runs.  The order
