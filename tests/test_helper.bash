@@ -590,6 +590,20 @@ kill_at() {
 	wait "$_k" || true
 }
 
+# stopped_in PID: PID, or a child of it, is stopped (SIGSTOP at a pause
+# point); STOPPED is that process.
+stopped_in() {
+	local f pid ppid state
+	for f in /proc/[0-9]*/stat; do
+		read -r pid _ state ppid _ <"$f" 2>/dev/null || continue
+		if [[ $state == T && ( $pid == "$1" || $ppid == "$1" ) ]]; then
+			STOPPED=$pid
+			return 0
+		fi
+	done
+	return 1
+}
+
 # recovery_file: the path of the one recovery file in $TMPDIR.
 recovery_file() {
 	local f

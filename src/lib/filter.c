@@ -135,7 +135,7 @@ static bool
 owner_runs(const struct shm_rec *r)
 {
 	const uid_t who[2] = { r->uid, r->cuid };
-	uid_t me = geteuid();
+	uid_t me = shm_euid();
 	int i;
 
 	for (i = 0; i < 2; i++)

@@ -216,11 +216,18 @@ int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
 int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
+int	 shm_remove_stat(const struct shm_addr *, struct shm_rec *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 #define SHM_RM_SAME	0x02	/* the name was not made again since the
 				   listing (watch.c): no need to check */
+#define SHM_RM_FRESH	0x04	/* the record was read just now, under the
+				   namespace's lock (shm_sysv_walk) */
+int	 shm_sysv_walk(const struct shm_place *,
+	    int (*)(void *, struct shm_rec *), void *);
 int	 shm_remove_listed(const struct shm_rec *, int);
 void	 shm_remove_listed_done(void);
+void	 shm_remove_batch(void);
+void	 shm_list_need_resident(bool);
 /* watch.c: which POSIX objects were opened by name since a scan */
 void	 shm_open_watch_start(const struct shm_place *const *, size_t);
 bool	 shm_open_watch_active(void);
