@@ -19,6 +19,7 @@ static const struct shm_backend *const backends[SHM_NKINDS] = {
 	[SHM_POSIX] = &posix_backend,
 	[SHM_FILE] = &posix_backend,
 	[SHM_MEMFD] = &memfd_backend,
+	[SHM_ANON] = &anon_backend,
 };
 
 /* The backend of a: its kind's, but an unlinked POSIX object's own. */
@@ -140,6 +141,9 @@ shm_create_check(const struct shm_addr *a, bool sized, int flags,
 	if (a->kind == SHM_MEMFD)
 		*why = "a memfd is made by memfd_create(2) in the process "
 		    "that holds it";
+	else if (a->kind == SHM_ANON)
+		*why = "anonymous shared memory is made by mmap(2) "
+		    "(MAP_SHARED | MAP_ANONYMOUS) in the process that maps it";
 	else if (shm_addr_deleted(a))
 		*why = "a deleted: address names an unlinked object, which "
 		    "cannot be made: use /NAME";

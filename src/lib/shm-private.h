@@ -226,6 +226,8 @@ int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
 int	 proc_scan_deleted(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
+int	 proc_scan_anon(const struct proc_scan *, struct shm_rec **,
+	    size_t *);
 bool	 proc_scan_complete(const struct proc_scan *);
 
 /* ---- operations ---- */
