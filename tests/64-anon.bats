@@ -13,6 +13,7 @@
 
 bats_require_minimum_version 1.5.0
 load test_helper
+load completion
 
 MIB64=$(( 64 * 1024 * 1024 ))
 
@@ -220,8 +221,24 @@ os.kill(os.getpid(), 19)" "$1" &
 	assert_output "$ADDR 4096 2"
 }
 
-@test "--summary has an anon row; 64 MiB of it moves that row, not the unattributed rest" {
+# anon_window: one try of the delta test: snapshots before, during
+# (64 MiB of anonymous memory, every page written) and after; returns 0
+# when the unattributed rest stayed within 4 MiB in both windows.
+anon_window() {
+	local d1 d2
 	shmls --summary -J >"$T/before"
+	start_anon anon "" "$MIB64"
+	head -c "$MIB64" /dev/zero | shmput "$ADDR"
+	shmls --summary -J >"$T/during"
+	stop_clients || true
+	shmls --summary -J >"$T/after"
+	d1=$(( $(row "$T/during" unattributed) - $(row "$T/before" unattributed) ))
+	d2=$(( $(row "$T/after" unattributed) - $(row "$T/during" unattributed) ))
+	echo "unattributed moved by $d1 and $d2" >>"$T/tries"
+	(( d1 < 4194304 && d1 > -4194304 && d2 < 4194304 && d2 > -4194304 ))
+}
+
+@test "--summary has an anon row; 64 MiB of it moves that row, not the unattributed rest" {
 	start_anon anon "" "$MIB64"
 	head -c "$MIB64" /dev/zero | shmput "$ADDR"
 	shmls --summary -J >"$T/during"
@@ -235,19 +252,19 @@ os.kill(os.getpid(), 19)" "$1" &
 	jq -e '([.shm[] | select(.type != "Shmem") | .shmem] | add) ==
 	    (.shm[] | select(.type == "Shmem") | .shmem)' "$T/during" \
 	    >/dev/null || fail "$(cat "$T/during")"
-	# Shmem grew by 64 MiB; the unattributed rest did not (within 4 MiB:
-	# Shmem is the host's)
-	d=$(( $(row "$T/during" unattributed) - $(row "$T/before" unattributed) ))
-	(( d < 4194304 && d > -4194304 )) ||
-	    fail "unattributed moved by $d: $(cat "$T/before" "$T/during")"
 	run -0 shmls --summary -rnb
 	assert_line "anon 1 $MIB64 $MIB64 0 $MIB64"
 	stop_clients || true
 	shmls --summary -J >"$T/after"
 	jq -e '.shm[] | select(.type == "anon") | .count == 0 and .shmem == 0' \
 	    "$T/after" >/dev/null || fail "$(cat "$T/after")"
-	d=$(( $(row "$T/after" unattributed) - $(row "$T/before" unattributed) ))
-	(( d < 4194304 && d > -4194304 )) || fail "unattributed moved by $d"
+	# Shmem grows by 64 MiB and shrinks back; the unattributed rest does
+	# not move.  Shmem is the host's, and other processes move it: one
+	# try of five with both windows quiet is enough.
+	for i in 1 2 3 4 5; do
+		anon_window && return 0
+	done
+	fail "$(cat "$T/tries")"
 }
 
 @test "--metrics counts it as type anon, and its Shmem part" {
@@ -372,4 +389,29 @@ start_swapper() {
 	assert_equal "$(fingerprint "/dev/shm$victim")" "$before"
 	run -0 shmcat -s "anon:$CHILD:$RANGE"
 	assert_output CHANGED
+}
+
+@test "bash, zsh, fish: the address completion offers it to shmcat and shmput, not to shmrm or shmresize" {
+	COMPLETIONS=$SHMT_SRCDIR/completions
+	start_anon anon x 8192
+	run -0 complete_bash "shmcat "
+	assert_line "$ADDR"
+	run -0 complete_bash "shmput anon:$LOW:"
+	assert_line "$RANGE"
+	run -0 complete_bash "shmrm "
+	refute_output --partial anon:
+	run -0 complete_bash "shmresize "
+	refute_output --partial anon:
+	run -0 complete_bash "shmls --an"
+	assert_line --anon
+	run -0 complete_fish "shmcat "
+	assert_line "$ADDR"$'\tanon, 8.0K'
+	run -0 complete_fish "shmresize "
+	refute_output --partial anon:
+	run -0 complete_zsh "shmput "
+	assert_line "$ADDR"
+	run -0 complete_zsh "shmrm "
+	refute_output --partial anon:
+	run -0 complete_zsh "shmresize "
+	refute_output --partial anon:
 }
