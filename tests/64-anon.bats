@@ -295,10 +295,48 @@ anon_window() {
 	run --separate-stderr -0 as_nobody shmls --anon -rn -o ADDRESS,SIZE,OWNER
 	assert_line "anon:$low:$range ? nobody"
 	assert_stderr_has "anonymous shared memory are seen only mapped"
-	run --separate-stderr -1 as_nobody shmcat "anon:$low:$range"
-	assert_stderr_has "needs CAP_SYS_ADMIN"
-	# root reads it
+	# its own process: read and written through /proc/PID/mem
+	run --separate-stderr -0 as_nobody shmcat -s "anon:$low:$range"
+	assert_output mine
+	as_nobody shmput -d "put by nobody" "anon:$low:$range"
 	run -0 shmcat -s "anon:$low:$range"
+	assert_output "put by nobody"
+	run --separate-stderr -0 as_nobody shmls -rn -o ADDRESS,SIZE,OWNER \
+	    "anon:$low:$range"
+	assert_output "anon:$low:$range ? nobody"
+	# root's process: neither way in, and the message says why
+	run --separate-stderr -1 as_nobody shmcat "$ADDR"
+	assert_output ""
+	assert_stderr_has "needs CAP_SYS_ADMIN"
+	assert_stderr_has "/proc/PID/mem"
+}
+
+@test "as nobody, its own holder swapping the mapping: /proc/PID/mem is refused too, nothing read" {
+	need_nobody
+	dir=$(mktemp -d /tmp/shmt-anon.XXXXXX)
+	chmod 777 "$dir"
+	printf '%s\n' "$dir" >"$T/.dir"
+	printf 'other file' >"$dir/other"
+	chmod 666 "$dir/other"
+	truncate -s 4096 "$dir/other"
+	_next_client
+	ANON_SWAP=$dir/other start_client PID "${NOBODY[@]}" \
+	    "$SHMT_BUILDDIR/tests/clients/anon_mapper" anon 4096 mine \
+	    "$dir/ready" "$dir/echo"
+	wait_for "$dir/ready" || skip "nobody cannot run the test client here"
+	read -r pid range child <"$dir/ready"
+	run --separate-stderr -0 as_nobody shmcat -s "anon:$pid:$range"
+	assert_output mine
+	signal_echo "$pid" "$dir/echo"
+	assert_equal "$(cat "$dir/echo")" swapped
+	run --separate-stderr -1 as_nobody shmcat "anon:$pid:$range"
+	assert_output ""
+	assert_stderr_has "not anonymous shared memory"
+	run --separate-stderr -1 as_nobody shmput -d X "anon:$pid:$range"
+	assert_stderr_has "not anonymous shared memory"
+	assert_equal "$(head -c 10 "$dir/other")" "other file"
+	# the child maps the original still
+	run --separate-stderr -0 as_nobody shmcat -s "anon:$child:$range"
 	assert_output mine
 }
 

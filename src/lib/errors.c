@@ -291,8 +291,10 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		if (shm_addr_mapped(a))
 			return a->kind == SHM_ANON ? "opening another "
 			    "process's mapping through /proc/PID/map_files "
-			    "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (run "
-			    "as root)" : a->kind == SHM_MEMFD ? "opening another "
+			    "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE, and "
+			    "its memory through /proc/PID/mem the right to "
+			    "trace it (run as root, or as the user it runs "
+			    "as)" : a->kind == SHM_MEMFD ? "opening another "
 			    "process's mapping through /proc/PID/map_files "
 			    "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (run "
 			    "as root, or use a memfd:PID:FD of a process holding "

@@ -68,6 +68,7 @@ seg_init(struct shm_seg *seg)
 	seg->fd = -1;
 	seg->shmid = -1;
 	seg->lockfd = -1;
+	seg->procfd = -1;
 	seg->ops = NULL;
 }
 
@@ -114,7 +115,9 @@ shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	place_act_end(&act);
 	if (r == -1)
 		return -1;
-	seg->ops = be;
+	/* A kind may open another way, with operations of its own (anon). */
+	if (seg->ops == NULL)
+		seg->ops = be;
 	if (shm_addr_copy(&seg->addr, a) == -1) {
 		int e = errno;
 
@@ -188,6 +191,18 @@ shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	}
 	seg->ops = be;
 	return 0;
+}
+
+/*
+ * Is seg's descriptor not a file of its bytes, so that the kernel's own
+ * copies (splice, copy_file_range, sendfile, a punched hole) cannot
+ * reach them: anonymous memory through /proc/PID/mem, where an offset
+ * is an address and each access is checked (anon.c)?
+ */
+bool
+shm_seg_by_address(const struct shm_seg *seg)
+{
+	return seg->procfd != -1;
 }
 
 ssize_t

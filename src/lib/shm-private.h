@@ -206,6 +206,7 @@ ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 void	*shm_seg_map(struct shm_seg *);
 int	 shm_seg_map_fd(struct shm_seg *);
 bool	 shm_seg_is_mapping(const struct shm_seg *);
+bool	 shm_seg_by_address(const struct shm_seg *);
 int	 shm_seg_truncate(struct shm_seg *, uint64_t);
 int	 shm_copy_resize(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *, int *);

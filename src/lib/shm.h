@@ -198,6 +198,16 @@ struct shm_seg {
 					   open on; NULL: not open */
 	uint64_t	 size;
 	bool		 writable;
+	/*
+	 * SHM_ANON reached through /proc/PID/mem (ptrace access, no
+	 * CAP_SYS_ADMIN): fd is that, procfd the process's /proc directory
+	 * (-1 for every other segment), at where the mapping starts, and
+	 * dev, ino what it must still map at each read and write.
+	 */
+	int		 procfd;
+	uint64_t	 at;
+	dev_t		 dev;
+	ino_t		 ino;
 };
 
 /* shm_open_seg() / shm_create() flags */
