@@ -304,6 +304,8 @@ anon_window() {
 	run --separate-stderr -0 as_nobody shmls -rn -o ADDRESS,SIZE,OWNER \
 	    "anon:$low:$range"
 	assert_output "anon:$low:$range ? nobody"
+	run --separate-stderr -1 as_nobody shmls "$ADDR"
+	assert_stderr_has "another user's process, whose mappings only root and that user may see"
 	# root's process: neither way in, and the message says why
 	run --separate-stderr -1 as_nobody shmcat "$ADDR"
 	assert_output ""

@@ -278,6 +278,10 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			    "cannot be removed";
 		break;
 	case EACCES:
+		/* its maps, which only root and its user may read */
+		if (a->kind == SHM_ANON)
+			return "permission denied: another user's process, "
+			    "whose mappings only root and that user may see";
 		if (op == SHM_OP_REMOVE || op == SHM_OP_CREATE)
 			return "permission denied (no write permission on the "
 			    "directory)";
