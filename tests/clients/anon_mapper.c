@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 

@@ -201,7 +201,7 @@ client_wait(const struct client *c)
  * Returns its pid.  The client includes <sys/prctl.h> to use it.
  */
 #ifdef PR_SET_PDEATHSIG
-static pid_t
+static inline pid_t
 client_fork_sharer(void)
 {
 	pid_t parent = getpid(), child;
