@@ -29,6 +29,9 @@ enum {
 	CLI_OPT_UNUSED,
 	CLI_OPT_ORPHANS,
 	CLI_OPT_OLDER_THAN,
+	CLI_OPT_NAME,
+	CLI_OPT_EXCLUDE,
+	CLI_OPT_EXCLUDE_FROM,
 	CLI_OPT_FILTER_END
 };
 /* Their long options but --memfd, which shmrm cannot take. */
@@ -38,7 +41,10 @@ enum {
 	{ "user",	required_argument,	NULL, 'u' }, \
 	{ "unused",	no_argument,		NULL, CLI_OPT_UNUSED }, \
 	{ "orphans",	no_argument,		NULL, CLI_OPT_ORPHANS }, \
-	{ "older-than",	required_argument,	NULL, CLI_OPT_OLDER_THAN }
+	{ "older-than",	required_argument,	NULL, CLI_OPT_OLDER_THAN }, \
+	{ "name",	required_argument,	NULL, CLI_OPT_NAME }, \
+	{ "exclude",	required_argument,	NULL, CLI_OPT_EXCLUDE }, \
+	{ "exclude-from", required_argument,	NULL, CLI_OPT_EXCLUDE_FROM }
 
 /* -N PID, in every program; -A in shmls and shmrm. */
 #define CLI_NS_LONGOPT \

@@ -188,6 +188,8 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 		return false;
 	if (f->has_older && (r->ctime == 0 || now - r->ctime < f->older_than))
 		return false;
+	if (!shm_globs_match(f, r))
+		return false;
 	return true;
 }
 

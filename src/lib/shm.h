@@ -413,8 +413,16 @@ struct shm_filter {
 	bool		 orphans;
 	bool		 has_older;
 	time_t		 older_than;	/* seconds since CTIME */
+	char		**names;	/* --name GLOBs: any matches */
+	size_t		 nnames;
+	char		**excludes;	/* --exclude GLOBs: none matches */
+	size_t		 nexcludes;
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
+/* glob.c: --name, --exclude (fnmatch(3), as shmls(1) says) */
+int	 shm_glob_check(const char *, const char **);
+bool	 shm_glob_match(const char *, const struct shm_rec *);
+bool	 shm_globs_match(const struct shm_filter *, const struct shm_rec *);
 int	 shm_user_parse(const char *, uid_t *);
 /* The one judgement of shmls's filters and shmrm's bulk mode. */
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
