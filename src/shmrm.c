@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cols.h"
@@ -71,6 +72,8 @@ struct rm_opts {
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
 	size_t		 removed, kept, held, denied;
+	size_t		 kept_use;	/* not unused, or not an orphan */
+	size_t		 unknown;	/* of those kept: of unknown use */
 	uint64_t	 bytes, held_bytes;
 	struct shm_rec	*would;		/* shallow copies: no strings owned */
 	size_t		 nwould;
@@ -90,6 +93,27 @@ static void
 kept(struct rm_opts *o, const char *addr, const char *why)
 {
 	o->kept++;
+	if (o->verbose)
+		cli_warn(addr, "kept: %s", why);
+}
+
+/*
+ * Selected by every filter but --unused or --orphans, which it fails:
+ * kept, whatever -f says, and said why under -v.
+ */
+static void
+kept_for_use(struct rm_opts *o, const char *addr, const struct shm_rec *r)
+{
+	char buf[128];
+	bool unknown;
+	const char *why = shm_kept_why(r, o->filter.orphans, buf, sizeof(buf),
+	    &unknown);
+
+	if (why == NULL)
+		return;
+	o->kept_use++;
+	if (unknown)
+		o->unknown++;
 	if (o->verbose)
 		cli_warn(addr, "kept: %s", why);
 }
@@ -253,6 +277,26 @@ place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
 }
 
 /*
+ * How many were kept because who uses them cannot be seen, and what
+ * would let us see: the host's PID namespace (or the word that this one
+ * shares its places with no other), and every process of it.
+ */
+static void
+unknown_note(const struct rm_opts *o)
+{
+	bool pidns = shm_pidns_partial(), user = !pidns || geteuid() != 0;
+
+	cli_warn(NULL, "kept %zu of unknown use: %s%s%s", o->unknown,
+	    pidns ? "processes of another PID namespace may use them; run "
+	    "shmrm in the host's PID namespace, or set "
+	    "SHMTOOLS_PIDNS_PRIVATE=1 if no process outside this one shares "
+	    "its /dev/shm and IPC namespace" : "",
+	    pidns && user ? "; " : "",
+	    user ? "processes this user cannot see (another user's, hidepid) "
+	    "may use them: run shmrm as root to see every process" : "");
+}
+
+/*
  * Bulk mode: remove what the filters select, but never a segment that a
  * process uses or whose use cannot be seen, unless forced.  Each is
  * removed only if it still is the segment listed and, looked at again
@@ -315,8 +359,11 @@ remove_all(struct rm_opts *o)
 			held(o, addr, rec);
 			continue;
 		}
-		if (!shm_filter_match(&o->filter, rec, now))
+		if (!shm_filter_match(&o->filter, rec, now)) {
+			if (shm_may_remove(rec))
+				kept_for_use(o, addr, rec);
 			continue;
+		}
 		if (rec->status & SHM_ST_DEST)
 			continue;	/* removed already, waiting for detach */
 		/*
@@ -336,6 +383,8 @@ remove_all(struct rm_opts *o)
 			rescan(rec, n - i, &scanned);
 		}
 		if (rec->nattch != 0 && !o->force) {
+			if (rec->nattch < 0)
+				o->unknown++;
 			kept(o, addr, rec->nattch < 0 ?
 			    "who uses it cannot be seen" : "in use");
 			continue;
@@ -363,6 +412,8 @@ remove_all(struct rm_opts *o)
 		 * when both go to one pipe.
 		 */
 		fflush(stdout);
+		if (o->unknown > 0)
+			unknown_note(o);
 		shm_size_human(o->bytes, human, sizeof(human));
 		fprintf(stderr, "%s: %s %zu segment%s, %" PRIu64 " bytes (%s)",
 		    getprogname(), o->dry_run ? "would remove" : "removed",
@@ -370,6 +421,10 @@ remove_all(struct rm_opts *o)
 		if (o->kept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
 			    "(-f removes them)", o->kept);
+		if (o->kept_use > 0)
+			fprintf(stderr, "; kept %zu %s", o->kept_use,
+			    o->filter.orphans ? "in use, of unknown use or not "
+			    "orphans" : "in use or of unknown use");
 		if (o->held > 0) {
 			shm_size_human(o->held_bytes, human, sizeof(human));
 			fprintf(stderr, "; %zu unlinked object%s still held "

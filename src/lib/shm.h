@@ -428,6 +428,11 @@ int	 shm_user_parse(const char *, uid_t *);
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
 	    time_t);
 bool	 shm_is_orphan(const struct shm_rec *);
+const char *shm_kept_why(const struct shm_rec *, bool, char *, size_t,
+	    bool *);
+/* procfs.c: is use unknown because this /proc is a child PID namespace's
+   (not said private by SHMTOOLS_PIDNS_PRIVATE=1)? */
+bool	 shm_pidns_partial(void);
 bool	 shm_use_from_scan(const struct shm_rec *);
 
 /* select.c: who uses what, and what the filters select */
