@@ -224,7 +224,8 @@ print_json(const struct source *s)
 {
 	size_t i, j;
 
-	fputs("{\n   \"shm\": [", stdout);
+	printf("%s\n   \"%s\": [", s->fmt->json_part & COLS_JSON_CONT ? "," :
+	    "{", s->fmt->json_key != NULL ? s->fmt->json_key : "shm");
 	for (i = 0; i < s->nrows; i++) {
 		fputs(i ? ",{\n" : "\n      {\n", stdout);
 		for (j = 0; j < s->ncols; j++) {
@@ -248,7 +249,8 @@ print_json(const struct source *s)
 		}
 		fputs("      }", stdout);
 	}
-	fputs(s->nrows ? "\n   ]\n}\n" : "]\n}\n", stdout);
+	fputs(s->nrows ? "\n   ]" : "]", stdout);
+	fputs(s->fmt->json_part & COLS_JSON_MORE ? "" : "\n}\n", stdout);
 	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
 }
 

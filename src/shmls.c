@@ -20,6 +20,7 @@
 #include "cols.h"
 #include "out.h"
 #include "metrics.h"
+#include "placesum.h"
 
 enum {
 	OPT_SORT = CLI_OPT_FILTER_END,
@@ -721,7 +722,22 @@ main(int argc, char *argv[])
 
 	ret = select_recs(&o, argc, argv, &v, &n);
 	o.named = argc > 0;
-	if (o.summary)
+	/*
+	 * -A or -N: first a row per place, the fullest /dev/shm first;
+	 * then, as in one place, a row per kind and where Shmem is.
+	 */
+	if (o.summary && !o.named && (o.all_ns || cli_namespace_given())) {
+		o.fmt.json_key = "places";
+		o.fmt.json_part = COLS_JSON_MORE;
+		r = placesum_print(&o.fmt, o.places, o.nplaces, v, n,
+		    o.filter.kinds, o.unseen);
+		if (o.fmt.mode == COLS_TABLE)
+			putchar('\n');
+		o.fmt.json_key = NULL;
+		o.fmt.json_part = COLS_JSON_CONT;
+		if (r == 0)
+			r = print_summary(&o, v, n);
+	} else if (o.summary)
 		r = print_summary(&o, v, n);
 	else
 		/*
