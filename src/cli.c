@@ -400,6 +400,22 @@ cli_filter_option(int ch, const char *arg, struct shm_filter *f)
 	return true;
 }
 
+/* Free the lists of --name and --exclude. */
+void
+cli_filter_free(struct shm_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	for (i = 0; i < f->nexcludes; i++)
+		free(f->excludes[i]);
+	free(f->names);
+	free(f->excludes);
+	f->names = f->excludes = NULL;
+	f->nnames = f->nexcludes = 0;
+}
+
 /* Does f select by more than the kinds? */
 bool
 cli_filter_narrows(const struct shm_filter *f)

@@ -72,6 +72,7 @@ int	 cli_each_addr(int, char **, unsigned,
 	    int (*)(void *, const char *, const struct shm_addr *), void *);
 bool	 cli_filter_option(int, const char *, struct shm_filter *);
 bool	 cli_filter_narrows(const struct shm_filter *);
+void	 cli_filter_free(struct shm_filter *);
 int	 cli_exit_status(int);
 char	*cli_xstrdup(const char *);
 void	 cli_stdout_error_told(void);

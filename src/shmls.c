@@ -722,6 +722,7 @@ main(int argc, char *argv[])
 		o.metrics_opts.nplaces = o.nplaces;
 		o.metrics_opts.label_places = o.all_ns;
 		r = metrics_print(stdout, &o.metrics_opts);
+		cli_filter_free(&o.filter);
 		if (o.all_ns)
 			shm_places_free(o.places, o.nplaces);
 		return cli_exit_status(r);
@@ -801,6 +802,7 @@ main(int argc, char *argv[])
 			if (shm_place_kinds(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
 				note_recovery_files(o.places[i]);
 	shm_rec_list_free(v, n);
+	cli_filter_free(&o.filter);
 	if (o.all_ns)
 		shm_places_free(o.places, o.nplaces);
 	return cli_exit_status(ret);

@@ -452,7 +452,7 @@ int
 main(int argc, char *argv[])
 {
 	struct rm_opts o = { 0 };
-	int ch;
+	int ch, r;
 
 	cli_init(argv);
 	while ((ch = getopt_long(argc, argv, "N:Anvfu:hV", longopts, NULL)) != -1) {
@@ -505,8 +505,10 @@ main(int argc, char *argv[])
 	/* --sysv or --posix alone would mean "all of that kind": say so. */
 	if (!o.all && !cli_filter_narrows(&o.filter))
 		cli_usage("a bulk removal needs --orphans, --unused, "
-		    "--older-than, -u or --all");
+		    "--older-than, -u, --name or --all");
 	if (o.filter.kinds == 0)
 		o.filter.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
-	return cli_exit_status(remove_all(&o));
+	r = remove_all(&o);
+	cli_filter_free(&o.filter);
+	return cli_exit_status(r);
 }
