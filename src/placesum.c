@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -45,27 +44,6 @@ struct prow {
 	size_t		 order;
 };
 
-static char *
-num(uint64_t v)
-{
-	char *p;
-
-	if (asprintf(&p, "%" PRIu64, v) == -1)
-		cli_fatal(NULL);
-	return p;
-}
-
-static char *
-size_cell(const struct cols_fmt *f, uint64_t v)
-{
-	char buf[SHM_SIZE_BUFSZ];
-
-	if (f->bytes || f->mode == COLS_JSON)
-		return num(v);
-	shm_size_human(v, buf, sizeof(buf));
-	return cli_xstrdup(buf);
-}
-
 /* What is not known: "?" (null in JSON). */
 static char *
 unknown_cell(const struct cols_fmt *f)
@@ -96,13 +74,13 @@ row_cells(const struct cols_fmt *f, const struct prow *r, unsigned kinds,
 	char buf[32];
 	size_t i;
 
-	c[C_NSPID] = id->pid > 0 ? num((uint64_t)id->pid) : NULL;
+	c[C_NSPID] = id->pid > 0 ? out_u64((uint64_t)id->pid) : NULL;
 	c[C_CONTAINER] = id->container != NULL ?
 	    cli_xstrdup(id->container) : NULL;
 	if (r->have_fs) {
-		c[C_SIZE] = size_cell(f, r->size);
-		c[C_USED] = size_cell(f, r->used);
-		c[C_FREE] = size_cell(f, r->avail);
+		c[C_SIZE] = out_size(f, r->size);
+		c[C_USED] = out_size(f, r->used);
+		c[C_FREE] = out_size(f, r->avail);
 	} else
 		c[C_SIZE] = c[C_USED] = c[C_FREE] = unknown_cell(f);
 	if (r->use < 0)
@@ -128,8 +106,8 @@ row_cells(const struct cols_fmt *f, const struct prow *r, unsigned kinds,
 			c[col] = c[col + 1] = unknown_cell(f);
 			continue;
 		}
-		c[col] = num(r->count[k]);
-		c[col + 1] = size_cell(f, r->bytes[k]);
+		c[col] = out_u64(r->count[k]);
+		c[col + 1] = out_size(f, r->bytes[k]);
 	}
 }
 

@@ -193,23 +193,14 @@ column_cmp(const void *x, const void *y, void *ctx)
 static char *
 xasprintf_u64(uint64_t v)
 {
-	char *p;
-
-	if (asprintf(&p, "%" PRIu64, v) == -1)
-		cli_fatal(NULL);
-	return p;
+	return out_u64(v);
 }
 
 /* A size as the listing writes it: human, or bytes with -b and in JSON. */
 static char *
 size_text(const struct ls_opts *o, uint64_t v)
 {
-	char buf[SHM_SIZE_BUFSZ];
-
-	if (o->fmt.bytes || o->fmt.mode == COLS_JSON)
-		return xasprintf_u64(v);
-	shm_size_human(v, buf, sizeof(buf));
-	return cli_xstrdup(buf);
+	return out_size(&o->fmt, v);
 }
 
 static void

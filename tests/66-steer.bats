@@ -149,17 +149,6 @@ unit_cmd() {
 	assert_stderr_has "No such file"
 }
 
-# box VAR SIZE: a container whose /dev/shm is a tmpfs of SIZE; VAR its pid.
-box() {
-	local _b ready=$BATS_TEST_TMPDIR/box.$RANDOM
-	start_client _b unshare --ipc --mount --propagation private sh -c \
-	    "mount -t tmpfs -o size=$2 shmt-box /dev/shm && : >$ready &&
-	    exec sleep 1000"
-	wait_until 5 test -e "$ready" || fail "the container did not start"
-	wait_until 5 _runs "$_b" sleep || fail "the container did not exec"
-	printf -v "$1" '%s' "$_b"
-}
-
 @test "shmls -A --summary: a row per place, the nearly full 1 MiB /dev/shm first, in JSON too" {
 	need_root
 	unshare --ipc --mount --propagation private true 2>/dev/null ||
