@@ -28,9 +28,9 @@ static const struct out_text_col hdr[NC] = {
 	[C_FREE] = { "FREE", true, SHM_JSON_NUMBER },
 	[C_USE] = { "USE%", true, SHM_JSON_NUMBER },
 	[C_SYSV] = { "SYSV", true, SHM_JSON_NUMBER },
-	[C_SYSV_SIZE] = { "SYSV-SIZE", true, SHM_JSON_NUMBER },
+	[C_SYSV_SIZE] = { "SYSV_SIZE", true, SHM_JSON_NUMBER },
 	[C_POSIX] = { "POSIX", true, SHM_JSON_NUMBER },
-	[C_POSIX_SIZE] = { "POSIX-SIZE", true, SHM_JSON_NUMBER },
+	[C_POSIX_SIZE] = { "POSIX_SIZE", true, SHM_JSON_NUMBER },
 };
 
 /* One place's row before it is text. */

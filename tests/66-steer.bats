@@ -160,7 +160,7 @@ unit_cmd() {
 	nsenter -t "$roomy" --ipc --mount -- shmmk -s 8K 0x00660001 >/dev/null
 	nsenter -t "$roomy" --ipc --mount -- shmmk -s 4K /small >/dev/null
 	run -0 shmls -A --summary -rb
-	assert_line --index 0 'NSPID CONTAINER SIZE USED FREE USE% SYSV SYSV-SIZE POSIX POSIX-SIZE'
+	assert_line --index 0 'NSPID CONTAINER SIZE USED FREE USE% SYSV SYSV_SIZE POSIX POSIX_SIZE'
 	assert_line --index 1 --regexp "^$full [^ ]* 1048576 92[0-9]{4} [0-9]+ 8[0-9]% 0 0 1 921600$"
 	assert_line --regexp "^$roomy [^ ]* 8388608 [0-9]+ [0-9]+ 0% 1 8192 1 4096$"
 	# The rows per kind still follow, for all places together.
@@ -170,7 +170,7 @@ unit_cmd() {
 	    .places[0].nspid == $full and .places[0]["use%"] > 80 and
 	    .places[0].size == 1048576 and .places[0].posix == 1 and
 	    (.places | map(select(.nspid == $roomy))[0] |
-	        .sysv == 1 and ."sysv-size" == 8192 and .free > 0) and
+	        .sysv == 1 and .sysv_size == 8192 and .free > 0) and
 	    (.shm | map(.type) | index("sysv")) != null' <<<"$output" >/dev/null ||
 	    fail "$output"
 	# -N PID: that place's row.
