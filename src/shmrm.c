@@ -365,13 +365,13 @@ remove_all(struct rm_opts *o)
 			held(o, addr, rec);
 			continue;
 		}
+		if (rec->status & SHM_ST_DEST)
+			continue;	/* removed already, waiting for detach */
 		if (!shm_filter_match(&o->filter, rec, now)) {
 			if (shm_may_remove(rec))
 				kept_for_use(o, addr, rec);
 			continue;
 		}
-		if (rec->status & SHM_ST_DEST)
-			continue;	/* removed already, waiting for detach */
 		/*
 		 * Another user's segment is not ours to remove: skipped,
 		 * counted in one note, and the same in a dry run.

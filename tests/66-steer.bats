@@ -214,3 +214,17 @@ in_child_pidns() {
 	assert_stderr_has "shmrm: $key: kept: its creator is of another PID namespace"
 	assert_stderr_has "shmrm: kept 1 of unknown use"
 }
+
+@test "shmrm -v --orphans: a removed System V segment still attached is not told as kept" {
+	key=$(new_key)
+	start_sysv "$key" "attached"
+	id=$(sysv_id "$key")
+	shmrm "$key" 2>/dev/null
+	run --separate-stderr -0 shmrm -v -n --orphans --sysv
+	[[ $stderr != *"id:$id: kept"* ]] || fail "told as kept: $stderr"
+	# Attached and not removed: told, in use.
+	key2=$(new_key)
+	start_sysv "$key2" "attached"
+	run --separate-stderr -0 shmrm -v -n --orphans --sysv
+	assert_stderr_has "shmrm: $key2: kept: in use"
+}
