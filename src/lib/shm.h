@@ -420,13 +420,26 @@ struct shm_filter {
 	bool		 orphans;
 	bool		 has_older;
 	time_t		 older_than;	/* seconds since CTIME */
+	char		**names;	/* --name GLOBs: any matches */
+	size_t		 nnames;
+	char		**excludes;	/* --exclude GLOBs: none matches */
+	size_t		 nexcludes;
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
+/* glob.c: --name, --exclude (fnmatch(3), as shmls(1) says) */
+int	 shm_glob_check(const char *, const char **);
+bool	 shm_glob_match(const char *, const struct shm_rec *);
+bool	 shm_globs_match(const struct shm_filter *, const struct shm_rec *);
 int	 shm_user_parse(const char *, uid_t *);
 /* The one judgement of shmls's filters and shmrm's bulk mode. */
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
 	    time_t);
 bool	 shm_is_orphan(const struct shm_rec *);
+const char *shm_kept_why(const struct shm_rec *, bool, char *, size_t,
+	    bool *);
+/* procfs.c: is use unknown because this /proc is a child PID namespace's
+   (not said private by SHMTOOLS_PIDNS_PRIVATE=1)? */
+bool	 shm_pidns_partial(void);
 bool	 shm_use_from_scan(const struct shm_rec *);
 
 /* select.c: who uses what, and what the filters select */
