@@ -369,6 +369,9 @@ cli_filter_option(int ch, const char *arg, struct shm_filter *f)
 	case CLI_OPT_MEMFD:
 		f->kinds |= SHM_KIND_BIT(SHM_MEMFD);
 		break;
+	case CLI_OPT_ANON:
+		f->kinds |= SHM_KIND_BIT(SHM_ANON);
+		break;
 	case 'u':
 		if (shm_user_parse(arg, &f->uid) == -1)
 			cli_usage("--user '%s': no such user", arg);

@@ -37,6 +37,7 @@ static const struct option longopts[] = {
 	CLI_ALL_NS_LONGOPT,
 	CLI_FILTER_LONGOPTS,
 	{ "memfd",		no_argument,		NULL, CLI_OPT_MEMFD },
+	{ "anon",		no_argument,		NULL, CLI_OPT_ANON },
 	{ "sort",		required_argument,	NULL, OPT_SORT },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "list-columns",	no_argument,		NULL, OPT_LIST_COLUMNS },
@@ -82,8 +83,8 @@ usage(void)
 	size_t i;
 
 	fputs(
-"Usage: shmls [-N PID | -A] [--sysv] [--posix] [--memfd] [-u USER] [--unused]\n"
-"             [--orphans] [--older-than DURATION] [--name GLOB]\n"
+"Usage: shmls [-N PID | -A] [--sysv] [--posix] [--memfd] [--anon] [-u USER]\n"
+"             [--unused] [--orphans] [--older-than DURATION] [--name GLOB]\n"
 "             [--exclude GLOB] [--exclude-from FILE] [--sort COLUMN] [-o LIST]\n"
 "             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "       shmls [-N PID] [output options] ADDRESS...\n"
@@ -97,6 +98,7 @@ usage(void)
 "      --sysv                System V segments\n"
 "      --posix               POSIX objects in /dev/shm, and unlinked ones held\n"
 "      --memfd               memfds that processes hold\n"
+"      --anon                anonymous shared memory that processes map\n"
 "  -u, --user USER           segments owned by USER (name or uid)\n"
 "      --unused              segments no process uses (NATTCH 0)\n"
 "      --orphans             unused segments whose creator is gone\n"
@@ -670,7 +672,7 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 	 * that needs no scan otherwise still lists without /proc).
 	 */
 	if (!scan && cols_want_scan(&o->cols) &&
-	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
+	    !(argc == 0 && (o->filter.kinds & SHM_KINDS_FOUND)) &&
 	    shm_fill_pagesize(*v, *n) > 0)
 		(void)shm_scan_users(o->places[0], v, n, false);
 	if (o->summary || cols_need_swap(&o->cols))
@@ -752,17 +754,17 @@ main(int argc, char *argv[])
 		if (o.summary && o.unseen != 0)
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace): the "
-			    "memfds and unlinked POSIX objects they alone hold "
-			    "are not known, and their count and sizes are "
-			    "shown as ?");
+			    "memfds, unlinked POSIX objects and anonymous "
+			    "shared memory they alone hold are not known, and "
+			    "their count and sizes are shown as ?");
 		else if (o.fmt.hidden || o.unseen != 0)
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace) or hold "
 			    "what /proc does not show (an io_uring, a loop "
 			    "device): who uses a POSIX object, file or memfd "
 			    "is shown as ?%s", o.unseen != 0 ? ", and the "
-			    "memfds and unlinked POSIX objects they alone hold "
-			    "are not listed" : "");
+			    "memfds, unlinked POSIX objects and anonymous "
+			    "shared memory they alone hold are not listed" : "");
 		if (o.shmem_unknown)
 			cli_warn(NULL, "what some segments hold is not known "
 			    "(another user's, or held by processes that cannot "
@@ -773,10 +775,11 @@ main(int argc, char *argv[])
 			    "mounts count their pages in swap too, Shmem does "
 			    "not; the unattributed rest is shown as 0");
 		if (o.fmt.inode_unknown)
-			cli_warn(NULL, "some unlinked objects are seen only "
-			    "mapped, and opening another process's mapping "
-			    "needs CAP_SYS_ADMIN: their size, owner and mode "
-			    "are shown as ?");
+			cli_warn(NULL, "some unlinked objects, memfds or "
+			    "anonymous shared memory are seen only mapped, and "
+			    "opening another process's mapping needs "
+			    "CAP_SYS_ADMIN: their size, owner and mode are "
+			    "shown as ?");
 		if (o.fmt.escaped) {
 			char note[512];
 

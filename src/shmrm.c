@@ -50,9 +50,9 @@ static const char usage_text[] =
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
-"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd, and an\n"
-"unlinked object (deleted:PID:...), live while a process holds them and\n"
-"cannot be removed).  See shmtools(7).\n";
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd, an\n"
+"unlinked object (deleted:PID:...) and anonymous shared memory (anon:PID:...)\n"
+"live while a process holds them and cannot be removed).  See shmtools(7).\n";
 
 enum {
 	OPT_ALL = CLI_OPT_FILTER_END,

@@ -14,7 +14,7 @@ end
 
 # Filters choose the segments, as ADDRESS operands do: one or the other.
 function __fish_shmls_no_filter --description 'no filter and no --limits on the command line yet'
-    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|name|exclude|exclude-from|limits|metrics)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
+    not string match -qr -- '^(--(sysv|posix|memfd|anon|user|unused|orphans|older-than|name|exclude|exclude-from|limits|metrics)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
 end
 
 complete -c shmls -f  # operands are addresses, not files
@@ -22,6 +22,7 @@ complete -c shmls -n __fish_shmls_no_filter -a '(__fish_shmtools_addresses)'
 complete -c shmls -l sysv -d 'List System V segments'
 complete -c shmls -l posix -d 'List POSIX objects'
 complete -c shmls -l memfd -d 'List memfds that processes hold'
+complete -c shmls -l anon -d 'List anonymous shared memory that processes map'
 complete -c shmls -s u -l user -x -a '(__fish_complete_users)' -d 'List segments owned by USER (name or uid)'
 complete -c shmls -l unused -d 'List segments no process uses (NATTCH 0)'
 complete -c shmls -l orphans -d 'List unused segments whose creator is gone'
