@@ -16,7 +16,7 @@
 
 const struct col_desc col_table[NCOLS] = {
 	[COL_TYPE] =	{ "TYPE", 5, false, SHM_JSON_STRING,
-			  "kind: sysv, posix, file or memfd", 0 },
+			  "kind: sysv, posix, file, memfd or anon", 0 },
 	[COL_ADDRESS] =	{ "ADDRESS", 12, false, SHM_JSON_STRING,
 			  "address to give the other programs", 0 },
 	[COL_KEY] =	{ "KEY", 10, false, SHM_JSON_STRING,

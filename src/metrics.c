@@ -124,7 +124,7 @@ static const struct kind_family {
 	{ "shm_listing_complete",
 	  "1 if every segment of the type could be seen; 0 if processes "
 	  "that cannot be seen may hold more (memfds, unlinked POSIX "
-	  "objects), and then shm_segments, shm_bytes, shm_resident_bytes "
+	  "objects, anonymous shared memory), and then shm_segments, shm_bytes, shm_resident_bytes "
 	  "and the owner series of the type are absent.",
 	  offsetof(struct bucket, complete), SHM_KINDS_ALL },
 	{ "shm_unknown_size_segments",

@@ -20,6 +20,7 @@
 #include "cols.h"
 #include "out.h"
 #include "metrics.h"
+#include "placesum.h"
 
 enum {
 	OPT_SORT = CLI_OPT_FILTER_END,
@@ -36,6 +37,7 @@ static const struct option longopts[] = {
 	CLI_ALL_NS_LONGOPT,
 	CLI_FILTER_LONGOPTS,
 	{ "memfd",		no_argument,		NULL, CLI_OPT_MEMFD },
+	{ "anon",		no_argument,		NULL, CLI_OPT_ANON },
 	{ "sort",		required_argument,	NULL, OPT_SORT },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "list-columns",	no_argument,		NULL, OPT_LIST_COLUMNS },
@@ -81,8 +83,9 @@ usage(void)
 	size_t i;
 
 	fputs(
-"Usage: shmls [-N PID | -A] [--sysv] [--posix] [--memfd] [-u USER] [--unused]\n"
-"             [--orphans] [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
+"Usage: shmls [-N PID | -A] [--sysv] [--posix] [--memfd] [--anon] [-u USER]\n"
+"             [--unused] [--orphans] [--older-than DURATION] [--name GLOB]\n"
+"             [--exclude GLOB] [--exclude-from FILE] [--sort COLUMN] [-o LIST]\n"
 "             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "       shmls [-N PID] [output options] ADDRESS...\n"
 "       shmls [-N PID] --limits [-J | -r | -e] [-n] [-b]\n"
@@ -95,10 +98,15 @@ usage(void)
 "      --sysv                System V segments\n"
 "      --posix               POSIX objects in /dev/shm, and unlinked ones held\n"
 "      --memfd               memfds that processes hold\n"
+"      --anon                anonymous shared memory that processes map\n"
 "  -u, --user USER           segments owned by USER (name or uid)\n"
 "      --unused              segments no process uses (NATTCH 0)\n"
 "      --orphans             unused segments whose creator is gone\n"
 "      --older-than DURATION segments changed longer ago (90s, 10m, 2h, 3d)\n"
+"      --name GLOB           segments whose name (psm_* or /psm_*), path or\n"
+"                            key (0x5e00*) matches GLOB; several: any\n"
+"      --exclude GLOB        not the segments GLOB matches\n"
+"      --exclude-from FILE   --exclude each GLOB of FILE, one a line\n"
 "      --sort COLUMN         sort by COLUMN\n"
 "  -o, --output LIST         columns to show; +LIST adds to the default\n"
 "      --list-columns        list the columns and exit\n"
@@ -111,7 +119,9 @@ usage(void)
 "  -P, --numeric-perms       permissions in octal\n"
 "      --time-format FORMAT  short, full or iso\n"
 "      --summary             counts and bytes per kind, as ipcs -u, and\n"
-"                            where free's shared memory (Shmem) is\n"
+"                            where free's shared memory (Shmem) is; with\n"
+"                            -A or -N, first a row per place, the fullest\n"
+"                            /dev/shm first\n"
 "      --limits              kernel.shm* limits and /dev/shm space, as ipcs -l\n"
 "      --metrics             Prometheus text format, for node_exporter\n"
 "      --metrics-owners N    owners labelled per type (default 10, 0: none)\n"
@@ -185,23 +195,14 @@ column_cmp(const void *x, const void *y, void *ctx)
 static char *
 xasprintf_u64(uint64_t v)
 {
-	char *p;
-
-	if (asprintf(&p, "%" PRIu64, v) == -1)
-		cli_fatal(NULL);
-	return p;
+	return out_u64(v);
 }
 
 /* A size as the listing writes it: human, or bytes with -b and in JSON. */
 static char *
 size_text(const struct ls_opts *o, uint64_t v)
 {
-	char buf[SHM_SIZE_BUFSZ];
-
-	if (o->fmt.bytes || o->fmt.mode == COLS_JSON)
-		return xasprintf_u64(v);
-	shm_size_human(v, buf, sizeof(buf));
-	return cli_xstrdup(buf);
+	return out_size(&o->fmt, v);
 }
 
 static void
@@ -671,7 +672,7 @@ select_recs(struct ls_opts *o, int argc, char *argv[], struct shm_rec **v,
 	 * that needs no scan otherwise still lists without /proc).
 	 */
 	if (!scan && cols_want_scan(&o->cols) &&
-	    !(argc == 0 && (o->filter.kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
+	    !(argc == 0 && (o->filter.kinds & SHM_KINDS_FOUND)) &&
 	    shm_fill_pagesize(*v, *n) > 0)
 		(void)shm_scan_users(o->places[0], v, n, false);
 	if (o->summary || cols_need_swap(&o->cols))
@@ -714,6 +715,7 @@ main(int argc, char *argv[])
 		o.metrics_opts.nplaces = o.nplaces;
 		o.metrics_opts.label_places = o.all_ns;
 		r = metrics_print(stdout, &o.metrics_opts);
+		cli_filter_free(&o.filter);
 		if (o.all_ns)
 			shm_places_free(o.places, o.nplaces);
 		return cli_exit_status(r);
@@ -721,7 +723,22 @@ main(int argc, char *argv[])
 
 	ret = select_recs(&o, argc, argv, &v, &n);
 	o.named = argc > 0;
-	if (o.summary)
+	/*
+	 * -A or -N: first a row per place, the fullest /dev/shm first;
+	 * then, as in one place, a row per kind and where Shmem is.
+	 */
+	if (o.summary && !o.named && (o.all_ns || cli_namespace_given())) {
+		o.fmt.json_key = "places";
+		o.fmt.json_part = COLS_JSON_MORE;
+		r = placesum_print(&o.fmt, o.places, o.nplaces, v, n,
+		    o.filter.kinds, o.unseen);
+		if (o.fmt.mode == COLS_TABLE)
+			putchar('\n');
+		o.fmt.json_key = NULL;
+		o.fmt.json_part = COLS_JSON_CONT;
+		if (r == 0)
+			r = print_summary(&o, v, n);
+	} else if (o.summary)
 		r = print_summary(&o, v, n);
 	else
 		/*
@@ -737,17 +754,17 @@ main(int argc, char *argv[])
 		if (o.summary && o.unseen != 0)
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace): the "
-			    "memfds and unlinked POSIX objects they alone hold "
-			    "are not known, and their count and sizes are "
-			    "shown as ?");
+			    "memfds, unlinked POSIX objects and anonymous "
+			    "shared memory they alone hold are not known, and "
+			    "their count and sizes are shown as ?");
 		else if (o.fmt.hidden || o.unseen != 0)
 			cli_warn(NULL, "some processes cannot be seen (another "
 			    "user's, hidepid, another PID namespace) or hold "
 			    "what /proc does not show (an io_uring, a loop "
 			    "device): who uses a POSIX object, file or memfd "
 			    "is shown as ?%s", o.unseen != 0 ? ", and the "
-			    "memfds and unlinked POSIX objects they alone hold "
-			    "are not listed" : "");
+			    "memfds, unlinked POSIX objects and anonymous "
+			    "shared memory they alone hold are not listed" : "");
 		if (o.shmem_unknown)
 			cli_warn(NULL, "what some segments hold is not known "
 			    "(another user's, or held by processes that cannot "
@@ -758,10 +775,11 @@ main(int argc, char *argv[])
 			    "mounts count their pages in swap too, Shmem does "
 			    "not; the unattributed rest is shown as 0");
 		if (o.fmt.inode_unknown)
-			cli_warn(NULL, "some unlinked objects are seen only "
-			    "mapped, and opening another process's mapping "
-			    "needs CAP_SYS_ADMIN: their size, owner and mode "
-			    "are shown as ?");
+			cli_warn(NULL, "some unlinked objects, memfds or "
+			    "anonymous shared memory are seen only mapped, and "
+			    "opening another process's mapping needs "
+			    "CAP_SYS_ADMIN: their size, owner and mode are "
+			    "shown as ?");
 		if (o.fmt.escaped) {
 			char note[512];
 
@@ -778,6 +796,7 @@ main(int argc, char *argv[])
 			if (shm_place_kinds(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
 				note_recovery_files(o.places[i]);
 	shm_rec_list_free(v, n);
+	cli_filter_free(&o.filter);
 	if (o.all_ns)
 		shm_places_free(o.places, o.nplaces);
 	return cli_exit_status(ret);

@@ -29,8 +29,9 @@ static const char usage_text[] =
 "  -V, --version        show the version\n"
 "\n"
 "ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH, memfd:PID:FD,\n"
-"memfd:PID:START-END, deleted:PID:FD, deleted:PID:START-END (a memfd or an\n"
-"unlinked object, through a process that holds or maps it).  See shmtools(7).\n";
+"memfd:PID:START-END, deleted:PID:FD, deleted:PID:START-END, anon:PID:START-END\n"
+"(a memfd, an unlinked object or anonymous shared memory, through a process\n"
+"that holds or maps it).  See shmtools(7).\n";
 
 static const struct option longopts[] = {
 	CLI_NS_LONGOPT,

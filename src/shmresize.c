@@ -32,7 +32,8 @@ static const char usage_text[] =
 "\n"
 "ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH, memfd:PID:FD,\n"
 "memfd:PID:START-END, deleted:PID:FD, deleted:PID:START-END (a memfd or an\n"
-"unlinked object, through a process that holds or maps it).  See shmtools(7).\n";
+"unlinked object, through a process that holds or maps it; anonymous shared\n"
+"memory, anon:PID:START-END, has its mapping's size).  See shmtools(7).\n";
 
 enum { OPT_RECOVER = CHAR_MAX + 1 };
 

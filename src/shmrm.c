@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cols.h"
@@ -20,7 +21,8 @@
 static const char usage_text[] =
 "Usage: shmrm [-N PID] [-n] [-v] [-f] ADDRESS...\n"
 "       shmrm [-N PID | -A] [-n] [-v] [-f] [--sysv] [--posix] [-u USER]\n"
-"             [--unused] [--orphans] [--older-than DURATION] [--all]\n"
+"             [--unused] [--orphans] [--older-than DURATION]\n"
+"             [--name GLOB] [--exclude GLOB] [--exclude-from FILE] [--all]\n"
 "Remove shared memory segments: System V segments with IPC_RMID (freed\n"
 "when the last process detaches), POSIX objects and files by unlinking.\n"
 "With filters instead of ADDRESSes, remove every segment they select that\n"
@@ -30,7 +32,7 @@ static const char usage_text[] =
 "  -A, --all-namespaces        bulk: in every IPC namespace and /dev/shm of\n"
 "                              the host (who uses what: every process)\n"
 "  -n, --dry-run               say what would be removed, remove nothing\n"
-"  -v, --verbose               print each ADDRESS removed\n"
+"  -v, --verbose               print each ADDRESS removed, and each kept, why\n"
 "  -f, --force                 no error for a missing ADDRESS; in bulk, also\n"
 "                              remove segments in use or of unknown use\n"
 "      --sysv                  bulk: System V segments\n"
@@ -39,13 +41,18 @@ static const char usage_text[] =
 "      --unused                bulk: segments no process uses\n"
 "      --orphans               bulk: unused segments whose creator is gone\n"
 "      --older-than DURATION   bulk: changed longer ago (90s, 10m, 2h, 3d)\n"
+"      --name GLOB             bulk: segments named GLOB (psm_* or /psm_*,\n"
+"                              0x5e00*); several: any\n"
+"      --exclude GLOB          bulk: never segments named GLOB\n"
+"      --exclude-from FILE     --exclude each GLOB of FILE, one a line, # a\n"
+"                              comment; -FILE: may be missing\n"
 "      --all                   bulk: every segment (that no process uses)\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
-"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd, and an\n"
-"unlinked object (deleted:PID:...), live while a process holds them and\n"
-"cannot be removed).  See shmtools(7).\n";
+"ADDRESS: /NAME, posix:NAME, 0xKEY, key:N, id:N, file:PATH (a memfd, an\n"
+"unlinked object (deleted:PID:...) and anonymous shared memory (anon:PID:...)\n"
+"live while a process holds them and cannot be removed).  See shmtools(7).\n";
 
 enum {
 	OPT_ALL = CLI_OPT_FILTER_END,
@@ -71,6 +78,8 @@ struct rm_opts {
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
 	size_t		 removed, kept, held, denied;
+	size_t		 kept_use;	/* not unused, or not an orphan */
+	size_t		 unknown;	/* of those kept: of unknown use */
 	uint64_t	 bytes, held_bytes;
 	struct shm_rec	*would;		/* shallow copies: no strings owned */
 	size_t		 nwould;
@@ -92,6 +101,31 @@ kept(struct rm_opts *o, const char *addr, const char *why)
 	o->kept++;
 	if (o->verbose)
 		cli_warn(addr, "kept: %s", why);
+}
+
+static const char *name_of(const struct rm_opts *, const struct shm_rec *,
+    const char *, char *, size_t);
+
+/*
+ * Selected by every filter but --unused or --orphans, which it fails:
+ * kept, whatever -f says, and said why under -v.
+ */
+static void
+kept_for_use(struct rm_opts *o, const struct shm_rec *r)
+{
+	char addr[SHM_ADDR_BUFSZ + 32], buf[128];
+	bool unknown;
+	const char *why = shm_kept_why(r, o->filter.orphans, buf, sizeof(buf),
+	    &unknown);
+
+	if (why == NULL)
+		return;
+	o->kept_use++;
+	if (unknown)
+		o->unknown++;
+	if (o->verbose)
+		cli_warn(name_of(o, r, NULL, addr, sizeof(addr)), "kept: %s",
+		    why);
 }
 
 /*
@@ -311,10 +345,13 @@ judge(struct judging *w)
 		held(o, name_of(o, rec, NULL, addr, sizeof(addr)), rec);
 		return EXIT_SUCCESS;
 	}
-	if (!shm_filter_match(&o->filter, rec, w->now))
-		return EXIT_SUCCESS;
 	if (rec->status & SHM_ST_DEST)
 		return EXIT_SUCCESS;	/* removed already, waiting for detach */
+	if (!shm_filter_match(&o->filter, rec, w->now)) {
+		if (shm_may_remove(rec))
+			kept_for_use(o, rec);
+		return EXIT_SUCCESS;
+	}
 	/*
 	 * Another user's segment is not ours to remove: skipped, counted
 	 * in one note, and the same in a dry run.
@@ -332,6 +369,8 @@ judge(struct judging *w)
 		rescan(rec, w->left, &w->scanned);
 	}
 	if (rec->nattch != 0 && !o->force) {
+		if (rec->nattch < 0)
+			o->unknown++;
 		kept(o, name_of(o, rec, NULL, addr, sizeof(addr)),
 		    rec->nattch < 0 ?
 		    "who uses it cannot be seen" : "in use");
@@ -377,6 +416,26 @@ remove_walk(struct rm_opts *o, int *ret)
 	}
 	*ret = w.ret;
 	return 0;
+}
+
+/*
+ * How many were kept because who uses them cannot be seen, and what
+ * would let us see: the host's PID namespace (or the word that this one
+ * shares its places with no other), and every process of it.
+ */
+static void
+unknown_note(const struct rm_opts *o)
+{
+	bool pidns = shm_pidns_partial(), user = !pidns || geteuid() != 0;
+
+	cli_warn(NULL, "kept %zu of unknown use: %s%s%s", o->unknown,
+	    pidns ? "processes of another PID namespace may use them; run "
+	    "shmrm in the host's PID namespace, or set "
+	    "SHMTOOLS_PIDNS_PRIVATE=1 if no process outside this one shares "
+	    "its /dev/shm and IPC namespace" : "",
+	    pidns && user ? "; " : "",
+	    user ? "processes this user cannot see (another user's, hidepid) "
+	    "may use them: run shmrm as root to see every process" : "");
 }
 
 /*
@@ -462,6 +521,8 @@ summary:
 		 * when both go to one pipe.
 		 */
 		fflush(stdout);
+		if (o->unknown > 0)
+			unknown_note(o);
 		shm_size_human(o->bytes, human, sizeof(human));
 		fprintf(stderr, "%s: %s %zu segment%s, %" PRIu64 " bytes (%s)",
 		    getprogname(), o->dry_run ? "would remove" : "removed",
@@ -469,6 +530,10 @@ summary:
 		if (o->kept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
 			    "(-f removes them)", o->kept);
+		if (o->kept_use > 0)
+			fprintf(stderr, "; kept %zu %s", o->kept_use,
+			    o->filter.orphans ? "in use, of unknown use or not "
+			    "orphans" : "in use or of unknown use");
 		if (o->held > 0) {
 			shm_size_human(o->held_bytes, human, sizeof(human));
 			fprintf(stderr, "; %zu unlinked object%s still held "
@@ -490,7 +555,7 @@ int
 main(int argc, char *argv[])
 {
 	struct rm_opts o = { 0 };
-	int ch;
+	int ch, r;
 
 	cli_init(argv);
 	shm_list_need_resident(false);	/* never shown */
@@ -551,8 +616,10 @@ main(int argc, char *argv[])
 	/* --sysv or --posix alone would mean "all of that kind": say so. */
 	if (!o.all && !cli_filter_narrows(&o.filter))
 		cli_usage("a bulk removal needs --orphans, --unused, "
-		    "--older-than, -u or --all");
+		    "--older-than, -u, --name or --all");
 	if (o.filter.kinds == 0)
 		o.filter.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
-	return cli_exit_status(remove_all(&o));
+	r = remove_all(&o);
+	cli_filter_free(&o.filter);
+	return cli_exit_status(r);
 }

@@ -415,10 +415,10 @@ DEFAULT_HEADER="TYPE ADDRESS SIZE OWNER PERMS NATTCH STATUS CTIME"
 	shmmk -s 2K "$key"
 	shmmk -s 1K "$name"
 	run -0 shmls --summary -J
-	jq -e '(.shm | length) == 6 and
-	    ([.shm[:3][] | (.count, .size, .rss, .shmem) | type] | unique) ==
+	jq -e '(.shm | length) == 7 and
+	    ([.shm[:4][] | (.count, .size, .rss, .shmem) | type] | unique) ==
 	    ["number"] and
-	    ([.shm[].type] == ["sysv", "posix", "memfd", "tmpfs",
+	    ([.shm[].type] == ["sysv", "posix", "memfd", "anon", "tmpfs",
 	    "unattributed", "Shmem"])' <<<"$output" ||
 	    fail "$output"
 	run -0 shmls --summary -J --posix

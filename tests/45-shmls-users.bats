@@ -566,7 +566,8 @@ make_summary_set() {
 	assert_line --regexp '^sysv 2 4000 [0-9]+ [0-9]+ [0-9]+$'
 	assert_line --regexp '^posix 1 5000 [0-9]+ [0-9]+ [0-9]+$'
 	assert_line --regexp '^memfd 1 4096 [0-9]+ [0-9]+ [0-9]+$'
-	assert_equal "${#lines[@]}" 6
+	assert_line --regexp '^anon 0 0 0 0 0$'
+	assert_equal "${#lines[@]}" 7
 	run -0 shmls --summary -rn
 	assert_line --regexp '^sysv 2 3\.9K '
 	# The same by ADDRESS operands, wherever it runs.

@@ -143,7 +143,7 @@ start_unlinked_map() {
 	start_memfd
 	run --separate-stderr -0 as_nobody shmls --memfd -rn
 	assert_output ""
-	assert_stderr_has "the memfds and unlinked POSIX objects they alone hold are not listed"
+	assert_stderr_has "the memfds, unlinked POSIX objects and anonymous shared memory they alone hold are not listed"
 }
 
 # --- 17: sizes --metrics cannot know ------------------------------------------

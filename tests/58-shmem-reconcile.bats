@@ -134,11 +134,11 @@ deltas() {
 	assert_line --regexp '^unattributed +- +- +- +- +[0-9.]+[BKMGTPE]$'
 	assert_line --regexp '^Shmem +- +- +- +- +[0-9.]+[BKMGTPE]$'
 	snap "$T/j"
-	jq -e '[.shm[].type] == ["sysv", "posix", "memfd", "tmpfs",
+	jq -e '[.shm[].type] == ["sysv", "posix", "memfd", "anon", "tmpfs",
 	    "unattributed", "Shmem"] and
 	    ([.shm[] | .shmem | type] | unique) == ["number"] and
-	    ([.shm[3:][] | .size, .rss, .swap] | unique) == [null] and
-	    (.shm[3].count | type) == "number" and .shm[4].count == null' \
+	    ([.shm[4:][] | .size, .rss, .swap] | unique) == [null] and
+	    (.shm[4].count | type) == "number" and .shm[5].count == null' \
 	    "$T/j" >/dev/null || fail "$(cat "$T/j")"
 	# With -b, bytes; with -A, the same rows.
 	run -0 shmls --summary -b
@@ -188,14 +188,15 @@ deltas() {
 @test "--metrics has Shmem and its parts, and promtool accepts them" {
 	run -0 shmls --metrics
 	assert_line --regexp '^shm_kernel_shmem_bytes [0-9]+$'
-	for t in sysv posix memfd tmpfs unattributed; do
+	for t in sysv posix memfd anon tmpfs unattributed; do
 		assert_line --regexp "^shm_kernel_shmem_part_bytes\\{type=\"$t\"\\} [0-9]+\$"
 	done
 	assert_line 'shm_kernel_shmem_unknown_parts 0'
 	refute_line --partial 'type="file"'
-	# The parts add up to Shmem.
-	sum=$(awk '/^shm_kernel_shmem_part_bytes/ { s += $2 } END { print s }' \
-	    <<<"$output")
+	# The parts add up to Shmem (printed whole: mawk prints a sum past
+	# 2^31 as 4.3097e+09).
+	sum=$(awk '/^shm_kernel_shmem_part_bytes/ { s += $2 }
+	    END { printf "%.0f\n", s }' <<<"$output")
 	total=$(awk '/^shm_kernel_shmem_bytes/ { print $2 }' <<<"$output")
 	(( sum == total )) || fail "parts $sum, Shmem $total"
 	# A filter accounts for part: no parts.

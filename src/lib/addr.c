@@ -20,6 +20,7 @@ static const char *const kind_names[SHM_NKINDS] = {
 	[SHM_POSIX] = "posix",
 	[SHM_FILE] = "file",
 	[SHM_MEMFD] = "memfd",
+	[SHM_ANON] = "anon",
 };
 
 const char *
@@ -190,6 +191,17 @@ static const struct holder_words deleted_words = {
 	"deleted mapping: START is not below END",
 };
 
+static const struct holder_words anon_words = {
+	SHM_ANON,
+	"malformed anon address: expected anon:PID:START-END",
+	"anon: PID out of range",
+	"anon: an anonymous shared mapping has no descriptor: expected "
+	    "anon:PID:START-END",
+	"malformed anon mapping: expected START-END in hex (no 0x), as "
+	    "/proc/PID/maps prints it",
+	"anon mapping: START is not below END",
+};
+
 /*
  * PID:FD or PID:START-END, after "memfd:" or "deleted:" (w): what
  * process PID holds, through its descriptor FD, or through its mapping
@@ -223,6 +235,11 @@ parse_holder(const char *s, const struct holder_words *w, struct shm_addr *a,
 	if ((dash = strchr(rest, '-')) == NULL) {
 		if (!all_digits(rest))
 			goto bad;
+		/* anon: only a mapping reaches it. */
+		if (w->kind == SHM_ANON) {
+			*why = w->fd_range;
+			goto bad;
+		}
 		if (parse_unsigned(rest, 10, INT_MAX, &fd) == -1) {
 			*why = w->fd_range;
 			goto bad;
@@ -275,13 +292,14 @@ shm_addr_deleted(const struct shm_addr *a)
 
 /*
  * Is a what a process maps, reached through /proc/PID/map_files
- * (memfd:PID:START-END, deleted:PID:START-END), rather than a descriptor?
+ * (memfd:PID:START-END, deleted:PID:START-END, anon:PID:START-END),
+ * rather than a descriptor?
  */
 bool
 shm_addr_mapped(const struct shm_addr *a)
 {
-	return (a->kind == SHM_MEMFD || shm_addr_deleted(a)) && a->pid > 0 &&
-	    a->fd < 0;
+	return (a->kind == SHM_MEMFD || a->kind == SHM_ANON ||
+	    shm_addr_deleted(a)) && a->pid > 0 && a->fd < 0;
 }
 
 /*
@@ -328,11 +346,13 @@ shm_addr_parse(const char *s, struct shm_addr *a, const char **why)
 		return parse_holder(s + 6, &memfd_words, a, why);
 	if (strncmp(s, "deleted:", 8) == 0)
 		return parse_holder(s + 8, &deleted_words, a, why);
+	if (strncmp(s, "anon:", 5) == 0)
+		return parse_holder(s + 5, &anon_words, a, why);
 
 	*why = s[0] == '\0' ? "empty address" :
 	    "not an address: expected /NAME, posix:NAME, 0xKEY, key:N, "
 	    "id:N, N, file:PATH, memfd:PID:FD, memfd:PID:START-END, "
-	    "deleted:PID:FD or deleted:PID:START-END";
+	    "deleted:PID:FD, deleted:PID:START-END or anon:PID:START-END";
 	errno = EINVAL;
 	return -1;
 }
@@ -357,6 +377,8 @@ shm_addr_format(const struct shm_addr *a, char *buf, size_t len)
 		return snprintf(buf, len, "file:%s", a->name);
 	case SHM_MEMFD:
 		return format_holder("memfd", a, buf, len);
+	case SHM_ANON:
+		return format_holder("anon", a, buf, len);
 	default:
 		return snprintf(buf, len, "?");
 	}

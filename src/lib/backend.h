@@ -68,6 +68,7 @@ extern const struct shm_backend sysv_backend;
 extern const struct shm_backend posix_backend;	/* POSIX objects and files */
 extern const struct shm_backend memfd_backend;
 extern const struct shm_backend deleted_backend;	/* deleted:PID:... */
+extern const struct shm_backend anon_backend;	/* anon:PID:START-END */
 
 /* fdseg.c: what every descriptor kind shares */
 ssize_t	 fd_pread(struct shm_seg *, void *, size_t, uint64_t);

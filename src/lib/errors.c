@@ -233,6 +233,9 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		    "that mapping is not of a memfd";
 	case SHM_ENOTHUGE:
 		return shm_huge_explain(err, 0, buf, len);
+	case SHM_ENOTANON:
+		return "that mapping is not anonymous shared memory (or no "
+		    "longer the one listed)";
 	case SHM_ENOTDELETED:
 		return a->fd >= 0 ? "that descriptor is not an unlinked "
 		    "object of " SHM_DEVSHM " (a named one is /NAME)" :
@@ -259,6 +262,15 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 		return a->kind == SHM_POSIX ? "no such object in " SHM_DEVSHM :
 		    "no such file";
 	case EOPNOTSUPP:
+		if (a->kind == SHM_ANON)
+			return op == SHM_OP_CREATE ? "anonymous shared memory "
+			    "is made by mmap(2) in its process" :
+			    op == SHM_OP_RESIZE || op == SHM_OP_WRITE ?
+			    "anonymous shared memory has the size of its "
+			    "mapping, which only its process can change" :
+			    "anonymous shared memory has no name: it lives as "
+			    "long as a process maps it, and cannot be removed "
+			    "(shmls -o +PIDS shows who maps it)";
 		if (a->kind == SHM_MEMFD)
 			return op == SHM_OP_CREATE ? "a memfd is made by "
 			    "memfd_create(2) in its process" : "a memfd lives "
@@ -266,6 +278,10 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			    "cannot be removed";
 		break;
 	case EACCES:
+		/* its maps, which only root and its user may read */
+		if (a->kind == SHM_ANON)
+			return "permission denied: another user's process, "
+			    "whose mappings only root and that user may see";
 		if (op == SHM_OP_REMOVE || op == SHM_OP_CREATE)
 			return "permission denied (no write permission on the "
 			    "directory)";
@@ -277,7 +293,12 @@ explain_fd(int err, enum shm_op op, const struct shm_addr *a, char *buf,
 			return text;
 		/* proc_map_files_get_link() asks for these, whoever we are */
 		if (shm_addr_mapped(a))
-			return a->kind == SHM_MEMFD ? "opening another "
+			return a->kind == SHM_ANON ? "opening another "
+			    "process's mapping through /proc/PID/map_files "
+			    "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE, and "
+			    "its memory through /proc/PID/mem the right to "
+			    "trace it (run as root, or as the user it runs "
+			    "as)" : a->kind == SHM_MEMFD ? "opening another "
 			    "process's mapping through /proc/PID/map_files "
 			    "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (run "
 			    "as root, or use a memfd:PID:FD of a process holding "
@@ -351,6 +372,8 @@ shm_strerror(int err)
 		    "answer",
 		[SHM_EFOREIGN - SHM_ENOTREG] = "the owner of its place cannot "
 		    "be told: not changed",
+		[SHM_ENOTANON - SHM_ENOTREG] = "not an anonymous shared "
+		    "mapping",
 		[SHM_EOTHERSEG - SHM_ENOTREG] = "the key names a segment the "
 		    "recovery file does not",
 	};

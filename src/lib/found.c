@@ -1,7 +1,7 @@
 /*
  * found.c - what the /proc scan finds that no table lists: the memfds
- * processes hold or map and the POSIX objects they still map or hold
- * after an unlink, noted holder by holder during the walk and made into one
+ * processes hold or map, the POSIX objects they still map or hold
+ * after an unlink, and their anonymous shared mappings, noted holder by holder during the walk and made into one
  * record per object at the end.
  *
  * Layer: engines (src/lib/LAYERS), above users.c (scan.h).
@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -178,6 +179,30 @@ fill_deleted(const struct proc_scan *scan, const struct holder *h, size_t n,
 }
 
 /*
+ * An anonymous shared mapping, named by a mapping (anon:PID:START-END).
+ * Where its inode cannot be opened, its owner is its first mapper's (a
+ * process's /proc directory is owned by its effective user), not none.
+ */
+static void
+fill_anon(const struct proc_scan *scan, const struct holder *h, size_t n,
+    struct shm_rec *rec)
+{
+	int procfd = place_proc(scan->place);
+	struct stat st;
+	char pid[16];
+
+	fill_held(scan, h, n, rec);
+	rec->addr.kind = SHM_ANON;
+	if (!rec->inode_unknown || procfd == -1)
+		return;
+	snprintf(pid, sizeof(pid), "%d", (int)h->pid);
+	if (fstatat(procfd, pid, &st, 0) == 0) {
+		rec->uid = st.st_uid;
+		rec->gid = st.st_gid;
+	}
+}
+
+/*
  * A record for each identity among the holders, named by its first
  * holder (holder_cmp) and filled in by fill; its users from the scan.
  */
@@ -202,7 +227,9 @@ holder_recs(const struct proc_scan *scan, const struct holders *hs,
 			goto fail;
 		rec->addr.place = scan->place;
 		fill(scan, h, j - i, rec);
-		if ((rec->addr.name = strdup(h->name)) == NULL ||
+		/* Anonymous memory has no name: NULL, not "". */
+		if ((rec->addr.kind != SHM_ANON &&
+		    (rec->addr.name = strdup(h->name)) == NULL) ||
 		    proc_scan_users(scan, rec) == -1)
 			goto fail;
 	}
@@ -236,6 +263,17 @@ proc_scan_deleted(const struct proc_scan *scan, struct shm_rec **v,
     size_t *n)
 {
 	return holder_recs(scan, &scan->del, fill_deleted, v, n);
+}
+
+/*
+ * Every anonymous shared mapping some process maps, once each: the
+ * inode that a parent and the children it forked after mmap() share,
+ * named by its lowest mapper's mapping (anon:PID:START-END).
+ */
+int
+proc_scan_anon(const struct proc_scan *scan, struct shm_rec **v, size_t *n)
+{
+	return holder_recs(scan, &scan->an, fill_anon, v, n);
 }
 
 /*

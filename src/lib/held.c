@@ -66,6 +66,8 @@ held_open_path(const struct shm_addr *a, held_verify_fn verify,
 		close_keep_errno(fd);
 		return -1;
 	}
+	/* The tests' instant to swap the holder's mapping (recovery.c). */
+	resize_test_pause("held");
 	return fd;
 }
 

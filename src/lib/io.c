@@ -244,7 +244,8 @@ shm_copy_out(struct shm_seg *seg, int outfd, uint64_t off, uint64_t len,
 	}
 
 	pos = off;
-	if (!stop_at_nul && kernel_out(seg, outfd, &pos, end, copied) == -1)
+	if (!stop_at_nul && !shm_seg_by_address(seg) &&
+	    kernel_out(seg, outfd, &pos, end, copied) == -1)
 		return out_error();
 
 	if (pos == end)
@@ -417,7 +418,7 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		return -1;
 	if (shm_seg_is_mapping(seg))
 		in_left = input_left(infd);
-	if (!shm_seg_is_mapping(seg) &&
+	if (!shm_seg_is_mapping(seg) && !shm_seg_by_address(seg) &&
 	    kernel_in(seg, infd, &pos, grow, written) == -1)
 		return -1;
 	if (!shm_seg_is_mapping(seg) && (buf = malloc(IO_BUFSZ)) == NULL)
@@ -492,7 +493,8 @@ shm_seg_same_file(const struct shm_seg *seg, int fd)
 {
 	struct stat a, b;
 
-	return !shm_seg_is_mapping(seg) && fstat(fd, &a) == 0 &&
+	return !shm_seg_is_mapping(seg) && !shm_seg_by_address(seg) &&
+	    fstat(fd, &a) == 0 &&
 	    fstat(seg->fd, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino;
 }
@@ -515,8 +517,9 @@ shm_zero(struct shm_seg *seg, uint64_t from, uint64_t to)
 		memset(p + from, 0, (size_t)(to - from));
 		return 0;
 	}
-	if (fallocate(seg->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-	    (off_t)from, (off_t)(to - from)) == 0)
+	if (!shm_seg_by_address(seg) && fallocate(seg->fd,
+	    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)from,
+	    (off_t)(to - from)) == 0)
 		return 0;
 	while (from < to) {
 		size_t n = to - from > sizeof(zeros) ? sizeof(zeros) :

@@ -44,6 +44,13 @@
 /* What the kernel prints for a memfd's file, and after an unlinked one. */
 #define MEMFD_LINK_PREFIX	"/memfd:"
 #define SHM_DELETED_SUFFIX	" (deleted)"
+/*
+ * What it prints for the file of an anonymous shared mapping, made by
+ * mmap(MAP_SHARED | MAP_ANONYMOUS) or by a MAP_SHARED map of /dev/zero
+ * alike (shmem_zero_setup): one inode of the internal shmem mount per
+ * mapping made, shared by the children it is forked to.
+ */
+#define ANON_LINK		"/dev/zero" SHM_DELETED_SUFFIX
 
 /* The inode of the initial PID namespace (include/linux/proc_ns.h). */
 #define PROC_PID_INIT_INO	0xEFFFFFFCU

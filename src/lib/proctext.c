@@ -345,6 +345,20 @@ deleted_link_name(const char *link, size_t *len)
 }
 
 /*
+ * Is link (up to a newline: a maps line's path) what the kernel prints
+ * for the file of an anonymous shared mapping, "/dev/zero (deleted)"?
+ * Only its device tells it from a file so named on a tmpfs, unlinked.
+ */
+bool
+anon_link_is(const char *link)
+{
+	size_t n = strlen(ANON_LINK);
+
+	return strncmp(link, ANON_LINK, n) == 0 &&
+	    (link[n] == '\0' || link[n] == '\n');
+}
+
+/*
  * The container id in the text of /proc/PID/cgroup: the first path
  * component, from the root, that is, or ends in, 64 hex digits, with the
  * decorations of the runtimes around it: docker-ID.scope,

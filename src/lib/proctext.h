@@ -43,6 +43,7 @@ int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 /* The name in a link's text: a pointer into it and its length, or NULL. */
 const char *memfd_link_name(const char *, size_t *);
 const char *deleted_link_name(const char *, size_t *);
+bool	 anon_link_is(const char *);
 int	 proc_cgroup_container(const char *, char *, size_t);
 int	 proc_idmap_root(const char *, unsigned long *);
 int	 proc_stat_parse(const char *, char *, unsigned long *);

@@ -76,6 +76,7 @@ shm_rec_cmp(const void *x, const void *y)
 	const struct shm_rec *a = x, *b = y;
 	int pa = a->addr.place != NULL ? a->addr.place->order : 0;
 	int pb = b->addr.place != NULL ? b->addr.place->order : 0;
+	bool held;
 	int c;
 
 	if (pa != pb)
@@ -84,11 +85,13 @@ shm_rec_cmp(const void *x, const void *y)
 		return (int)a->addr.kind - (int)b->addr.kind;
 	if (a->addr.kind == SHM_SYSV)
 		return (a->addr.id > b->addr.id) - (a->addr.id < b->addr.id);
-	if (a->addr.kind == SHM_MEMFD && a->addr.pid != b->addr.pid)
+	/* memfds and anonymous mappings: by holder, descriptor, mapping */
+	held = a->addr.kind == SHM_MEMFD || a->addr.kind == SHM_ANON;
+	if (held && a->addr.pid != b->addr.pid)
 		return (a->addr.pid > b->addr.pid) - (a->addr.pid < b->addr.pid);
-	if (a->addr.kind == SHM_MEMFD && a->addr.fd != b->addr.fd)
+	if (held && a->addr.fd != b->addr.fd)
 		return (a->addr.fd > b->addr.fd) - (a->addr.fd < b->addr.fd);
-	if (a->addr.kind == SHM_MEMFD)
+	if (held)
 		return (a->addr.map_start > b->addr.map_start) -
 		    (a->addr.map_start < b->addr.map_start);
 	/* POSIX: by name; an unlinked one after a live one of that name */

@@ -97,6 +97,11 @@ shm_resize_to(const struct shm_addr *a, int sign, uint64_t n, int flags,
 	memset(res, 0, sizeof(*res));
 	res->op = SHM_OP_RESIZE;
 	res->addr.place = a->place;
+	/* Anonymous memory has its mapping's size: only its process sets it. */
+	if (a->kind == SHM_ANON) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
 	if (shm_copy_resize(a, sign, n, flags, res, &r))
 		return r;
 	return resize_in_place(a, sign, n, flags, res);

@@ -76,6 +76,8 @@ static bool scan_deleted_map(struct proc_scan *, const char *, const char *,
 	    dev_t, ino_t, pid_t);
 static bool scan_memfd_map(struct proc_scan *, const char *, const char *,
 	    dev_t, ino_t, pid_t);
+static bool scan_anon_map(struct proc_scan *, const char *, const char *,
+	    dev_t, ino_t, pid_t);
 
 /*
  * Scan the maps of the process (or thread) at dirfd: -1 if they cannot
@@ -130,7 +132,10 @@ scan_maps(struct proc_scan *scan, int dirfd, pid_t pid)
 				    pid);
 			else if (!gone(errno))
 				scan_incomplete(scan);
-		} else if (ino != 0 && scan->deleted &&
+		} else if (ino != 0 && scan->anon &&
+		    scan_anon_map(scan, line, path, dev, ino, pid))
+			continue;
+		else if (ino != 0 && scan->deleted &&
 		    devshm_place(scan, dev) != NULL &&
 		    scan_deleted_map(scan, line, path, dev, ino, pid))
 			continue;
@@ -297,6 +302,26 @@ scan_memfd_map(struct proc_scan *scan, const char *line, const char *path,
 	    sscanf(line, "%llx-%llx", &start, &end) != 2)
 		return false;
 	add_map_holder(scan, &scan->mf, dev, ino, pid, start, end, name, len);
+	return true;
+}
+
+/*
+ * A maps line of an anonymous shared mapping ("/dev/zero (deleted)"):
+ * note its mapper and return true; false if the line maps something
+ * else.  Not by its text alone: the file must be on the internal shmem
+ * mount, which no path reaches (a file so named on a tmpfs, unlinked,
+ * is on that tmpfs's device).  Parent and children map one inode.
+ */
+static bool
+scan_anon_map(struct proc_scan *scan, const char *line, const char *path,
+    dev_t dev, ino_t ino, pid_t pid)
+{
+	unsigned long long start, end;
+
+	if (!scan->has_memfd_dev || dev != scan->memfd_dev ||
+	    !anon_link_is(path) || sscanf(line, "%llx-%llx", &start, &end) != 2)
+		return false;
+	add_map_holder(scan, &scan->an, dev, ino, pid, start, end, "", 0);
 	return true;
 }
 
@@ -530,8 +555,12 @@ proc_scan_new(const struct shm_place *const *pl, size_t np,
 			scan_incomplete(scan);
 	}
 	users_ask_done(&scan->users);
-	if (scan->memfds)
+	scan->anon = (find & SHM_FIND_ANON) != 0;
+	/* Anonymous shared memory lives on the memfds' device too. */
+	if (scan->memfds || scan->anon)
 		learn_memfd_dev(scan);
+	if (scan->anon && !scan->has_memfd_dev)
+		scan_incomplete(scan);	/* no way to tell it */
 	/* Unlinked objects: unlinked files on the device of a /dev/shm. */
 	if (find & SHM_FIND_DELETED)
 		want_devshms(scan, pl, np);
@@ -592,6 +621,7 @@ proc_scan_free(struct proc_scan *scan)
 	users_free(&scan->users);
 	holders_free(&scan->mf);
 	holders_free(&scan->del);
+	holders_free(&scan->an);
 	free(scan->devs);
 	free(scan->shms);
 	free(scan);

@@ -55,7 +55,7 @@ struct users_tab {
 	size_t		 nasked, capasked;
 };
 
-/* A process holding a memfd or an unlinked object. */
+/* A process holding a memfd, an unlinked object or anonymous memory. */
 struct holder {
 	pid_t		 pid;
 	int		 fd;		/* -1: it maps it at start-end */
@@ -80,10 +80,12 @@ struct proc_scan {
 	struct users_tab users;
 	struct holders	 mf;		/* memfd holders */
 	struct holders	 del;		/* holders of unlinked objects */
+	struct holders	 an;		/* mappers of anonymous shared memory */
 	dev_t		*devs;		/* where the segments asked about are */
 	size_t		 ndevs, capdevs;
 	bool		 memfds;	/* find every memfd, not only those asked */
 	bool		 deleted;	/* find every unlinked POSIX object */
+	bool		 anon;		/* find every anonymous shared mapping */
 	struct devshm	*shms;		/* ...on the device of these /dev/shm */
 	size_t		 nshms;
 	bool		 has_memfd_dev;

@@ -19,6 +19,7 @@ static const struct shm_backend *const backends[SHM_NKINDS] = {
 	[SHM_POSIX] = &posix_backend,
 	[SHM_FILE] = &posix_backend,
 	[SHM_MEMFD] = &memfd_backend,
+	[SHM_ANON] = &anon_backend,
 };
 
 /* The backend of a: its kind's, but an unlinked POSIX object's own. */
@@ -67,6 +68,7 @@ seg_init(struct shm_seg *seg)
 	seg->fd = -1;
 	seg->shmid = -1;
 	seg->lockfd = -1;
+	seg->procfd = -1;
 	seg->ops = NULL;
 }
 
@@ -113,7 +115,9 @@ shm_open_seg(const struct shm_addr *a, int flags, struct shm_seg *seg)
 	place_act_end(&act);
 	if (r == -1)
 		return -1;
-	seg->ops = be;
+	/* A kind may open another way, with operations of its own (anon). */
+	if (seg->ops == NULL)
+		seg->ops = be;
 	if (shm_addr_copy(&seg->addr, a) == -1) {
 		int e = errno;
 
@@ -140,6 +144,9 @@ shm_create_check(const struct shm_addr *a, bool sized, int flags,
 	if (a->kind == SHM_MEMFD)
 		*why = "a memfd is made by memfd_create(2) in the process "
 		    "that holds it";
+	else if (a->kind == SHM_ANON)
+		*why = "anonymous shared memory is made by mmap(2) "
+		    "(MAP_SHARED | MAP_ANONYMOUS) in the process that maps it";
 	else if (shm_addr_deleted(a))
 		*why = "a deleted: address names an unlinked object, which "
 		    "cannot be made: use /NAME";
@@ -184,6 +191,18 @@ shm_create(const struct shm_addr *a, uint64_t size, mode_t mode, int flags,
 	}
 	seg->ops = be;
 	return 0;
+}
+
+/*
+ * Is seg's descriptor not a file of its bytes, so that the kernel's own
+ * copies (splice, copy_file_range, sendfile, a punched hole) cannot
+ * reach them: anonymous memory through /proc/PID/mem, where an offset
+ * is an address and each access is checked (anon.c)?
+ */
+bool
+shm_seg_by_address(const struct shm_seg *seg)
+{
+	return seg->procfd != -1;
 }
 
 ssize_t

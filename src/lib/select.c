@@ -73,7 +73,7 @@ users_unknown(struct shm_rec *r)
  * (NULL: the default place); with SHM_FIND_MEMFDS in find, append every
  * memfd some process holds, with SHM_FIND_DELETED every unlinked POSIX
  * object some process maps or holds on the /dev/shm of one of
- * pl[0..np).  On failure, -1, and the users of every segment not filled
+ * pl[0..np), with SHM_FIND_ANON every anonymous shared mapping.  On failure, -1, and the users of every segment not filled
  * in are unknown: an error never becomes "unused".  Unless unseen is
  * NULL, the kinds of what find asked for are added to it when the scan
  * could not see every process: one of those may hold more.
@@ -84,7 +84,8 @@ scan_users_places(const struct shm_place *const *pl, size_t np,
 {
 	unsigned found = ((find & SHM_FIND_MEMFDS) ?
 	    SHM_KIND_BIT(SHM_MEMFD) : 0) | ((find & SHM_FIND_DELETED) ?
-	    SHM_KIND_BIT(SHM_POSIX) : 0);
+	    SHM_KIND_BIT(SHM_POSIX) : 0) | ((find & SHM_FIND_ANON) ?
+	    SHM_KIND_BIT(SHM_ANON) : 0);
 	struct proc_scan *scan;
 	size_t i;
 	int r = 0, e = 0;
@@ -110,6 +111,11 @@ scan_users_places(const struct shm_place *const *pl, size_t np,
 	}
 	if ((find & SHM_FIND_DELETED) &&
 	    append_found(scan, proc_scan_deleted, v, n) == -1 && r == 0) {
+		r = -1;
+		e = errno;
+	}
+	if ((find & SHM_FIND_ANON) &&
+	    append_found(scan, proc_scan_anon, v, n) == -1 && r == 0) {
 		r = -1;
 		e = errno;
 	}
@@ -159,8 +165,8 @@ shm_select(const struct shm_place *place, const struct shm_filter *f,
 /*
  * The same in every place of pl[0..np) (-A), each listing the kinds it
  * holds alone (shm_place_lists), with one pass over /proc for all: the
- * users of every place are among the same processes.  Memfds are the
- * processes', listed once, in pl[0].  Sorted by place, then as ever.
+ * users of every place are among the same processes.  Memfds and
+ * anonymous shared mappings are the processes', listed once, in pl[0].  Sorted by place, then as ever.
  * unseen (unless NULL): the kinds that may have more (shm.h).
  */
 int
@@ -177,7 +183,7 @@ shm_select_places(const struct shm_place *const *pl, size_t np,
 		*unseen = 0;
 	for (i = 0; i < np; i++)
 		if (append_place(pl[i], f->kinds & shm_place_kinds(pl[i]) &
-		    ~SHM_KIND_BIT(SHM_MEMFD), v, n) == -1) {
+		    ~SHM_KINDS_FOUND, v, n) == -1) {
 			shm_rec_list_free(*v, *n);
 			return -1;
 		}
@@ -188,9 +194,10 @@ shm_select_places(const struct shm_place *const *pl, size_t np,
 	 * every place that lists them, each in its place).
 	 */
 	if ((scan || shm_filter_needs_scan(f) ||
-	    (f->kinds & SHM_KIND_BIT(SHM_MEMFD))) &&
+	    (f->kinds & SHM_KINDS_FOUND)) &&
 	    scan_users_places(pl, np, v, n,
 	    ((f->kinds & SHM_KIND_BIT(SHM_MEMFD)) ? SHM_FIND_MEMFDS : 0) |
+	    ((f->kinds & SHM_KIND_BIT(SHM_ANON)) ? SHM_FIND_ANON : 0) |
 	    ((f->kinds & SHM_KIND_BIT(SHM_POSIX)) ? SHM_FIND_DELETED : 0),
 	    unseen) == -1) {
 		shm_rec_list_free(*v, *n);

@@ -208,6 +208,7 @@ ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 void	*shm_seg_map(struct shm_seg *);
 int	 shm_seg_map_fd(struct shm_seg *, bool);
 bool	 shm_seg_is_mapping(const struct shm_seg *);
+bool	 shm_seg_by_address(const struct shm_seg *);
 int	 shm_seg_truncate(struct shm_seg *, uint64_t);
 int	 shm_copy_resize(const struct shm_addr *, int, uint64_t, int,
 	    struct shm_resize_result *, int *);
@@ -227,6 +228,8 @@ int	 proc_scan_users(const struct proc_scan *, struct shm_rec *);
 int	 proc_scan_memfds(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
 int	 proc_scan_deleted(const struct proc_scan *, struct shm_rec **,
+	    size_t *);
+int	 proc_scan_anon(const struct proc_scan *, struct shm_rec **,
 	    size_t *);
 bool	 proc_scan_complete(const struct proc_scan *);
 

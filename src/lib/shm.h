@@ -24,11 +24,15 @@ enum shm_kind {
 	SHM_POSIX,		/* POSIX object: a name in /dev/shm */
 	SHM_FILE,		/* an ordinary file, shared with MAP_SHARED */
 	SHM_MEMFD,		/* a memfd that a process holds or maps */
+	SHM_ANON,		/* an anonymous shared mapping (MAP_SHARED |
+				   MAP_ANONYMOUS, or of /dev/zero) */
 	SHM_NKINDS
 };
 
 #define SHM_KIND_BIT(k)	(1u << (k))
 #define SHM_KINDS_ALL	((1u << SHM_NKINDS) - 1)
+/* The kinds only the /proc scan finds: no table or directory lists them. */
+#define SHM_KINDS_FOUND	(SHM_KIND_BIT(SHM_MEMFD) | SHM_KIND_BIT(SHM_ANON))
 
 /*
  * The library's own result codes, set in errno where the kernel has no
@@ -63,6 +67,8 @@ enum shm_error {
 				   files are not changed */
 	SHM_EOTHERSEG,		/* a recovery file that does not name the
 				   segment its key names now */
+	SHM_ENOTANON,		/* anon:PID:START-END is not an anonymous
+				   shared mapping (or no longer the one) */
 	SHM_ELAST
 };
 
@@ -112,8 +118,9 @@ struct shm_addr {
 	bool		 by_id;		/* SHM_SYSV: named by shmid, not key */
 	key_t		 key;
 	int		 id;
-	pid_t		 pid;		/* SHM_MEMFD, or SHM_POSIX: the
-					   holder of an unlinked object, or 0 */
+	pid_t		 pid;		/* SHM_MEMFD, SHM_ANON, or SHM_POSIX:
+					   the holder of an unlinked object,
+					   or 0 */
 	int		 fd;		/* SHM_MEMFD, SHM_POSIX held: its
 					   descriptor, or -1 for... */
 	uint64_t	 map_start;	/* ...the mapping START-END of */
@@ -191,6 +198,16 @@ struct shm_seg {
 					   open on; NULL: not open */
 	uint64_t	 size;
 	bool		 writable;
+	/*
+	 * SHM_ANON reached through /proc/PID/mem (ptrace access, no
+	 * CAP_SYS_ADMIN): fd is that, procfd the process's /proc directory
+	 * (-1 for every other segment), at where the mapping starts, and
+	 * dev, ino what it must still map at each read and write.
+	 */
+	int		 procfd;
+	uint64_t	 at;
+	dev_t		 dev;
+	ino_t		 ino;
 };
 
 /* shm_open_seg() / shm_create() flags */
@@ -420,19 +437,33 @@ struct shm_filter {
 	bool		 orphans;
 	bool		 has_older;
 	time_t		 older_than;	/* seconds since CTIME */
+	char		**names;	/* --name GLOBs: any matches */
+	size_t		 nnames;
+	char		**excludes;	/* --exclude GLOBs: none matches */
+	size_t		 nexcludes;
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
+/* glob.c: --name, --exclude (fnmatch(3), as shmls(1) says) */
+int	 shm_glob_check(const char *, const char **);
+bool	 shm_glob_match(const char *, const struct shm_rec *);
+bool	 shm_globs_match(const struct shm_filter *, const struct shm_rec *);
 int	 shm_user_parse(const char *, uid_t *);
 /* The one judgement of shmls's filters and shmrm's bulk mode. */
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
 	    time_t);
 bool	 shm_is_orphan(const struct shm_rec *);
+const char *shm_kept_why(const struct shm_rec *, bool, char *, size_t,
+	    bool *);
+/* procfs.c: is use unknown because this /proc is a child PID namespace's
+   (not said private by SHMTOOLS_PIDNS_PRIVATE=1)? */
+bool	 shm_pidns_partial(void);
 bool	 shm_use_from_scan(const struct shm_rec *);
 
 /* select.c: who uses what, and what the filters select */
 /* shm_scan_users(): what else to append, found by the same scan */
 #define SHM_FIND_MEMFDS	0x01	/* every memfd a process holds */
 #define SHM_FIND_DELETED 0x02	/* every unlinked POSIX object still held */
+#define SHM_FIND_ANON	0x04	/* every anonymous shared mapping */
 int	 shm_scan_users(const struct shm_place *, struct shm_rec **, size_t *,
 	    unsigned);
 /*

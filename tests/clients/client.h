@@ -195,6 +195,32 @@ client_wait(const struct client *c)
 	}
 }
 
+/*
+ * Fork a child that shares our mappings and only waits, dying with us
+ * (PR_SET_PDEATHSIG): a second process mapping the same memory.
+ * Returns its pid.  The client includes <sys/prctl.h> to use it.
+ */
+#ifdef PR_SET_PDEATHSIG
+static inline pid_t
+client_fork_sharer(void)
+{
+	pid_t parent = getpid(), child;
+
+	if ((child = fork()) == -1)
+		die("fork");
+	if (child == 0) {
+		/* The mappings are the child's too from here: only wait. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+			die("prctl");
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	return child;
+}
+#endif
+
 /* Writes the segment's contents DATA, up to its first NUL, into
  * ECHOFILE. */
 static void

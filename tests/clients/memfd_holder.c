@@ -74,17 +74,7 @@ mapped_only(int fd, const struct client *c)
 		die("mmap");
 	if (close(fd) == -1)
 		die("close");
-	if ((child = fork()) == -1)
-		die("fork");
-	if (child == 0) {
-		/* The mapping is the child's too from here: only wait. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
-			die("prctl");
-		if (getppid() != parent)
-			_exit(0);
-		for (;;)
-			pause();
-	}
+	child = client_fork_sharer();
 	client_ready(c, "%ld %lx-%lx %ld\n", (long)parent, (unsigned long)p,
 	    ((unsigned long)p + (unsigned long)c->size + page - 1) / page * page,
 	    (long)child);

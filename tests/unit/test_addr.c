@@ -313,7 +313,8 @@ check_long_file(void)
 
 /*
  * deleted:PID:FD and deleted:PID:START-END: an unlinked POSIX object;
- * memfd:PID:START-END: a memfd only mapped (memfd:PID:FD is above).
+ * memfd:PID:START-END: a memfd only mapped (memfd:PID:FD is above);
+ * anon:PID:START-END: anonymous shared memory, only ever mapped.
  */
 static const struct {
 	const char	*in;
@@ -341,6 +342,10 @@ static const struct {
 	    "memfd:7:7f12a000-7f12b000" },
 	{ "memfd:2147483647:0-1", 2147483647, -1, 0, 1,
 	    "memfd:2147483647:0-1" },
+	{ "anon:7:7f12a000-7f12b000", 7, -1, 0x7f12a000, 0x7f12b000,
+	    "anon:7:7f12a000-7f12b000" },
+	{ "anon:7:007F12A000-7F12B000", 7, -1, 0x7f12a000, 0x7f12b000,
+	    "anon:7:7f12a000-7f12b000" },
 };
 
 static const struct bad held_bads[] = {
@@ -376,6 +381,13 @@ static const struct bad held_bads[] = {
 	{ "memfd:0:1000-2000", "memfd: PID 0 with a mapping" },
 	{ "memfd:1:10000000000000000-20000000000000000",
 	    "memfd: bounds of 17 digits" },
+	{ "anon:", "anon: with nothing" },
+	{ "anon:1:3", "anon: a descriptor, which it has none of" },
+	{ "anon:1:", "anon:PID: with nothing after" },
+	{ "anon:0:1000-2000", "anon: PID 0" },
+	{ "anon:1:2000-1000", "anon: START above END" },
+	{ "anon:1:0x1000-0x2000", "anon: 0x in a mapping" },
+	{ "Anon:1:1000-2000", "anon: prefix is case-sensitive" },
 };
 
 static void
@@ -384,7 +396,7 @@ check_held(void)
 	char buf[SHM_ADDR_BUFSZ];
 	struct shm_addr a, b;
 	const char *why;
-	bool memfd;
+	bool memfd, anon;
 	size_t i;
 
 	for (i = 0; i < sizeof(helds) / sizeof(helds[0]); i++) {
@@ -395,7 +407,9 @@ check_held(void)
 			continue;
 		}
 		memfd = strncmp(helds[i].in, "memfd:", 6) == 0;
+		anon = strncmp(helds[i].in, "anon:", 5) == 0;
 		tap_ok((memfd ? a.kind == SHM_MEMFD && !shm_addr_deleted(&a) :
+		    anon ? a.kind == SHM_ANON && !shm_addr_deleted(&a) :
 		    a.kind == SHM_POSIX && shm_addr_deleted(&a)) &&
 		    shm_addr_mapped(&a) == (helds[i].fd < 0) &&
 		    a.pid == helds[i].pid && a.fd == helds[i].fd &&
@@ -403,7 +417,8 @@ check_held(void)
 		    (a.map_start == helds[i].start &&
 		    a.map_end == helds[i].end)),
 		    "'%s' is a held %s", helds[i].in,
-		    memfd ? "memfd" : "POSIX object");
+		    memfd ? "memfd" : anon ? "anonymous mapping" :
+		    "POSIX object");
 		shm_addr_format(&a, buf, sizeof(buf));
 		if (!tap_ok(strcmp(buf, helds[i].canon) == 0,
 		    "format '%s' as '%s'", helds[i].in, helds[i].canon))
