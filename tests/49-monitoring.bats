@@ -19,7 +19,7 @@ setup() {
 	# programs, so that systemd-analyze verify finds every ExecStart.
 	local f
 	for f in "$SHMT_SRCDIR"/systemd/*.in "$SHMT_SRCDIR"/systemd/*.timer; do
-		sed -e "s|@bindir@|$SHMT_BUILDDIR/src|g" \
+		sed -e "s|@bindir@|$SHMT_BINDIR|g" \
 		    -e "s|@pkglibexecdir@|$UNITS|g" \
 		    -e "s|@textfiledir@|$TEXTFILE|g" \
 		    "$f" >"$UNITS/$(basename "$f" .in)"
@@ -88,7 +88,7 @@ readme_rules() {
 	done
 	grep -qx "ReadWritePaths=-$TEXTFILE" "$UNITS/shmtools-metrics.service"
 	run ! grep -q '^PrivateTmp=' "$UNITS/shmtools-cleanup.service"
-	grep -qx "ExecStart=$SHMT_BUILDDIR/src/shmrm -v --orphans --older-than 1d" \
+	grep -qx "ExecStart=$SHMT_BINDIR/shmrm -v --orphans --older-than 1d" \
 	    "$UNITS/shmtools-cleanup.service"
 	grep -qx 'OnCalendar=minutely' "$UNITS/shmtools-metrics.timer"
 	grep -qx 'OnCalendar=daily' "$UNITS/shmtools-cleanup.timer"

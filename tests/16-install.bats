@@ -1,0 +1,238 @@
+#!/usr/bin/env bats
+# 16-install.bats - make install stays inside its prefix and DESTDIR,
+# --without-X installs none of X (and no directory named "no"), and every
+# program's -V says the version.
+#
+# Each install runs as root in a mount namespace of its own where every
+# file system is read-only but the build directory and the one directory
+# the install may write to (ro_run): a write anywhere else, the live
+# /lib/systemd/system, /usr/share/fish or a sibling "/tmp/stageno", fails
+# the install itself, whatever the path.  The --prefix installs configure
+# a build of their own (VPATH, in a temporary directory) from a clean copy
+# of the source tree, as a packager does from the tarball.
+
+load test_helper
+
+# submake ARGS...: make, not as a part of the make check that runs us.
+submake() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
+}
+
+# make_var NAME: the build's Makefile's NAME, expanded.
+make_var() {
+	submake -s --no-print-directory -C "$SHMT_BUILDDIR" -f Makefile -f - \
+	    shmt-print-var <<<"shmt-print-var: ; @echo \$($1)"
+}
+
+# ro_run WRITABLE... -- CMD...: CMD in a mount namespace of its own where
+# every file system but /proc, /sys and /dev is read-only, except the
+# directories WRITABLE.  Exit 77 if that cannot be made here.
+ro_run() {
+	local w=()
+	while [[ $1 != -- ]]; do
+		w+=("$1")
+		shift
+	done
+	shift
+	unshare --mount --propagation private bash -c '
+		n=$1; shift
+		w=("${@:1:n}"); shift "$n"
+		mapfile -t mps < <(awk "{ print \$5 }" /proc/self/mountinfo)
+		for mp in "${mps[@]}"; do
+			mp=$(printf "%b" "$mp")
+			case $mp in
+			/proc | /proc/* | /sys | /sys/* | /dev | /dev/*) continue ;;
+			esac
+			mount -o remount,bind,ro "$mp" 2>/dev/null || {
+				echo "ro_run: cannot make $mp read-only" >&2
+				exit 77
+			}
+		done
+		for d in "${w[@]}"; do
+			mount --bind "$d" "$d" &&
+			    mount -o remount,bind,rw "$d" 2>/dev/null || {
+				echo "ro_run: cannot make $d writable" >&2
+				exit 77
+			}
+		done
+		# the proof that it holds: the parent of the first is read-only
+		if touch "$(dirname "${w[0]}")/.ro-run-probe" 2>/dev/null; then
+			echo "ro_run: $(dirname "${w[0]}") is still writable" >&2
+			exit 77
+		fi
+		exec "$@"' ro_run "${#w[@]}" "${w[@]}" "$@"
+}
+
+# installs WRITABLE... -- MAKE-ARGS...: make MAKE-ARGS (an install) under
+# ro_run; skip where ro_run cannot be made, fail if the install fails.
+installs() {
+	local w=() log=$BATS_TEST_TMPDIR/install.log
+	while [[ $1 != -- ]]; do
+		w+=("$1")
+		shift
+	done
+	shift
+	mkdir -p "$BATS_TEST_TMPDIR/scratch"
+	TMPDIR=$BATS_TEST_TMPDIR/scratch run ro_run "${w[@]}" \
+	    "$BATS_TEST_TMPDIR/scratch" -- env -u MAKEFLAGS -u MFLAGS \
+	    -u MAKELEVEL make "$@"
+	printf '%s\n' "$output" >"$log"
+	if (( status == 77 )) && [[ $output == *ro_run:* ]]; then
+		skip "$(grep -m1 ro_run: "$log")"
+	fi
+	(( status == 0 )) ||
+	    fail "make $* failed (status $status):"$'\n'"$(tail -20 "$log")"
+}
+
+# need_install_root: skip unless root can make namespaces here.
+need_install_root() {
+	[[ ${SHMT_INSTALLED:-} != 1 ]] ||
+	    skip "SHMT_INSTALLED=1: the programs under test are installed already"
+	need_root
+	unshare --mount --propagation private true 2>/dev/null ||
+	    skip "cannot make a mount namespace"
+}
+
+# need_configure: a VPATH build of our own needs the source tree's
+# configure (a git checkout after autoreconf -fi, or the tarball's).
+need_configure() {
+	[[ -x $SHMT_SRCDIR/configure ]] ||
+	    skip "no configure in $SHMT_SRCDIR (run autoreconf -fi)"
+	command -v "$(make_var CC | cut -d' ' -f1)" >/dev/null ||
+	    skip "the build's compiler is not here"
+}
+
+# own_build DIR CONFIGURE-ARGS...: configure a build in DIR from a clean
+# source tree (the build's distdir where the source tree is configured
+# in place, as a git checkout after ./configure is) and build it.  The
+# build is shared by the tests of this file: setup_file makes it.
+own_build() {
+	local dir=$1 src=$SHMT_SRCDIR
+	shift
+	CONFIGURE=$src/configure
+	if [[ -e $SHMT_SRCDIR/config.status ]]; then
+		src=$BATS_FILE_TMPDIR/src
+		CONFIGURE=$src/configure
+		submake -s -C "$SHMT_BUILDDIR" distdir distdir="$src" \
+		    >"$BATS_FILE_TMPDIR/distdir.log" 2>&1 || return 1
+	fi
+	mkdir -p "$dir" &&
+	    (cd "$dir" && "$src/configure" -q "$@" && submake -s -j2) \
+	    >"$BATS_FILE_TMPDIR/build.log" 2>&1
+}
+
+setup_file() {
+	export PFX=$BATS_FILE_TMPDIR/p B=$BATS_FILE_TMPDIR/b
+	export NOT_BUILT=$BATS_FILE_TMPDIR/not-built CONFIGURE=
+	[[ ${SHMT_INSTALLED:-} != 1 && $(id -u) -eq 0 &&
+	    -x $SHMT_SRCDIR/configure ]] || return 0
+	mkdir -p "$PFX"
+	own_build "$B" --prefix="$PFX" && export CONFIGURE ||
+	    echo "the build with --prefix=$PFX failed: $(tail -5 \
+	    "$BATS_FILE_TMPDIR"/*.log)" >"$NOT_BUILT"
+}
+
+# need_build: the install tests' needs, and setup_file's build.
+need_build() {
+	need_install_root
+	need_configure
+	[[ ! -f $NOT_BUILT ]] || fail "$(cat "$NOT_BUILT")"
+}
+
+# only_under DIR ROOT: every file (not directory) below ROOT is below DIR.
+only_under() {
+	run find "$2" ! -type d ! -path "$1/*"
+	assert_output ""
+}
+
+@test "-V: every program says the package and configure's version; a git build says its commit" {
+	local ver p want
+	ver=$(make_var PACKAGE_VERSION)
+	[[ $ver =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "version '$ver'"
+	want="${ver//./\\.}"
+	if [[ -e $SHMT_SRCDIR/.git ]] && command -v git >/dev/null &&
+	    git -C "$SHMT_SRCDIR" rev-parse HEAD >/dev/null 2>&1; then
+		want+="(-g$(git -C "$SHMT_SRCDIR" rev-parse --short=12 HEAD)(-dirty)?)?"
+	fi
+	for p in shmmk shmcat shmput shmls shmrm shmresize; do
+		run -0 "$p" -V
+		assert_output --regexp "^$p \\(shmtools\\) $want\$"
+		run -0 "$p" --version
+		assert_output --regexp "^$p \\(shmtools\\) $want\$"
+	done
+}
+
+@test "make install DESTDIR=STAGE writes nothing outside STAGE, and everything under STAGE/PREFIX" {
+	need_build
+	local stage=$BATS_TEST_TMPDIR/stage prefix
+	prefix=$(make_var prefix)
+	mkdir -p "$stage"
+	installs "$SHMT_BUILDDIR" "$stage" -- -s -C "$SHMT_BUILDDIR" install \
+	    DESTDIR="$stage"
+	only_under "$stage$prefix" "$stage"
+	[[ -x $stage$prefix/bin/shmls ]] || fail "no $prefix/bin/shmls in the stage"
+	# the pieces that pkg-config names go inside the prefix too
+	run find "$stage" -name shmtools-cleanup.timer
+	assert_output "$stage$prefix/lib/systemd/system/shmtools-cleanup.timer"
+	run find "$stage" -name installed-dirs
+	assert_output ""
+}
+
+@test "configure --prefix=P (VPATH): make install as root writes nothing outside P; make uninstall leaves no file" {
+	need_build
+	installs "$B" "$PFX" -- -s -C "$B" install
+	only_under "$PFX" "$PFX"
+	local f
+	for f in bin/shmls bin/shmresize share/man/man1/shmls.1 \
+	    share/man/man7/shmtools.7 \
+	    share/bash-completion/completions/shmls \
+	    share/fish/vendor_completions.d/shmls.fish \
+	    share/fish/vendor_functions.d/__fish_shmtools_addresses.fish \
+	    lib/systemd/system/shmtools-metrics.timer \
+	    lib/systemd/system/shmtools-cleanup.service \
+	    libexec/shmtools/shmtools-metrics; do
+		[[ -f $PFX/$f ]] || fail "$PFX/$f was not installed"
+	done
+	compgen -G "$PFX/share/zsh/*/_shmls" >/dev/null ||
+	    fail "no zsh completion under $PFX/share/zsh"
+	grep -qx "ExecStart=$PFX/bin/shmrm -v --orphans --older-than 1d" \
+	    "$PFX/lib/systemd/system/shmtools-cleanup.service" ||
+	    fail "the cleanup unit does not run $PFX/bin/shmrm"
+	# the man pages' footer names the release, not "BSD"
+	run -0 grep -x "\\.Os shmtools $(make_var PACKAGE_VERSION)" \
+	    "$PFX/share/man/man1/shmls.1"
+	# the tarball (no .git) says the plain version
+	if [[ ! -e $SHMT_SRCDIR/.git || -e $SHMT_SRCDIR/config.status ]]; then
+		run -0 "$PFX/bin/shmmk" -V
+		assert_output "shmmk (shmtools) $(make_var PACKAGE_VERSION)"
+	fi
+	installs "$B" "$PFX" -- -s -C "$B" uninstall
+	run find "$PFX" ! -type d
+	assert_output ""
+	[[ ! -e $PFX/libexec/shmtools ]] || fail "make uninstall left libexec/shmtools"
+}
+
+@test "--without-X installs none of X and no directory named 'no', inside or beside DESTDIR" {
+	need_build
+	local stage=$BATS_TEST_TMPDIR/y
+	mkdir -p "$stage"
+	local cfg=$CONFIGURE
+	(cd "$B" && "$cfg" -q --prefix="$PFX" --without-bashcompletiondir \
+	    --without-zshcompletiondir --without-fishcompletiondir \
+	    --without-systemdsystemunitdir --without-textfiledir &&
+	    submake -s -j2) >"$BATS_TEST_TMPDIR/reconf.log" 2>&1 ||
+	    fail "configure --without-...: $(tail -5 "$BATS_TEST_TMPDIR/reconf.log")"
+	installs "$B" "$stage" -- -s -C "$B" install DESTDIR="$stage"
+	run find "$stage" "$B" -name no
+	assert_output ""
+	only_under "$stage$PFX" "$stage"
+	[[ -x $stage$PFX/bin/shmls && -f $stage$PFX/share/man/man1/shmls.1 ]] ||
+	    fail "the programs and man pages were not installed"
+	run find "$stage" \( -path '*completion*' -o -path '*fish*' \
+	    -o -path '*zsh*' -o -path '*systemd*' -o -name 'shmtools-metrics*' \)
+	assert_output ""
+	# configure refuses a relative directory rather than install into it
+	run sh -c "cd '$B' && '$cfg' -q --with-zshcompletiondir=relative/dir"
+	assert_failure
+	assert_output --partial "--with-zshcompletiondir=relative/dir"
+}
