@@ -236,3 +236,32 @@ only_under() {
 	assert_failure
 	assert_output --partial "--with-zshcompletiondir=relative/dir"
 }
+
+@test "the Debian package: programs, man pages and completions where Debian's tools find them; no timer enabled" {
+	[[ ${SHMT_INSTALLED:-} == 1 ]] &&
+	    dpkg-query -W -f='${Status}' shmtools 2>/dev/null |
+	    grep -q 'ok installed' ||
+	    skip "needs SHMT_INSTALLED=1 and the Debian package installed"
+	run -0 dpkg -L shmtools
+	local f
+	for f in /usr/bin/shmls /usr/bin/shmresize \
+	    /usr/share/man/man1/shmls.1.gz /usr/share/man/man7/shmtools.7.gz \
+	    /usr/share/bash-completion/completions/shmls \
+	    /usr/share/zsh/vendor-completions/_shmls \
+	    /usr/share/fish/vendor_completions.d/shmls.fish \
+	    /usr/share/fish/vendor_functions.d/__fish_shmtools_addresses.fish \
+	    /lib/systemd/system/shmtools-cleanup.timer \
+	    /lib/systemd/system/shmtools-metrics.timer; do
+		assert_line "$f"
+	done
+	refute_line --partial installed-dirs
+	run -0 man -w shmls
+	assert_output /usr/share/man/man1/shmls.1.gz
+	run -0 zcat /usr/share/man/man1/shmls.1.gz
+	assert_line "$(printf '.Os shmtools %s' "$(make_var PACKAGE_VERSION)")"
+	# shipped, not enabled: no unit of ours is linked into a target
+	run find /etc/systemd/system -name 'shmtools-*'
+	assert_output ""
+	run -0 grep -x 'ExecStart=/usr/bin/shmrm -v --orphans --older-than 1d' \
+	    /lib/systemd/system/shmtools-cleanup.service
+}
