@@ -265,3 +265,62 @@ only_under() {
 	run -0 grep -x 'ExecStart=/usr/bin/shmrm -v --orphans --older-than 1d' \
 	    /lib/systemd/system/shmtools-cleanup.service
 }
+
+# --- what a release's user meets first: help, messages, synopsis ---------
+
+@test "every program's --help fits 80 columns" {
+	local p
+	for p in shmmk shmcat shmput shmls shmrm shmresize; do
+		run -0 "$p" --help
+		run awk -v p="$p" 'length > 80 { print p ": " length ": " $0 }' \
+		    <<<"$output"
+		assert_output ""
+	done
+}
+
+@test "shmls --help shows --summary with an ADDRESS; shmls(1)'s SYNOPSIS never allows -A with ADDRESS" {
+	run -0 shmls --help
+	assert_line --regexp '^ +shmls \[-N PID\] --summary .*ADDRESS\.\.\.$'
+	run -2 shmls -A /x
+	# each form of the SYNOPSIS: -A and ADDRESS never in one
+	run awk '/^\.Sh SYNOPSIS/ { on = 1; next } /^\.Sh/ { on = 0 }
+	    on && /^\.Nm$/ { n++ } on { form[n] = form[n] " " $0 }
+	    END { for (i in form)
+		if (form[i] ~ /Fl A/ && form[i] ~ /Ar ADDRESS/) print form[i] }' \
+	    "$SHMT_SRCDIR/man/shmls.1"
+	assert_output ""
+	run -0 grep -c -x '\.Ar ADDRESS \.\.\.' "$SHMT_SRCDIR/man/shmls.1"
+}
+
+@test "-N PID of no process: 'no such process', not 'has exited'" {
+	local pid max
+	max=$(cat /proc/sys/kernel/pid_max)
+	for pid in $((max - 1)) $((max - 2)) $((max - 3)); do
+		[[ -e /proc/$pid ]] || break
+	done
+	[[ ! -e /proc/$pid ]] || skip "PIDs near pid_max are taken"
+	run --separate-stderr -1 shmls -N "$pid"
+	assert_equal "$stderr" "shmls: -N $pid: PID $pid: no such process"
+}
+
+@test "bash completion of -N offers no zombie: an unreadable namespace link is no other namespace" {
+	load completion
+	COMPLETIONS=$SHMT_SRCDIR/completions
+	local zombie
+	start_client PID python3 -c '
+import os, signal, sys, time
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+p = os.fork()
+if p == 0:
+    os._exit(0)
+os.waitid(os.P_PID, p, os.WEXITED | os.WNOWAIT)
+open(sys.argv[1], "w").write("%d\n" % p)
+time.sleep(1000)' "$BATS_TEST_TMPDIR/zombie"
+	wait_for "$BATS_TEST_TMPDIR/zombie"
+	zombie=$(cat "$BATS_TEST_TMPDIR/zombie")
+	[[ $(awk '{ print $3 }' "/proc/$zombie/stat") == Z ]] ||
+	    fail "$zombie is no zombie"
+	run complete_bash "shmls -N $zombie"
+	refute_listed "$zombie"
+	stop_clients
+}
