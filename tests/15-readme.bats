@@ -21,18 +21,6 @@ load completion
 
 NEWPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# submake ARGS...: make in the build, not as a part of the make check that
-# runs us (its jobserver is not ours).
-submake() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
-}
-
-# make_var NAME: the build's Makefile's NAME, expanded.
-make_var() {
-	submake -s --no-print-directory -C "$SHMT_BUILDDIR" -f Makefile -f - \
-	    shmt-print-var <<<"shmt-print-var: ; @echo \$($1)"
-}
-
 # The directories make install writes to, outside /usr/local.
 outside_dirs() {
 	local v d
@@ -128,7 +116,8 @@ readme_packages() {
 # ci_packages LIST: .ci/run's LIST=(...) (build_deps, test_deps,
 # monitor_deps), one a line, sorted.
 ci_packages() {
-	sed -n "/^$1=(/,/)/p" "$SHMT_SRCDIR/.ci/run" |
+	awk -v n="$1" 'index($0, n "=(") == 1 { on = 1 }
+	    on { print; if (/\)/) exit }' "$SHMT_SRCDIR/.ci/run" |
 	    sed -e "s/^$1=(//" -e 's/)$//' | tr -s ' \t' '\n' |
 	    sed '/^$/d' | sort
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bats
-# 16-install.bats - make install stays inside its prefix and DESTDIR,
-# --without-X installs none of X (and no directory named "no"), and every
-# program's -V says the version.
+# 16-install.bats - what a release promises (issue 23): make install
+# stays inside its prefix and DESTDIR, --without-X installs none of X (and
+# no directory named "no"), every program's -V says the version, the
+# Debian package puts each file where Debian's tools look and enables no
+# timer (with SHMT_INSTALLED=1, after installing it), and the first
+# things a user meets: --help within 80 columns, shmls's synopsis, the
+# words for -N of no process, no zombie offered for -N.
 #
 # Each install runs as root in a mount namespace of its own where every
 # file system is read-only but the build directory and the one directory
@@ -12,17 +16,6 @@
 # of the source tree, as a packager does from the tarball.
 
 load test_helper
-
-# submake ARGS...: make, not as a part of the make check that runs us.
-submake() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
-}
-
-# make_var NAME: the build's Makefile's NAME, expanded.
-make_var() {
-	submake -s --no-print-directory -C "$SHMT_BUILDDIR" -f Makefile -f - \
-	    shmt-print-var <<<"shmt-print-var: ; @echo \$($1)"
-}
 
 # ro_run WRITABLE... -- CMD...: CMD in a mount namespace of its own where
 # every file system but /proc, /sys and /dev is read-only, except the

@@ -508,6 +508,18 @@ long_options() {
 	    sed 's/^[ ,]*--//' | sort -u
 }
 
+# submake ARGS...: make in the build, not as a part of the make check that
+# runs us (its jobserver is not ours).
+submake() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
+}
+
+# make_var NAME: the build's Makefile's NAME, expanded.
+make_var() {
+	submake -s --no-print-directory -C "$SHMT_BUILDDIR" -f Makefile -f - \
+	    shmt-print-var <<<"shmt-print-var: ; @echo \$($1)"
+}
+
 # nsenter_at PID NSENTER-OPTIONS... -- CMD...: nsenter -t PID with the
 # options, at PID's root directory and in our working directory.  Without
 # --root, entering a mount namespace puts CMD at the namespace's real
