@@ -230,6 +230,25 @@ only_under() {
 	assert_output --partial "--with-zshcompletiondir=relative/dir"
 }
 
+@test "configure --prefix=/usr: zsh's completions where Debian's zsh looks (vendor-completions), every piece under /usr" {
+	need_build
+	[[ -d /usr/share/zsh/vendor-completions ]] ||
+	    skip "no /usr/share/zsh/vendor-completions here (zsh not installed)"
+	local d=$BATS_TEST_TMPDIR/usr v
+	mkdir -p "$d"
+	(cd "$d" && "$CONFIGURE" -q --prefix=/usr) >"$d.log" 2>&1 ||
+	    fail "configure --prefix=/usr: $(tail -5 "$d.log")"
+	for v in zshcompletiondir bashcompletiondir fishcompletiondir \
+	    fishfunctionsdir systemdsystemunitdir; do
+		run -0 env -u MAKEFLAGS make -s --no-print-directory -C "$d" \
+		    -f Makefile -f - shmt-print-var \
+		    <<<"shmt-print-var: ; @echo \$($v)"
+		[[ $output == /usr/* ]] || fail "$v is $output, outside /usr"
+		[[ $v != zshcompletiondir ]] ||
+		    assert_output /usr/share/zsh/vendor-completions
+	done
+}
+
 @test "the Debian package: programs, man pages and completions where Debian's tools find them; no timer enabled" {
 	[[ ${SHMT_INSTALLED:-} == 1 ]] &&
 	    dpkg-query -W -f='${Status}' shmtools 2>/dev/null |
