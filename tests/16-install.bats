@@ -143,9 +143,18 @@ only_under() {
 	ver=$(make_var PACKAGE_VERSION)
 	[[ $ver =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "version '$ver'"
 	want="${ver//./\\.}"
-	if [[ -e $SHMT_SRCDIR/.git ]] && command -v git >/dev/null &&
+	if [[ ${SHMT_INSTALLED:-} == 1 ]]; then
+		# a package built from git or from the tarball
+		want+="(-g[0-9a-f]{12}(-dirty)?)?"
+	elif [[ -e $SHMT_SRCDIR/.git ]] && command -v git >/dev/null &&
 	    git -C "$SHMT_SRCDIR" rev-parse HEAD >/dev/null 2>&1; then
-		want+="(-g$(git -C "$SHMT_SRCDIR" rev-parse --short=12 HEAD)(-dirty)?)?"
+		# built from git: the commit, unless it is the release's tag
+		if git -C "$SHMT_SRCDIR" describe --exact-match --match "v$ver" \
+		    >/dev/null 2>&1; then
+			want+="(-dirty)?"
+		else
+			want+="-g$(git -C "$SHMT_SRCDIR" rev-parse --short=12 HEAD)(-dirty)?"
+		fi
 	fi
 	for p in shmmk shmcat shmput shmls shmrm shmresize; do
 		run -0 "$p" -V
