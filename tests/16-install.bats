@@ -335,7 +335,9 @@ p = os.fork()
 if p == 0:
     os._exit(0)
 os.waitid(os.P_PID, p, os.WEXITED | os.WNOWAIT)
-open(sys.argv[1], "w").write("%d\n" % p)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % p)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 time.sleep(1000)' "$BATS_TEST_TMPDIR/zombie"
 	wait_for "$BATS_TEST_TMPDIR/zombie"
 	zombie=$(cat "$BATS_TEST_TMPDIR/zombie")
