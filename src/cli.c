@@ -278,6 +278,79 @@ cli_each_addr(int argc, char **argv, unsigned kinds,
 	return ret;
 }
 
+/* Append a copy of GLOB to the list *v of *n; what is wrong, a usage error. */
+static void
+glob_add(char ***v, size_t *n, const char *opt, const char *glob,
+    const char *where)
+{
+	const char *why;
+	char **nv;
+
+	/* The message is escaped as a whole (vmessage). */
+	if (shm_glob_check(glob, &why) == -1)
+		cli_usage("%s '%s'%s: %s", opt, glob, where, why);
+	if ((nv = reallocarray(*v, *n + 1, sizeof(**v))) == NULL)
+		cli_fatal(NULL);
+	*v = nv;
+	(*v)[(*n)++] = cli_xstrdup(glob);
+}
+
+/*
+ * --exclude-from FILE: one GLOB a line; blank lines and those whose
+ * first character but blanks is '#' are skipped, and the blanks around a
+ * GLOB.  "-" is standard input; "-FILE" may be missing (as in systemd's
+ * EnvironmentFile=-FILE): then nothing is excluded.  Any other error is
+ * one, so that a keep-list that cannot be read removes nothing.
+ */
+static void
+exclude_from(struct shm_filter *f, const char *arg)
+{
+	const char *path = arg;
+	bool optional = false;
+	char *line = NULL, *p, *e, where[512];
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	FILE *fp;
+
+	if (strcmp(arg, "-") == 0)
+		fp = stdin;
+	else {
+		if (arg[0] == '-') {
+			optional = true;
+			path = arg + 1;
+		}
+		if ((fp = fopen(path, "re")) == NULL) {
+			if (optional && errno == ENOENT)
+				return;
+			cli_usage("--exclude-from '%s': %s", path,
+			    strerror(errno));
+		}
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			cli_usage("--exclude-from '%s', line %zu: a NUL byte",
+			    path, lineno);
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		for (e = line + len; e > p && (e[-1] == '\n' ||
+		    e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		snprintf(where, sizeof(where), " (%s, line %zu)", path,
+		    lineno);
+		glob_add(&f->excludes, &f->nexcludes, "--exclude-from", p,
+		    where);
+	}
+	if (ferror(fp))
+		cli_usage("--exclude-from '%s': %s", path, strerror(errno));
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+}
+
 /*
  * If ch is one of the filter options, put it in f and return true; a bad
  * argument is a usage error.
@@ -313,17 +386,43 @@ cli_filter_option(int ch, const char *arg, struct shm_filter *f)
 			cli_usage("--older-than '%s': %s", arg, why);
 		f->has_older = true;
 		break;
+	case CLI_OPT_NAME:
+		glob_add(&f->names, &f->nnames, "--name", arg, "");
+		break;
+	case CLI_OPT_EXCLUDE:
+		glob_add(&f->excludes, &f->nexcludes, "--exclude", arg, "");
+		break;
+	case CLI_OPT_EXCLUDE_FROM:
+		exclude_from(f, arg);
+		break;
 	default:
 		return false;
 	}
 	return true;
 }
 
+/* Free the lists of --name and --exclude. */
+void
+cli_filter_free(struct shm_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	for (i = 0; i < f->nexcludes; i++)
+		free(f->excludes[i]);
+	free(f->names);
+	free(f->excludes);
+	f->names = f->excludes = NULL;
+	f->nnames = f->nexcludes = 0;
+}
+
 /* Does f select by more than the kinds? */
 bool
 cli_filter_narrows(const struct shm_filter *f)
 {
-	return f->has_uid || f->unused || f->orphans || f->has_older;
+	return f->has_uid || f->unused || f->orphans || f->has_older ||
+	    f->nnames > 0;
 }
 
 static pid_t ns_pid;		/* -N PID; 0: not given */

@@ -29,6 +29,9 @@ enum {
 	CLI_OPT_UNUSED,
 	CLI_OPT_ORPHANS,
 	CLI_OPT_OLDER_THAN,
+	CLI_OPT_NAME,
+	CLI_OPT_EXCLUDE,
+	CLI_OPT_EXCLUDE_FROM,
 	CLI_OPT_FILTER_END
 };
 /* Their long options but --memfd, which shmrm cannot take. */
@@ -38,7 +41,10 @@ enum {
 	{ "user",	required_argument,	NULL, 'u' }, \
 	{ "unused",	no_argument,		NULL, CLI_OPT_UNUSED }, \
 	{ "orphans",	no_argument,		NULL, CLI_OPT_ORPHANS }, \
-	{ "older-than",	required_argument,	NULL, CLI_OPT_OLDER_THAN }
+	{ "older-than",	required_argument,	NULL, CLI_OPT_OLDER_THAN }, \
+	{ "name",	required_argument,	NULL, CLI_OPT_NAME }, \
+	{ "exclude",	required_argument,	NULL, CLI_OPT_EXCLUDE }, \
+	{ "exclude-from", required_argument,	NULL, CLI_OPT_EXCLUDE_FROM }
 
 /* -N PID, in every program; -A in shmls and shmrm. */
 #define CLI_NS_LONGOPT \
@@ -66,6 +72,7 @@ int	 cli_each_addr(int, char **, unsigned,
 	    int (*)(void *, const char *, const struct shm_addr *), void *);
 bool	 cli_filter_option(int, const char *, struct shm_filter *);
 bool	 cli_filter_narrows(const struct shm_filter *);
+void	 cli_filter_free(struct shm_filter *);
 int	 cli_exit_status(int);
 char	*cli_xstrdup(const char *);
 void	 cli_stdout_error_told(void);

@@ -53,7 +53,11 @@ struct cols_fmt {
 	size_t		 nescaped;	/* out: how many names were */
 	bool		 hidden;	/* out: some use was unknown: "?" */
 	bool		 inode_unknown;	/* out: some size was unknown: "?" */
+	const char	*json_key;	/* the array's name in JSON; NULL: shm */
+	unsigned	 json_part;	/* COLS_JSON_*: one of several arrays */
 };
+#define COLS_JSON_MORE	0x01	/* another array follows: leave { open */
+#define COLS_JSON_CONT	0x02	/* one went before: add to its { */
 
 /* The columns of a listing: -o LIST. */
 struct cols_list {

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,27 @@
 
 #include "cli.h"
 #include "out.h"
+
+char *
+out_u64(uint64_t v)
+{
+	char *p;
+
+	if (asprintf(&p, "%" PRIu64, v) == -1)
+		cli_fatal(NULL);
+	return p;
+}
+
+char *
+out_size(const struct cols_fmt *f, uint64_t v)
+{
+	char buf[SHM_SIZE_BUFSZ];
+
+	if (f->bytes || f->mode == COLS_JSON)
+		return out_u64(v);
+	shm_size_human(v, buf, sizeof(buf));
+	return cli_xstrdup(buf);
+}
 
 /*
  * What the writers below print: ncols columns of nrows rows, whose cells
@@ -224,7 +246,8 @@ print_json(const struct source *s)
 {
 	size_t i, j;
 
-	fputs("{\n   \"shm\": [", stdout);
+	printf("%s\n   \"%s\": [", s->fmt->json_part & COLS_JSON_CONT ? "," :
+	    "{", s->fmt->json_key != NULL ? s->fmt->json_key : "shm");
 	for (i = 0; i < s->nrows; i++) {
 		fputs(i ? ",{\n" : "\n      {\n", stdout);
 		for (j = 0; j < s->ncols; j++) {
@@ -248,7 +271,8 @@ print_json(const struct source *s)
 		}
 		fputs("      }", stdout);
 	}
-	fputs(s->nrows ? "\n   ]\n}\n" : "]\n}\n", stdout);
+	fputs(s->nrows ? "\n   ]" : "]", stdout);
+	fputs(s->fmt->json_part & COLS_JSON_MORE ? "" : "\n}\n", stdout);
 	return ferror(stdout) ? EXIT_OPFAIL : EXIT_SUCCESS;
 }
 

@@ -10,6 +10,11 @@
 
 #include "cols.h"
 
+/* A number as a cell; a size as the listing writes it: human, or bytes
+   with -b and in JSON. */
+char	*out_u64(uint64_t);
+char	*out_size(const struct cols_fmt *, uint64_t);
+
 /* Records as rows; with empty_heading, no rows still print the heading. */
 int	 out_print_recs(struct cols_fmt *, const struct cols_list *,
 	    const struct shm_rec *, size_t, bool);

@@ -20,6 +20,7 @@
 #include "cols.h"
 #include "out.h"
 #include "metrics.h"
+#include "placesum.h"
 
 enum {
 	OPT_SORT = CLI_OPT_FILTER_END,
@@ -82,7 +83,8 @@ usage(void)
 
 	fputs(
 "Usage: shmls [-N PID | -A] [--sysv] [--posix] [--memfd] [-u USER] [--unused]\n"
-"             [--orphans] [--older-than DURATION] [--sort COLUMN] [-o LIST]\n"
+"             [--orphans] [--older-than DURATION] [--name GLOB]\n"
+"             [--exclude GLOB] [--exclude-from FILE] [--sort COLUMN] [-o LIST]\n"
 "             [-J | -r | -e | -0] [-n] [-b] [-P] [--time-format FORMAT]\n"
 "       shmls [-N PID] [output options] ADDRESS...\n"
 "       shmls [-N PID] --limits [-J | -r | -e] [-n] [-b]\n"
@@ -100,6 +102,10 @@ usage(void)
 "      --unused              segments no process uses (NATTCH 0)\n"
 "      --orphans             unused segments whose creator is gone\n"
 "      --older-than DURATION segments changed longer ago (90s, 10m, 2h, 3d)\n"
+"      --name GLOB           segments whose name (psm_* or /psm_*), path or\n"
+"                            key (0x5e00*) matches GLOB; several: any\n"
+"      --exclude GLOB        not the segments GLOB matches\n"
+"      --exclude-from FILE   --exclude each GLOB of FILE, one a line\n"
 "      --sort COLUMN         sort by COLUMN\n"
 "  -o, --output LIST         columns to show; +LIST adds to the default\n"
 "      --list-columns        list the columns and exit\n"
@@ -112,7 +118,9 @@ usage(void)
 "  -P, --numeric-perms       permissions in octal\n"
 "      --time-format FORMAT  short, full or iso\n"
 "      --summary             counts and bytes per kind, as ipcs -u, and\n"
-"                            where free's shared memory (Shmem) is\n"
+"                            where free's shared memory (Shmem) is; with\n"
+"                            -A or -N, first a row per place, the fullest\n"
+"                            /dev/shm first\n"
 "      --limits              kernel.shm* limits and /dev/shm space, as ipcs -l\n"
 "      --metrics             Prometheus text format, for node_exporter\n"
 "      --metrics-owners N    owners labelled per type (default 10, 0: none)\n"
@@ -186,23 +194,14 @@ column_cmp(const void *x, const void *y, void *ctx)
 static char *
 xasprintf_u64(uint64_t v)
 {
-	char *p;
-
-	if (asprintf(&p, "%" PRIu64, v) == -1)
-		cli_fatal(NULL);
-	return p;
+	return out_u64(v);
 }
 
 /* A size as the listing writes it: human, or bytes with -b and in JSON. */
 static char *
 size_text(const struct ls_opts *o, uint64_t v)
 {
-	char buf[SHM_SIZE_BUFSZ];
-
-	if (o->fmt.bytes || o->fmt.mode == COLS_JSON)
-		return xasprintf_u64(v);
-	shm_size_human(v, buf, sizeof(buf));
-	return cli_xstrdup(buf);
+	return out_size(&o->fmt, v);
 }
 
 static void
@@ -715,6 +714,7 @@ main(int argc, char *argv[])
 		o.metrics_opts.nplaces = o.nplaces;
 		o.metrics_opts.label_places = o.all_ns;
 		r = metrics_print(stdout, &o.metrics_opts);
+		cli_filter_free(&o.filter);
 		if (o.all_ns)
 			shm_places_free(o.places, o.nplaces);
 		return cli_exit_status(r);
@@ -722,7 +722,22 @@ main(int argc, char *argv[])
 
 	ret = select_recs(&o, argc, argv, &v, &n);
 	o.named = argc > 0;
-	if (o.summary)
+	/*
+	 * -A or -N: first a row per place, the fullest /dev/shm first;
+	 * then, as in one place, a row per kind and where Shmem is.
+	 */
+	if (o.summary && !o.named && (o.all_ns || cli_namespace_given())) {
+		o.fmt.json_key = "places";
+		o.fmt.json_part = COLS_JSON_MORE;
+		r = placesum_print(&o.fmt, o.places, o.nplaces, v, n,
+		    o.filter.kinds, o.unseen);
+		if (o.fmt.mode == COLS_TABLE)
+			putchar('\n');
+		o.fmt.json_key = NULL;
+		o.fmt.json_part = COLS_JSON_CONT;
+		if (r == 0)
+			r = print_summary(&o, v, n);
+	} else if (o.summary)
 		r = print_summary(&o, v, n);
 	else
 		/*
@@ -779,6 +794,7 @@ main(int argc, char *argv[])
 			if (shm_place_kinds(o.places[i]) & SHM_KIND_BIT(SHM_SYSV))
 				note_recovery_files(o.places[i]);
 	shm_rec_list_free(v, n);
+	cli_filter_free(&o.filter);
 	if (o.all_ns)
 		shm_places_free(o.places, o.nplaces);
 	return cli_exit_status(ret);

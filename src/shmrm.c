@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cols.h"
@@ -20,7 +21,8 @@
 static const char usage_text[] =
 "Usage: shmrm [-N PID] [-n] [-v] [-f] ADDRESS...\n"
 "       shmrm [-N PID | -A] [-n] [-v] [-f] [--sysv] [--posix] [-u USER]\n"
-"             [--unused] [--orphans] [--older-than DURATION] [--all]\n"
+"             [--unused] [--orphans] [--older-than DURATION]\n"
+"             [--name GLOB] [--exclude GLOB] [--exclude-from FILE] [--all]\n"
 "Remove shared memory segments: System V segments with IPC_RMID (freed\n"
 "when the last process detaches), POSIX objects and files by unlinking.\n"
 "With filters instead of ADDRESSes, remove every segment they select that\n"
@@ -30,7 +32,7 @@ static const char usage_text[] =
 "  -A, --all-namespaces        bulk: in every IPC namespace and /dev/shm of\n"
 "                              the host (who uses what: every process)\n"
 "  -n, --dry-run               say what would be removed, remove nothing\n"
-"  -v, --verbose               print each ADDRESS removed\n"
+"  -v, --verbose               print each ADDRESS removed, and each kept, why\n"
 "  -f, --force                 no error for a missing ADDRESS; in bulk, also\n"
 "                              remove segments in use or of unknown use\n"
 "      --sysv                  bulk: System V segments\n"
@@ -39,6 +41,11 @@ static const char usage_text[] =
 "      --unused                bulk: segments no process uses\n"
 "      --orphans               bulk: unused segments whose creator is gone\n"
 "      --older-than DURATION   bulk: changed longer ago (90s, 10m, 2h, 3d)\n"
+"      --name GLOB             bulk: segments named GLOB (psm_* or /psm_*,\n"
+"                              0x5e00*); several: any\n"
+"      --exclude GLOB          bulk: never segments named GLOB\n"
+"      --exclude-from FILE     --exclude each GLOB of FILE, one a line, # a\n"
+"                              comment; -FILE: may be missing\n"
 "      --all                   bulk: every segment (that no process uses)\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
@@ -71,6 +78,8 @@ struct rm_opts {
 	struct shm_filter filter;
 	/* bulk mode's counts, and with -n its rows */
 	size_t		 removed, kept, held, denied;
+	size_t		 kept_use;	/* not unused, or not an orphan */
+	size_t		 unknown;	/* of those kept: of unknown use */
 	uint64_t	 bytes, held_bytes;
 	struct shm_rec	*would;		/* shallow copies: no strings owned */
 	size_t		 nwould;
@@ -94,6 +103,31 @@ kept(struct rm_opts *o, const char *addr, const char *why)
 		cli_warn(addr, "kept: %s", why);
 }
 
+static const char *name_of(const struct rm_opts *, const struct shm_rec *,
+    const char *, char *, size_t);
+
+/*
+ * Selected by every filter but --unused or --orphans, which it fails:
+ * kept, whatever -f says, and said why under -v.
+ */
+static void
+kept_for_use(struct rm_opts *o, const struct shm_rec *r)
+{
+	char addr[SHM_ADDR_BUFSZ + 32], buf[128];
+	bool unknown;
+	const char *why = shm_kept_why(r, o->filter.orphans, buf, sizeof(buf),
+	    &unknown);
+
+	if (why == NULL)
+		return;
+	o->kept_use++;
+	if (unknown)
+		o->unknown++;
+	if (o->verbose)
+		cli_warn(name_of(o, r, NULL, addr, sizeof(addr)), "kept: %s",
+		    why);
+}
+
 /*
  * An unlinked object that processes still map or hold: it has no name
  * left to remove, -f or not, and is freed when the last of them lets go.
@@ -115,6 +149,56 @@ held(struct rm_opts *o, const char *addr, const struct shm_rec *r)
 }
 
 /*
+ * A listed segment's ADDRESS in messages; with -A, one of another place
+ * says where, as the other programs take it: "-N PID ADDRESS".
+ */
+static void
+place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
+    size_t len)
+{
+	char addr[SHM_ADDR_BUFSZ];
+
+	shm_addr_format(&r->addr, addr, sizeof(addr));
+	if (o->all_ns && r->addr.place != shm_place_default() &&
+	    shm_place_id(r->addr.place)->pid > 0)
+		snprintf(buf, len, "-N %d %s",
+		    (int)shm_place_id(r->addr.place)->pid, addr);
+	else
+		snprintf(buf, len, "%s", addr);
+}
+
+/*
+ * arg, or where it is NULL the ADDRESS of r (place_addr) in buf: a bulk
+ * removal names a segment only when it says something of it.
+ */
+static const char *
+name_of(const struct rm_opts *o, const struct shm_rec *r, const char *arg,
+    char *buf, size_t len)
+{
+	if (arg == NULL) {
+		place_addr(o, r, buf, len);
+		arg = buf;
+	}
+	return arg;
+}
+
+/* What is said and counted of a segment r, removed. */
+static int
+removed(struct rm_opts *o, const char *arg, const struct shm_rec *r)
+{
+	char buf[SHM_ADDR_BUFSZ + 32];
+
+	if (r->nattch > 0)
+		cli_warn(name_of(o, r, arg, buf, sizeof(buf)), "removed while "
+		    "still attached: freed when the last process detaches");
+	if (o->verbose)
+		print_escaped("removed", name_of(o, r, arg, buf, sizeof(buf)));
+	o->removed++;
+	o->bytes += r->size;
+	return EXIT_SUCCESS;
+}
+
+/*
  * The one removal worker, for a segment named (listed false) or found by
  * the filters (listed true, r as the listing found it).  The one rule for
  * a segment that is gone already: named, it is an error unless -f;
@@ -124,9 +208,9 @@ held(struct rm_opts *o, const char *addr, const struct shm_rec *r)
  */
 static int
 remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
-    bool listed)
+    bool listed, int flags)
 {
-	int rc;
+	int rc, e;
 
 	if (o->dry_run) {
 		if (!listed)
@@ -138,13 +222,18 @@ remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
 		return EXIT_SUCCESS;
 	}
 	if (listed)
-		rc = shm_remove_listed(r, (o->force ? SHM_RM_FORCE : 0) |
+		rc = shm_remove_listed(r, flags | (o->force ? SHM_RM_FORCE : 0) |
 		    (shm_name_changed_since(r) ? 0 : SHM_RM_SAME));
 	else
 		rc = shm_remove(&r->addr);
 	if (rc == -1) {
+		char buf[SHM_ADDR_BUFSZ + 32];
+
 		if (errno == ENOENT && (listed || o->force))
 			return EXIT_SUCCESS;
+		e = errno;
+		arg = name_of(o, r, arg, buf, sizeof(buf));
+		errno = e;
 		if (listed && errno == EBUSY)
 			kept(o, arg, "attached since it was listed");
 		else if (listed && errno == ESTALE)
@@ -155,14 +244,7 @@ remove_rec(struct rm_opts *o, const char *arg, const struct shm_rec *r,
 		}
 		return EXIT_SUCCESS;
 	}
-	if (r->nattch > 0)
-		cli_warn(arg, "removed while still attached: freed when the "
-		    "last process detaches");
-	if (o->verbose)
-		print_escaped("removed", arg);
-	o->removed++;
-	o->bytes += r->size;
-	return EXIT_SUCCESS;
+	return removed(o, arg, r);
 }
 
 /* An ADDRESS operand: looked at, then removed by the worker. */
@@ -178,13 +260,15 @@ remove_one(void *ctx, const char *arg, const struct shm_addr *a)
 		cli_op_fail(arg, errno, SHM_OP_REMOVE, a);
 		return EXIT_OPFAIL;
 	}
-	if (shm_stat(a, &rec) == -1) {
+	/* Looked at and removed in one go, but in a dry run. */
+	if ((o->dry_run ? shm_stat(a, &rec) : shm_remove_stat(a, &rec)) == -1) {
 		if (errno == ENOENT && o->force)
 			return EXIT_SUCCESS;
 		cli_op_fail(arg, errno, SHM_OP_REMOVE, a);
 		return EXIT_OPFAIL;
 	}
-	r = remove_rec(o, arg, &rec, false);
+	r = o->dry_run ? remove_rec(o, arg, &rec, false, 0) :
+	    removed(o, arg, &rec);
 	shm_rec_free(&rec);
 	return r;
 }
@@ -233,23 +317,125 @@ rescan(struct shm_rec *v, size_t n, int64_t *when)
 		*when = now_ms();
 }
 
+
+/* One look of a bulk removal, and what judge() needs beside the record. */
+struct judging {
+	struct rm_opts	*o;
+	struct shm_rec	*rec;
+	size_t		 left;		/* rec and those after it in its array */
+	time_t		 now;
+	int64_t		 scanned;	/* when users were last looked at */
+	int		 flags;		/* for shm_remove_listed() */
+	int		 ret;		/* the walk's first failure */
+};
+
 /*
- * A listed segment's ADDRESS in messages; with -A, one of another place
- * says where, as the other programs take it: "-N PID ADDRESS".
+ * Remove w->rec, a segment listed, if the filters select it and no
+ * process uses it (but -f).
+ */
+static int
+judge(struct judging *w)
+{
+	struct rm_opts *o = w->o;
+	struct shm_rec *rec = w->rec;
+	char addr[SHM_ADDR_BUFSZ + 32];
+
+	/* Named only to say something of it: most are removed in silence. */
+	if (rec->status & SHM_ST_DELETED) {
+		held(o, name_of(o, rec, NULL, addr, sizeof(addr)), rec);
+		return EXIT_SUCCESS;
+	}
+	if (rec->status & SHM_ST_DEST)
+		return EXIT_SUCCESS;	/* removed already, waiting for detach */
+	if (!shm_filter_match(&o->filter, rec, w->now)) {
+		if (shm_may_remove(rec))
+			kept_for_use(o, rec);
+		return EXIT_SUCCESS;
+	}
+	/*
+	 * Another user's segment is not ours to remove: skipped, counted
+	 * in one note, and the same in a dry run.
+	 */
+	if (!shm_may_remove(rec)) {
+		o->denied++;
+		if (o->verbose)
+			cli_warn(name_of(o, rec, NULL, addr, sizeof(addr)),
+			    "skipped: no permission to remove it");
+		return EXIT_SUCCESS;
+	}
+	if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
+	    look_again(rec, w->scanned)) {
+		shm_open_watch_reset();
+		rescan(rec, w->left, &w->scanned);
+	}
+	if (rec->nattch != 0 && !o->force) {
+		if (rec->nattch < 0)
+			o->unknown++;
+		kept(o, name_of(o, rec, NULL, addr, sizeof(addr)),
+		    rec->nattch < 0 ?
+		    "who uses it cannot be seen" : "in use");
+		return EXIT_SUCCESS;
+	}
+	return remove_rec(o, NULL, rec, true, w->flags);
+}
+
+/* shm_sysv_walk()'s call: judge each segment as soon as it is read. */
+static int
+judge_walked(void *ctx, struct shm_rec *rec)
+{
+	struct judging *w = ctx;
+	int r;
+
+	w->rec = rec;
+	w->left = 1;
+	if ((r = judge(w)) != 0 && w->ret == 0)
+		w->ret = r;
+	return 0;
+}
+
+/*
+ * A removal of System V segments alone, in one place, neither -n nor -v
+ * (which list in the order of shmids): each segment judged and removed
+ * as the kernel's table is read, the look it was judged by its last, as
+ * ipcrm --all does.  -1 (nothing done): list and remove as ever.
+ */
+static int
+remove_walk(struct rm_opts *o, int *ret)
+{
+	struct judging w = { .o = o, .flags = SHM_RM_FRESH };
+
+	if (o->dry_run || o->verbose || o->all_ns ||
+	    o->filter.kinds != SHM_KIND_BIT(SHM_SYSV))
+		return -1;
+	w.now = time(NULL);
+	w.scanned = now_ms();
+	if (shm_sysv_walk(cli_place(), judge_walked, &w) == -1) {
+		if (errno != ENOSYS)
+			cli_fatal("cannot list segments");
+		return -1;
+	}
+	*ret = w.ret;
+	return 0;
+}
+
+/*
+ * How many were kept because who uses them cannot be seen, and what
+ * would let us see: the host's PID namespace (or the word that this one
+ * shares its places with no other), and every process of it.
  */
 static void
-place_addr(const struct rm_opts *o, const struct shm_rec *r, char *buf,
-    size_t len)
+unknown_note(const struct rm_opts *o)
 {
-	char addr[SHM_ADDR_BUFSZ];
+	bool pidns = shm_pidns_partial(), user = !pidns || geteuid() != 0;
 
-	shm_addr_format(&r->addr, addr, sizeof(addr));
-	if (o->all_ns && r->addr.place != shm_place_default() &&
-	    shm_place_id(r->addr.place)->pid > 0)
-		snprintf(buf, len, "-N %d %s",
-		    (int)shm_place_id(r->addr.place)->pid, addr);
-	else
-		snprintf(buf, len, "%s", addr);
+	cli_warn(NULL, "kept %zu of unknown use: %s%s%s", o->unknown,
+	    pidns ? "processes of another PID namespace may use them; run "
+	    "shmrm in the host's PID namespace, or set "
+	    "SHMTOOLS_PIDNS_PRIVATE=1 if no process outside this one shares "
+	    "its /dev/shm and IPC namespace" : "",
+	    pidns && user ? "; " : "",
+	    user ? "processes this user cannot see (another user's, hidepid) "
+	    "may use them: run shmrm as root to see every process" : "");
 }
 
 /*
@@ -266,16 +452,19 @@ remove_all(struct rm_opts *o)
 		COL_TYPE, COL_ADDRESS, COL_SIZE, COL_OWNER, COL_NATTCH
 	};
 	struct cols_fmt fmt = { .mode = COLS_RAW, .bytes = true };
-	const struct shm_place **places, *here = cli_place();
+	const struct shm_place **places = NULL, *here = cli_place();
 	struct shm_filter sel = o->filter;
 	struct cols_list cl;
-	size_t i, n, np = 1;
-	struct shm_rec *v;
-	int64_t scanned;
+	size_t i, n = 0, np = 1;
+	struct shm_rec *v = NULL;
+	struct judging w = { .o = o };
 	const char *s;
-	time_t now;
 	int r, ret = EXIT_SUCCESS;
 
+	if (remove_walk(o, &ret) == 0) {
+		shm_remove_listed_done();
+		goto summary;
+	}
 	/*
 	 * Selected whatever --unused and --orphans say, then judged here:
 	 * an unlinked object is in use by definition, and is told about
@@ -302,46 +491,14 @@ remove_all(struct rm_opts *o)
 	if ((s = getenv("SHMTOOLS_TEST_STOP")) != NULL &&
 	    strcmp(s, "listed") == 0)
 		raise(SIGSTOP);
-	now = time(NULL);
-	scanned = now_ms();
+	w.now = time(NULL);
+	w.scanned = now_ms();
 	if (o->dry_run && (o->would = calloc(n + 1, sizeof(*v))) == NULL)
 		cli_fatal(NULL);
 	for (i = 0; i < n; i++) {
-		struct shm_rec *rec = &v[i];
-		char addr[SHM_ADDR_BUFSZ + 32];
-
-		place_addr(o, rec, addr, sizeof(addr));
-		if (rec->status & SHM_ST_DELETED) {
-			held(o, addr, rec);
-			continue;
-		}
-		if (!shm_filter_match(&o->filter, rec, now))
-			continue;
-		if (rec->status & SHM_ST_DEST)
-			continue;	/* removed already, waiting for detach */
-		/*
-		 * Another user's segment is not ours to remove: skipped,
-		 * counted in one note, and the same in a dry run.
-		 */
-		if (!shm_may_remove(rec)) {
-			o->denied++;
-			if (o->verbose)
-				cli_warn(addr, "skipped: no permission to "
-				    "remove it");
-			continue;
-		}
-		if (!o->force && !o->dry_run && shm_use_from_scan(rec) &&
-		    look_again(rec, scanned)) {
-			shm_open_watch_reset();
-			rescan(rec, n - i, &scanned);
-		}
-		if (rec->nattch != 0 && !o->force) {
-			kept(o, addr, rec->nattch < 0 ?
-			    "who uses it cannot be seen" : "in use");
-			continue;
-		}
-		r = remove_rec(o, addr, rec, true);
-		if (r != 0 && ret == 0)
+		w.rec = &v[i];
+		w.left = n - i;
+		if ((r = judge(&w)) != 0 && ret == 0)
 			ret = r;
 	}
 	shm_remove_listed_done();
@@ -355,6 +512,7 @@ remove_all(struct rm_opts *o)
 			ret = EXIT_OPFAIL;
 		free(o->would);
 	}
+summary:
 	{
 		char human[SHM_SIZE_BUFSZ];
 
@@ -363,6 +521,8 @@ remove_all(struct rm_opts *o)
 		 * when both go to one pipe.
 		 */
 		fflush(stdout);
+		if (o->unknown > 0)
+			unknown_note(o);
 		shm_size_human(o->bytes, human, sizeof(human));
 		fprintf(stderr, "%s: %s %zu segment%s, %" PRIu64 " bytes (%s)",
 		    getprogname(), o->dry_run ? "would remove" : "removed",
@@ -370,6 +530,10 @@ remove_all(struct rm_opts *o)
 		if (o->kept > 0)
 			fprintf(stderr, "; kept %zu in use or of unknown use "
 			    "(-f removes them)", o->kept);
+		if (o->kept_use > 0)
+			fprintf(stderr, "; kept %zu %s", o->kept_use,
+			    o->filter.orphans ? "in use, of unknown use or not "
+			    "orphans" : "in use or of unknown use");
 		if (o->held > 0) {
 			shm_size_human(o->held_bytes, human, sizeof(human));
 			fprintf(stderr, "; %zu unlinked object%s still held "
@@ -391,9 +555,10 @@ int
 main(int argc, char *argv[])
 {
 	struct rm_opts o = { 0 };
-	int ch;
+	int ch, r;
 
 	cli_init(argv);
+	shm_list_need_resident(false);	/* never shown */
 	while ((ch = getopt_long(argc, argv, "N:Anvfu:hV", longopts, NULL)) != -1) {
 		if (cli_filter_option(ch, optarg, &o.filter)) {
 			o.bulk = true;
@@ -438,14 +603,23 @@ main(int argc, char *argv[])
 		    "operands: use -N PID");
 	if (o.all_ns)
 		o.bulk = true;	/* what to remove is said below */
-	if (!o.bulk)
-		return cli_exit_status(cli_each_addr(argc, argv,
-		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o));
+	if (!o.bulk) {
+		int rc;
+
+		if (argc > 1)
+			shm_remove_batch();
+		rc = cli_each_addr(argc, argv,
+		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o);
+		shm_remove_listed_done();
+		return cli_exit_status(rc);
+	}
 	/* --sysv or --posix alone would mean "all of that kind": say so. */
 	if (!o.all && !cli_filter_narrows(&o.filter))
 		cli_usage("a bulk removal needs --orphans, --unused, "
-		    "--older-than, -u or --all");
+		    "--older-than, -u, --name or --all");
 	if (o.filter.kinds == 0)
 		o.filter.kinds = SHM_KIND_BIT(SHM_SYSV) | SHM_KIND_BIT(SHM_POSIX);
-	return cli_exit_status(remove_all(&o));
+	r = remove_all(&o);
+	cli_filter_free(&o.filter);
+	return cli_exit_status(r);
 }

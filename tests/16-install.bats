@@ -197,7 +197,7 @@ only_under() {
 	done
 	compgen -G "$PFX/share/zsh/*/_shmls" >/dev/null ||
 	    fail "no zsh completion under $PFX/share/zsh"
-	grep -qx "ExecStart=$PFX/bin/shmrm -v --orphans --older-than 1d" \
+	grep -q "^ExecStart=$PFX/bin/shmrm -v --orphans --older-than 1d --exclude-from=-$PFX/etc/shmtools/keep\$" \
 	    "$PFX/lib/systemd/system/shmtools-cleanup.service" ||
 	    fail "the cleanup unit does not run $PFX/bin/shmrm"
 	# the man pages' footer names the release, not "BSD"
@@ -283,7 +283,7 @@ only_under() {
 	# shipped, not enabled: no unit of ours is linked into a target
 	run find /etc/systemd/system -name 'shmtools-*'
 	assert_output ""
-	run -0 grep -x 'ExecStart=/usr/bin/shmrm -v --orphans --older-than 1d' \
+	run -0 grep -x 'ExecStart=/usr/bin/shmrm -v --orphans --older-than 1d --exclude-from=-/etc/shmtools/keep' \
 	    /lib/systemd/system/shmtools-cleanup.service
 }
 

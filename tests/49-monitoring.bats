@@ -22,6 +22,7 @@ setup() {
 		sed -e "s|@bindir@|$SHMT_BINDIR|g" \
 		    -e "s|@pkglibexecdir@|$UNITS|g" \
 		    -e "s|@textfiledir@|$TEXTFILE|g" \
+		    -e "s|@sysconfdir@|$UNITS/etc|g" \
 		    "$f" >"$UNITS/$(basename "$f" .in)"
 	done
 	chmod +x "$UNITS/shmtools-metrics"
@@ -88,7 +89,7 @@ readme_rules() {
 	done
 	grep -qx "ReadWritePaths=-$TEXTFILE" "$UNITS/shmtools-metrics.service"
 	run ! grep -q '^PrivateTmp=' "$UNITS/shmtools-cleanup.service"
-	grep -qx "ExecStart=$SHMT_BINDIR/shmrm -v --orphans --older-than 1d" \
+	grep -qx "ExecStart=$SHMT_BINDIR/shmrm -v --orphans --older-than 1d --exclude-from=-$UNITS/etc/shmtools/keep" \
 	    "$UNITS/shmtools-cleanup.service"
 	grep -qx 'OnCalendar=minutely' "$UNITS/shmtools-metrics.timer"
 	grep -qx 'OnCalendar=daily' "$UNITS/shmtools-cleanup.timer"

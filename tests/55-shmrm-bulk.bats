@@ -74,7 +74,7 @@ summary() {
 
 	run --separate-stderr -0 shmrm --orphans
 	assert_output ""
-	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K)"
+	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K); kept 3 in use, of unknown use or not orphans"
 	assert_gone "$orphan_key" "$orphan_priv" "$orphan_name"
 	assert_kept "$attached" "$creator_runs" "$mapped"
 	[[ -f $file ]] || fail "a file was removed in bulk"
@@ -132,7 +132,7 @@ summary() {
 @test "--orphans: once the creator or the user exits, its segment goes too" {
 	start_in_use
 	run --separate-stderr -0 shmrm --orphans
-	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B)"
+	assert_equal "$(summary)" "shmrm: removed 0 segments, 0 bytes (0B); kept 2 in use, of unknown use or not orphans"
 	assert_kept "$attached" "$mapped"
 	stop_clients
 	run --separate-stderr -0 shmrm -v --orphans
@@ -159,7 +159,7 @@ summary() {
 	run --separate-stderr -0 shmrm -v --unused
 	assert_equal "$(sort <<<"$output")" \
 	    "$(printf 'removed %s\n' "$free_key" "$free_name" "$creator_runs" | sort)"
-	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K)"
+	assert_equal "$(summary)" "shmrm: removed 3 segments, 6144 bytes (6.0K); kept 2 in use or of unknown use"
 	assert_gone "$free_key" "$free_name" "$creator_runs"
 	assert_kept "$attached" "$mapped"
 }
@@ -389,7 +389,7 @@ summary() {
 	run --separate-stderr -0 shmrm -v --orphans
 	assert_equal "$(awk '{ print $2 }' <<<"$output" | sort)" "$would"
 	assert_equal "$(summary)" "${would_summary/would remove/removed}"
-	assert_equal "$(summary)" "shmrm: removed 6 segments, 24576 bytes (24K)"
+	assert_equal "$(summary)" "shmrm: removed 6 segments, 24576 bytes (24K); kept 1 in use, of unknown use or not orphans"
 }
 
 @test "-n escapes names as shmls -r does" {

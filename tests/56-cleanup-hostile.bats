@@ -121,20 +121,6 @@ release() {
 	: >"$SHARED/go"
 }
 
-# stopped_in PID: PID, or a child of it, is stopped (SIGSTOP at a pause
-# point); STOPPED is that process.
-stopped_in() {
-	local f pid ppid state
-	for f in /proc/[0-9]*/stat; do
-		read -r pid _ state ppid _ <"$f" 2>/dev/null || continue
-		if [[ $state == T && ( $pid == "$1" || $ppid == "$1" ) ]]; then
-			STOPPED=$pid
-			return 0
-		fi
-	done
-	return 1
-}
-
 @test "the owner's resize still holds off root's shmcat and shmput, and says so past the bound" {
 	key=$(new_key)
 	as_nobody shmmk -m 666 -s 8M "$key"

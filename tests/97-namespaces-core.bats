@@ -24,17 +24,6 @@ teardown() {
 	return 0
 }
 
-# box VAR SIZE: a container whose /dev/shm is a tmpfs of SIZE; VAR its pid.
-box() {
-	local _b ready=$BATS_TEST_TMPDIR/box.$RANDOM
-	start_client _b unshare --ipc --mount --propagation private sh -c \
-	    "mount -t tmpfs -o size=$2 shmt-box /dev/shm && : >$ready &&
-	    exec sleep 1000"
-	wait_until 5 test -e "$ready" || fail "the container did not start"
-	wait_until 5 _runs "$_b" sleep || fail "the container did not exec"
-	printf -v "$1" '%s' "$_b"
-}
-
 # saved KEY: has a resize of KEY left a recovery file in $TMPDIR?
 saved() {
 	compgen -G "$TMPDIR/shmresize-$1-*" >/dev/null

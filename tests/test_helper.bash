@@ -605,6 +605,18 @@ set_sysv_owner() {
 
 # --- System V resizes stopped at a pause point (SHMTOOLS_TEST_PAUSE) ---
 
+# box VAR SIZE: a container (a sleep in a new IPC and mount namespace)
+# whose /dev/shm is a tmpfs of SIZE; VAR its pid.
+box() {
+	local _b ready=$BATS_TEST_TMPDIR/box.$RANDOM
+	start_client _b unshare --ipc --mount --propagation private sh -c \
+	    "mount -t tmpfs -o size=$2 shmt-box /dev/shm && : >$ready &&
+	    exec sleep 1000"
+	wait_until 5 test -e "$ready" || fail "the container did not start"
+	wait_until 5 _runs "$_b" sleep || fail "the container did not exec"
+	printf -v "$1" '%s' "$_b"
+}
+
 # in_sleep PID: PID sleeps in nanosleep(2)/clock_nanosleep(2): at a pause.
 in_sleep() {
 	local nr
@@ -622,6 +634,20 @@ kill_at() {
 	wait_until 10 in_sleep "$_k" || fail "$* never reached the pause '$point'"
 	kill -KILL "$_k"
 	wait "$_k" || true
+}
+
+# stopped_in PID: PID, or a child of it, is stopped (SIGSTOP at a pause
+# point); STOPPED is that process.
+stopped_in() {
+	local f pid ppid state
+	for f in /proc/[0-9]*/stat; do
+		read -r pid _ state ppid _ <"$f" 2>/dev/null || continue
+		if [[ $state == T && ( $pid == "$1" || $ppid == "$1" ) ]]; then
+			STOPPED=$pid
+			return 0
+		fi
+	done
+	return 1
 }
 
 # recovery_file: the path of the one recovery file in $TMPDIR.

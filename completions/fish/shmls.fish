@@ -14,7 +14,7 @@ end
 
 # Filters choose the segments, as ADDRESS operands do: one or the other.
 function __fish_shmls_no_filter --description 'no filter and no --limits on the command line yet'
-    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|limits|metrics)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
+    not string match -qr -- '^(--(sysv|posix|memfd|user|unused|orphans|older-than|name|exclude|exclude-from|limits|metrics)(=.*)?|-[Jre0nbPhV]*u.*)$' (commandline -opc)[2..-1]
 end
 
 complete -c shmls -f  # operands are addresses, not files
@@ -26,6 +26,9 @@ complete -c shmls -s u -l user -x -a '(__fish_complete_users)' -d 'List segments
 complete -c shmls -l unused -d 'List segments no process uses (NATTCH 0)'
 complete -c shmls -l orphans -d 'List unused segments whose creator is gone'
 complete -c shmls -l older-than -x -d 'segments changed longer ago (90s, 10m, 2h, 3d)'
+complete -c shmls -l name -x -d 'Segments whose name, path or key matches GLOB (psm_*, 0x5e00*)'
+complete -c shmls -l exclude -x -d 'Leave out the segments whose name, path or key matches GLOB'
+complete -c shmls -l exclude-from -r -F -d '--exclude each GLOB of FILE, one a line'
 complete -c shmls -l sort -x -a '(__fish_shmls_sort_columns)' -d 'Sort by COLUMN'
 complete -c shmls -s o -l output -x -a '(__fish_shmls_columns)' -d 'Columns to print (+COL,... adds to the default)'
 complete -c shmls -l list-columns -d 'List the available columns and exit'

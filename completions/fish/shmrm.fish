@@ -4,7 +4,7 @@
 
 # Bulk mode: filters choose the segments, ADDRESS operands name them.
 function __fish_shmrm_no_filter --description 'no bulk-mode filter on the command line yet'
-    not string match -qr -- '^(--(sysv|posix|user|unused|orphans|older-than|all|all-namespaces)(=.*)?|-[nvf]*[uA].*)$' (commandline -opc)[2..-1]
+    not string match -qr -- '^(--(sysv|posix|user|unused|orphans|older-than|name|exclude|exclude-from|all|all-namespaces)(=.*)?|-[nvf]*[uA].*)$' (commandline -opc)[2..-1]
 end
 
 complete -c shmrm -f  # operands are addresses, not files
@@ -18,6 +18,9 @@ complete -c shmrm -s u -l user -x -a '(__fish_complete_users)' -d 'Bulk: segment
 complete -c shmrm -l unused -d 'Bulk: segments no process uses (NATTCH 0)'
 complete -c shmrm -l orphans -d 'Bulk: unused segments whose creator is gone'
 complete -c shmrm -l older-than -x -d 'bulk: changed longer ago (90s, 10m, 2h, 3d)'
+complete -c shmrm -l name -x -d 'Bulk: segments whose name or key matches GLOB (psm_*, 0x5e00*)'
+complete -c shmrm -l exclude -x -d 'Bulk: never the segments whose name or key matches GLOB'
+complete -c shmrm -l exclude-from -r -F -d 'Bulk: --exclude each GLOB of FILE (-FILE: may be missing)'
 complete -c shmrm -l all -d 'Bulk: every segment (that no process uses)'
 complete -c shmrm -s N -l namespace -x -a '(__fish_shmtools_namespaces)' -d 'Act in the place (IPC namespace, /dev/shm) of PID'
 complete -c shmrm -s A -l all-namespaces -d 'Bulk: every place: every IPC namespace and /dev/shm'

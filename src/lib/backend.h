@@ -54,6 +54,8 @@ struct shm_backend {
 	int	(*ungrow)(struct shm_seg *, uint64_t, uint64_t);
 	int	(*close)(struct shm_seg *);
 	int	(*remove)(const struct shm_addr *);
+	/* remove, and say what was removed (NULL: stat, then remove) */
+	int	(*remove_stat)(const struct shm_addr *, struct shm_rec *);
 	int	(*remove_listed)(const struct shm_rec *, int);
 	bool	(*may_remove)(const struct shm_rec *);	/* NULL: yes */
 	int	(*list)(const struct shm_place *, struct shm_vec *);
@@ -148,9 +150,18 @@ int	 recovery_note_new(int, int);
 int	 recovery_find(const struct shm_addr *, struct shm_recovery *);
 int	 recovery_pending(const struct shm_addr *, key_t,
 	    struct shm_recovery *);
+int	 recovery_pending_bulk(const struct shm_addr *, key_t,
+	    struct shm_recovery *);
+void	 recovery_bulk_end(void);
 int	 recovery_save(const struct shm_addr *, const struct shmid_ds *, int,
 	    uint64_t, uint64_t, const unsigned char *, char **);
 void	 resize_test_pause(const char *);
+
+/* sysv.c */
+int	 sysv_walk(const struct shm_place *,
+	    int (*)(void *, struct shm_rec *), void *);
+void	 sysv_remove_batch(bool);
+void	 sysv_list_resident(bool);
 
 /* sysv_resize.c */
 int	 sysv_resize_copy(const struct shm_addr *, int, uint64_t, int,

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -135,7 +136,7 @@ static bool
 owner_runs(const struct shm_rec *r)
 {
 	const uid_t who[2] = { r->uid, r->cuid };
-	uid_t me = geteuid();
+	uid_t me = shm_euid();
 	int i;
 
 	for (i = 0; i < 2; i++)
@@ -174,6 +175,40 @@ shm_is_orphan(const struct shm_rec *r)
 	}
 }
 
+/*
+ * Why r is kept by a removal of unused segments (orphans: of orphans):
+ * NULL if it is not, else the reason, in buf if it names a process.
+ * *unknown: kept because what it needs to know cannot be seen.
+ */
+const char *
+shm_kept_why(const struct shm_rec *r, bool orphans, char *buf, size_t len,
+    bool *unknown)
+{
+	*unknown = false;
+	if (r->nattch > 0)
+		return "in use";
+	if (r->nattch < 0 || (shm_use_from_scan(r) && !r->users_known)) {
+		*unknown = true;
+		return "who uses it cannot be seen";
+	}
+	if (!orphans || shm_is_orphan(r))
+		return NULL;
+	if (r->addr.kind != SHM_SYSV)
+		return "a memfd lives while it is held";
+	if (r->cpid == 0) {
+		*unknown = true;
+		return "its creator is of another PID namespace: whether it "
+		    "runs cannot be seen";
+	}
+	if (proc_alive(r->cpid) || proc_alive(r->lpid)) {
+		snprintf(buf, len, "not an orphan: its %s, PID %d, runs",
+		    proc_alive(r->cpid) ? "creator" : "last user",
+		    (int)(proc_alive(r->cpid) ? r->cpid : r->lpid));
+		return buf;
+	}
+	return "not an orphan: a process of its owner or creator runs";
+}
+
 bool
 shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
     time_t now)
@@ -187,6 +222,8 @@ shm_filter_match(const struct shm_filter *f, const struct shm_rec *r,
 	if (f->orphans && !shm_is_orphan(r))
 		return false;
 	if (f->has_older && (r->ctime == 0 || now - r->ctime < f->older_than))
+		return false;
+	if (!shm_globs_match(f, r))
 		return false;
 	return true;
 }

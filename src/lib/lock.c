@@ -36,8 +36,9 @@
  *    non-root owner's lock file first: that owner's resize then refuses,
  *    naming the file (root can remove it); nobody is made to wait.
  *
- * A bulk removal (shmrm --orphans, --all) takes one lock for the whole
- * IPC namespace instead of one a segment: an OFD write lock (fcntl) on
+ * A bulk removal (shmrm --orphans, --all; and shmrm KEY KEY..., through
+ * shm_remove_batch()) takes one lock for the whole IPC namespace
+ * instead of one a segment: an OFD write lock (fcntl) on
  * shmtools-ipcINODE.lock, a file of root's, mode 0644.  A write lock
  * needs the file open for writing, so only root can take it; a resize
  * (anyone's) holds it for reading for as long as it runs.  The order
@@ -215,7 +216,7 @@ seg_owners(key_t key, int id, uid_t *uid, uid_t *cuid)
 static bool
 may_change(const struct shm_place *place, uid_t uid, uid_t cuid)
 {
-	uid_t euid = geteuid();
+	uid_t euid = shm_euid();
 
 	/* A key that names nothing is anyone's to take. */
 	return uid == SHM_UNKNOWN_ID || uid == euid || cuid == euid ||
@@ -231,7 +232,7 @@ trusted(const struct stat *st, uid_t uid, uid_t cuid)
 	if (st->st_uid == 0)
 		return true;
 	if (uid == SHM_UNKNOWN_ID)
-		return st->st_uid == geteuid();
+		return st->st_uid == shm_euid();
 	return st->st_uid == uid || st->st_uid == cuid;
 }
 
@@ -292,7 +293,7 @@ open_lock_file(const char *path, uid_t uid, uid_t cuid, struct stat *st)
 			if (made && (st->st_mode & 0777) != 0600 &&
 			    fchmod(fd, 0600) == 0)
 				st->st_mode = (st->st_mode & ~0777u) | 0600;
-			if (made && geteuid() == 0 && uid != SHM_UNKNOWN_ID &&
+			if (made && shm_euid() == 0 && uid != SHM_UNKNOWN_ID &&
 			    uid != 0 && fchown(fd, uid, (gid_t)-1) == 0)
 				st->st_uid = uid;
 			if (trusted(st, uid, cuid))
@@ -639,18 +640,29 @@ lock_bulk_end(void)
  * Taken the first time it is asked for a place, let go when another
  * place is asked about or by lock_bulk_end().
  */
+/*
+ * Take the namespace's lock now, if it is not held for place already:
+ * whether it was taken (else keys are locked one by one).
+ */
 bool
-lock_bulk_covers(const struct shm_place *place, key_t key, int id)
+lock_bulk_take(const struct shm_place *place)
 {
-	long long v = key != IPC_PRIVATE ? (long long)(unsigned)key :
-	    -1 - (long long)id;
-
 	if (bulk.place != place || bulk.ino != place_ipcns_ino(place)) {
 		lock_bulk_end();
 		bulk.place = place;
 		bulk.ino = place_ipcns_ino(place);
 		bulk_begin(place);
 	}
+	return bulk.fd != -1;
+}
+
+bool
+lock_bulk_covers(const struct shm_place *place, key_t key, int id)
+{
+	long long v = key != IPC_PRIVATE ? (long long)(unsigned)key :
+	    -1 - (long long)id;
+
+	lock_bulk_take(place);
 	/* bsearch(3) may not be given NULL, even for no element. */
 	return bulk.fd != -1 && (bulk.nnamed == 0 ||
 	    bsearch(&v, bulk.named, bulk.nnamed, sizeof(v), cmp_ll) == NULL);

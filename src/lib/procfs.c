@@ -119,6 +119,20 @@ proc_sees_all_pidns(int procfd)
 	    is_init_pidns(procfd, "1/ns/pid");
 }
 
+/* The same of /proc, for what a program says of unknown use. */
+bool
+shm_pidns_partial(void)
+{
+	int fd;
+	bool r;
+
+	if ((fd = open(SHM_PROC, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return false;
+	r = !proc_sees_all_pidns(fd);
+	close(fd);
+	return r;
+}
+
 /*
  * Does this /proc show every process of the host?  -A finds places only
  * through processes: one it cannot see may be a whole container.

@@ -366,9 +366,16 @@ recovery_scan(const struct shm_place *place, const char *prefix,
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
+		/*
+		 * "None" must hold for every key: a file of another key
+		 * than prefix names counts too, or the next key asked about
+		 * would be told its file is not there.
+		 */
+		if (strncmp(de->d_name, RECOVERY_PREFIX,
+		    strlen(RECOVERY_PREFIX)) == 0)
+			any++;
 		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
 			continue;
-		any++;
 		if ((fd = recovery_open(dirfd(d), dir, de->d_name,
 		    place_ipcns_ino(place), &rec)) == -1)
 			continue;
@@ -471,6 +478,76 @@ recovery_pending(const struct shm_addr *a, key_t key, struct shm_recovery *found
 	k.by_id = false;
 	k.key = key;
 	return recovery_find(&k, found);
+}
+
+/*
+ * A bulk removal's one look at the recovery files of a namespace: taken
+ * the first time recovery_pending_bulk() is asked about it, let go by
+ * recovery_bulk_end().
+ */
+static struct {
+	bool			 taken;
+	unsigned long long	 ipcns;
+	struct shm_recovery	*v;
+	size_t			 n;
+} snap;
+
+/*
+ * recovery_pending(), answered from one look at $TMPDIR for the whole
+ * bulk removal instead of one stat(2) of it a segment.  Only for a key
+ * that the namespace's bulk lock covers (lock_bulk_covers()): no resize
+ * of it can start, so no recovery file of it can appear, while that
+ * lock is held; one that was there when it was taken is in the look.  A
+ * file removed since (a --recover) still counts: the key is refused, as
+ * it would have been a moment earlier.
+ */
+int
+recovery_pending_bulk(const struct shm_addr *a, key_t key,
+    struct shm_recovery *found)
+{
+	const struct shm_place *place = shm_addr_place(a);
+	size_t i, pass;
+
+	memset(found, 0, sizeof(*found));
+	if (place == NULL)
+		place = shm_place_default();
+	if (!snap.taken || snap.ipcns != place_ipcns_ino(place)) {
+		recovery_bulk_end();
+		if (recovery_scan(place, RECOVERY_PREFIX, &snap.v,
+		    &snap.n) == -1)
+			return -1;
+		snap.taken = true;
+		snap.ipcns = place_ipcns_ino(place);
+	}
+	/* As recovery_pending(): by a's own key or shmid, then by key. */
+	for (pass = 0; pass < 2; pass++) {
+		struct shm_addr k = *a;
+
+		if (pass == 1) {
+			if (!a->by_id || key == IPC_PRIVATE)
+				break;
+			k.by_id = false;
+			k.key = key;
+		}
+		for (i = 0; i < snap.n; i++) {
+			if (!recovery_matches(&snap.v[i], &k))
+				continue;
+			*found = snap.v[i];
+			if ((found->path = strdup(snap.v[i].path)) == NULL)
+				return -1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+void
+recovery_bulk_end(void)
+{
+	sysv_recovery_list_free(snap.v, snap.n);
+	snap.v = NULL;
+	snap.n = 0;
+	snap.taken = false;
 }
 
 /*

@@ -361,6 +361,41 @@ shm_remove(const struct shm_addr *a)
 }
 
 /*
+ * Remove what a names, and fill in info as it was just before: what
+ * shm_stat() then shm_remove() do, in one look where the backend can
+ * (System V: the look is taken under the key's lock, with the removal).
+ * On failure info holds nothing to free.
+ */
+int
+shm_remove_stat(const struct shm_addr *a, struct shm_rec *info)
+{
+	const struct shm_backend *be;
+	struct place_act act;
+	int r;
+
+	shm_rec_init(info);
+	if (shm_remove_check(a) == -1 || (be = backend_in_place(a)) == NULL)
+		return -1;
+	if (be->remove == NULL || (be->remove_stat == NULL && be->stat == NULL))
+		return unsupported();
+	if (act_begin(a, &act) == -1)
+		return -1;
+	if (be->remove_stat != NULL)
+		r = be->remove_stat(a, info);
+	else if ((r = be->stat(a, info)) == 0 && (r = be->remove(a)) == -1) {
+		int e = errno;
+
+		shm_rec_free(info);
+		shm_rec_init(info);
+		errno = e;
+	}
+	place_act_end(&act);
+	if (r == 0)
+		info->addr.place = a->place;
+	return r;
+}
+
+/*
  * Remove the segment a listing found in r, only if it is still that
  * segment, and (System V, unless SHM_RM_FORCE) still has no process
  * attached: EBUSY if one attached, ESTALE if the name now holds another
@@ -393,6 +428,19 @@ void
 shm_remove_listed_done(void)
 {
 	lock_bulk_end();
+	recovery_bulk_end();
+	sysv_remove_batch(false);
+}
+
+/*
+ * Many shm_remove() calls follow, ended by shm_remove_listed_done(): as
+ * root, System V keys are removed under one namespace lock, as a bulk
+ * removal's listed ones are (lock.c), instead of a lock file each.
+ */
+void
+shm_remove_batch(void)
+{
+	sysv_remove_batch(true);
 }
 
 /*
@@ -417,6 +465,35 @@ shm_may_remove(const struct shm_rec *r)
 	may = be->may_remove(r);
 	place_act_end(&act);
 	return may;
+}
+
+/*
+ * A bulk removal of System V segments alone: fn is called on each
+ * segment of place (NULL: the default) as soon as it is read, with the
+ * namespace's lock held where we may take it; a removal fn makes of it
+ * with SHM_RM_FRESH takes that look as its last.  -1 (ENOSYS: the
+ * kernel cannot walk its table; list instead) or 0.
+ */
+int
+shm_sysv_walk(const struct shm_place *place,
+    int (*fn)(void *, struct shm_rec *), void *ctx)
+{
+	if (place == NULL)
+		place = shm_place_default();
+	if (place_enter(place) == -1)
+		return -1;
+	return sysv_walk(place, fn, ctx);
+}
+
+/*
+ * Must listings fill in the resident and swapped bytes of System V
+ * segments (the default)?  A caller that never shows them (shmrm) says
+ * no, and the kernel's table is read the cheaper way.
+ */
+void
+shm_list_need_resident(bool need)
+{
+	sysv_list_resident(need);
 }
 
 /*

@@ -72,6 +72,7 @@ int	 lines_open(struct lines *, int, const char *);
 char	*lines_next(struct lines *, size_t *);
 void	 lines_close(struct lines *);
 long	 shm_env_ms(const char *, long);
+uid_t	 shm_euid(void);
 
 /* procfs.c */
 bool	 proc_alive(pid_t);
@@ -189,6 +190,7 @@ int	 shm_key_lock_owned(const struct shm_place *, key_t, int, uid_t, uid_t,
 	    bool);
 void	 shm_key_unlock(int);
 int	 shm_lock_path(const struct shm_place *, key_t, int, char *, size_t);
+bool	 lock_bulk_take(const struct shm_place *);
 bool	 lock_bulk_covers(const struct shm_place *, key_t, int);
 void	 lock_bulk_end(void);
 bool	 lock_sysv_admin(const struct shm_place *);

@@ -216,11 +216,18 @@ int	 shm_ungrow(struct shm_seg *, uint64_t, uint64_t);
 int	 shm_close(struct shm_seg *);
 int	 shm_remove_check(const struct shm_addr *);
 int	 shm_remove(const struct shm_addr *);
+int	 shm_remove_stat(const struct shm_addr *, struct shm_rec *);
 #define SHM_RM_FORCE	0x01	/* shm_remove_listed(): even if attached */
 #define SHM_RM_SAME	0x02	/* the name was not made again since the
 				   listing (watch.c): no need to check */
+#define SHM_RM_FRESH	0x04	/* the record was read just now, under the
+				   namespace's lock (shm_sysv_walk) */
+int	 shm_sysv_walk(const struct shm_place *,
+	    int (*)(void *, struct shm_rec *), void *);
 int	 shm_remove_listed(const struct shm_rec *, int);
 void	 shm_remove_listed_done(void);
+void	 shm_remove_batch(void);
+void	 shm_list_need_resident(bool);
 /* watch.c: which POSIX objects were opened by name since a scan */
 void	 shm_open_watch_start(const struct shm_place *const *, size_t);
 bool	 shm_open_watch_active(void);
@@ -413,13 +420,26 @@ struct shm_filter {
 	bool		 orphans;
 	bool		 has_older;
 	time_t		 older_than;	/* seconds since CTIME */
+	char		**names;	/* --name GLOBs: any matches */
+	size_t		 nnames;
+	char		**excludes;	/* --exclude GLOBs: none matches */
+	size_t		 nexcludes;
 };
 int	 shm_duration_parse(const char *, time_t *, const char **);
+/* glob.c: --name, --exclude (fnmatch(3), as shmls(1) says) */
+int	 shm_glob_check(const char *, const char **);
+bool	 shm_glob_match(const char *, const struct shm_rec *);
+bool	 shm_globs_match(const struct shm_filter *, const struct shm_rec *);
 int	 shm_user_parse(const char *, uid_t *);
 /* The one judgement of shmls's filters and shmrm's bulk mode. */
 bool	 shm_filter_match(const struct shm_filter *, const struct shm_rec *,
 	    time_t);
 bool	 shm_is_orphan(const struct shm_rec *);
+const char *shm_kept_why(const struct shm_rec *, bool, char *, size_t,
+	    bool *);
+/* procfs.c: is use unknown because this /proc is a child PID namespace's
+   (not said private by SHMTOOLS_PIDNS_PRIVATE=1)? */
+bool	 shm_pidns_partial(void);
 bool	 shm_use_from_scan(const struct shm_rec *);
 
 /* select.c: who uses what, and what the filters select */

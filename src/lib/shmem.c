@@ -114,7 +114,8 @@ bool
 shm_shmem_accountable(const struct shm_filter *f)
 {
 	return f->kinds == SHM_KINDS_ALL && !f->has_uid && !f->unused &&
-	    !f->orphans && !f->has_older;
+	    !f->orphans && !f->has_older && f->nnames == 0 &&
+	    f->nexcludes == 0;
 }
 
 /*

@@ -23,16 +23,22 @@
 #include "backend.h"
 
 
-/* Without /proc: walk the kernel's index with SHM_STAT_ANY. */
+/*
+ * Without /proc: walk the kernel's index with SHM_STAT_ANY.  The number
+ * of segments found, or -1; how many the kernel counts in *used (a
+ * kernel before 4.17 has no SHM_STAT_ANY, and SHM_STAT shows only what
+ * we may read).
+ */
 static int
-sysv_list_shmctl(struct shm_vec *vec)
+sysv_list_shmctl_n(struct shm_vec *vec, unsigned long *used)
 {
 	struct shm_info si;
 	struct shmid_ds ds;
-	int maxidx, idx, id;
+	int maxidx, idx, id, n = 0;
 
 	if ((maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si)) == -1)
 		return -1;
+	*used = (unsigned long)si.used_ids;
 	for (idx = 0; idx <= maxidx; idx++) {
 		struct shm_rec *rec;
 
@@ -42,6 +48,88 @@ sysv_list_shmctl(struct shm_vec *vec)
 		if ((rec = shm_vec_push(vec)) == NULL)
 			return -1;
 		sysv_fill_from_ds(id, &ds, rec);
+		n++;
+	}
+	return n;
+}
+
+static int
+sysv_list_shmctl(struct shm_vec *vec)
+{
+	unsigned long used;
+
+	return sysv_list_shmctl_n(vec, &used) == -1 ? -1 : 0;
+}
+
+/*
+ * Do listings need the RSS and SWAP of System V segments, which only
+ * /proc/sysvipc/shm tells?  Without them (shmrm) the kernel's table is
+ * walked with shmctl: one call a segment, against the kernel's
+ * formatting of a line of text and our parsing of it.
+ */
+static bool list_resident = true;
+
+void
+sysv_list_resident(bool need)
+{
+	list_resident = need;
+}
+
+/*
+ * The shmctl walk, if it saw every segment the kernel counts: 1; 0 if
+ * not (the records it pushed taken back), and /proc must be read.
+ */
+static int
+sysv_list_lean(struct shm_vec *vec)
+{
+	size_t before = vec->n, i;
+	unsigned long used;
+	int n;
+
+	if ((n = sysv_list_shmctl_n(vec, &used)) != -1 &&
+	    (unsigned long)n == used)
+		return 1;
+	for (i = before; i < vec->n; i++)
+		shm_rec_free(&vec->v[i]);
+	vec->n = before;
+	return 0;
+}
+
+/*
+ * Call fn on each segment of the kernel's table as it is read, with the
+ * namespace's bulk lock taken first where we may (lock.c): a bulk
+ * removal that judges and removes each as soon as it has looked at it,
+ * so that the look is its last (SHM_RM_FRESH) and the table is read
+ * once.  The place is entered already.  fn's non-zero return stops the
+ * walk.  -1 with ENOSYS, before fn is called, on a kernel without
+ * SHM_STAT_ANY (before 4.17), whose SHM_STAT hides what we may not read.
+ */
+int
+sysv_walk(const struct shm_place *place,
+    int (*fn)(void *, struct shm_rec *), void *ctx)
+{
+	struct shm_info si;
+	struct shmid_ds ds;
+	struct shm_rec rec;
+	int maxidx, idx, id, r = 0;
+
+	(void)lock_bulk_take(place);
+	if ((maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si)) == -1)
+		return -1;
+	for (idx = 0; idx <= maxidx && r == 0; idx++) {
+		if ((id = shmctl(idx, SHM_STAT_ANY, &ds)) == -1) {
+			if (errno == EINVAL && shmctl(idx, SHM_STAT, &ds) != -1) {
+				errno = ENOSYS;
+				return -1;
+			}
+			continue;
+		}
+		shm_rec_init(&rec);
+		sysv_fill_from_ds(id, &ds, &rec);
+		rec.rss = rec.swap = -1;
+		rec.addr.place = place;
+		r = fn(ctx, &rec);
+		shm_rec_free(&rec);
 	}
 	return 0;
 }
@@ -56,6 +144,8 @@ sysv_list(const struct shm_place *place, struct shm_vec *vec)
 	int r = 0;
 
 	(void)place;
+	if (!list_resident && sysv_list_lean(vec) == 1)
+		return 0;
 	/* In large reads: the kernel makes the table again for each. */
 	if (lines_open(&lines, AT_FDCWD, PROC_SYSVIPC_SHM) == -1)
 		return sysv_list_shmctl(vec);
@@ -82,15 +172,23 @@ sysv_list(const struct shm_place *place, struct shm_vec *vec)
  * cannot read hides nothing a resize of ours could have left there.
  */
 static int
-sysv_pending(const struct shm_addr *a, key_t key)
+sysv_pending_in(const struct shm_addr *a, key_t key, bool covered)
 {
 	struct shm_recovery found;
 
-	if (recovery_pending(a, key, &found) == -1 || found.path == NULL)
+	if ((covered ? recovery_pending_bulk(a, key, &found) :
+	    recovery_pending(a, key, &found)) == -1 || found.path == NULL)
 		return 0;
 	free(found.path);
 	errno = SHM_EPENDING;
 	return -1;
+}
+
+/* The same, for a key that no bulk lock covers: $TMPDIR looked at now. */
+static int
+sysv_pending(const struct shm_addr *a, key_t key)
+{
+	return sysv_pending_in(a, key, false);
 }
 
 static int
@@ -119,7 +217,7 @@ sysv_stat(const struct shm_addr *a, struct shm_rec *rec)
 static bool
 sysv_may_remove(const struct shm_rec *r)
 {
-	uid_t euid = geteuid();
+	uid_t euid = shm_euid();
 
 	if (r->uid == SHM_UNKNOWN_ID || r->cuid == SHM_UNKNOWN_ID)
 		return true;
@@ -137,21 +235,29 @@ sysv_remove_listed(const struct shm_rec *r, int flags)
 {
 	struct shmid_ds ds;
 	int lockfd, rv = -1;
+	bool covered;
 
 	/*
 	 * Not while a resize of its key holds the key's lock; within a
-	 * bulk removal, the namespace's one lock keeps resizes off.
+	 * bulk removal, the namespace's one lock keeps resizes off, and
+	 * $TMPDIR is looked at once for all (recovery_pending_bulk()).
 	 */
 	lockfd = -1;
-	if (!lock_bulk_covers(shm_addr_place(&r->addr), r->addr.key,
-	    r->addr.id) &&
+	covered = lock_bulk_covers(shm_addr_place(&r->addr), r->addr.key,
+	    r->addr.id);
+	if (!covered &&
 	    (lockfd = shm_key_lock_owned(shm_addr_place(&r->addr),
 	    r->addr.key, r->addr.id, r->uid, r->cuid, false)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
-	if (sysv_pending(&r->addr, r->addr.key) == -1)
+	if (sysv_pending_in(&r->addr, r->addr.key, covered) == -1)
 		goto out;
-	if (sysv_stat_id(r->addr.id, &ds) == -1)
+	/* Read under the namespace's lock just now (sysv_walk): that. */
+	if (covered && (flags & SHM_RM_FRESH)) {
+		ds.shm_perm.mode = (r->status & SHM_ST_DEST) ? SHM_DEST : 0;
+		ds.shm_nattch = (shmatt_t)r->nattch;
+		IPC_PERM_KEY(ds.shm_perm) = r->addr.key;
+	} else if (sysv_stat_id(r->addr.id, &ds) == -1)
 		goto out;
 	if (IPC_PERM_KEY(ds.shm_perm) != r->addr.key ||
 	    (ds.shm_perm.mode & SHM_DEST)) {
@@ -376,20 +482,68 @@ sysv_close(struct shm_seg *seg)
  * IPC_RMID only marks the segment for destruction: it goes when the last
  * process detaches, and until then it shows as "dest" with key 0.
  */
-static int
-sysv_remove(const struct shm_addr *a)
+static bool remove_batch;	/* shm_remove_batch(): many at once */
+
+void
+sysv_remove_batch(bool on)
 {
+	remove_batch = on;
+}
+
+/*
+ * Within a batch of removals by name (shm_remove_batch()), resolve a
+ * under the bulk removal's namespace lock where it covers a's key, as a
+ * listed one is: no lock file a key, and $TMPDIR looked at once.  -1
+ * with lockfd -1 and errno 0: not covered, take the key's lock.
+ */
+static int
+sysv_batch_resolve(const struct shm_addr *a, int *lockfd)
+{
+	key_t key = a->key;
+
+	*lockfd = -1;
+	errno = 0;
+	if (!remove_batch)
+		return -1;
+	if (a->by_id && sysv_key_of(a->id, &key) == -1)
+		return -1;
+	if (!lock_bulk_covers(shm_addr_place(a), key, a->id)) {
+		errno = 0;
+		return -1;
+	}
+	if (sysv_pending_in(a, key, true) == -1)
+		return -1;
+	return sysv_resolve(a);
+}
+
+static int
+sysv_remove_stat(const struct shm_addr *a, struct shm_rec *rec)
+{
+	struct shmid_ds ds;
 	int id, lockfd, r = 0;
 
-	if ((id = sysv_lock_resolve(a, &lockfd)) == -1)
+	if ((id = sysv_batch_resolve(a, &lockfd)) == -1 &&
+	    (errno != 0 || (id = sysv_lock_resolve(a, &lockfd)) == -1))
 		return -1;
-	if (shmctl(id, IPC_RMID, NULL) == -1) {
+	if (rec != NULL && sysv_stat_id(id, &ds) == -1)
+		r = -1;
+	else if (rec != NULL) {
+		sysv_fill_from_ds(id, &ds, rec);
+		rec->rss = rec->swap = -1;
+	}
+	if (r == 0 && shmctl(id, IPC_RMID, NULL) == -1) {
 		if (errno == EINVAL || errno == EIDRM)
 			errno = ENOENT;
 		r = -1;
 	}
 	shm_key_unlock(lockfd);
 	return r;
+}
+
+static int
+sysv_remove(const struct shm_addr *a)
+{
+	return sysv_remove_stat(a, NULL);
 }
 
 /*
@@ -458,6 +612,7 @@ const struct shm_backend sysv_backend = {
 	.copy_resize = sysv_resize_copy,	/* it cannot change size */
 	.close = sysv_close,
 	.remove = sysv_remove,
+	.remove_stat = sysv_remove_stat,
 	.remove_listed = sysv_remove_listed,
 	.may_remove = sysv_may_remove,
 	.list = sysv_list,

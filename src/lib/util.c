@@ -370,6 +370,24 @@ lines_close(struct lines *l)
 }
 
 /*
+ * Our effective uid, asked of the kernel once: the tools never change it
+ * (they act as a place's owner through the file system uid alone,
+ * owner.c), and a bulk removal asks once a segment.
+ */
+uid_t
+shm_euid(void)
+{
+	static uid_t euid;
+	static bool known;
+
+	if (!known) {
+		euid = geteuid();
+		known = true;
+	}
+	return euid;
+}
+
+/*
  * A bound in milliseconds from environment variable name (the tests set
  * one short), or dflt where it is unset or not 0 to an hour.
  */

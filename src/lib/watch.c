@@ -14,12 +14,20 @@
  * queue overflowed, every object counts as opened: the caller looks
  * again, as it did before there was a watch.
  *
+ * The queue is read only when the kernel says it holds something: the
+ * instance is O_ASYNC, and the SIGIO that comes with each event sets a
+ * flag.  A removal of 100,000 objects that nobody opens then makes no
+ * read(2) that finds nothing, one an object.  Where that cannot be set
+ * up, the queue is read before each answer.
+ *
  * Layer: operations (src/lib/LAYERS).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +46,45 @@ static struct {
 	size_t		 ndirs;
 	struct hash	 opened;	/* (wd, hash of a name) */
 	struct hash	 changed;	/* names made or moved there since */
-} w = { -1, false, NULL, 0, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	bool		 async;		/* SIGIO says when to read */
+	struct sigaction old;		/* SIGIO's action before */
+} w = { .fd = -1 };
+
+/* The queue may hold events: set by SIGIO, cleared before each read. */
+static volatile sig_atomic_t queued;
+
+static void
+on_sigio(int sig)
+{
+	(void)sig;
+	queued = 1;
+}
+
+/*
+ * Have the kernel send SIGIO when an event is queued (fcntl(2) O_ASYNC),
+ * caught by on_sigio.  If any step fails, the queue is read every time.
+ */
+static void
+watch_async(void)
+{
+	struct sigaction sa;
+	int fl;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigio;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	queued = 1;		/* read once before the first answer */
+	if (sigaction(SIGIO, &sa, &w.old) == -1)
+		return;
+	if (fcntl(w.fd, F_SETOWN, getpid()) == -1 ||
+	    (fl = fcntl(w.fd, F_GETFL)) == -1 ||
+	    fcntl(w.fd, F_SETFL, fl | O_ASYNC) == -1) {
+		(void)sigaction(SIGIO, &w.old, NULL);
+		return;
+	}
+	w.async = true;
+}
 
 /* FNV-1a of a name: the key of an opened name, beside its watch. */
 static uint64_t
@@ -83,6 +129,7 @@ shm_open_watch_start(const struct shm_place *const *pl, size_t np)
 		}
 		w.dirs[w.ndirs++].place = p;
 	}
+	watch_async();
 }
 
 /* Read what the watch has queued; a full queue is everything opened. */
@@ -93,6 +140,7 @@ drain(void)
 	    __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t n;
 
+	queued = 0;
 	while ((n = read(w.fd, buf, sizeof(buf))) > 0) {
 		const char *p;
 
@@ -162,7 +210,8 @@ shm_opened_since(const struct shm_rec *r)
 	if (w.fd == -1 || w.lost || r->addr.kind != SHM_POSIX ||
 	    r->addr.name == NULL || (wd = wd_of(r)) == -1)
 		return true;
-	drain();
+	if (!w.async || queued)
+		drain();
 	return w.lost || hash_get(&w.opened, (uint64_t)wd,
 	    name_hash(r->addr.name), 0) != -1;
 }
@@ -193,6 +242,10 @@ shm_open_watch_end(void)
 {
 	if (w.fd != -1)
 		close(w.fd);
+	/* No SIGIO can come once the instance is closed. */
+	if (w.async)
+		(void)sigaction(SIGIO, &w.old, NULL);
+	w.async = false;
 	w.fd = -1;
 	free(w.dirs);
 	w.dirs = NULL;

@@ -450,6 +450,63 @@ check_matches(void)
 	}
 }
 
+/* --- GLOB (--name, --exclude) ---------------------------------------------- */
+
+static void
+check_globs(void)
+{
+	static const char *const good[] = {
+		"psm_*", "/psm_*", "a\\[b", "[[]", "[]]", "[!a-z]*", "[[:digit:]]",
+		"\\\\", "\xff*", "0x5e00*",
+	};
+	static const char *const bad[] = {
+		"", "a[b", "ab\\", "[[:nope:]]", "[[:alpha:]", "[[=a]",
+	};
+	struct shm_rec r;
+	struct shm_filter f = { 0 };
+	char *names[] = { "psm_*" }, *excl[] = { "/psm_keep" };
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < NELEM(good); i++)
+		tap_ok(shm_glob_check(good[i], &why) == 0, "glob '%s' taken",
+		    good[i]);
+	for (i = 0; i < NELEM(bad); i++)
+		tap_ok(shm_glob_check(bad[i], &why) == -1 && errno == EINVAL,
+		    "glob '%s' refused", bad[i]);
+
+	memset(&r, 0, sizeof(r));
+	r.addr.kind = SHM_POSIX;
+	r.addr.name = "psm_1";
+	tap_ok(shm_glob_match("psm_*", &r), "psm_* matches /psm_1");
+	tap_ok(shm_glob_match("/psm_*", &r), "/psm_* matches /psm_1");
+	tap_ok(!shm_glob_match("/psm_1/", &r), "/psm_1/ does not");
+	tap_ok(!shm_glob_match("//psm_1", &r), "//psm_1 does not");
+	r.addr.name = NULL;
+	tap_ok(!shm_glob_match("*", &r), "a POSIX object with no name: no match");
+	r.addr.kind = SHM_SYSV;
+	r.addr.key = 0x5e00abcd;
+	tap_ok(shm_glob_match("0x5e00abcd", &r), "a key as printed");
+	tap_ok(shm_glob_match("0X5E00ABCD", &r), "a key in capitals");
+	tap_ok(!shm_glob_match("5e00abcd", &r), "a key without 0x: no match");
+	r.addr.key = 0;
+	tap_ok(shm_glob_match("0x00000000", &r), "a private segment's key");
+
+	r.addr.kind = SHM_POSIX;
+	f.names = names;
+	f.nnames = 1;
+	f.excludes = excl;
+	f.nexcludes = 1;
+	r.addr.name = "psm_keep";
+	tap_ok(!shm_globs_match(&f, &r), "--exclude wins over --name");
+	r.addr.name = "psm_go";
+	tap_ok(shm_globs_match(&f, &r), "--name alone matches");
+	r.addr.name = "other";
+	tap_ok(!shm_globs_match(&f, &r), "no --name matches: left out");
+	f.nnames = 0;
+	tap_ok(shm_globs_match(&f, &r), "--exclude alone: the rest pass");
+}
+
 int
 main(void)
 {
@@ -461,5 +518,6 @@ main(void)
 		check_dur_bad(&dur_bads[i]);
 	check_orphans();
 	check_matches();
+	check_globs();
 	return tap_done();
 }
