@@ -138,6 +138,16 @@ only_under() {
 	assert_output ""
 }
 
+@test "make check runs every bats file of the tree, and the tarball carries each" {
+	[[ -f $SHMT_SRCDIR/Makefile.am ]] || skip "no Makefile.am: an installed run"
+	local listed f missing=()
+	listed=" $(make_var BATS_TESTS) "
+	for f in "$SHMT_SRCDIR"/tests/*.bats; do
+		[[ $listed == *" tests/${f##*/} "* ]] || missing+=("${f##*/}")
+	done
+	((${#missing[@]} == 0)) || fail "not in BATS_TESTS: ${missing[*]}"
+}
+
 @test "-V: every program says the package and configure's version; a git build says its commit" {
 	local ver p want
 	ver=$(make_var PACKAGE_VERSION)
