@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "version.h"
 
 /*
  * Descriptors 0, 1 and 2 must be open before anything else is: a program
@@ -141,7 +142,7 @@ cli_bad_option(void)
 void
 cli_version(void)
 {
-	printf("%s (%s) %s\n", getprogname(), PACKAGE_NAME, PACKAGE_VERSION);
+	printf("%s (%s) %s\n", getprogname(), PACKAGE_NAME, SHMT_VERSION);
 	exit(cli_exit_status(EXIT_SUCCESS));
 }
 

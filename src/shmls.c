@@ -90,6 +90,7 @@ usage(void)
 "       shmls [-N PID] [output options] ADDRESS...\n"
 "       shmls [-N PID] --limits [-J | -r | -e] [-n] [-b]\n"
 "       shmls [-N PID | -A] --summary [-J | -r | -e] [-n] [-b] [filters]\n"
+"       shmls [-N PID] --summary [-J | -r | -e] [-n] [-b] ADDRESS...\n"
 "       shmls [-N PID | -A] --metrics [--metrics-owners N] [filters]\n"
 "List shared memory segments of every kind, with the processes using them.\n"
 "\n"

@@ -21,18 +21,6 @@ load completion
 
 NEWPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# submake ARGS...: make in the build, not as a part of the make check that
-# runs us (its jobserver is not ours).
-submake() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
-}
-
-# make_var NAME: the build's Makefile's NAME, expanded.
-make_var() {
-	submake -s --no-print-directory -C "$SHMT_BUILDDIR" -f Makefile -f - \
-	    shmt-print-var <<<"shmt-print-var: ; @echo \$($1)"
-}
-
 # The directories make install writes to, outside /usr/local.
 outside_dirs() {
 	local v d
@@ -43,12 +31,23 @@ outside_dirs() {
 	done | sort -u
 }
 
+# fish_line: README's lines for fish's config.fish.
+fish_line() {
+	sed -n '/^# shmtools under \/usr\/local/,/^```/p' "$SHMT_SRCDIR/README.md" |
+	    sed '$d'
+}
+
 setup_file() {
 	local d prefix
 	export NOT_INSTALLED=$BATS_FILE_TMPDIR/not-installed
 	echo "needs root and the private namespaces of tests/run-bats" \
 	    >"$NOT_INSTALLED"
 	[[ $SHMT_HERMETIC == 1 && $(id -u) -eq 0 ]] || return 0
+	if [[ ${SHMT_INSTALLED:-} == 1 ]]; then
+		echo "SHMT_INSTALLED=1: the build's make install is not tested" \
+		    >"$NOT_INSTALLED"
+		return 0
+	fi
 	prefix=$(make_var prefix)
 	if [[ $prefix != /usr/local ]]; then
 		echo "built with prefix $prefix, not README's /usr/local" \
@@ -73,7 +72,9 @@ setup_file() {
 	    { echo "make install failed: $(tail -5 "$BATS_FILE_TMPDIR/install.log")" \
 	    >"$NOT_INSTALLED"; return 0; }
 	rm -f "$NOT_INSTALLED"
-	mkdir -p "$BATS_FILE_TMPDIR/home"
+	mkdir -p "$BATS_FILE_TMPDIR/home/.config/fish"
+	# README's line for fish, which reads no completions under /usr/local
+	fish_line >"$BATS_FILE_TMPDIR/home/.config/fish/config.fish"
 }
 
 teardown_file() {
@@ -104,16 +105,20 @@ newcomer() {
 	    SHMTOOLS_PIDNS_PRIVATE=1 "$@"
 }
 
-# package_list FILE: the packages README's set-up command or .ci/run's
-# deps list installs, one a line, sorted.
+# readme_packages N: the packages README's Nth "apt-get install -y
+# --no-install-recommends" command installs (1: building, 2: the test
+# suite, 3: the monitoring tests), one a line, sorted.
 readme_packages() {
-	grep -m1 -o 'apt-get install -y --no-install-recommends [^&]*' \
-	    "$SHMT_SRCDIR/README.md" | cut -d' ' -f5- | tr -s ' ' '\n' |
-	    sed '/^$/d' | sort
+	grep -o 'apt-get install -y --no-install-recommends [^&`]*' \
+	    "$SHMT_SRCDIR/README.md" | sed -n "$1p" | cut -d' ' -f5- |
+	    tr -s ' ' '\n' | sed '/^$/d' | sort
 }
+# ci_packages LIST: .ci/run's LIST=(...) (build_deps, test_deps,
+# monitor_deps), one a line, sorted.
 ci_packages() {
-	sed -n '/^deps=(/,/)/p' "$SHMT_SRCDIR/.ci/run" |
-	    sed -e 's/^deps=(//' -e 's/)$//' | tr -s ' \t' '\n' |
+	awk -v n="$1" 'index($0, n "=(") == 1 { on = 1 }
+	    on { print; if (/\)/) exit }' "$SHMT_SRCDIR/.ci/run" |
+	    sed -e "s/^$1=(//" -e 's/)$//' | tr -s ' \t' '\n' |
 	    sed '/^$/d' | sort
 }
 
@@ -128,15 +133,25 @@ times_normalised() {
 	sed -E 's/(^|[^0-9])([01][0-9]|2[0-3]):[0-5][0-9]($|[^0-9])/\1HH:MM\3/g'
 }
 
-@test "README's package list is .ci/run's, and has git, man-db and groff" {
-	run readme_packages
-	assert_success
-	local readme=$output
+@test "README's package lists are .ci/run's: building (with git and man-db), the suite, the monitoring tests" {
+	local n list
+	n=1
+	for list in build_deps test_deps monitor_deps; do
+		run readme_packages "$n"
+		assert_success
+		[[ -n $output ]] || fail "README has no command $n of apt-get install"
+		local readme=$output
+		run ci_packages "$list"
+		assert_equal "$output" "$readme"
+		n=$((n + 1))
+	done
+	run readme_packages 1
 	assert_line git
 	assert_line man-db
+	refute_line prometheus
+	run readme_packages 2
+	assert_line bats
 	assert_line groff-base
-	run ci_packages
-	assert_equal "$output" "$readme"
 }
 
 @test "set-up: make demo shows a segment of each kind and leaves nothing behind" {
@@ -211,13 +226,15 @@ times_normalised() {
 	newcomer shmrm "$name"
 }
 
-@test "make uninstall removes every file and every directory make install made" {
+@test "make uninstall removes every file make install wrote, and shmtools' own directory" {
 	need_installed
 	local d
 	run submake -s -C "$SHMT_BUILDDIR" uninstall
 	assert_success
 	for d in $(cat "$BATS_FILE_TMPDIR/overlays"); do
-		run find "$d" -mindepth 1
+		run find "$d" ! -type d
 		assert_output ""
 	done
+	[[ ! -e /usr/local/libexec/shmtools ]] ||
+	    fail "/usr/local/libexec/shmtools is left"
 }

@@ -324,7 +324,7 @@ need_hidepid() {
 	shmmk -s 1K "$name"
 	# A sanitizer build reads its options and runs its leak checker
 	# through /proc: without one it fails at exit, whatever it is told.
-	if ldd "$SHMT_BUILDDIR/src/shmls" 2>/dev/null | grep -q libasan; then
+	if ldd "$SHMT_BINDIR/shmls" 2>/dev/null | grep -q libasan; then
 		skip "a sanitizer build needs a real /proc"
 	fi
 	run --separate-stderr -0 unshare --mount --propagation private sh -c '
@@ -360,7 +360,7 @@ need_hidepid() {
 @test "a /proc that cannot be read at all: bulk removal fails and removes nothing" {
 	need_full_scan
 	need_nobody
-	if ldd "$SHMT_BUILDDIR/src/shmls" 2>/dev/null | grep -q libasan; then
+	if ldd "$SHMT_BINDIR/shmls" 2>/dev/null | grep -q libasan; then
 		skip "a sanitizer build needs a real /proc"
 	fi
 	theirs=$(new_name)

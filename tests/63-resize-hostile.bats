@@ -63,7 +63,7 @@ need_boxes() {
 inside() {
 	local pid=$1
 	shift
-	nsenter -t "$pid" --ipc --mount -- "$@"
+	nsenter_at "$pid" --ipc --mount -- "$@"
 }
 
 # printed_command TEXT: the command a message says to run ('...').

@@ -114,7 +114,7 @@ names() {
 # now are not a day old, so --older-than 1d becomes 0s.
 unit_cmd() {
 	local line
-	line=$(sed -e "s|@bindir@|$SHMT_BUILDDIR/src|g" -e "s|@sysconfdir@|$1|g" \
+	line=$(sed -e "s|@bindir@|$SHMT_BINDIR|g" -e "s|@sysconfdir@|$1|g" \
 	    "$SHMT_SRCDIR/systemd/shmtools-cleanup.service.in" |
 	    sed -n 's/^ExecStart=//p')
 	[[ $line == *" --older-than 1d "* && $line == *"--exclude-from=-$1/shmtools/keep"* ]] ||

@@ -200,7 +200,7 @@ assert_host_files() {
 	fi
 	place E 'mount -t tmpfs -o size=1m,mode=1777 shmt-e /dev/shm'
 	name=$(new_name)
-	nsenter -t "$E" --ipc --mount -- shmmk -s 1K "$name" >/dev/null
+	nsenter_at "$E" --ipc --mount -- shmmk -s 1K "$name" >/dev/null
 	export SHMTOOLS_PLACE_WAIT_MS=200
 	# (timeout only keeps a regression from stopping the suite.)
 	run --separate-stderr timeout 60 shmls -A -rn -o ADDRESS,NSPID
@@ -254,7 +254,7 @@ _up_or_gone() {
 	for i in $(seq 1 30); do
 		place P 'mount -t tmpfs -o size=1m,mode=1777 shmt-p /dev/shm'
 		n=$(new_name)
-		nsenter -t "$P" --ipc --mount -- shmmk -s 1K "$n" >/dev/null
+		nsenter_at "$P" --ipc --mount -- shmmk -s 1K "$n" >/dev/null
 		names+=("$n")
 	done
 	for cmd in "shmls -A -rn -o ADDRESS" "shmls --metrics -A" \
@@ -295,7 +295,7 @@ _up_or_gone() {
 	grep -q "docker-$other.scope" "/proc/$C/cgroup" ||
 	    fail "the cgroup is not in /proc/$C/cgroup: $(cat "/proc/$C/cgroup")"
 	key=$(new_key)
-	nsenter -t "$C" --ipc --mount -- shmmk -s 1K "$key" >/dev/null
+	nsenter_at "$C" --ipc --mount -- shmmk -s 1K "$key" >/dev/null
 	run --separate-stderr -0 shmls -N "$C" -rn -o CONTAINER,ADDRESS
 	assert_output "$id $key"
 	run --separate-stderr -0 shmls -A -rn -o CONTAINER,ADDRESS
@@ -335,7 +335,7 @@ _up_or_gone() {
 	: >"$FTOKDIR/app.conf"
 	place C "mount -t tmpfs -o size=1m shmt-ftok '$FTOKDIR' && : >'$FTOKDIR/app.conf' && : >'$FTOKDIR/pad'"
 	host_key=$(python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
-	their_key=$(nsenter -t "$C" -m python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
+	their_key=$(nsenter_at "$C" -m python3 -c 'import os,sys; st=os.stat(sys.argv[1]); print("0x%08x" % ((st.st_ino & 0xffff) | ((st.st_dev & 0xff) << 16) | (7 << 24)))' "$FTOKDIR/app.conf")
 	[[ $host_key != "$their_key" ]] || skip "the two files give one key by chance"
 	run --separate-stderr -0 shmmk -N "$C" -s 1K --ftok "$FTOKDIR/app.conf:7"
 	assert_output "$their_key"

@@ -33,7 +33,7 @@ saved() {
 inside() {
 	local pid=$1
 	shift
-	nsenter -t "$pid" --ipc --mount -- "$@"
+	nsenter_at "$pid" --ipc --mount -- "$@"
 }
 
 @test "shmls -N PID --limits: the container's /dev/shm and System V use, not ours" {

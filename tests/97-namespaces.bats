@@ -104,7 +104,7 @@ shared_tmpfs() {
 in_c() {
 	local pid=$1
 	shift
-	nsenter -t "$pid" --ipc --mount -- "$@"
+	nsenter_at "$pid" --ipc --mount -- "$@"
 }
 
 # c_field PID KEY|id:N FIELD: sysv_field, in the IPC namespace of PID.
@@ -149,7 +149,7 @@ ns_ino() {
 # namespace of PID; PID and ECHO as start_sysv sets them.
 start_sysv_in() {
 	_next_client
-	start_client PID nsenter -t "$1" --ipc --mount -- \
+	start_client PID nsenter -t "$1" --root --wd="$PWD" --ipc --mount -- \
 	    sysv_writer "${2#0x}" 4096 "$3" "$READY" "$ECHO"
 	wait_for "$READY"
 }
@@ -158,7 +158,7 @@ start_sysv_in() {
 # /dev/shm of PID, itself in that place.
 start_posix_in() {
 	_next_client
-	start_client PID nsenter -t "$1" --ipc --mount -- \
+	start_client PID nsenter -t "$1" --root --wd="$PWD" --ipc --mount -- \
 	    posix_writer "$2" 8192 "$3" "$READY" "$ECHO"
 	wait_for "$READY"
 }
@@ -442,8 +442,8 @@ cleanup_cgroups() {
 	done
 	[[ -n $writer ]] || fail "no sysv_writer among the children of $C"
 	# Made by processes of its PID namespace, which have exited.
-	nsenter -t "$C" --pid --ipc --mount -- shmmk -s 1K "$orphan" >/dev/null
-	nsenter -t "$C" --pid --ipc --mount -- shmmk -s 1K "$name" >/dev/null
+	nsenter_at "$C" --pid --ipc --mount -- shmmk -s 1K "$orphan" >/dev/null
+	nsenter_at "$C" --pid --ipc --mount -- shmmk -s 1K "$name" >/dev/null
 	run --separate-stderr -0 shmls -N "$C" -J -o ADDRESS,NATTCH,PIDS,NSPID
 	jq -e --arg u "$used" --argjson w "$writer" --argjson c "$C" '
 	    .shm[] | select(.address == $u) |
@@ -473,7 +473,7 @@ cleanup_cgroups() {
 many_places() {
 	shared_tmpfs
 	start_container A
-	start_client A2 nsenter -t "$A" --ipc --mount -- sleep 1000
+	start_client A2 nsenter -t "$A" --root --wd="$PWD" --ipc --mount -- sleep 1000
 	wait_until 5 _runs "$A2" sleep
 	start_container B "bind:$SHARED"
 	start_container C "bind:$SHARED"
@@ -597,7 +597,7 @@ start_unlinked_in() {
 	local opt=--unlink pid where
 	[[ $2 == fd ]] && opt=--unlink-fd
 	_next_client
-	start_client PID nsenter -t "$1" --ipc --mount -- \
+	start_client PID nsenter -t "$1" --root --wd="$PWD" --ipc --mount -- \
 	    posix_writer "$opt" "$3" 8192 "$4" "$READY" "$ECHO"
 	wait_for "$READY"
 	read -r pid where <"$READY"
@@ -663,7 +663,7 @@ start_unlinked_in() {
 	many_places
 	# In use: a holder inside A holds $NA open; a writer inside B is
 	# attached to a segment of B; one of ours maps a shared object.
-	start_client holder nsenter -t "$A" --ipc --mount -- sleep 1000 \
+	start_client holder nsenter -t "$A" --root --wd="$PWD" --ipc --mount -- sleep 1000 \
 	    5<"$(c_devshm "$A")$NA"
 	wait_until 5 _runs "$holder" sleep
 	used_key=$(new_key) used_name=$(new_name)
@@ -856,7 +856,7 @@ assert_secret_untouched() {
 	assert_output "$key"
 }
 
-@test "-N on a PID that has exited: 'PID N has exited', exit 1, for every program" {
+@test "-N on a PID that has exited: 'PID N: no such process', exit 1, for every program" {
 	sleep 0 &
 	gone=$!
 	wait "$gone"
@@ -868,7 +868,7 @@ assert_secret_untouched() {
 		run --separate-stderr $cmd
 		assert_equal "$cmd: $status" "$cmd: 1"
 		assert_equal "$cmd: stdout: $output" "$cmd: stdout: "
-		assert_stderr_has "PID $gone has exited"
+		assert_stderr_has "PID $gone: no such process"
 	done
 	assert_equal "$(devshm_count)" 0
 }

@@ -12,9 +12,16 @@ setup_suite() {
 	: "${SHMT_HERMETIC:=0}"
 	export SHMT_BUILDDIR SHMT_SRCDIR SHMT_HERMETIC
 
+	# SHMT_INSTALLED=1: the programs are the installed ones, on PATH
+	# (test_helper.bash); the test clients are still the build's.
 	for prog in src/shmmk src/shmcat src/shmput src/shmls src/shmrm \
 	    src/shmresize tests/clients/sysv_writer tests/clients/posix_writer \
 	    tests/clients/file_writer tests/clients/memfd_holder; do
+		if [[ ${SHMT_INSTALLED:-} == 1 && $prog == src/* ]]; then
+			command -v "${prog#src/}" >/dev/null ||
+			    missing+=("${prog#src/} (on PATH, SHMT_INSTALLED=1)")
+			continue
+		fi
 		[[ -x $SHMT_BUILDDIR/$prog ]] || missing+=("$prog")
 	done
 	if (( ${#missing[@]} > 0 )); then

@@ -19,8 +19,17 @@ bats_load_library bats-assert
 : "${SHMT_HERMETIC:=0}"
 export SHMT_BUILDDIR SHMT_SRCDIR SHMT_HERMETIC
 
-PATH="$SHMT_BUILDDIR/src:$SHMT_BUILDDIR/tests/clients:$PATH"
-export PATH
+# SHMT_INSTALLED=1: the programs under test are the installed ones, found
+# on PATH (the Debian package's autopkgtest, .ci/run); only the test
+# clients come from the build.  SHMT_BINDIR is where the programs are.
+if [[ ${SHMT_INSTALLED:-} == 1 ]]; then
+	PATH="$SHMT_BUILDDIR/tests/clients:$PATH"
+	SHMT_BINDIR=$(dirname "$(command -v shmls)")
+else
+	PATH="$SHMT_BUILDDIR/src:$SHMT_BUILDDIR/tests/clients:$PATH"
+	SHMT_BINDIR=$SHMT_BUILDDIR/src
+fi
+export PATH SHMT_BINDIR
 
 # Messages and formats must not depend on the caller's locale.
 export LC_ALL=C
@@ -499,6 +508,31 @@ long_options() {
 	    sed 's/^[ ,]*--//' | sort -u
 }
 
+# submake ARGS...: make in the build, not as a part of the make check that
+# runs us (its jobserver is not ours).
+submake() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
+}
+
+# make_var NAME: the build's Makefile's NAME, expanded.
+make_var() {
+	submake -s --no-print-directory -C "$SHMT_BUILDDIR" -f Makefile -f - \
+	    shmt-print-var <<<"shmt-print-var: ; @echo \$($1)"
+}
+
+# nsenter_at PID NSENTER-OPTIONS... -- CMD...: nsenter -t PID with the
+# options, at PID's root directory and in our working directory.  Without
+# --root, entering a mount namespace puts CMD at the namespace's real
+# root: in a chroot that is outside it, where neither the build nor its
+# programs are (nor the chroot's /proc/sys).  A client that start_client
+# runs must be nsenter itself, so that its PID is the client's: spell the
+# options out there.
+nsenter_at() {
+	local pid=$1
+	shift
+	nsenter -t "$pid" --root --wd="$PWD" "$@"
+}
+
 # --- running as nobody --------------------------------------------------------
 
 # _nobody_runs DIR: can nobody run shmls, shmmk and shmrm from DIR?
@@ -525,13 +559,13 @@ need_nobody() {
 	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	"${NOBODY[@]}" true 2>/dev/null ||
 	    skip "cannot become uid 65534 here (user namespace?)"
-	NOBODY_BIN=$SHMT_BUILDDIR/src
+	NOBODY_BIN=$SHMT_BINDIR
 	if ! _nobody_runs "$NOBODY_BIN"; then
 		NOBODY_BIN=$(mktemp -d /tmp/shmt-nobody.XXXXXX)
 		printf '%s\n' "$NOBODY_BIN" >"$BATS_TEST_TMPDIR/.nobody-bin"
-		cp -- "$SHMT_BUILDDIR/src/shmls" "$SHMT_BUILDDIR/src/shmmk" \
-		    "$SHMT_BUILDDIR/src/shmrm" "$SHMT_BUILDDIR/src/shmresize" \
-		    "$SHMT_BUILDDIR/src/shmcat" "$SHMT_BUILDDIR/src/shmput" \
+		cp -- "$SHMT_BINDIR/shmls" "$SHMT_BINDIR/shmmk" \
+		    "$SHMT_BINDIR/shmrm" "$SHMT_BINDIR/shmresize" \
+		    "$SHMT_BINDIR/shmcat" "$SHMT_BINDIR/shmput" \
 		    "$NOBODY_BIN/"
 		chmod 755 "$NOBODY_BIN" "$NOBODY_BIN"/*
 		_nobody_runs "$NOBODY_BIN" ||

@@ -415,7 +415,7 @@ shm_place_explain(int err, pid_t pid, char *buf, size_t len)
 {
 	switch (err) {
 	case ESRCH:
-		snprintf(buf, len, "PID %d has exited", (int)pid);
+		snprintf(buf, len, "PID %d: no such process", (int)pid);
 		break;
 	case SHM_EZOMBIE:
 		snprintf(buf, len, "PID %d is a zombie", (int)pid);
