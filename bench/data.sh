@@ -15,6 +15,8 @@
 #                   (default: a temporary directory, removed at the end)
 #   ONLY="6a 6b 7"  run only the comparisons whose names start so (and
 #                   5-rss only when named); default: all
+#   SETTLE=3        seconds 6b waits after removing an output file (a VM
+#                   hands freed pages back to its host: see below)
 #
 # Everything happens inside a private IPC, mount and PID namespace with its
 # own tmpfs on /dev/shm: the machine's segments are never seen or touched,
@@ -203,7 +205,14 @@ rm -f "$OUTU"
 bench 6a-sysv-put-file \
     -n "shmput KEY < FILE" "shmput $KEY < $IN" \
     -n "sysv-io put KEY < FILE (MADV_POPULATE_WRITE)" "$work/sysv-io put $KEY < $IN"
-fresh_user="rm -f $OUTU; sync -f $work"
+# Each run also waits SETTLE seconds after the removal: on a virtual
+# machine with free page reporting (virtio-balloon, 2 s) the pages the
+# removal freed go back to the host, and the next 1 GiB of page cache
+# faults each in again on the host.  Without the wait, whichever command
+# comes first after a pause pays that (measured at 2-3x the CPU, for
+# shmcat and sysv-io alike, whichever was put first); with it every run
+# of both pays it.  SETTLE=0 for a machine without a balloon.
+fresh_user="rm -f $OUTU; sync -f $work; sleep ${SETTLE:-3}"
 bench 6b-sysv-get-file-user \
     --prepare "$fresh_user" -n "shmcat KEY > FILE (nobody)" "$AS_USER shmcat $KEY > $OUTU" \
     --prepare "$fresh_user" -n "sysv-io get KEY > FILE (nobody, MADV_POPULATE_READ)" \

@@ -419,11 +419,18 @@ UNPRIV=(setpriv --bounding-set=-sys_admin,-checkpoint_restore)
 	trace_has pwrite64 ''
 }
 
-@test "shmput file and pipe to System V: read straight into the mapping" {
+@test "shmput file and pipe to System V: a file through its pages as root, else read straight into the mapping" {
 	head -c "$S" /dev/urandom >"$T/in"
 	KEY=$(new_key)
 	shmmk -s "$S" "$KEY"
+	# root: sendfile into a descriptor of the segment's pages
 	traced shmput "$KEY" <"$T/in"
+	shmcat "$KEY" | cmp "$T/in" -
+	trace_has sendfile '[0-9]+, 0, NULL, '
+	trace_lacks 'read|splice|pwrite64' '0, '
+	# without map_files: read into the mapping
+	head -c "$S" /dev/urandom >"$T/in"
+	traced "${UNPRIV[@]}" shmput "$KEY" <"$T/in"
 	shmcat "$KEY" | cmp "$T/in" -
 	trace_has read '0, '
 	trace_lacks 'splice|copy_file_range|sendfile|pwrite64' ''
@@ -444,7 +451,8 @@ UNPRIV=(setpriv --bounding-set=-sys_admin,-checkpoint_restore)
 	head -c "$big" /dev/urandom >"$T/in"
 	KEY=$(new_key)
 	shmmk -s "$big" "$KEY" >/dev/null
-	strace -f -qq -o "$TR" -e trace=madvise,read shmput "$KEY" <"$T/in"
+	strace -f -qq -o "$TR" -e trace=madvise,read "${UNPRIV[@]}" \
+	    shmput "$KEY" <"$T/in"
 	grep -Eq '^([0-9]+ +)?madvise\(.*MADV_POPULATE_WRITE\)' "$TR" ||
 	    fail "no MADV_POPULATE_WRITE: $(grep madvise "$TR")"
 	shmcat "$KEY" | cmp "$T/in" -

@@ -38,11 +38,12 @@ struct shm_backend {
 	/*
 	 * A kind whose bytes are reached through a mapping of ours (System
 	 * V): the mapping, made once (map), and where the kernel hands one
-	 * out, a descriptor of its pages (map_fd).  NULL: it has a
-	 * descriptor of its own, seg->fd.
+	 * out, a descriptor of its pages (map_fd; for writing only if
+	 * the segment was opened for writing).  NULL: it has a descriptor
+	 * of its own, seg->fd.
 	 */
 	void	*(*map)(struct shm_seg *);
-	int	(*map_fd)(struct shm_seg *);
+	int	(*map_fd)(struct shm_seg *, bool);
 	/* Resize in place (descriptor kinds); the policy is resize.c's. */
 	int	(*truncate)(struct shm_seg *, uint64_t);
 	/* Resize by copying into a new segment (System V: sysv_resize.c). */

@@ -50,9 +50,11 @@ fd_adopt(int fd, int flags, struct shm_seg *seg)
 	/*
 	 * O_NONBLOCK only kept a FIFO from hanging the open; O_NOATIME
 	 * stays (F_SETFL 0 would clear it, and a mapping set the atime).
+	 * A reopen through /proc/self/fd of what was checked regular has
+	 * no O_NONBLOCK to clear: no second call then.
 	 */
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+	if ((fl = fcntl(fd, F_GETFL)) == -1 || ((fl & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1))
 		goto fail;
 	seg->fd = fd;
 	seg->size = (uint64_t)st.st_size;

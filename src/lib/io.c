@@ -110,10 +110,10 @@ map_fd_out(struct shm_seg *seg, int outfd, uint64_t off, size_t len,
 	uint64_t pos = off;
 	int r;
 
-	if ((view.fd = shm_seg_map_fd(seg)) == -1)
+	if ((view.fd = shm_seg_map_fd(seg, false)) == -1)
 		return 0;
 	r = kernel_out(&view, outfd, &pos, off + len, copied);
-	close(view.fd);
+	close_keep_errno(view.fd);
 	return r;
 }
 
@@ -367,6 +367,28 @@ input_left(int infd)
 }
 
 /*
+ * A regular file into a System V segment through a descriptor of the
+ * segment's pages, where the kernel gives one for writing (root, an
+ * attachment made for writing): sendfile moves the bytes from page cache
+ * to page cache, and no page of the mapping is faulted, populated or torn
+ * down.  Never past the end: the segment cannot grow.  Where no
+ * descriptor is given, or the kernel cannot write it (hugetlbfs), nothing
+ * is done and the caller goes on from *pos through the mapping.
+ */
+static int
+map_fd_in(struct shm_seg *seg, int infd, uint64_t *pos, uint64_t *written)
+{
+	struct shm_seg view = *seg;
+	int r;
+
+	if ((view.fd = shm_seg_map_fd(seg, true)) == -1)
+		return 0;
+	r = kernel_in(&view, infd, pos, false, written);
+	close_keep_errno(view.fd);
+	return r;
+}
+
+/*
  * Copy infd into the segment at off until end of input.  Nothing is ever
  * written past the end: when the input does not fit, *overflow is set and
  * the bytes that fit stay written.  With grow, a descriptor-backed segment
@@ -390,6 +412,9 @@ shm_copy_in(struct shm_seg *seg, int infd, uint64_t off, bool grow,
 		return -1;
 	}
 	if (shm_seg_is_mapping(seg) && shm_seg_map(seg) == NULL)
+		return -1;
+	if (shm_seg_is_mapping(seg) && input_left(infd) != UINT64_MAX &&
+	    map_fd_in(seg, infd, &pos, written) == -1)
 		return -1;
 	if (shm_seg_is_mapping(seg))
 		in_left = input_left(infd);

@@ -235,15 +235,18 @@ shm_seg_map(struct shm_seg *seg)
 	return seg->ops->map(seg);
 }
 
-/* A descriptor of a mapped kind's pages, where the kernel gives one; -1. */
+/*
+ * A descriptor of a mapped kind's pages, where the kernel gives one, read
+ * only or (write) read and write; -1.
+ */
 int
-shm_seg_map_fd(struct shm_seg *seg)
+shm_seg_map_fd(struct shm_seg *seg, bool write)
 {
 	if (!shm_seg_is_mapping(seg) || seg->ops->map_fd == NULL) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	return seg->ops->map_fd(seg);
+	return seg->ops->map_fd(seg, write);
 }
 
 /* Set the size of an open segment in place (EOPNOTSUPP: it cannot). */

@@ -206,7 +206,7 @@ int	 sysv_parse_proc_line(const char *, struct shm_rec *);
 /* seg.c */
 ssize_t	 shm_pread(struct shm_seg *, void *, size_t, uint64_t);
 void	*shm_seg_map(struct shm_seg *);
-int	 shm_seg_map_fd(struct shm_seg *);
+int	 shm_seg_map_fd(struct shm_seg *, bool);
 bool	 shm_seg_is_mapping(const struct shm_seg *);
 bool	 shm_seg_by_address(const struct shm_seg *);
 int	 shm_seg_truncate(struct shm_seg *, uint64_t);

@@ -419,21 +419,25 @@ fail:
 
 /*
  * A descriptor of the attached segment's own pages, or -1: the kernel
- * hands one out only to the privileged.
+ * hands one out only to the privileged.  For writing only through an
+ * attachment made for writing, whose shmat checked that we may: the
+ * descriptor reaches no further than the mapping did.
  */
 static int
-sysv_map_fd(struct shm_seg *seg)
+sysv_map_fd(struct shm_seg *seg, bool write)
 {
 	uintptr_t start = (uintptr_t)seg->base;
 	uintptr_t page = (uintptr_t)getpagesize();
 	uintptr_t end = start + (((uintptr_t)seg->size + page - 1) & ~(page - 1));
 	char path[64];
 
-	if (seg->base == NULL)
+	if (seg->base == NULL || (write && !seg->writable)) {
+		errno = EBADF;
 		return -1;
+	}
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
 	    (unsigned long)start, (unsigned long)end);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 }
 
 static ssize_t
