@@ -5,7 +5,9 @@
 #
 # SHMTOOLS_TEST_PAUSE=POINT:MS makes shmresize stop at POINT ("rmid":
 # checked and saved, before IPC_RMID; "copy": the new segment exists,
-# still empty), so that a test acts at that instant instead of hoping to.
+# still empty), so that a test acts at that instant instead of hoping to;
+# POINT:stop stops it there (SIGSTOP) until the test acts: a SIGKILL test
+# waits for that state, never for a pause to be long enough.
 
 load test_helper
 
@@ -181,8 +183,8 @@ resize_in_background() {
 @test "SIGKILL as the recovery file is made, before its header: no empty file is left for ever" {
 	key=$(new_key)
 	big_segment "$key" 8
-	SHMTOOLS_TEST_PAUSE=create:10000 resize_in_background pid "$key" 16M
-	wait_until 10 in_sleep "$pid" || fail "shmresize never reached the pause"
+	SHMTOOLS_TEST_PAUSE=create:stop resize_in_background pid "$key" 16M
+	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	# An empty shmresize-* file would be trusted by no --recover and
@@ -200,8 +202,9 @@ resize_in_background() {
 	head -c 8M /dev/urandom >"$big_segment_data"
 	shmput -i "$big_segment_data" "$key"
 	old_id=$(sysv_id "$key")
-	SHMTOOLS_TEST_PAUSE=copy:5000 resize_in_background pid "$key" 12M
-	wait_until 5 has_size "$key" $(( 12 << 20 ))
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 12M
+	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	has_size "$key" $(( 12 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
 	# The key names the new, empty segment; the data is in the file only.
@@ -237,7 +240,8 @@ resize_in_background() {
 	key=$(new_key)
 	big_segment "$key" 4
 	id=$(sysv_id "$key")
-	SHMTOOLS_TEST_PAUSE=rmid:5000 resize_in_background pid "$key" 8M
+	SHMTOOLS_TEST_PAUSE=rmid:stop resize_in_background pid "$key" 8M
+	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
 	wait_saved $(( 4 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
@@ -258,9 +262,9 @@ resize_in_background() {
 	old=$(shmmk --private -s 1M)
 	head -c 1M /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	shmput -i "$BATS_TEST_TMPDIR/data" "$old"
-	SHMTOOLS_TEST_PAUSE=copy:5000 resize_in_background pid "$old" 2M
-	wait_until 5 has_recovery_file
-	sleep 0.2
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$old" 2M
+	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	has_recovery_file
 	kill -KILL "$pid"
 	wait "$pid" || true
 	[[ $(recovery_files) == "shmresize-id-${old#id:}-"?????? ]] ||
@@ -278,8 +282,9 @@ resize_in_background() {
 	need_sysv_writer
 	key=$(new_key)
 	big_segment "$key" 1
-	SHMTOOLS_TEST_PAUSE=copy:5000 resize_in_background pid "$key" 2M
-	wait_until 5 has_size "$key" $(( 2 << 20 ))
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 2M
+	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	has_size "$key" $(( 2 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
 	start_sysv "$key" 'on the empty one'
@@ -307,8 +312,9 @@ resize_in_background() {
 @test "recovery files that are not to be trusted are neither listed nor used" {
 	key=$(new_key)
 	big_segment "$key" 1
-	SHMTOOLS_TEST_PAUSE=copy:5000 resize_in_background pid "$key" 2M
-	wait_until 5 has_size "$key" $(( 2 << 20 ))
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 2M
+	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	has_size "$key" $(( 2 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
 	file=$TMPDIR/$(recovery_files)
