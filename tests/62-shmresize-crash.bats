@@ -65,10 +65,27 @@ saved() {
 	[[ -n $f && $(stat -c %s "$TMPDIR/$f" 2>/dev/null) == $(( $1 + 136 )) ]]
 }
 
-# wait_saved BYTES: wait for saved BYTES, then a little more.
-wait_saved() {
-	wait_until 5 saved "$1"
-	sleep 0.1
+# shmcat_blocked: a shmcat is blocked writing into a full pipe (write,
+# writev, splice or vmsplice: whichever path it took).
+shmcat_blocked() {
+	local p nr
+	for p in $(pgrep -x shmcat); do
+		read -r nr _ 2>/dev/null <"/proc/$p/syscall" || continue
+		[[ $nr == 1 || $nr == 20 || $nr == 275 || $nr == 278 ]] &&
+		    return 0
+	done
+	return 1
+}
+
+# at_pause PID: wait until shmresize PID has stopped at its pause point
+# (SHMTOOLS_TEST_PAUSE=POINT:stop); go_on PID lets it go on.  What a test
+# does between the two happens at that point, however slow the machine.
+at_pause() {
+	wait_until 60 stopped_in "$1" || fail "shmresize never reached the pause"
+}
+
+go_on() {
+	kill -CONT "$1"
 }
 
 # expect_whole KEY MIB: the key names a segment whose first min(size, MIB
@@ -101,9 +118,11 @@ resize_in_background() {
 	size=48
 	for sig in INT TERM HUP; do
 		size=$(( size == 48 ? 64 : 48 ))
-		SHMTOOLS_TEST_PAUSE=copy:300 resize_in_background pid "$key" "${size}M"
-		wait_until 5 has_size "$key" $(( size << 20 ))
+		SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" "${size}M"
+		at_pause "$pid"
+		has_size "$key" $(( size << 20 ))
 		kill -"$sig" "$pid"
+		go_on "$pid"
 		status=0
 		wait "$pid" || status=$?
 		# Done, the ADDRESS printed, then the signal had its way.
@@ -120,9 +139,11 @@ resize_in_background() {
 	big_segment "$key" 8
 	id=$(sysv_id "$key")
 	for sig in INT TERM HUP; do
-		SHMTOOLS_TEST_PAUSE=save:600 resize_in_background pid "$key" 16M
-		wait_saved $(( 8 << 20 ))
+		SHMTOOLS_TEST_PAUSE=save:stop resize_in_background pid "$key" 16M
+		at_pause "$pid"
+		saved $(( 8 << 20 )) || fail "the data is not saved at the pause"
 		kill -"$sig" "$pid"
+		go_on "$pid"
 		status=0
 		wait "$pid" || status=$?
 		assert_equal "$status" $(( 128 + $(kill -l "$sig") ))
@@ -184,7 +205,7 @@ resize_in_background() {
 	key=$(new_key)
 	big_segment "$key" 8
 	SHMTOOLS_TEST_PAUSE=create:stop resize_in_background pid "$key" 16M
-	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	at_pause "$pid"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	# An empty shmresize-* file would be trusted by no --recover and
@@ -203,7 +224,7 @@ resize_in_background() {
 	shmput -i "$big_segment_data" "$key"
 	old_id=$(sysv_id "$key")
 	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 12M
-	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	at_pause "$pid"
 	has_size "$key" $(( 12 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
@@ -241,8 +262,8 @@ resize_in_background() {
 	big_segment "$key" 4
 	id=$(sysv_id "$key")
 	SHMTOOLS_TEST_PAUSE=rmid:stop resize_in_background pid "$key" 8M
-	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
-	wait_saved $(( 4 << 20 ))
+	at_pause "$pid"
+	saved $(( 4 << 20 )) || fail "the data is not saved at the pause"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	assert_equal "$(sysv_id "$key")" "$id"
@@ -263,7 +284,7 @@ resize_in_background() {
 	head -c 1M /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	shmput -i "$BATS_TEST_TMPDIR/data" "$old"
 	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$old" 2M
-	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	at_pause "$pid"
 	has_recovery_file
 	kill -KILL "$pid"
 	wait "$pid" || true
@@ -283,7 +304,7 @@ resize_in_background() {
 	key=$(new_key)
 	big_segment "$key" 1
 	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 2M
-	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	at_pause "$pid"
 	has_size "$key" $(( 2 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
@@ -313,7 +334,7 @@ resize_in_background() {
 	key=$(new_key)
 	big_segment "$key" 1
 	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 2M
-	wait_until 60 stopped_in "$pid" || fail "shmresize never reached the pause"
+	at_pause "$pid"
 	has_size "$key" $(( 2 << 20 ))
 	kill -KILL "$pid"
 	wait "$pid" || true
@@ -345,9 +366,17 @@ resize_in_background() {
 @test "a shmput by key during a resize waits for it and lands in the new segment" {
 	key=$(new_key)
 	big_segment "$key" 8
-	SHMTOOLS_TEST_PAUSE=copy:500 resize_in_background pid "$key" 16M
-	wait_until 5 has_size "$key" $(( 16 << 20 ))
-	run --separate-stderr -0 shmput -d 'written during the resize' "$key"
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 16M
+	at_pause "$pid"
+	has_size "$key" $(( 16 << 20 ))
+	# The shmput waits for the key's lock (polling it between sleeps);
+	# the resize goes on once it waits.
+	SHMTOOLS_LOCK_WAIT_MS=600000 shmput -d 'written during the resize' \
+	    "$key" &
+	put=$!
+	wait_until 60 in_sleep "$put" || fail "shmput never waited"
+	go_on "$pid"
+	wait "$put"
 	wait "$pid"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/rz.out")" "$key"
 	run -0 shmcat -n 25 "$key"
@@ -358,8 +387,9 @@ resize_in_background() {
 @test "a shmput, shmcat or shmrm that cannot wait long enough fails clearly and changes nothing" {
 	key=$(new_key)
 	big_segment "$key" 8
-	SHMTOOLS_TEST_PAUSE=copy:1500 resize_in_background pid "$key" 16M
-	wait_until 5 has_size "$key" $(( 16 << 20 ))
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 16M
+	at_pause "$pid"
+	has_size "$key" $(( 16 << 20 ))
 	export SHMTOOLS_LOCK_WAIT_MS=100
 	run --separate-stderr -1 shmput -d 'lost?' "$key"
 	assert_stderr_has "shmput: $key: locked: a resize of $key is in progress"
@@ -375,6 +405,7 @@ resize_in_background() {
 	[[ -d /run/lock ]] || lock=/tmp/${lock#/run/lock/}
 	# 0600: only those who could change the segment may open and lock it.
 	assert_equal "$(stat -c '%F %a' "$lock")" "regular empty file 600"
+	go_on "$pid"
 	wait "$pid"
 	has_size "$key" $(( 16 << 20 ))
 	expect_whole "$key" 8
@@ -389,9 +420,10 @@ resize_in_background() {
 	need_sysv_writer
 	key=$(new_key)
 	big_segment "$key" 1
-	SHMTOOLS_TEST_PAUSE=rmid:1000 resize_in_background pid "$key" 2M
-	wait_saved $(( 1 << 20 ))
+	SHMTOOLS_TEST_PAUSE=rmid:stop resize_in_background pid "$key" 2M
+	at_pause "$pid"
 	start_sysv "$key" 'late'
+	go_on "$pid"
 	status=0
 	wait "$pid" || status=$?
 	assert_equal "$status" 1
@@ -409,9 +441,11 @@ resize_in_background() {
 	need_sysv_writer
 	key=$(new_key)
 	big_segment "$key" 1
-	SHMTOOLS_TEST_PAUSE=copy:700 resize_in_background pid "$key" 2M
-	wait_until 5 has_size "$key" $(( 2 << 20 ))
+	SHMTOOLS_TEST_PAUSE=copy:stop resize_in_background pid "$key" 2M
+	at_pause "$pid"
+	has_size "$key" $(( 2 << 20 ))
 	start_sysv "$key" 'early bird'
+	go_on "$pid"
 	status=0
 	wait "$pid" || status=$?
 	assert_equal "$status" 1
@@ -443,10 +477,11 @@ resize_in_background() {
 	key=$(new_key)
 	shmmk -m 666 -s 1M "$key"
 	umask 000
-	SHMTOOLS_TEST_PAUSE=rmid:600 resize_in_background pid "$key" 2M
-	wait_saved $(( 1 << 20 ))
+	SHMTOOLS_TEST_PAUSE=rmid:stop resize_in_background pid "$key" 2M
+	at_pause "$pid"
 	run -0 stat -c '%a %s' "$TMPDIR/$(recovery_files)"
 	assert_output "600 $(( (1 << 20) + 136 ))"
+	go_on "$pid"
 	wait "$pid"
 	assert_equal "$(recovery_files)" ""
 	has_size "$key" $(( 2 << 20 ))
@@ -467,16 +502,23 @@ resize_in_background() {
 @test "a resize waits for a shmcat still reading the key, and says so when it cannot wait" {
 	key=$(new_key)
 	big_segment "$key" 8
-	# The pipe fills: shmcat holds the key's lock until the reader wakes.
-	{ shmcat "$key" | { sleep 1.5; cat >/dev/null; }; } &
+	# The pipe fills: shmcat holds the key's lock, blocked writing 8 MiB
+	# into it, until the reader is told to read (a FIFO).
+	go=$BATS_TEST_TMPDIR/go
+	mkfifo "$go"
+	{ shmcat "$key" | { read -r _ <"$go"; cat >/dev/null; }; } &
 	reader=$!
-	sleep 0.3
+	wait_until 60 shmcat_blocked || fail "shmcat never filled the pipe"
 	SHMTOOLS_LOCK_WAIT_MS=200 run --separate-stderr -1 shmresize "$key" 16M
 	assert_stderr_has "locked: another resize, or a shmcat, shmput or shmrm of it, is still running; nothing changed"
 	has_size "$key" $(( 8 << 20 ))
-	# With the default wait it goes through once the reader is done.
-	run --separate-stderr -0 shmresize "$key" 16M
+	# With a wait long enough it goes through once the reader is done.
+	SHMTOOLS_LOCK_WAIT_MS=600000 resize_in_background pid "$key" 16M
+	wait_until 60 in_sleep "$pid" || fail "shmresize never waited"
+	echo go >"$go"
 	wait "$reader"
+	wait "$pid"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/rz.out")" "$key"
 	has_size "$key" $(( 16 << 20 ))
 	expect_whole "$key" 8
 }
