@@ -72,7 +72,7 @@ anon_maps_find(int dir, const struct shm_addr *a, dev_t *dev, ino_t *ino)
 		const char *path;
 		bool shared;
 
-		if (sscanf(line, "%llx-%llx", &start, &end) != 2 ||
+		if (proc_maps_range(line, &start, &end) == -1 ||
 		    start != a->map_start || end != a->map_end)
 			continue;
 		e = SHM_ENOTANON;

@@ -57,6 +57,37 @@ hex_run(const char **p, int max, char stop)
 }
 
 /*
+ * The addresses a maps (or smaps) line starts with, "START-END ...":
+ * 0, or -1 if the line does not start so.
+ */
+int
+proc_maps_range(const char *line, unsigned long long *start,
+    unsigned long long *end)
+{
+	unsigned long long v[2];
+	const char *p = line;
+	int i, n;
+
+	for (i = 0; i < 2; i++) {
+		v[i] = 0;
+		for (n = 0; isxdigit((unsigned char)*p); p++, n++) {
+			if (n == 16)
+				goto bad;
+			v[i] = v[i] * 16 + (unsigned)(isdigit((unsigned char)*p) ?
+			    *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+		}
+		if (n == 0 || *p++ != (i == 0 ? '-' : ' '))
+			goto bad;
+	}
+	*start = v[0];
+	*end = v[1];
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/*
  * The cheap look at a maps line that decides whether to parse it: most
  * lines are private mappings of libraries on a device no segment lives
  * on.  Gives the device and whether the mapping is shared.

@@ -37,6 +37,8 @@ int	 proc_mountinfo_parse(const char *, struct mountinfo_ent *);
 bool	 proc_mountinfo_is(const struct mountinfo_ent *, const char *);
 int	 proc_mount_opts_parse(const char *, struct proc_mount_opts *);
 int	 proc_mountinfo_proc(const char *, dev_t *, struct proc_mount_opts *);
+int	 proc_maps_range(const char *, unsigned long long *,
+	    unsigned long long *);
 int	 proc_maps_peek(const char *, dev_t *, bool *);
 int	 proc_maps_parse_line(const char *, dev_t *, ino_t *, bool *,
 	    const char **);

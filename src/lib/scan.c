@@ -262,7 +262,7 @@ scan_deleted_map(struct proc_scan *scan, const char *line, const char *path,
 		return false;
 	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(path, "\n"), path);
 	if ((name = deleted_link_name(buf, &len)) == NULL ||
-	    sscanf(line, "%llx-%llx", &start, &end) != 2)
+	    proc_maps_range(line, &start, &end) == -1)
 		return false;
 	/* Its name still there, as the live file it is? */
 	if (u == NULL &&
@@ -299,7 +299,7 @@ scan_memfd_map(struct proc_scan *scan, const char *line, const char *path,
 		return false;
 	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(path, "\n"), path);
 	if ((name = memfd_link_name(buf, &len)) == NULL ||
-	    sscanf(line, "%llx-%llx", &start, &end) != 2)
+	    proc_maps_range(line, &start, &end) == -1)
 		return false;
 	add_map_holder(scan, &scan->mf, dev, ino, pid, start, end, name, len);
 	return true;
@@ -319,7 +319,7 @@ scan_anon_map(struct proc_scan *scan, const char *line, const char *path,
 	unsigned long long start, end;
 
 	if (!scan->has_memfd_dev || dev != scan->memfd_dev ||
-	    !anon_link_is(path) || sscanf(line, "%llx-%llx", &start, &end) != 2)
+	    !anon_link_is(path) || proc_maps_range(line, &start, &end) == -1)
 		return false;
 	add_map_holder(scan, &scan->an, dev, ino, pid, start, end, "", 0);
 	return true;

@@ -337,6 +337,47 @@ check_uring(const struct uring_case *c)
 		tap_diag("got '%s', done %d errno %d", got, r, errno);
 }
 
+/* proc_maps_range: the addresses a maps line starts with, and no more. */
+static void
+check_maps_range(void)
+{
+	static const struct {
+		const char		*line;
+		int			 ret;
+		unsigned long long	 start, end;
+	} cases[] = {
+		{ "7f1c2a000000-7f1c2a002000 rw-s 00000000 00:1a 42 /x\n", 0,
+		    0x7f1c2a000000ULL, 0x7f1c2a002000ULL },
+		{ "ffffffffff600000-ffffffffff601000 --xp 0 00:00 0 [vsyscall]",
+		    0, 0xffffffffff600000ULL, 0xffffffffff601000ULL },
+		{ "0-1000 r--p", 0, 0, 0x1000 },
+		{ "ABCdef-ABCdf0 ", 0, 0xabcdef, 0xabcdf0 },
+		/* 17 digits, no end, no blank, not hex, a field line */
+		{ "10000000000000000-1 r", -1, 0, 0 },
+		{ "7f00-", -1, 0, 0 },
+		{ "7f00-7f10", -1, 0, 0 },
+		{ "7f00 7f10 ", -1, 0, 0 },
+		{ "AnonHugePages:  0 kB", -1, 0, 0 },
+		{ "", -1, 0, 0 },
+	};
+	unsigned long long start, end;
+	size_t i;
+	int r;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		start = end = 1;
+		errno = 0;
+		r = proc_maps_range(cases[i].line, &start, &end);
+		if (cases[i].ret == -1)
+			tap_ok(r == -1 && errno == EINVAL, "range refuses '%.*s'",
+			    W(cases[i].line), cases[i].line);
+		else
+			tap_ok(r == 0 && start == cases[i].start &&
+			    end == cases[i].end, "range of '%.*s'",
+			    W(cases[i].line), cases[i].line);
+	}
+}
+
 int
 main(void)
 {
@@ -349,6 +390,7 @@ main(void)
 	for (i = 0; i < NELEM(mountinfo_cases); i++)
 		check_mountinfo(&mountinfo_cases[i]);
 	check_mountinfo_parse();
+	check_maps_range();
 	for (i = 0; i < NELEM(uring_cases); i++)
 		check_uring(&uring_cases[i]);
 	return tap_done();
