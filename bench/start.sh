@@ -7,7 +7,7 @@
 #   sudo bash bench/start.sh [BINDIR [BINDIR2]]
 #
 # BINDIR (default: ../src next to this script) holds the programs; with
-# BINDIR2 (another build, e.g. one configured --enable-static-libbsd) both
+# BINDIR2 (another build, e.g. one configured --disable-static-libbsd) both
 # are timed in the same hyperfine run.  Environment: RUNS (1000), NKEYS
 # (200), KEYRUNS (15).  Needs unshare, hyperfine, ipcrm, cc; strace and
 # valgrind, where installed, add system calls and instruction counts.

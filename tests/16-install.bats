@@ -273,6 +273,12 @@ only_under() {
 	    dpkg-query -W -f='${Status}' shmtools 2>/dev/null |
 	    grep -q 'ok installed' ||
 	    skip "needs SHMT_INSTALLED=1 and the Debian package installed"
+	# libbsd is in the programs: the package needs no libbsd0, and says
+	# which libbsd it carries
+	run -0 dpkg-query -W -f='${Depends}' shmtools
+	refute_output --partial libbsd
+	run -0 dpkg-query -W -f='${Static-Built-Using}' shmtools
+	assert_output --regexp '^libbsd \(= [^)]+\)$'
 	run -0 dpkg -L shmtools
 	local f
 	for f in /usr/bin/shmls /usr/bin/shmresize \
@@ -295,6 +301,29 @@ only_under() {
 	assert_output ""
 	run -0 grep -x 'ExecStart=/usr/bin/shmrm -v --orphans --older-than 1d --exclude-from=-/etc/shmtools/keep' \
 	    /lib/systemd/system/shmtools-cleanup.service
+}
+
+@test "the programs carry libbsd's few functions (libbsd.a where it is): no libbsd.so or libmd.so bound at every start" {
+	command -v readelf >/dev/null || skip "no readelf (binutils)"
+	local cc=${CC:-cc} p bin
+	command -v "$cc" >/dev/null || skip "no C compiler to find libbsd.a"
+	[[ $("$cc" -print-file-name=libbsd.a) == /* ]] ||
+	    skip "no libbsd.a here: the programs link libbsd.so"
+	if [[ ${SHMT_INSTALLED:-} != 1 ]] &&
+	    "$SHMT_BUILDDIR/config.status" --config |
+	    grep -q -e "--disable-static-libbsd"; then
+		skip "configured --disable-static-libbsd"
+	fi
+	for p in shmmk shmcat shmput shmls shmrm shmresize; do
+		bin=$(command -v "$p")
+		run -0 readelf -d "$bin"
+		assert_line --partial 'Shared library: [libc.so.6]'
+		refute_output --partial libbsd.so
+		refute_output --partial libmd.so
+	done
+	if [[ ${SHMT_INSTALLED:-} != 1 ]]; then
+		assert_equal "$(make_var STATIC_LIBBSD)" yes
+	fi
 }
 
 # --- what a release's user meets first: help, messages, synopsis ---------
