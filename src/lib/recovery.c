@@ -68,8 +68,9 @@ recovery_tag(key_t key, int id, char *buf, size_t len)
  * ("create": the recovery file is made, its header not yet written;
  * "save": the data is saved, a signal may still stop the resize; "rmid":
  * after the last NATTCH check, before IPC_RMID; "gone": after IPC_RMID,
- * the key names nothing; "copy": the new segment exists, empty), so that
- * the tests can act at that instant instead of hoping to hit it.
+ * the key names nothing; "copy": the new segment exists, empty; "batch":
+ * shmrm KEY... has looked at the table, sysv.c), so that the tests can
+ * act at that instant instead of hoping to hit it.
  */
 void
 resize_test_pause(const char *point)
@@ -519,6 +520,8 @@ recovery_pending_bulk(const struct shm_addr *a, key_t key,
 		snap.taken = true;
 		snap.ipcns = place_ipcns_ino(place);
 	}
+	if (snap.n == 0)
+		return 0;	/* the common case, once a segment */
 	/* As recovery_pending(): by a's own key or shmid, then by key. */
 	for (pass = 0; pass < 2; pass++) {
 		struct shm_addr k = *a;

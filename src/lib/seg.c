@@ -451,18 +451,20 @@ shm_remove_listed_done(void)
 {
 	lock_bulk_end();
 	recovery_bulk_end();
-	sysv_remove_batch(false);
+	sysv_remove_batch(0);
 }
 
 /*
- * Many shm_remove() calls follow, ended by shm_remove_listed_done(): as
+ * n shm_remove() calls follow, ended by shm_remove_listed_done(): as
  * root, System V keys are removed under one namespace lock, as a bulk
- * removal's listed ones are (lock.c), instead of a lock file each.
+ * removal's listed ones are (lock.c), instead of a lock file each, and
+ * where n is about the kernel's table or more, found in one look at it
+ * (sysv.c).
  */
 void
-shm_remove_batch(void)
+shm_remove_batch(size_t n)
 {
-	sysv_remove_batch(true);
+	sysv_remove_batch(n);
 }
 
 /*
