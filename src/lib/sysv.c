@@ -539,9 +539,11 @@ batch_hash(key_t key, size_t nslot)
 
 /*
  * Take the look at the table, if the batch is large enough for it to
- * pay: one SHM_STAT_ANY an index in use, against two calls a key saved.
- * Nothing is lost without it (ENOMEM, a kernel before 4.17): the keys
- * are looked up one by one.
+ * pay: one SHM_STAT_ANY a segment (and a cheaper failed one an unused
+ * index below the highest), against two calls a key saved.  The kernel
+ * hands out indexes in a cycle over up to 1.5 times the segments, so
+ * the indexes may well be twice the keys.  Nothing is lost without the
+ * look (ENOMEM, a kernel before 4.17): the keys are looked up one by one.
  */
 static void
 batch_look(const struct shm_place *place)
@@ -550,18 +552,21 @@ batch_look(const struct shm_place *place)
 	struct shmid_ds ds;
 	struct batch_seg *v;
 	int maxidx, idx, id;
-	size_t i, h;
+	size_t i, h, seen = 0;
 
 	batch.decided = true;
 	batch.place = place;
 	if ((maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si)) ==
-	    -1 || (size_t)maxidx + 1 > 2 * remove_batch || si.used_ids == 0)
+	    -1 || si.used_ids == 0 || (size_t)si.used_ids > 2 * remove_batch ||
+	    (size_t)maxidx + 1 > 4 * remove_batch)
 		return;
 	if ((batch.v = calloc((size_t)si.used_ids, sizeof(*v))) == NULL)
 		return;
-	for (idx = 0; idx <= maxidx && batch.n < (size_t)si.used_ids; idx++) {
+	for (idx = 0; idx <= maxidx && seen < (size_t)si.used_ids; idx++) {
 		if ((id = shmctl(idx, SHM_STAT_ANY, &ds)) == -1)
 			continue;
+		/* Never more than used_ids: one made since is looked up. */
+		seen++;
 		if (IPC_PERM_KEY(ds.shm_perm) == IPC_PRIVATE)
 			continue;	/* named by key only */
 		batch.v[batch.n].id = id;
