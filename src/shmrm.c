@@ -607,7 +607,7 @@ main(int argc, char *argv[])
 		int rc;
 
 		if (argc > 1)
-			shm_remove_batch((size_t)argc);
+			shm_remove_batch();
 		rc = cli_each_addr(argc, argv,
 		    SHM_KINDS_ALL & ~SHM_KIND_BIT(SHM_MEMFD), remove_one, &o);
 		shm_remove_listed_done();

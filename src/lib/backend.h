@@ -162,7 +162,7 @@ void	 resize_test_pause(const char *);
 /* sysv.c */
 int	 sysv_walk(const struct shm_place *,
 	    int (*)(void *, struct shm_rec *), void *);
-void	 sysv_remove_batch(size_t);
+void	 sysv_remove_batch(bool);
 void	 sysv_list_resident(bool);
 
 /* sysv_resize.c */

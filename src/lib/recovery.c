@@ -68,9 +68,8 @@ recovery_tag(key_t key, int id, char *buf, size_t len)
  * ("create": the recovery file is made, its header not yet written;
  * "save": the data is saved, a signal may still stop the resize; "rmid":
  * after the last NATTCH check, before IPC_RMID; "gone": after IPC_RMID,
- * the key names nothing; "copy": the new segment exists, empty; "batch":
- * shmrm KEY... has looked at the table, sysv.c), so that the tests can
- * act at that instant instead of hoping to hit it.
+ * the key names nothing; "copy": the new segment exists, empty), so that
+ * the tests can act at that instant instead of hoping to hit it.
  */
 void
 resize_test_pause(const char *point)

@@ -451,20 +451,18 @@ shm_remove_listed_done(void)
 {
 	lock_bulk_end();
 	recovery_bulk_end();
-	sysv_remove_batch(0);
+	sysv_remove_batch(false);
 }
 
 /*
- * n shm_remove() calls follow, ended by shm_remove_listed_done(): as
+ * Many shm_remove() calls follow, ended by shm_remove_listed_done(): as
  * root, System V keys are removed under one namespace lock, as a bulk
- * removal's listed ones are (lock.c), instead of a lock file each, and
- * where n is about the kernel's table or more, found in one look at it
- * (sysv.c).
+ * removal's listed ones are (lock.c), instead of a lock file each.
  */
 void
-shm_remove_batch(size_t n)
+shm_remove_batch(void)
 {
-	sysv_remove_batch(n);
+	sysv_remove_batch(true);
 }
 
 /*

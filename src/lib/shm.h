@@ -243,7 +243,7 @@ int	 shm_sysv_walk(const struct shm_place *,
 	    int (*)(void *, struct shm_rec *), void *);
 int	 shm_remove_listed(const struct shm_rec *, int);
 void	 shm_remove_listed_done(void);
-void	 shm_remove_batch(size_t);
+void	 shm_remove_batch(void);
 void	 shm_list_need_resident(bool);
 /* watch.c: which POSIX objects were opened by name since a scan */
 void	 shm_open_watch_start(const struct shm_place *const *, size_t);

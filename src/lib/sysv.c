@@ -486,144 +486,28 @@ sysv_close(struct shm_seg *seg)
  * IPC_RMID only marks the segment for destruction: it goes when the last
  * process detaches, and until then it shows as "dest" with key 0.
  */
-static size_t remove_batch;	/* shm_remove_batch(): so many at once */
-
-/*
- * A batch's one look at the kernel's table (SHM_STAT_ANY by index, as
- * shm_sysv_walk() reads it), taken under the namespace's bulk lock when
- * the batch names about as many keys as the table holds: then each key
- * is removed with IPC_RMID alone, where shmget and a stat of it would
- * be two calls more (ipcrm -M makes two a key, and says nothing of a
- * segment still attached).  What the look says of a key (its shmid,
- * size, NATTCH) is what the kernel said when the batch began; a
- * segment removed or made again since has another shmid, IPC_RMID of
- * the old one fails, and the key is looked up again as without it.
- */
-struct batch_seg {
-	int		 id;
-	bool		 done;		/* removed, or found stale */
-	struct shmid_ds	 ds;
-};
-
-static struct {
-	bool			 decided;	/* looked whether to take it */
-	const struct shm_place	*place;
-	struct batch_seg	*v;
-	size_t			 n;
-	size_t			*slot;		/* by key: index in v + 1 */
-	size_t			 nslot;		/* a power of two, or 0 */
-} batch;
-
-static void
-batch_free(void)
-{
-	free(batch.v);
-	free(batch.slot);
-	memset(&batch, 0, sizeof(batch));
-}
+static bool remove_batch;	/* shm_remove_batch(): many at once */
 
 void
-sysv_remove_batch(size_t n)
+sysv_remove_batch(bool on)
 {
-	if (n == 0)
-		batch_free();
-	remove_batch = n;
-}
-
-static size_t
-batch_hash(key_t key, size_t nslot)
-{
-	/* Knuth's multiplicative hash: keys are often consecutive. */
-	return (size_t)(((uint32_t)key * 2654435761u) >> 7) & (nslot - 1);
-}
-
-/*
- * Take the look at the table, if the batch is large enough for it to
- * pay: one SHM_STAT_ANY a segment (and a cheaper failed one an unused
- * index below the highest), against two calls a key saved.  The kernel
- * hands out indexes in a cycle over up to 1.5 times the segments, so
- * the indexes may well be twice the keys.  Nothing is lost without the
- * look (ENOMEM, a kernel before 4.17): the keys are looked up one by one.
- */
-static void
-batch_look(const struct shm_place *place)
-{
-	struct shm_info si;
-	struct shmid_ds ds;
-	struct batch_seg *v;
-	int maxidx, idx, id;
-	size_t i, h, seen = 0;
-
-	batch.decided = true;
-	batch.place = place;
-	if ((maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si)) ==
-	    -1 || si.used_ids == 0 || (size_t)si.used_ids > 2 * remove_batch ||
-	    (size_t)maxidx + 1 > 4 * remove_batch)
-		return;
-	if ((batch.v = calloc((size_t)si.used_ids, sizeof(*v))) == NULL)
-		return;
-	for (idx = 0; idx <= maxidx && seen < (size_t)si.used_ids; idx++) {
-		if ((id = shmctl(idx, SHM_STAT_ANY, &ds)) == -1)
-			continue;
-		/* Never more than used_ids: one made since is looked up. */
-		seen++;
-		if (IPC_PERM_KEY(ds.shm_perm) == IPC_PRIVATE)
-			continue;	/* named by key only */
-		batch.v[batch.n].id = id;
-		batch.v[batch.n++].ds = ds;
-	}
-	for (batch.nslot = 16; batch.nslot < 2 * batch.n; batch.nslot *= 2)
-		;
-	if ((batch.slot = calloc(batch.nslot, sizeof(*batch.slot))) == NULL) {
-		batch_free();
-		batch.decided = true;
-		batch.place = place;
-		return;
-	}
-	for (i = 0; i < batch.n; i++) {
-		h = batch_hash(IPC_PERM_KEY(batch.v[i].ds.shm_perm), batch.nslot);
-		while (batch.slot[h] != 0)
-			h = (h + 1) & (batch.nslot - 1);
-		batch.slot[h] = i + 1;
-	}
-}
-
-/* The look's record of key a, if it has one not yet used up; else NULL. */
-static struct batch_seg *
-batch_find(const struct shm_addr *a)
-{
-	size_t h;
-
-	if (a->by_id || a->key == IPC_PRIVATE || batch.nslot == 0 ||
-	    batch.place != shm_addr_place(a))
-		return NULL;
-	for (h = batch_hash(a->key, batch.nslot); batch.slot[h] != 0;
-	    h = (h + 1) & (batch.nslot - 1)) {
-		struct batch_seg *b = &batch.v[batch.slot[h] - 1];
-
-		if (IPC_PERM_KEY(b->ds.shm_perm) == a->key)
-			return b->done ? NULL : b;
-	}
-	return NULL;
+	remove_batch = on;
 }
 
 /*
  * Within a batch of removals by name (shm_remove_batch()), resolve a
  * under the bulk removal's namespace lock where it covers a's key, as a
- * listed one is: no lock file a key, and $TMPDIR looked at once; *seg,
- * the batch's look at a's segment where it has one.  -1 with lockfd -1
- * and errno 0: not covered, take the key's lock.
+ * listed one is: no lock file a key, and $TMPDIR looked at once.  -1
+ * with lockfd -1 and errno 0: not covered, take the key's lock.
  */
 static int
-sysv_batch_resolve(const struct shm_addr *a, int *lockfd,
-    struct batch_seg **seg)
+sysv_batch_resolve(const struct shm_addr *a, int *lockfd)
 {
 	key_t key = a->key;
 
 	*lockfd = -1;
-	*seg = NULL;
 	errno = 0;
-	if (remove_batch == 0)
+	if (!remove_batch)
 		return -1;
 	if (a->by_id && sysv_key_of(a->id, &key) == -1)
 		return -1;
@@ -633,41 +517,18 @@ sysv_batch_resolve(const struct shm_addr *a, int *lockfd,
 	}
 	if (sysv_pending_in(a, key, true) == -1)
 		return -1;
-	if (!batch.decided || batch.place != shm_addr_place(a)) {
-		batch_free();
-		batch_look(shm_addr_place(a));
-		if (batch.nslot != 0)
-			resize_test_pause("batch");	/* for the tests */
-	}
-	if ((*seg = batch_find(a)) != NULL)
-		return (*seg)->id;
 	return sysv_resolve(a);
 }
 
 static int
 sysv_remove_stat(const struct shm_addr *a, struct shm_rec *rec)
 {
-	struct batch_seg *seg;
 	struct shmid_ds ds;
 	int id, lockfd, r = 0;
 
-	if ((id = sysv_batch_resolve(a, &lockfd, &seg)) == -1 &&
+	if ((id = sysv_batch_resolve(a, &lockfd)) == -1 &&
 	    (errno != 0 || (id = sysv_lock_resolve(a, &lockfd)) == -1))
 		return -1;
-	if (seg != NULL) {
-		/* As the batch's look saw it; gone since: look again. */
-		seg->done = true;
-		if (shmctl(id, IPC_RMID, NULL) == 0) {
-			if (rec != NULL) {
-				sysv_fill_from_ds(id, &seg->ds, rec);
-				rec->rss = rec->swap = -1;
-			}
-			return 0;
-		}
-		if ((errno != EINVAL && errno != EIDRM) ||
-		    (id = sysv_resolve(a)) == -1)
-			return -1;
-	}
 	if (rec != NULL && sysv_stat_id(id, &ds) == -1)
 		r = -1;
 	else if (rec != NULL) {
