@@ -367,21 +367,8 @@ only_under() {
 	load completion
 	COMPLETIONS=$SHMT_SRCDIR/completions
 	local zombie
-	start_client PID python3 -c '
-import os, signal, sys, time
-signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
-p = os.fork()
-if p == 0:
-    os._exit(0)
-os.waitid(os.P_PID, p, os.WEXITED | os.WNOWAIT)
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d\n" % p)
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-time.sleep(1000)' "$BATS_TEST_TMPDIR/zombie"
-	wait_for "$BATS_TEST_TMPDIR/zombie"
-	zombie=$(cat "$BATS_TEST_TMPDIR/zombie")
-	[[ $(awk '{ print $3 }' "/proc/$zombie/stat") == Z ]] ||
-	    fail "$zombie is no zombie"
+	start_zombie
+	zombie=$ZOMBIE
 	run complete_bash "shmls -N $zombie"
 	refute_listed "$zombie"
 	stop_clients

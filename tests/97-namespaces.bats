@@ -874,21 +874,8 @@ assert_secret_untouched() {
 }
 
 @test "-N on a zombie: 'PID N is a zombie', exit 1" {
-	# The child exits; the parent waits for that without reaping it
-	# (WNOWAIT), says its PID, and never reaps it.  (sh -c 'sleep 0 &
-	# exec sleep' raced: dash may reap its child before the exec.)
-	start_client parent python3 -c 'import os, sys, time
-pid = os.fork()
-if pid == 0:
-    os._exit(0)
-os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d\n" % pid)
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-time.sleep(1000)' "$BATS_TEST_TMPDIR/z"
-	wait_for "$BATS_TEST_TMPDIR/z"
-	z=$(cat "$BATS_TEST_TMPDIR/z")
-	wait_until 5 eval "[[ \$(awk '{ print \$3 }' /proc/$z/stat) == Z ]]"
+	start_zombie
+	z=$ZOMBIE
 	for cmd in "shmls -N $z" "shmcat -N $z /x" "shmrm -N $z --orphans"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr $cmd

@@ -434,6 +434,29 @@ _next_client() {
 	ECHO=$BATS_TEST_TMPDIR/client$NCLIENTS.echo
 }
 
+# start_zombie: a client whose child exits at once and stays a zombie: the
+# client waits for the exit without reaping it (WNOWAIT), says the
+# child's PID, and never reaps it.  ZOMBIE is the child.  (sh -c 'sleep 0
+# & exec sleep' raced: dash may reap its child before the exec.)
+start_zombie() {
+	_next_client
+	start_client ZOMBIE_PARENT python3 -c '
+import os, signal, sys, time
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % pid)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(1000)' "$READY"
+	wait_for "$READY"
+	ZOMBIE=$(cat "$READY")
+	[[ $(awk '{ print $3 }' "/proc/$ZOMBIE/stat") == Z ]] ||
+	    fail "$ZOMBIE is no zombie"
+}
+
 # start_sysv KEY TEXT [SIZE]: a sysv_writer attached to KEY.
 start_sysv() {
 	_next_client
